@@ -1,0 +1,64 @@
+#include "checks/check.h"
+
+namespace preflight::checks {
+
+std::string_view StatusName(Status status) {
+  switch (status) {
+    case Status::kPass: return "pass";
+    case Status::kWarn: return "warn";
+    case Status::kFail: return "fail";
+    case Status::kSkip: return "skip";
+    case Status::kError: return "error";
+  }
+  return "error";
+}
+
+Result Result::Pass(std::string message) {
+  Result r;
+  r.status = Status::kPass;
+  r.message = std::move(message);
+  return r;
+}
+
+Result Result::Warn(std::string message, std::string remediation) {
+  Result r;
+  r.status = Status::kWarn;
+  r.message = std::move(message);
+  r.remediation = std::move(remediation);
+  return r;
+}
+
+Result Result::Fail(std::string message, std::string remediation) {
+  Result r;
+  r.status = Status::kFail;
+  r.message = std::move(message);
+  r.remediation = std::move(remediation);
+  return r;
+}
+
+Result Result::Skip(std::string reason) {
+  Result r;
+  r.status = Status::kSkip;
+  r.message = std::move(reason);
+  return r;
+}
+
+Result Result::Error(std::string message) {
+  Result r;
+  r.status = Status::kError;
+  r.message = std::move(message);
+  return r;
+}
+
+const Result* Context::Earlier(std::string_view id) const {
+  for (const auto& [earlier_id, result] : earlier_) {
+    if (earlier_id == id) return &result;
+  }
+  return nullptr;
+}
+
+void Context::Record(std::string_view id, const Result& result) {
+  earlier_.emplace_back(std::string(id), result);
+}
+
+}  // namespace preflight::checks

@@ -1,0 +1,55 @@
+#pragma once
+/// The claim settings the agent will use, read from the agent's own sources in the agent's
+/// order (reference/netdata-facts.md §1): /etc/netdata/claim.conf, then NETDATA_CLAIM_*
+/// and NETDATA_EXTRA_CLAIM_OPTS, then cloud.d/token and cloud.d/rooms (v2 only).
+/// Shared by the claim checks, the network checks (proxy, URL) and cmd/ (redaction).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/inputs.h"
+#include "container/system.h"
+
+namespace preflight::checks {
+
+/// One setting and where it came from.
+struct ClaimValue {
+  bool set = false;
+  std::string value;
+  std::string source;  ///< "claim.conf", "NETDATA_CLAIM_TOKEN", "cloud.d/token", ...
+};
+
+struct ClaimSettings {
+  std::string claim_conf_path;
+  bool claim_conf_present = false;
+  std::string claim_conf_error;  ///< set when it exists but cannot be read
+  std::vector<int> claim_conf_bad_lines;
+
+  // What each source says.
+  ClaimValue conf_token, conf_url, conf_rooms, conf_proxy, conf_insecure;
+  ClaimValue env_token, env_url, env_rooms, env_proxy;
+  ClaimValue file_token, file_rooms;  ///< cloud.d/token, cloud.d/rooms
+  std::string extra_opts;             ///< NETDATA_EXTRA_CLAIM_OPTS
+  bool env_insecure_ignored = false;  ///< NETDATA_CLAIM_INSECURE is set (no agent reads it)
+
+  // What a v2 agent will use: the first source that has a token wins as a whole.
+  std::string source;  ///< "claim.conf", "environment", "cloud.d", or "" (not claiming)
+  ClaimValue token, url, rooms, proxy;
+  bool insecure = false;
+
+  /// Claiming is wanted: a token is set somewhere, or claim.conf exists.
+  bool Wanted() const { return token.set || claim_conf_present || env_url.set; }
+};
+
+/// Reads the sources through `sys`. Never fails: unreadable sources are recorded.
+ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs);
+
+/// Every distinct token value found in any source (for redaction of all output).
+std::vector<std::string> ClaimSecrets(const ClaimSettings& settings);
+
+/// How a token may be shown: its length and first 4 characters, never more.
+/// e.g. `135 characters, starting "abcd"`.
+std::string TokenHint(const std::string& token);
+
+}  // namespace preflight::checks

@@ -1,0 +1,23 @@
+#pragma once
+/// Where the checks look: the `inputs` options of the contract, as plain values.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace preflight::checks {
+
+struct Inputs {
+  std::string var_lib = "/var/lib/netdata";
+  std::string config_dir = "/etc/netdata";
+  std::string cache_dir = "/var/cache/netdata";
+  std::string agent;        ///< netdata binary; empty = search PATH and the usual locations
+  std::string api = "http://127.0.0.1:19999";
+  std::string cli_socket;   ///< empty = discover
+  std::string cloud_url;    ///< empty = from the claim settings
+  std::vector<std::string> resolve;  ///< HOST:PORT:ADDR pins, like curl --resolve
+  std::string ca_file;
+  std::chrono::milliseconds deadline{10000};
+};
+
+}  // namespace preflight::checks

@@ -1,0 +1,37 @@
+#pragma once
+/// A finished run: every result in catalog order plus the verdict. Rendering lives in cmd/.
+
+#include <string>
+#include <vector>
+
+#include "checks/check.h"
+
+namespace preflight::checks {
+
+/// The seed's answer to "why is my node not Live?".
+struct Verdict {
+  Status status = Status::kPass;  ///< pass, warn or fail only
+  /// live | unseen | offline | absent | unknown (contract).
+  std::string expected_node_state = "unknown";
+  std::string section;  ///< seed anchor of the primary finding
+  std::string summary;  ///< one sentence
+  std::string primary;  ///< id of the check the summary is about; empty when all is well
+};
+
+struct CheckRun {
+  const CheckDef* def = nullptr;
+  Result result;
+};
+
+struct Report {
+  std::string command = "check";
+  std::string started_at;  ///< RFC 3339, UTC
+  double duration_ms = 0;
+  std::vector<CheckRun> checks;
+  Verdict verdict;
+
+  /// The result for `id`, or nullptr when it was not run.
+  const Result* Find(std::string_view id) const;
+};
+
+}  // namespace preflight::checks

@@ -1,0 +1,115 @@
+#include "checks/verdict.h"
+
+#include "checks/sections.h"
+
+namespace preflight::checks {
+namespace {
+
+// A tri-state fact read from a check's details: -1 unknown, 0 false, 1 true.
+int Fact(const Report& report, std::string_view id, const char* key) {
+  const Result* r = report.Find(id);
+  if (r == nullptr || !r->details.is_object()) return -1;
+  auto it = r->details.find(key);
+  if (it == r->details.end() || !it->is_boolean()) return -1;
+  return it->get<bool>() ? 1 : 0;
+}
+
+int Either(int a, int b) { return a == 1 || b == 1 ? 1 : (a == 0 || b == 0 ? 0 : -1); }
+
+std::string StateSentence(const std::string& state) {
+  if (state == "absent") return "The node will not appear in Netdata Cloud";
+  if (state == "unseen") return "The node is claimed but will stay Unseen in Netdata Cloud";
+  if (state == "offline") return "The node will be Offline in Netdata Cloud";
+  if (state == "live") return "The node can be Live in Netdata Cloud";
+  return "The node's Cloud state cannot be predicted";
+}
+
+bool IsNetwork(std::string_view id) { return id.substr(0, 8) == "network."; }
+
+}  // namespace
+
+Verdict Decide(const Report& report) {
+  Verdict v;
+  const int claimed = Either(Fact(report, "claim.state", "claimed"),
+                             Fact(report, "cloud.link", "claimed"));
+  const int ever_online = Either(Fact(report, "cloud.link", "ever_online"),
+                                 Fact(report, "container.lifetime", "ever_online"));
+  const int claim_wanted = Fact(report, "claim.token", "wanted");
+  const int link_online = Fact(report, "cloud.link", "online");
+
+  // 1. The primary finding: first fail, else first warn/error.
+  const CheckRun* primary = nullptr;
+  for (const auto& run : report.checks) {
+    if (run.result.status == Status::kFail) {
+      primary = &run;
+      break;
+    }
+  }
+  bool any_warn = false;
+  for (const auto& run : report.checks) {
+    if (run.result.status == Status::kWarn || run.result.status == Status::kError) {
+      if (!any_warn && primary == nullptr) primary = &run;
+      any_warn = true;
+    }
+  }
+
+  // 2. A failure: who is to blame decides the state.
+  if (primary != nullptr && primary->result.status == Status::kFail) {
+    v.status = Status::kFail;
+    v.primary = std::string(primary->def->id);
+    if (!primary->result.node_state.empty()) {
+      v.expected_node_state = primary->result.node_state;
+    } else if (claimed != 1) {
+      v.expected_node_state = "absent";
+    } else if (ever_online == 1) {
+      v.expected_node_state = "offline";
+    } else {
+      v.expected_node_state = "unseen";
+    }
+    v.section = !primary->result.section.empty() ? primary->result.section
+                                                  : std::string(primary->def->section);
+    // The same network fault means a different section of the guide at each stage.
+    if (IsNetwork(primary->def->id) && primary->result.section.empty()) {
+      if (v.expected_node_state == "offline") {
+        v.section = std::string(section::kStillConnectable);
+      } else if (v.expected_node_state == "unseen" && primary->def->id != "network.websocket") {
+        v.section = std::string(section::kClaimedCannotConnect);
+      }
+    }
+    v.summary = StateSentence(v.expected_node_state) + ": " + v.primary + ": " +
+                primary->result.message + ".";
+    return v;
+  }
+
+  // 3. No failure: say how sure we are.
+  v.status = any_warn ? Status::kWarn : Status::kPass;
+  bool network_verified = false;
+  bool network_ran = false;
+  for (const auto& run : report.checks) {
+    if (!IsNetwork(run.def->id)) continue;
+    if (run.result.status == Status::kPass || run.result.status == Status::kWarn) network_verified = true;
+    if (run.result.status != Status::kSkip) network_ran = true;
+  }
+  if (claimed != 1 && claim_wanted == 0) {
+    v.expected_node_state = "absent";
+    v.section = std::string(section::kClaimingUnsuccessful);
+    v.summary = "Claiming is not configured (no claim token, no claim.conf): the agent monitors "
+                "locally and will not appear in Netdata Cloud.";
+  } else if (link_online == 1 || (network_ran && network_verified)) {
+    v.expected_node_state = "live";
+    v.summary = link_online == 1 ? "The agent is connected: the node is Live in Netdata Cloud."
+                                 : "Nothing found that keeps the node from being Live in Netdata Cloud.";
+  } else {
+    v.expected_node_state = "unknown";
+    v.summary = "The local checks found nothing wrong; the path to Netdata Cloud was not checked "
+                "(run without --offline to check it).";
+  }
+  if (any_warn && primary != nullptr) {
+    v.primary = std::string(primary->def->id);
+    v.section = std::string(primary->def->section);
+    v.summary += " Warning: " + v.primary + ": " + primary->result.message + ".";
+  }
+  return v;
+}
+
+}  // namespace preflight::checks

@@ -1,0 +1,43 @@
+#pragma once
+/// Option groups shared by the subcommands; every option also reads PREFLIGHT_<NAME>
+/// (flag > environment > default).
+
+#include <CLI/CLI.hpp>
+
+#include "checks/report.h"
+#include "cmd/options.h"
+#include "container/expected.h"
+#include "container/system.h"
+
+namespace preflight::cmd {
+
+/// --only --skip --offline
+void AddSelectionOptions(CLI::App* app, CommonOptions& opts);
+/// --var-lib --config-dir --cache-dir --agent --api --cli-socket --cloud-url --resolve
+/// --ca-file --deadline --termination-log --log-level
+void AddInputOptions(CLI::App* app, CommonOptions& opts);
+/// --format --output --fail-on
+void AddOutputOptions(CLI::App* app, OutputOptions& opts);
+
+/// Validates and converts what CLI11 cannot (durations, ids, enums). The error is one line
+/// that names the option and the fix; the caller exits 64.
+Status FinishCommon(CommonOptions& opts);
+Status FinishOutput(const OutputOptions& opts);
+
+/// Whether the report's worst status reaches `fail_on` (fail | warn | never).
+bool ReachesFailOn(const checks::Report& report, const std::string& fail_on);
+
+/// Writes the report as asked (stdout or --output), redacting `secrets`. The error names
+/// the file.
+Status WriteReport(const checks::Report& report, const OutputOptions& out,
+                   const std::vector<std::string>& secrets);
+
+/// Writes the short summary to the termination log when that path exists and is writable
+/// (Kubernetes mounts /dev/termination-log); silently does nothing otherwise.
+void WriteTerminationLog(const checks::Report& report, const std::string& path,
+                         const std::vector<std::string>& secrets);
+
+/// The secrets to redact from all output: the claim token from every source.
+std::vector<std::string> CollectSecrets(container::System& sys, const checks::Inputs& inputs);
+
+}  // namespace preflight::cmd

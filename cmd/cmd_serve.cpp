@@ -1,0 +1,17 @@
+// `netdata-preflight serve`: placeholder until its issue lands.
+#include "cmd/commands.h"
+#include "cmd/exit_codes.h"
+#include "container/log.h"
+
+namespace preflight::cmd {
+
+Command SetupServe(CLI::App& root) {
+  CLI::App* app = root.add_subcommand("serve", "(not implemented yet)");
+  app->allow_extras();
+  return {app, [](container::System&) {
+            log::Error("`serve` is not implemented yet");
+            return static_cast<int>(kExitInternal);
+          }};
+}
+
+}  // namespace preflight::cmd

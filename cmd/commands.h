@@ -1,0 +1,31 @@
+#pragma once
+/// One Setup function per subcommand (each in cmd_<name>.cpp). Setup registers the
+/// subcommand and its options; the returned Run is called after a successful parse.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace preflight::container {
+class System;
+}
+
+namespace preflight::cmd {
+
+struct Command {
+  CLI::App* app = nullptr;
+  /// Validates what CLI11 cannot, then does the work; returns the exit code.
+  std::function<int(container::System& sys)> run;
+};
+
+Command SetupCheck(CLI::App& root);
+Command SetupRun(CLI::App& root);
+Command SetupProbe(CLI::App& root);
+Command SetupServe(CLI::App& root);
+Command SetupList(CLI::App& root);
+Command SetupExplain(CLI::App& root);
+Command SetupVersion(CLI::App& root);
+
+/// Prints "netdata-preflight: <message>" to stderr and returns kExitUsage.
+int UsageError(const std::string& message);
+
+}  // namespace preflight::cmd

@@ -1,0 +1,42 @@
+#include "cmd/duration.h"
+
+#include <cerrno>
+#include <string>
+
+namespace preflight::cmd {
+
+Expected<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  const Error bad{EINVAL, "invalid duration `" + std::string(text) +
+                              "`: use a number with a unit, like 500ms, 10s, 2m or 1h"};
+  if (text.empty() || text.size() > 32) return bad;
+  double total_ms = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
+    if (i == start) return bad;
+    double number = std::stod(std::string(text.substr(start, i - start)));
+    size_t unit_start = i;
+    while (i < text.size() && text[i] >= 'a' && text[i] <= 'z') ++i;
+    std::string_view unit = text.substr(unit_start, i - unit_start);
+    if (unit.empty()) {
+      if (start != 0 || i != text.size()) return bad;  // a bare number only on its own
+      unit = "s";
+    }
+    if (unit == "ms") {
+      total_ms += number;
+    } else if (unit == "s") {
+      total_ms += number * 1000;
+    } else if (unit == "m") {
+      total_ms += number * 60000;
+    } else if (unit == "h") {
+      total_ms += number * 3600000;
+    } else {
+      return bad;
+    }
+  }
+  if (total_ms > 7 * 24 * 3600000.0) return bad;  // a week is the sanity limit
+  return std::chrono::milliseconds(static_cast<long long>(total_ms));
+}
+
+}  // namespace preflight::cmd

@@ -1,0 +1,57 @@
+// netdata-preflight: checks what keeps a Netdata node from being Live in Netdata Cloud.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cmd/commands.h"
+#include "cmd/exit_codes.h"
+#include "cmd/version.h"
+#include "container/log.h"
+#include "container/real_system.h"
+
+namespace preflight::cmd {
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "netdata-preflight: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+}  // namespace preflight::cmd
+
+int main(int argc, char** argv) {
+  using namespace preflight;
+  // 1. Logging first, so that option errors can be reported.
+  log::Init("");
+  // 2. The command line: one Setup per subcommand.
+  CLI::App root{"netdata-preflight " + std::string(cmd::kVersion) +
+                " — why is my Netdata node not Live in Netdata Cloud?\n"
+                "Every option also reads PREFLIGHT_<NAME> (flag > environment > default)."};
+  root.require_subcommand(1);
+  root.set_version_flag("--version", std::string("netdata-preflight ") + cmd::kVersion);
+  std::vector<cmd::Command> commands = {
+      cmd::SetupCheck(root), cmd::SetupRun(root),     cmd::SetupProbe(root),   cmd::SetupServe(root),
+      cmd::SetupList(root),  cmd::SetupExplain(root), cmd::SetupVersion(root),
+  };
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return root.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 exits 100-127; the contract says 64, and 126/127 belong to the child.
+    std::string hint = "run `netdata-preflight --help`";
+    for (const auto& c : commands) {
+      if (c.app->parsed()) hint = "run `netdata-preflight " + c.app->get_name() + " --help`";
+    }
+    return cmd::UsageError(std::string(e.what()) + "; " + hint);
+  }
+  // 3. The chosen command.
+  container::RealSystem sys(environ);
+  for (auto& c : commands) {
+    if (c.app->parsed()) return c.run(sys);
+  }
+  return cmd::kExitInternal;
+}

@@ -1,0 +1,20 @@
+#pragma once
+/// Crash-safe small-file writes for the files the tool owns (runs.json, owner.json).
+
+#include <string>
+
+#include "container/expected.h"
+
+namespace preflight::container {
+
+/// Writes `content` to `path` so that a reader (or a kill -9 at any instant) sees either the
+/// old file or the new one, never a torn one: temp file in the same directory (O_EXCL),
+/// write, fsync, rename over `path`, fsync the directory. Refuses a symlink at `path` or a
+/// symlinked parent directory component at the last level (ELOOP).
+Status WriteFileAtomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+
+/// mkdir -p; directories it creates get `mode`. A symlink where a directory is wanted is
+/// an error (ELOOP) so that state never lands outside the volume.
+Status MakeDirs(const std::string& path, unsigned mode);
+
+}  // namespace preflight::container

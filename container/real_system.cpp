@@ -1,0 +1,142 @@
+#include "container/real_system.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "container/agent/agent_client.h"
+#include "container/atomic_file.h"
+#include "container/command.h"
+#include "container/net/network_prober.h"
+#include "container/seccomp_probe.h"
+#include "container/unique_fd.h"
+
+namespace preflight::container {
+
+EnvMap ParseEnviron(char** envp) {
+  EnvMap env;
+  for (char** e = envp; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+RealSystem::RealSystem(char** envp)
+    : env_(ParseEnviron(envp)),
+      seccomp_(std::make_unique<SeccompProber>()),
+      network_(std::make_unique<NetworkProber>()),
+      agent_(std::make_unique<AgentClient>()) {}
+
+RealSystem::~RealSystem() = default;
+
+Expected<std::string> RealSystem::ReadFile(const std::string& path, size_t max_bytes,
+                                           bool follow_symlinks) const {
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow_symlinks ? 0 : O_NOFOLLOW);
+  UniqueFd fd(::open(path.c_str(), flags));
+  if (!fd) return Errno("open", path);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) return Errno("read", path, EISDIR);
+  std::string data;
+  char buf[16384];
+  while (data.size() < max_bytes) {
+    ssize_t n = ::read(fd.get(), buf, std::min(sizeof buf, max_bytes - data.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("read", path);
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+Expected<FileInfo> RealSystem::Stat(const std::string& path, bool follow_symlinks) const {
+  struct stat st {};
+  int r = follow_symlinks ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
+  if (r != 0) return Errno(follow_symlinks ? "stat" : "lstat", path);
+  FileInfo info;
+  if (S_ISREG(st.st_mode)) {
+    info.type = FileType::kRegular;
+  } else if (S_ISDIR(st.st_mode)) {
+    info.type = FileType::kDirectory;
+  } else if (S_ISLNK(st.st_mode)) {
+    info.type = FileType::kSymlink;
+  }
+  info.mode = st.st_mode & 07777;
+  info.uid = st.st_uid;
+  info.gid = st.st_gid;
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.mtime = st.st_mtime;
+  info.dev = st.st_dev;
+  info.ino = st.st_ino;
+  return info;
+}
+
+int RealSystem::Access(const std::string& path, int mode) const {
+  return ::access(path.c_str(), mode) == 0 ? 0 : errno;
+}
+
+Expected<std::vector<std::string>> RealSystem::ListDir(const std::string& path) const {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), &::closedir);
+  if (!dir) return Errno("opendir", path);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(dir.get())) {
+    std::string_view name(e->d_name);
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Expected<FsSpace> RealSystem::StatFs(const std::string& path) const {
+  struct statvfs vfs {};
+  if (::statvfs(path.c_str(), &vfs) != 0) return Errno("statvfs", path);
+  FsSpace space;
+  space.bytes_total = static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize;
+  space.bytes_free = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+  space.inodes_total = vfs.f_files;
+  space.inodes_free = vfs.f_favail;
+  space.read_only = (vfs.f_flag & ST_RDONLY) != 0;
+  return space;
+}
+
+Expected<CommandResult> RealSystem::Run(const std::vector<std::string>& argv,
+                                        std::chrono::milliseconds timeout,
+                                        size_t max_output) const {
+  return RunCommand(argv, timeout, max_output);
+}
+
+std::chrono::system_clock::time_point RealSystem::Now() const {
+  return std::chrono::system_clock::now();
+}
+
+unsigned RealSystem::Euid() const { return ::geteuid(); }
+
+int RealSystem::Pid() const { return ::getpid(); }
+
+std::string RealSystem::Hostname() const {
+  struct utsname u {};
+  if (::uname(&u) != 0) return "";
+  return u.nodename;
+}
+
+Status RealSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
+  return container::WriteFileAtomic(path, content);
+}
+
+Status RealSystem::MakeDirs(const std::string& path, unsigned mode) {
+  return container::MakeDirs(path, mode);
+}
+
+Status RealSystem::Rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return Errno("rename", from);
+  return Status::Ok();
+}
+
+}  // namespace preflight::container

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Installs every package the build and the tests need, builds the minimal static libcurl,
+# and unpacks Debian's netdata-core agent for the tests. Idempotent: a second run does nothing.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+deps=${DEPS:-$top/build/deps}
+mkdir -p "$deps"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# 1. Debian packages (build, test, benchmark tools).
+packages=(
+  build-essential cmake pkg-config file dpkg-dev
+  libssl-dev libseccomp-dev libc-ares-dev zlib1g-dev libevent-dev
+  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev googletest
+  clang libclang-rt-14-dev
+  strace util-linux iproute2 procps openssl curl tinyproxy dnsmasq-base
+  tini dumb-init hyperfine python3 python3-yaml python3-prometheus-client
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# 2. A private apt configuration with deb-src entries derived from the machine's own Debian sources,
+#    so that `apt-get source` works without touching /etc/apt and without naming any host here.
+aptdir=$deps/apt
+apt_opts=(-o "Dir::Etc::SourceList=$aptdir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+          -o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache::Archives=$aptdir/archives"
+          -o "Debug::NoLocking=1")
+ensure_src_lists() {
+  [ -f "$aptdir/.updated" ] && return 0
+  mkdir -p "$aptdir/lists/partial" "$aptdir/archives/partial"
+  . /etc/os-release
+  : > "$aptdir/sources.list"
+  # One-line format: deb [opts] URI SUITE COMPONENTS  ->  deb-src ...
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    awk -v cn="$VERSION_CODENAME" '$1=="deb" && $0 ~ cn { $1="deb-src"; print }' "$f" >> "$aptdir/sources.list"
+  done
+  # deb822 format: a stanza per paragraph.
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk -v cn="$VERSION_CODENAME" 'BEGIN { RS = ""; ORS = "\n" }
+      /Types:[ \t]*deb/ && $0 ~ ("Suites:[^\n]*" cn) && $0 !~ /Enabled:[ \t]*no/ {
+        n = split($0, lines, "\n"); uris = ""; suites = ""; comps = ""; signed = "";
+        for (i = 1; i <= n; i++) {
+          if (lines[i] ~ /^URIs:/) { uris = lines[i]; sub(/^URIs:[ \t]*/, "", uris) }
+          if (lines[i] ~ /^Suites:/) { suites = lines[i]; sub(/^Suites:[ \t]*/, "", suites) }
+          if (lines[i] ~ /^Components:/) { comps = lines[i]; sub(/^Components:[ \t]*/, "", comps) }
+          if (lines[i] ~ /^Signed-By:/) { signed = lines[i]; sub(/^Signed-By:[ \t]*/, "", signed) }
+        }
+        split(uris, u, " "); split(suites, s, " ");
+        for (a in u) for (b in s)
+          printf "deb-src %s %s %s %s\n", (signed != "" ? "[signed-by=" signed "]" : ""), u[a], s[b], comps
+      }' "$f" >> "$aptdir/sources.list"
+  done
+  [ -s "$aptdir/sources.list" ] || { echo "bootstrap: no Debian source entry found in /etc/apt to derive deb-src from" >&2; exit 1; }
+  apt-get "${apt_opts[@]}" update -q >/dev/null
+  touch "$aptdir/.updated"
+}
+
+# 3. Minimal static libcurl from Debian's own curl source (Debian's libcurl.a needs krb5/ldap archives
+#    that do not exist): HTTP(S), proxies, WebSockets, OpenSSL, c-ares, no threaded resolver.
+curl_prefix=$deps/curl
+if [ ! -f "$curl_prefix/lib/libcurl.a" ]; then
+  ensure_src_lists
+  work=$deps/curl-src
+  rm -rf "$work" && mkdir -p "$work"
+  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only curl >/dev/null 2>&1 \
+     && dpkg-source --no-check -x ./*.dsc src >/dev/null)
+  (cd "$work/src" && ./configure --prefix="$curl_prefix" --disable-shared --enable-static --with-pic \
+     --with-openssl --enable-ares --enable-websockets --disable-threaded-resolver \
+     --without-libpsl --without-libidn2 --without-brotli --without-zstd --without-nghttp2 \
+     --without-libssh2 --without-librtmp --without-gssapi --disable-ldap --disable-ldaps \
+     --disable-rtsp --disable-dict --disable-telnet --disable-tftp --disable-pop3 --disable-imap \
+     --disable-smtp --disable-gopher --disable-mqtt --disable-smb --disable-file --disable-ftp \
+     --disable-manual --disable-ntlm --disable-ntlm-wb --disable-docs \
+     --without-ca-bundle --without-ca-path >"$work/configure.log" 2>&1 \
+     && make -j"$(nproc)" -C lib >"$work/make.log" 2>&1 \
+     && make -C lib install >/dev/null && make -C include install >/dev/null) \
+    || { echo "bootstrap: static libcurl build failed; see $work/*.log" >&2; exit 1; }
+  rm -rf "$work/src"
+  echo "bootstrap: static libcurl in $curl_prefix"
+fi
+
+# 4. Debian's netdata-core agent, unpacked (not installed as a service) for the agent tests,
+#    and the shared libraries it needs to run.
+agent=$deps/netdata
+if [ ! -x "$agent/usr/sbin/netdata" ]; then
+  ensure_src_lists
+  libs=$(apt-cache depends --no-recommends --no-suggests netdata-core 2>/dev/null \
+           | awk '/Depends:/ && $2 ~ /^lib/ { print $2 }' | sort -u)
+  [ -n "$libs" ] && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $libs >/dev/null
+  rm -rf "$agent" "$deps/netdata-deb" && mkdir -p "$deps/netdata-deb"
+  (cd "$deps/netdata-deb" && apt-get download netdata-core >/dev/null 2>&1) \
+    || { echo "bootstrap: could not download netdata-core" >&2; exit 1; }
+  dpkg-deb -x "$deps"/netdata-deb/netdata-core_*.deb "$agent"
+  echo "bootstrap: netdata-core unpacked in $agent"
+fi
+echo "bootstrap: ok"
