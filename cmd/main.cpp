@@ -32,6 +32,14 @@ int main(int argc, char** argv) {
       cmd::SetupCheck(root), cmd::SetupRun(root),     cmd::SetupProbe(root),   cmd::SetupServe(root),
       cmd::SetupList(root),  cmd::SetupExplain(root), cmd::SetupVersion(root),
   };
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const auto& c : commands) known = known || c.app->get_name() == argv[1];
+    if (!known) {
+      return cmd::UsageError(std::string("unknown command `") + argv[1] +
+                             "`; the commands are check, run, probe, serve, list, explain, version");
+    }
+  }
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
