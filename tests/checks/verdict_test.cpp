@@ -1,0 +1,101 @@
+#include "checks/verdict.h"
+
+#include <gtest/gtest.h>
+
+#include "checks/catalog.h"
+#include "checks/sections.h"
+
+namespace preflight::checks {
+namespace {
+
+// Builds a report from (id, status, details) triples over the real catalog definitions.
+Report Make(std::vector<std::tuple<std::string, Status, Details>> rows) {
+  Report r;
+  for (auto& [id, status, details] : rows) {
+    CheckRun run;
+    run.def = FindCheck(id);
+    EXPECT_NE(run.def, nullptr) << id;
+    run.result.status = status;
+    run.result.message = id + " message";
+    run.result.details = details;
+    r.checks.push_back(run);
+  }
+  return r;
+}
+
+const Details kNone = Details::object();
+
+TEST(Verdict, ClaimFailureMeansTheNodeWillBeAbsent) {
+  Verdict v = Decide(Make({{"claim.token", Status::kFail, {{"wanted", true}}},
+                           {"claim.state", Status::kPass, {{"claimed", false}}}}));
+  EXPECT_EQ(v.status, Status::kFail);
+  EXPECT_EQ(v.expected_node_state, "absent");
+  EXPECT_EQ(v.primary, "claim.token");
+  EXPECT_EQ(v.section, section::kClaimingDocker);
+  EXPECT_NE(v.summary.find("will not appear"), std::string::npos);
+}
+
+TEST(Verdict, ClaimedButCannotConnectIsUnseen) {
+  Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},
+                           {"network.tls", Status::kFail, kNone}}));
+  EXPECT_EQ(v.expected_node_state, "unseen");
+  EXPECT_EQ(v.section, section::kClaimedCannotConnect);
+}
+
+TEST(Verdict, WebsocketFailureNamesTheWebsocketSection) {
+  Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},
+                           {"network.websocket", Status::kFail, kNone}}));
+  EXPECT_EQ(v.expected_node_state, "unseen");
+  EXPECT_EQ(v.section, section::kWebsockets);
+}
+
+TEST(Verdict, PreviouslyConnectedAndNowFailingIsOffline) {
+  Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},
+                           {"network.dns", Status::kFail, kNone},
+                           {"cloud.link", Status::kWarn, {{"ever_online", true}}}}));
+  EXPECT_EQ(v.expected_node_state, "offline");
+  EXPECT_EQ(v.section, section::kStillConnectable);
+  EXPECT_EQ(v.primary, "network.dns") << "the first failure in guide order is the cause";
+}
+
+TEST(Verdict, AResultMayForceTheNodeState) {
+  Report r = Make({{"claim.state", Status::kPass, {{"claimed", true}}}, {"cloud.link", Status::kFail, kNone}});
+  r.checks[1].result.node_state = "offline";
+  r.checks[1].result.section = std::string(section::kNotBanned);
+  Verdict v = Decide(r);
+  EXPECT_EQ(v.expected_node_state, "offline");
+  EXPECT_EQ(v.section, section::kNotBanned);
+}
+
+TEST(Verdict, AllGoodWithVerifiedPathIsLive) {
+  Verdict v = Decide(Make({{"claim.token", Status::kPass, {{"wanted", true}}},
+                           {"network.dns", Status::kPass, kNone},
+                           {"network.tls", Status::kPass, kNone}}));
+  EXPECT_EQ(v.status, Status::kPass);
+  EXPECT_EQ(v.expected_node_state, "live");
+}
+
+TEST(Verdict, AllGoodWithoutNetworkIsUnknownNotLive) {
+  Verdict v = Decide(Make({{"claim.token", Status::kPass, {{"wanted", true}}},
+                           {"network.dns", Status::kSkip, kNone}}));
+  EXPECT_EQ(v.expected_node_state, "unknown");
+}
+
+TEST(Verdict, NotClaimingAtAllIsAbsentButNotAFailure) {
+  Verdict v = Decide(Make({{"claim.token", Status::kSkip, {{"wanted", false}}},
+                           {"claim.state", Status::kPass, {{"claimed", false}}}}));
+  EXPECT_EQ(v.status, Status::kPass);
+  EXPECT_EQ(v.expected_node_state, "absent");
+}
+
+TEST(Verdict, AgentOnlineIsLiveAndWarningsAreMentioned) {
+  Verdict v = Decide(Make({{"container.volume", Status::kWarn, kNone},
+                           {"cloud.link", Status::kPass, {{"claimed", true}, {"online", true}}}}));
+  EXPECT_EQ(v.status, Status::kWarn);
+  EXPECT_EQ(v.expected_node_state, "live");
+  EXPECT_EQ(v.primary, "container.volume");
+  EXPECT_NE(v.summary.find("Warning: container.volume"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace preflight::checks

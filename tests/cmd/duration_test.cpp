@@ -1,0 +1,28 @@
+#include "cmd/duration.h"
+
+#include <gtest/gtest.h>
+
+namespace preflight::cmd {
+namespace {
+
+TEST(Duration, AcceptsTheUsualForms) {
+  EXPECT_EQ(ParseDuration("10s")->count(), 10000);
+  EXPECT_EQ(ParseDuration("500ms")->count(), 500);
+  EXPECT_EQ(ParseDuration("2m")->count(), 120000);
+  EXPECT_EQ(ParseDuration("1h")->count(), 3600000);
+  EXPECT_EQ(ParseDuration("1m30s")->count(), 90000);
+  EXPECT_EQ(ParseDuration("1.5s")->count(), 1500);
+  EXPECT_EQ(ParseDuration("60")->count(), 60000) << "a bare number is seconds";
+}
+
+TEST(Duration, RejectsGarbageWithAMessageNamingTheValue) {
+  for (const char* bad : {"", "s", "10x", "-1s", "soon", "1s2", "10 s", "9999999h",
+                          "123456789012345678901234567890123"}) {
+    auto d = ParseDuration(bad);
+    EXPECT_FALSE(d.ok()) << bad;
+    if (!d.ok()) EXPECT_NE(d.error().message.find("invalid duration"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace preflight::cmd
