@@ -8,7 +8,7 @@
 
 #include "checks/claim_settings.h"
 #include "cmd/duration.h"
-#include "cmd/redact.h"
+#include "container/redact.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
 #include "container/log.h"
@@ -120,7 +120,12 @@ void WriteTerminationLog(const checks::Report& report, const std::string& path,
 }
 
 std::vector<std::string> CollectSecrets(container::System& sys, const checks::Inputs& inputs) {
-  return checks::ClaimSecrets(checks::LoadClaimSettings(sys, inputs));
+  // Register them process-wide too, so that logs and errors are redacted as well; the default
+  // directories are always included because main() registers those before parsing.
+  std::vector<std::string> secrets = ProcessSecrets();
+  for (auto& s : checks::ClaimSecrets(checks::LoadClaimSettings(sys, inputs))) secrets.push_back(std::move(s));
+  SetProcessSecrets(secrets);
+  return secrets;
 }
 
 }  // namespace preflight::cmd

@@ -3,16 +3,20 @@
 
 #include <cstdio>
 
+#include "checks/inputs.h"
+#include "cmd/cli_common.h"
 #include "cmd/commands.h"
 #include "cmd/exit_codes.h"
 #include "cmd/version.h"
 #include "container/log.h"
 #include "container/real_system.h"
+#include "container/redact.h"
 
 namespace preflight::cmd {
 
 int UsageError(const std::string& message) {
-  std::fprintf(stderr, "netdata-preflight: %s\n", message.c_str());
+  std::string line = Redact("netdata-preflight: " + message) + "\n";
+  std::fputs(line.c_str(), stderr);
   return kExitUsage;
 }
 
@@ -20,8 +24,11 @@ int UsageError(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace preflight;
-  // 1. Logging first, so that option errors can be reported.
+  // 1. Logging first, so that option errors can be reported; the claim token is registered
+  //    for redaction before anything can echo it (even a usage error).
   log::Init("");
+  container::RealSystem sys(environ);
+  SetProcessSecrets(cmd::CollectSecrets(sys, checks::Inputs{}));
   // 2. The command line: one Setup per subcommand.
   CLI::App root{"netdata-preflight " + std::string(cmd::kVersion) +
                 " — why is my Netdata node not Live in Netdata Cloud?\n"
@@ -57,7 +64,6 @@ int main(int argc, char** argv) {
     return cmd::UsageError(std::string(e.what()) + "; " + hint);
   }
   // 3. The chosen command.
-  container::RealSystem sys(environ);
   for (auto& c : commands) {
     if (c.app->parsed()) return c.run(sys);
   }

@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "container/redact.h"
+
 namespace preflight::log {
 
 bool Init(std::string_view level) {
@@ -36,7 +38,7 @@ void Write(Level level, std::string_view message) {
     case Level::kError: l = spdlog::level::err; break;
     case Level::kOff: return;
   }
-  logger->log(l, "{}", message);
+  logger->log(l, "{}", Redact(std::string(message)));
 }
 
 }  // namespace preflight::log

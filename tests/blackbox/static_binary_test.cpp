@@ -1,0 +1,72 @@
+// Black-box: the shipped binary is fully static, small, and never creates a thread.
+#include <elf.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "blackbox/run_util.h"
+
+namespace preflight::testing {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+TEST(StaticBinary, HasNoInterpreterAndFileSaysStaticallyLinked) {
+  std::string elf = Slurp(BinaryPath());
+  ASSERT_GE(elf.size(), sizeof(Elf64_Ehdr));
+  const auto* eh = reinterpret_cast<const Elf64_Ehdr*>(elf.data());
+  ASSERT_EQ(std::string(reinterpret_cast<const char*>(eh->e_ident), 4), "\177ELF");
+  for (int i = 0; i < eh->e_phnum; ++i) {
+    const auto* ph = reinterpret_cast<const Elf64_Phdr*>(elf.data() + eh->e_phoff + i * eh->e_phentsize);
+    EXPECT_NE(ph->p_type, static_cast<Elf64_Word>(PT_INTERP)) << "a dynamic loader is requested";
+    EXPECT_NE(ph->p_type, static_cast<Elf64_Word>(PT_DYNAMIC)) << "dynamic section present";
+  }
+  auto r = RunProcess({"/usr/bin/file", "-b", BinaryPath()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("statically linked"), std::string::npos) << r.out;
+}
+
+TEST(StaticBinary, StrippedSizeIsAtMostSixMebibytes) {
+  TempDir dir;
+  const std::string stripped = dir.path() + "/netdata-preflight";
+  auto r = RunProcess({"/usr/bin/strip", "-o", stripped, BinaryPath()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(stat(stripped.c_str(), &st), 0);
+  EXPECT_LE(st.st_size, 6 * 1024 * 1024) << "stripped size " << st.st_size;
+}
+
+// Every thread creation goes through clone3 (glibc >= 2.34) or clone with CLONE_THREAD.
+void ExpectNoThreads(const std::vector<std::string>& args) {
+  TempDir dir;
+  const std::string trace = dir.path() + "/trace";
+  std::vector<std::string> argv = {"/usr/bin/strace", "-f", "-qq", "-e", "trace=clone,clone3,vfork",
+                                   "-o", trace, BinaryPath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = RunProcess(argv, {{"NETDATA_CLAIM_TOKEN", "x"}}, std::chrono::seconds(60));
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_NE(r.exit_code, -1) << r.err;
+  std::string log = Slurp(trace);
+  EXPECT_EQ(log.find("clone3("), std::string::npos) << log;
+  EXPECT_EQ(log.find("CLONE_THREAD"), std::string::npos) << log;
+}
+
+TEST(StaticBinary, CreatesNoThreadInAnyCommand) {
+  ExpectNoThreads({"version"});
+  ExpectNoThreads({"list"});
+  ExpectNoThreads({"check", "--offline"});
+  ExpectNoThreads({"check", "--deadline", "2s", "--resolve", "app.netdata.cloud:443:127.0.0.1",
+                   "--resolve", "api.netdata.cloud:443:127.0.0.1", "--resolve",
+                   "mqtt.netdata.cloud:443:127.0.0.1"});
+  ExpectNoThreads({"probe", "--timeout", "200ms", "--api", "http://127.0.0.1:9"});
+}
+
+}  // namespace
+}  // namespace preflight::testing
