@@ -6,7 +6,7 @@ DEPS  ?= $(CURDIR)/build/deps
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap build run test test-asan bench fuzz clean
+.PHONY: all bootstrap build run test test-asan bench fuzz docs clean
 
 all: build
 
@@ -30,6 +30,10 @@ run: build
 test: build
 	@$(MAKE) --no-print-directory -C $(BUILD)/release -j$(JOBS)
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS) --timeout 600
+
+# docs/checks.md is generated from the catalog (a test fails when it is stale).
+docs: build
+	$(BUILD)/netdata-preflight list --format markdown > docs/checks.md
 
 clean:
 	rm -rf $(BUILD)/release $(BUILD)/asan $(BUILD)/netdata-preflight

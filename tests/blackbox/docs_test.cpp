@@ -1,0 +1,22 @@
+// docs/checks.md is generated from the catalog; this keeps it from drifting.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "blackbox/run_util.h"
+
+namespace preflight::testing {
+namespace {
+
+TEST(Docs, ChecksMarkdownMatchesTheCatalog) {
+  auto r = RunPreflight({"list", "--format", "markdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream f(std::string(PREFLIGHT_SOURCE_DIR) + "/docs/checks.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  EXPECT_EQ(ss.str(), r.out) << "docs/checks.md is stale: run `make docs`";
+}
+
+}  // namespace
+}  // namespace preflight::testing
