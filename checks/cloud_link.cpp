@@ -1,8 +1,280 @@
-// cloud.link: placeholder until its issue lands.
+// cloud.link: what the running agent itself says about its link to Netdata Cloud — claimed,
+// online, banned and why — or, when it is down, what its status file last recorded.
+#include <algorithm>
+
+#include "checks/agent_target.h"
 #include "checks/catalog.h"
 #include "checks/sections.h"
+#include "container/agent/agent_client.h"
 
 namespace preflight::checks {
+namespace {
+
+constexpr auto kAgentBudget = std::chrono::seconds(3);  // a local agent answers in ms
+
+constexpr const char* kBannedSteps =
+    "Netdata Cloud has blocked this agent or its IP (usually for too many failed requests from "
+    "an old agent): ask for the IP to be allowed with a ticket in the Netdata forum "
+    "(https://community.netdata.cloud/) or change the node's IP, then restart the agent (the "
+    "ban clears only on restart or `netdatacli reload-claiming-state`)";
+
+bool Contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+/// The check whose domain explains an ACLK offline reason (src/aclk status strings).
+struct ReasonMap {
+  std::string_view check;
+  std::string_view advice;
+};
+
+ReasonMap MapReason(std::string_view reason) {
+  if (Contains(reason, "resolve"))
+    return {"network.dns", "the agent cannot resolve the Cloud's name"};
+  if (Contains(reason, "proxy"))
+    return {"network.proxy", "the proxy refused or failed the CONNECT"};
+  if (Contains(reason, "TLS") || Contains(reason, "SSL")) {
+    return {"network.tls",
+            "TLS to the Cloud fails (an intercepting proxy or missing CA certificates)"};
+  }
+  if (Contains(reason, "WebSockets") || Contains(reason, "MQTT") || Contains(reason, "CONNACK") ||
+      Contains(reason, "LWT")) {
+    return {"network.websocket",
+            "the WebSocket/MQTT link is cut (a firewall that blocks WebSockets)"};
+  }
+  if (Contains(reason, "connection refused") || reason == "timeout") {
+    return {"network.tls", "TCP port 443 to the Cloud is not reachable"};
+  }
+  if (Contains(reason, "decryption failed") || Contains(reason, "not claimed")) {
+    return {"claim.state", "the claim files do not match what the Cloud knows (re-claim the node)"};
+  }
+  if (Contains(reason, "cloud url")) return {"claim.config", "the claim URL is wrong"};
+  if (Contains(reason, "/env") || Contains(reason, "otp") || Contains(reason, "https client") ||
+      Contains(reason, "ping timed out") || Contains(reason, "progress") ||
+      Contains(reason, "closed by remote") || Contains(reason, "socket error") ||
+      Contains(reason, "poll()")) {
+    return {"network.https", "HTTPS requests to the Cloud do not get through"};
+  }
+  return {"network.https", "the path to the Cloud is not open"};
+}
+
+/// Claim failure reasons (cloud.reason while `available`) and what they mean.
+Result ClaimFailed(const std::string& reason) {
+  Result r = Result::Fail("the agent is not claimed: the last claim attempt failed: " + reason,
+                          "Fix the claim and restart the agent so that it claims again");
+  r.node_state = "absent";
+  r.section = std::string(section::kClaimingUnsuccessful);
+  if (Contains(reason, "409") || Contains(reason, "already claimed") ||
+      Contains(reason, "lready")) {
+    r.remediation =
+        "This identity is already claimed elsewhere (a cloned /var/lib/netdata or image layer): "
+        "give "
+        "this node its own /var/lib/netdata (delete registry/netdata.public.unique.id, cloud.d/ "
+        "and the "
+        "status-netdata.json backups) and claim again";
+    r.section = std::string(section::kNotCloned);
+  } else if (Contains(reason, "403") || Contains(reason, "oken")) {
+    r.remediation =
+        "The Cloud refused the claim token: copy the token and room ids again from Netdata Cloud "
+        "(Add Nodes) into NETDATA_CLAIM_TOKEN/NETDATA_CLAIM_ROOMS or claim.conf";
+  }
+  return r;
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const Error& why) {
+  auto sf = ctx.sys.Agent().ReadStatusFile(target);
+  if (!sf.ok()) {
+    Result r = Result::Skip("the agent is not running here (" + why.message +
+                            ") and left no status-netdata.json");
+    r.details["running"] = false;
+    return r;
+  }
+  const bool claimed = !sf->claim_id.empty();
+  const std::string exit = sf->exit_reason.empty() ? "none recorded" : Join(sf->exit_reason);
+  const std::string at = sf->timestamp.empty() ? "an unknown time" : sf->timestamp;
+  Result r;
+  if (sf->aclk == "banned") {
+    r = Result::Fail("the agent is not running; at " + at + " Netdata Cloud had banned it",
+                     kBannedSteps);
+    r.section = std::string(section::kNotBanned);
+    r.node_state = "offline";
+  } else if (sf->aclk == "online") {
+    r = Result::Fail(
+        "the agent is not running; it was online until " + at + ", exit reason: " + exit,
+        "Start the agent again and find why it stopped (exit reason, `docker logs`, "
+        "the container's restart policy)");
+    r.section = std::string(section::kAgentRunning);
+    r.node_state = "offline";
+  } else if (claimed) {
+    r = Result::Fail(
+        "the agent is not running; at " + at + " it was claimed but " +
+            (sf->aclk.empty() ? "its link state was not recorded" : "`" + sf->aclk + "`") +
+            ", exit reason: " + exit,
+        "Start the agent again and find why it stopped (exit reason, `docker logs`)");
+    r.section = std::string(section::kAgentRunning);
+  } else {
+    r = Result::Warn(
+        "the agent is not running; at " + at + " it was not claimed, exit reason: " + exit,
+        "Start the agent; it claims at start when a claim token is configured");
+    r.section = std::string(section::kAgentRunning);
+  }
+  r.details["running"] = false;
+  r.details["status_file"] = sf->path;
+  r.details["last_status"] = sf->status;
+  r.details["last_aclk"] = sf->aclk;
+  r.details["exit_reason"] = sf->exit_reason;
+  if (sf->restarts) r.details["restarts"] = *sf->restarts;
+  if (sf->crashes) r.details["crashes"] = *sf->crashes;
+  r.details["claimed"] = claimed;
+  r.details["online"] = false;
+  if (sf->aclk == "online") r.details["ever_online"] = true;
+  return r;
+}
+
+Result RunCloudLink(Context& ctx) {
+  const container::AgentTarget target = AgentTargetFrom(ctx.in);
+  const auto deadline = std::min(ctx.deadline, std::chrono::steady_clock::now() + kAgentBudget);
+  container::AgentClient& agent = ctx.sys.Agent();
+
+  auto aclk = agent.Aclk(target, deadline);
+  if (!aclk.ok()) {
+    const Error& e = aclk.error();
+    if (e.code == ENOENT || e.code == ECONNREFUSED || e.code == ETIMEDOUT || e.code == ENOTSOCK) {
+      return FromStatusFile(ctx, target, e);
+    }
+    if (e.code == EAGAIN) {
+      Result r = Result::Warn("the agent is still initializing: " + e.message,
+                              "Check again in a few seconds (probe --require online)");
+      r.details["running"] = true;
+      return r;
+    }
+    if (e.code == EACCES) {
+      return Result::Warn(
+          "cannot ask the agent: " + e.message,
+          "Share the agent's run directory (netdatacli socket) with this container, "
+          "or point --cli-socket at it");
+    }
+    if (e.code == ENOTSUP) {
+      return Result::Warn("the agent cannot report its link: " + e.message,
+                          "Upgrade the agent to v1.32 or newer");
+    }
+    return Result::Error("cannot read the agent's link state: " + e.message);
+  }
+  const container::AclkState& st = *aclk;
+  Details d = Details::object();
+  d["running"] = true;
+  d["source"] = st.source;
+
+  if (st.initializing) {
+    Result r = Result::Warn("the agent is still initializing; its link state is not known yet",
+                            "Check again in a few seconds (probe --require online)");
+    r.details = d;
+    return r;
+  }
+  if (st.available == false) {
+    Result r = Result::Fail(
+        "the agent was built without Netdata Cloud support (ACLK Available: No): it can never "
+        "connect",
+        "Install Netdata from the official packages or the netdata/netdata image; distribution "
+        "builds with --disable-cloud (e.g. Debian's netdata 1.37.1) cannot be claimed");
+    r.section = std::string(section::kClaimingUnsuccessful);
+    r.node_state = "absent";
+    d["available"] = false;
+    d["claimed"] = false;
+    d["online"] = false;
+    r.details = d;
+    return r;
+  }
+  if (st.available) d["available"] = *st.available;
+  if (st.claimed) d["claimed"] = *st.claimed;
+  if (st.online) d["online"] = *st.online;
+  const bool ever_online =
+      st.online == true || (!st.last_connect.empty() && st.last_connect != "null");
+  if (st.claimed == true) d["ever_online"] = ever_online;
+  if (st.banned) d["banned"] = *st.banned;
+  if (!st.claim_id.empty()) d["claim_id"] = st.claim_id;
+  if (!st.cloud_url.empty()) d["cloud_url"] = st.cloud_url;
+  if (!st.node_id.empty()) d["node_id"] = st.node_id;
+  if (st.reconnect_count) d["reconnect_count"] = *st.reconnect_count;
+  if (!st.last_connect.empty()) d["last_connect"] = st.last_connect;
+
+  // The v2 cloud object has what aclk-state lacks: the reason, and `indirect`.
+  std::optional<container::CloudStatus> cloud;
+  if (st.online != true) {
+    auto cs = agent.Cloud(target, deadline);
+    if (cs.ok()) {
+      cloud = *cs;
+      d["status"] = cs->status;
+      if (!cs->reason.empty()) d["reason"] = cs->reason;
+      if (cs->next_in) d["next_in"] = *cs->next_in;
+    }
+  }
+  const std::string status = cloud ? cloud->status : "";
+  const std::string reason = cloud ? cloud->reason : "";
+
+  Result r;
+  if (st.banned == true || status == "banned" || reason == "banned") {
+    r = Result::Fail("Netdata Cloud banned this agent (Banned By Cloud: Yes)", kBannedSteps);
+    r.section = std::string(section::kNotBanned);
+    r.node_state = "offline";
+  } else if (st.claimed == false || status == "available" || status == "indirect") {
+    if (status == "indirect") {
+      r = Result::Pass(
+          "the agent is not claimed itself but reaches Netdata Cloud through a claimed "
+          "parent (indirect): it appears there via the parent");
+    } else if (!reason.empty() && reason != "Agent is not claimed yet") {
+      r = ClaimFailed(reason);
+    } else {
+      const Result* token = ctx.Earlier("claim.token");
+      const bool wanted =
+          token != nullptr && token->details.is_object() && token->details.value("wanted", false);
+      if (wanted) {
+        r = Result::Fail(
+            "the agent is running but not claimed, although claiming is configured",
+            "Look for the claim error in the agent's log (`docker logs`, grep CLAIM) and "
+            "restart the agent to claim again");
+        r.section = std::string(section::kClaimingUnsuccessful);
+        r.node_state = "absent";
+      } else {
+        r = Result::Pass("the agent is running and not claimed (claiming is not configured)");
+      }
+    }
+  } else if (st.online == true) {
+    r = Result::Pass("the agent is online" + (st.cloud_url.empty()
+                                                  ? std::string()
+                                                  : " (connected to " + st.cloud_url + ")"));
+  } else {
+    std::string why = reason.empty() ? "no reason reported" : reason;
+    ReasonMap m = MapReason(reason);
+    std::string msg = "the agent is claimed but offline: " + why;
+    if (cloud && cloud->next_in)
+      msg += "; next attempt in " + std::to_string(*cloud->next_in) + "s";
+    if (const Result* net = ctx.Earlier(m.check);
+        net != nullptr && (net->status == Status::kFail || net->status == Status::kWarn)) {
+      msg += " (" + std::string(m.check) + ": " + net->message + ")";
+    }
+    if (reason.empty() && !ever_online && st.reconnect_count.value_or(0) == 0) {
+      r = Result::Warn(msg + "; it may still be connecting",
+                       "Check again in a minute; if it stays offline, run the network checks");
+    } else {
+      r = Result::Fail(msg, "See " + std::string(m.check) + ": " + std::string(m.advice) +
+                                "; fix it and the agent reconnects by itself");
+    }
+    r.section =
+        std::string(ever_online ? section::kPreviouslyConnected : section::kClaimedCannotConnect);
+    d["explained_by"] = std::string(m.check);
+  }
+  r.details = d;
+  return r;
+}
+
+}  // namespace
 
 const CheckDef kCloudLink{
     "cloud.link",
@@ -10,9 +282,10 @@ const CheckDef kCloudLink{
     section::kClaimedCannotConnect,
     Kind::kOnline,
     {},
-    &NotImplemented,
-    "What the running agent says: claimed, online, banned and why, or from status-netdata.json when it is down.",
-    /*implemented=*/false,
+    &RunCloudLink,
+    "What the running agent says: claimed, online, banned and why, or from status-netdata.json "
+    "when it is down.",
+    /*implemented=*/true,
 };
 
 }  // namespace preflight::checks

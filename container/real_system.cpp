@@ -9,10 +9,11 @@
 
 #include <algorithm>
 
-#include "container/agent/agent_client.h"
+#include "container/agent/real_agent_client.h"
 #include "container/atomic_file.h"
 #include "container/command.h"
 #include "container/net/network_prober.h"
+#include "container/net/real_network_prober.h"
 #include "container/seccomp_probe.h"
 #include "container/unique_fd.h"
 
@@ -32,8 +33,8 @@ EnvMap ParseEnviron(char** envp) {
 RealSystem::RealSystem(char** envp)
     : env_(ParseEnviron(envp)),
       seccomp_(std::make_unique<SeccompProber>()),
-      network_(std::make_unique<NetworkProber>()),
-      agent_(std::make_unique<AgentClient>()) {}
+      network_(std::make_unique<RealNetworkProber>(*this)),
+      agent_(std::make_unique<RealAgentClient>(env_)) {}
 
 RealSystem::~RealSystem() = default;
 

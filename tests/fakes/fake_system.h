@@ -12,6 +12,7 @@
 #include "container/net/network_prober.h"
 #include "container/seccomp_probe.h"
 #include "container/system.h"
+#include "fakes/fake_agent.h"
 
 namespace preflight::testing {
 
@@ -39,7 +40,7 @@ class FakeSystem : public container::System {
 
   container::SeccompProber seccomp;
   container::NetworkProber network;
-  container::AgentClient agent;
+  FakeAgent agent;
 
   // Builders.
   FakeSystem& AddFile(const std::string& path, std::string content, mode_t mode = 0644,

@@ -1,0 +1,169 @@
+#include "container/http_server.h"
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <csignal>
+#include <vector>
+
+namespace preflight::container {
+namespace {
+
+constexpr int kTimeoutSeconds = 5;        // a slow client is dropped after this
+constexpr size_t kMaxHeaders = 8 * 1024;  // enough for any probe or scraper
+constexpr size_t kMaxBody = 1024;         // we only serve GET
+
+struct EventFree {
+  void operator()(event* e) const { event_free(e); }
+};
+using EventPtr = std::unique_ptr<event, EventFree>;
+
+}  // namespace
+
+Expected<ListenAddress> ParseListenAddress(std::string_view text) {
+  auto bad = [&](const char* why) {
+    return Error{EINVAL, "--listen `" + std::string(text) + "`: " + why +
+                             " (e.g. 127.0.0.1:19998, [::1]:19998, :19998)"};
+  };
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return bad("no :PORT");
+  std::string_view host = text.substr(0, colon);
+  std::string_view port = text.substr(colon + 1);
+  if (!host.empty() && host.front() == '[') {
+    if (host.back() != ']') return bad("unclosed '['");
+    host = host.substr(1, host.size() - 2);
+  }
+  if (port.empty() || port.size() > 5) return bad("bad port");
+  unsigned p = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return bad("bad port");
+    p = p * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (p > 65535) return bad("port above 65535");
+  ListenAddress a;
+  a.host = host.empty() ? "0.0.0.0" : (host == "localhost" ? "127.0.0.1" : std::string(host));
+  in6_addr a6;
+  in_addr a4;
+  if (::inet_pton(AF_INET, a.host.c_str(), &a4) != 1 &&
+      ::inet_pton(AF_INET6, a.host.c_str(), &a6) != 1) {
+    return bad("the host must be an IP address");
+  }
+  a.port = static_cast<uint16_t>(p);
+  return a;
+}
+
+struct HttpServer::Impl {
+  event_base* base = nullptr;
+  evhttp* http = nullptr;
+  evhttp_bound_socket* bound = nullptr;
+  Handler handler;
+  std::vector<EventPtr> events;
+  std::vector<std::unique_ptr<std::function<void()>>> ticks;
+  int stopped_by = 0;
+
+  ~Impl() {
+    events.clear();
+    if (http != nullptr) evhttp_free(http);
+    if (base != nullptr) event_base_free(base);
+  }
+
+  static void OnRequest(evhttp_request* req, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    Request r;
+    const char* uri = evhttp_request_get_uri(req);
+    std::string_view u = uri != nullptr ? uri : "/";
+    r.path = std::string(u.substr(0, u.find('?')));
+    Response resp;
+    try {
+      resp = self->handler(r);
+    } catch (const std::exception& e) {
+      resp.status = 500;
+      resp.body = std::string("internal error: ") + e.what() + "\n";
+    }
+    evkeyvalq* headers = evhttp_request_get_output_headers(req);
+    evhttp_add_header(headers, "Content-Type", resp.content_type.c_str());
+    evhttp_add_header(headers, "Cache-Control", "no-store");
+    evbuffer* buf = evbuffer_new();
+    if (buf == nullptr) {
+      evhttp_send_error(req, 500, "out of memory");
+      return;
+    }
+    evbuffer_add(buf, resp.body.data(), resp.body.size());
+    evhttp_send_reply(req, resp.status, resp.status < 400 ? "OK" : "Error", buf);
+    evbuffer_free(buf);
+  }
+
+  static void OnSignal(evutil_socket_t sig, short, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    self->stopped_by = static_cast<int>(sig);
+    event_base_loopbreak(self->base);
+  }
+
+  static void OnTick(evutil_socket_t, short, void* arg) {
+    (*static_cast<std::function<void()>*>(arg))();
+  }
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+
+Expected<std::unique_ptr<HttpServer>> HttpServer::Listen(const ListenAddress& addr,
+                                                         Handler handler) {
+  auto impl = std::make_unique<Impl>();
+  impl->handler = std::move(handler);
+  impl->base = event_base_new();
+  if (impl->base == nullptr) return Error{ENOMEM, "event_base_new failed"};
+  impl->http = evhttp_new(impl->base);
+  if (impl->http == nullptr) return Error{ENOMEM, "evhttp_new failed"};
+  evhttp_set_timeout(impl->http, kTimeoutSeconds);
+  evhttp_set_max_headers_size(impl->http, kMaxHeaders);
+  evhttp_set_max_body_size(impl->http, kMaxBody);
+  evhttp_set_allowed_methods(impl->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+  evhttp_set_gencb(impl->http, &Impl::OnRequest, impl.get());
+  impl->bound = evhttp_bind_socket_with_handle(impl->http, addr.host.c_str(), addr.port);
+  if (impl->bound == nullptr) {
+    int err = errno != 0 ? errno : EADDRINUSE;
+    return Errno("listen", addr.host + ":" + std::to_string(addr.port), err);
+  }
+  for (int sig : {SIGTERM, SIGINT}) {
+    EventPtr ev(evsignal_new(impl->base, sig, &Impl::OnSignal, impl.get()));
+    if (!ev || event_add(ev.get(), nullptr) != 0) return Error{EINVAL, "cannot watch signals"};
+    impl->events.push_back(std::move(ev));
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+uint16_t HttpServer::port() const {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  evutil_socket_t fd = evhttp_bound_socket_get_fd(impl_->bound);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
+  if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+}
+
+void HttpServer::Every(std::chrono::milliseconds period, std::function<void()> tick) {
+  impl_->ticks.push_back(std::make_unique<std::function<void()>>(std::move(tick)));
+  EventPtr ev(event_new(impl_->base, -1, EV_PERSIST, &Impl::OnTick, impl_->ticks.back().get()));
+  timeval tv{static_cast<time_t>(period.count() / 1000),
+             static_cast<suseconds_t>((period.count() % 1000) * 1000)};
+  event_add(ev.get(), &tv);
+  // The first run happens at once, not one period later.
+  event_active(ev.get(), EV_TIMEOUT, 0);
+  impl_->events.push_back(std::move(ev));
+}
+
+int HttpServer::Run() {
+  impl_->stopped_by = 0;
+  event_base_dispatch(impl_->base);
+  return impl_->stopped_by;
+}
+
+void HttpServer::Stop() { event_base_loopbreak(impl_->base); }
+
+}  // namespace preflight::container
