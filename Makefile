@@ -4,6 +4,8 @@
 BUILD ?= build
 DEPS  ?= $(CURDIR)/build/deps
 JOBS  ?= $(shell nproc)
+# ccache keys on paths relative to the checkout, so every clone and worktree shares one cache.
+export CCACHE_BASEDIR ?= $(CURDIR)
 CMAKE_FLAGS ?=
 
 .PHONY: all bootstrap build run test test-asan bench fuzz docs clean

@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages (build, test, benchmark tools).
 packages=(
-  build-essential cmake pkg-config file dpkg-dev
+  build-essential cmake ccache pkg-config file dpkg-dev
   libssl-dev libseccomp-dev libc-ares-dev zlib1g-dev libevent-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest
