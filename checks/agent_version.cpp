@@ -1,8 +1,182 @@
-// agent.version: placeholder until its issue lands.
+// agent.version: which netdata binary this is, whether it can ever talk to Netdata Cloud, and
+// which claiming generation it belongs to (v1: netdata-claim.sh, v2: the daemon claims itself).
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "checks/catalog.h"
 #include "checks/sections.h"
+#include "container/agent_version.h"
 
 namespace preflight::checks {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kCommandTimeout{3000};
+constexpr const char* kUsualLocations[] = {"/usr/sbin/netdata", "/opt/netdata/bin/netdata",
+                                           "/usr/local/sbin/netdata", "/usr/local/bin/netdata"};
+constexpr const char* kUseOfficialBuild =
+    "Run the official netdata/netdata image (or install with kickstart.sh / the static build) "
+    "instead of the distribution's netdata package.";
+
+bool IsExecutableFile(const container::System& sys, const std::string& path) {
+  auto info = sys.Stat(path, true);
+  return info.ok() && info->type == container::FileType::kRegular && sys.Access(path, X_OK) == 0;
+}
+
+struct Located {
+  std::string path;
+  std::string source;  ///< "--agent", "PATH", "usual location"
+};
+
+/// `netdata` on PATH, then the install locations of the image, the static build and source
+/// installs.
+std::optional<Located> FindAgent(const container::System& sys) {
+  auto path_env = sys.Env().find("PATH");
+  if (path_env != sys.Env().end()) {
+    std::string_view dirs = path_env->second;
+    while (true) {
+      auto colon = dirs.find(':');
+      std::string dir(dirs.substr(0, colon));
+      if (!dir.empty() && dir[0] == '/' && IsExecutableFile(sys, dir + "/netdata")) {
+        return Located{dir + "/netdata", "PATH"};
+      }
+      if (colon == std::string_view::npos) break;
+      dirs.remove_prefix(colon + 1);
+    }
+  }
+  for (const char* path : kUsualLocations) {
+    if (IsExecutableFile(sys, path)) return Located{path, "usual location"};
+  }
+  return std::nullopt;
+}
+
+/// The time a command may take: the short budget, never past the check's deadline.
+milliseconds Budget(const Context& ctx) {
+  auto left = std::chrono::duration_cast<milliseconds>(ctx.deadline -
+                                                       std::chrono::steady_clock::now());
+  return std::max(milliseconds(1), std::min(kCommandTimeout, left));
+}
+
+/// The first line of `output`, printable and short, to quote in a message.
+std::string Quote(std::string_view output) {
+  std::string line;
+  for (char c : output.substr(0, output.find('\n'))) {
+    if (line.size() >= 80) break;
+    line += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  return line;
+}
+
+/// Why running `argv` did not give an answer, or "" when it did.
+std::string RunProblem(const Expected<container::CommandResult>& run, const std::string& what) {
+  if (!run.ok()) return "cannot run `" + what + "`: " + run.error().message;
+  if (run->timed_out) return "`" + what + "` did not answer within 3 s";
+  if (run->signal != 0) return "`" + what + "` was killed by signal " + std::to_string(run->signal);
+  if (run->exit_code == 126) return "`" + what + "` cannot be executed (exit 126)";
+  if (run->exit_code == 127) return "`" + what + "` was not found or a library is missing (exit 127)";
+  return "";
+}
+
+Result RunAgentVersion(Context& ctx) {
+  Details details;
+  details["generation"] = "unknown";
+
+  Located agent;
+  if (!ctx.in.agent.empty()) {
+    agent = {ctx.in.agent, "--agent"};
+    auto info = ctx.sys.Stat(agent.path, true);
+    if (!info.ok() || info->type != container::FileType::kRegular) {
+      Result r = Result::Error("--agent `" + agent.path + "`: " +
+                               (info.ok() ? std::string("not a regular file")
+                                          : info.error().message));
+      r.remediation = "Pass the path of the netdata binary, e.g. --agent /usr/sbin/netdata.";
+      r.details = details;
+      return r;
+    }
+  } else if (auto found = FindAgent(ctx.sys)) {
+    agent = *found;
+  } else {
+    Result r = Result::Skip(
+        "no netdata binary found on PATH or in /usr/sbin, /opt/netdata/bin, /usr/local/sbin; "
+        "pass --agent PATH to check the agent's version and Cloud support");
+    r.details = details;
+    return r;
+  }
+  details["binary"] = agent.path;
+  details["source"] = agent.source;
+
+  const std::string shown = agent.path + " -V";
+  auto v_run = ctx.sys.Run({agent.path, "-V"}, Budget(ctx), 4096);
+  if (std::string problem = RunProblem(v_run, shown); !problem.empty()) {
+    Result r = Result::Error(problem);
+    r.remediation = "Check that `" + shown + "` works in this container.";
+    r.details = details;
+    return r;
+  }
+  auto version = container::ParseAgentVersion(v_run->output);
+  if (!version.ok()) {
+    Result r = Result::Error("`" + shown + "` printed no version (\"" + Quote(v_run->output) +
+                             "\"): is it the netdata agent?");
+    r.remediation = "Pass the netdata agent binary with --agent PATH.";
+    r.details = details;
+    return r;
+  }
+  details["version"] = version->text;
+  details["generation"] = version->IsV2() ? "v2" : "v1";
+
+  // v2 agents cannot be built without Cloud ("Cloud cannot be disabled"); v1 may be.
+  std::optional<bool> cloud;
+  std::string cloud_text;
+  if (version->IsV2()) {
+    cloud = true;
+  } else {
+    auto b_run = ctx.sys.Run({agent.path, "-W", "buildinfo"}, Budget(ctx), 64 * 1024);
+    if (RunProblem(b_run, "").empty()) {
+      auto info = container::ParseBuildInfo(b_run->output);
+      cloud = info.cloud;
+      cloud_text = info.cloud_text;
+      // "Netdata Cloud: YES" with "ACLK: NO" still cannot connect.
+      if (cloud.value_or(true) && info.aclk.has_value() && !*info.aclk) {
+        cloud = false;
+        cloud_text = "ACLK: " + info.aclk_text;
+      }
+    }
+  }
+  details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
+
+  const std::string who = agent.path + " is netdata " + version->text;
+  const bool too_old = version->OlderThan(1, 32);
+  if (cloud.has_value() && !*cloud) {
+    Result r = Result::Fail(
+        who + ", built without Netdata Cloud support (`-W buildinfo`: Netdata Cloud " +
+            cloud_text + "): this build can never connect to Netdata Cloud" +
+            (too_old ? ", and it is older than v1.32" : ""),
+        kUseOfficialBuild);
+    r.details = details;
+    r.node_state = "absent";
+    return r;
+  }
+  if (too_old) {
+    Result r = Result::Fail(who + ", older than v1.32, the oldest agent that Netdata Cloud's "
+                                  "troubleshooting supports",
+                            "Upgrade the agent: pull a current netdata/netdata image (or update "
+                            "with kickstart.sh).");
+    r.details = details;
+    return r;
+  }
+  std::string how = version->IsV2() ? "v2: claims by itself from claim.conf or NETDATA_CLAIM_*"
+                                    : "v1: the entrypoint claims with netdata-claim.sh";
+  Result r = Result::Pass(who + " (" + how + ")" +
+                          (cloud.has_value() ? ", built with Netdata Cloud support"
+                                             : "; Cloud support unknown (`-W buildinfo` said "
+                                               "nothing about it)"));
+  r.details = details;
+  return r;
+}
+
+}  // namespace
 
 const CheckDef kAgentVersion{
     "agent.version",
@@ -10,9 +184,13 @@ const CheckDef kAgentVersion{
     section::kClaimingUnsuccessful,
     Kind::kOffline,
     {},
-    &NotImplemented,
-    "The agent is v1.32 or newer and was built with Netdata Cloud support; records whether it claims v1-style (script) or v2-style (by itself).",
-    /*implemented=*/false,
+    &RunAgentVersion,
+    "Runs `netdata -V` and `netdata -W buildinfo` (--agent, else PATH and the usual install "
+    "locations). An agent older than v1.32 or built without Netdata Cloud support (Debian's "
+    "netdata package is built with --disable-cloud) can never be Live in Cloud, whatever the "
+    "network does. Records the generation: v1 agents are claimed by netdata-claim.sh, v2 "
+    "agents claim by themselves; the other claim checks depend on it.",
+    /*implemented=*/true,
 };
 
 }  // namespace preflight::checks

@@ -1,18 +1,293 @@
-// claim.config: placeholder until its issue lands.
+// claim.config: the claim URL, rooms, proxy and insecure option the agent will use are values
+// it accepts, and the sources (claim.conf, environment) do not silently contradict each other.
+#include <cerrno>
+#include <cctype>
+
+#include "checks/agent_generation.h"
 #include "checks/catalog.h"
+#include "checks/claim_settings.h"
+#include "checks/findings.h"
 #include "checks/sections.h"
+#include "container/ini.h"
+#include "container/net/proxy.h"
+#include "container/uuid.h"
 
 namespace preflight::checks {
+namespace {
+
+/// At most 60 printable characters of a value that is not a secret (URL, room id).
+std::string Shown(std::string_view value) {
+  std::string out;
+  for (char c : value.substr(0, 60)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (value.size() > 60) out += "...";
+  return out;
+}
+
+bool Quoted(std::string_view v) {
+  return v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front();
+}
+
+/// `https://host[:port][/path]`; "" when fine, else what is wrong.
+void CheckUrl(const ClaimValue& url, Findings* f) {
+  const std::string fix = "Set " + url.source + " to https://app.netdata.cloud (or your Cloud's "
+                          "https:// URL), without quotes or spaces.";
+  std::string_view v = url.value;
+  if (container::TrimSpace(v).empty()) {
+    f->Fail(url.source + " is set but empty", fix);
+    return;
+  }
+  if (Quoted(container::TrimSpace(v))) {
+    f->Fail(url.source + " is wrapped in quotes, which become part of the URL", fix);
+    return;
+  }
+  if (container::TrimSpace(v).size() != v.size() ||
+      v.find_first_of(" \t\r\n") != std::string_view::npos) {
+    f->Fail(url.source + " contains whitespace", fix);
+    return;
+  }
+  if (v.find("://") == std::string_view::npos) {
+    f->Fail(url.source + " `" + container::RedactUrl(Shown(v)) + "` has no https:// scheme", fix);
+    return;
+  }
+  auto parsed = container::ParseUrl(v);
+  if (!parsed.ok()) {
+    f->Fail(url.source + ": " + parsed.error().message, fix);
+    return;
+  }
+  if (parsed->scheme != "https") {
+    f->Fail(url.source + " `" + container::RedactUrl(Shown(v)) + "` uses " + parsed->scheme +
+                "://; Netdata Cloud only speaks https",
+            fix);
+    return;
+  }
+  if (parsed->has_credentials()) {
+    f->Warn(url.source + " contains user credentials, which Netdata Cloud does not use", fix);
+  }
+}
+
+/// Comma-separated room UUIDs; the agent trims items and skips empty ones.
+size_t CheckRooms(const ClaimValue& rooms, Findings* f) {
+  std::string_view list = rooms.value;
+  if (Quoted(container::TrimSpace(list))) {
+    f->Fail(rooms.source + " is wrapped in quotes, which become part of the first and last room id",
+            "Remove the quotes: " + rooms.source + " is a plain comma-separated list of room ids.");
+    return 0;
+  }
+  size_t count = 0, index = 0;
+  while (true) {
+    auto comma = list.find(',');
+    std::string_view item = container::TrimSpace(list.substr(0, comma));
+    ++index;
+    if (!item.empty()) {
+      ++count;
+      if (!container::IsUuid(item)) {
+        f->Fail(rooms.source + " item " + std::to_string(index) + " (`" + Shown(item) +
+                    "`) is not a room id (a UUID like 1d66b04f-7f1c-413f-9638-f0c6e281f721)",
+                "Copy the room ids from Netdata Cloud (room settings), comma-separated, or leave " +
+                    rooms.source + " empty to add the node to the All nodes room only.");
+        break;  // one named bad item is enough to act on
+      }
+    }
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return count;
+}
+
+/// none, env, http://[user:pass@]host:port, socks5://, socks5h://.
+void CheckProxy(const ClaimValue& proxy, Findings* f) {
+  std::string_view v = container::TrimSpace(proxy.value);
+  if (v.empty() || v == "env" || v == "none") return;
+  const std::string shown = container::RedactUrl(Shown(v));
+  const std::string fix = "Set " + proxy.source +
+                          " to none, env, http://[user:pass@]host:port or socks5h://host:port.";
+  if (Quoted(v)) {
+    f->Fail(proxy.source + " is wrapped in quotes, which become part of the proxy URL", fix);
+    return;
+  }
+  auto sep = v.find("://");
+  std::string scheme = sep == std::string_view::npos ? "" : std::string(v.substr(0, sep));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme == "https") {
+    f->Fail(proxy.source + " `" + shown + "` is an https:// proxy, which the agent's Cloud link "
+                "does not support",
+            "Use the proxy's plain http:// address (the link tunnels TLS through CONNECT), or a "
+            "socks5h:// proxy.");
+    return;
+  }
+  if (scheme != "http" && scheme != "socks5" && scheme != "socks5h") {
+    f->Fail(proxy.source + " `" + shown + "` is not none, env, or an http://, socks5:// or "
+                "socks5h:// URL (the agent does not guess a scheme)",
+            fix);
+    return;
+  }
+  auto parsed = container::ParseUrl(v);
+  if (!parsed.ok()) {
+    f->Fail(proxy.source + ": " + parsed.error().message, fix);
+    return;
+  }
+}
+
+/// The value the agent ignores or the two values that disagree, named once here (claim.token
+/// leaves conflicts to this check).
+void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findings* f) {
+  if (generation == "v1") return;  // v1 never reads claim.conf: reported separately
+  if (!s.conf_token.set) return;   // the environment is used, claim.conf only fills nothing
+  const std::string who = generation == "v2" ? "this v2 agent" : "a v2 agent";
+  struct Pair {
+    const ClaimValue* conf;
+    const ClaimValue* env;
+    bool secret;
+  } pairs[] = {{&s.conf_token, &s.env_token, true},
+               {&s.conf_url, &s.env_url, false},
+               {&s.conf_rooms, &s.env_rooms, false},
+               {&s.conf_proxy, &s.env_proxy, false}};
+  for (const auto& p : pairs) {
+    if (!p.env->set) continue;
+    if (!p.conf->set) {
+      f->Warn(p.env->source + " is ignored: " + s.claim_conf_path + " has a token, and " + who +
+                  " takes all claim settings from the first source that has one",
+              "Move the setting into " + s.claim_conf_path + " or remove it from the "
+              "environment.");
+    } else if (p.conf->value != p.env->value) {
+      std::string detail = p.secret ? " (claim.conf: " + TokenHint(p.conf->value) + "; env: " +
+                                          TokenHint(p.env->value) + ")"
+                                    : "";
+      f->Warn(p.conf->source + " and " + p.env->source + " differ" + detail + "; " + who +
+                  " uses claim.conf" +
+                  (generation == "v2" ? "" : " (a v1 agent uses the environment)"),
+              "Keep one source: remove " + p.env->source + " or make both equal.");
+    }
+  }
+}
+
+Result RunClaimConfig(Context& ctx) {
+  ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
+  const std::string generation = AgentGeneration(ctx);
+  Details details;
+  details["wanted"] = s.Wanted();
+  details["generation"] = generation;
+  if (!s.Wanted()) {
+    Result r = Result::Skip("claiming is not configured (no NETDATA_CLAIM_* and no " +
+                            s.claim_conf_path + "): no claim settings to check");
+    r.details = details;
+    return r;
+  }
+
+  Findings f;
+  if (!s.claim_conf_error.empty()) {
+    auto info = ctx.sys.Stat(s.claim_conf_path, true);
+    if (info.ok() && info->type == container::FileType::kDirectory) {
+      f.Fail(s.claim_conf_path + " is a directory, not a file (a bind mount of a missing host "
+                                 "file creates one)",
+             "Replace it with a file: mount the host's claim.conf file itself (it must exist "
+             "before the container starts), 0640 root:netdata.");
+    } else {
+      f.Fail(s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
+                 "), so the agent cannot claim from it",
+             "Make it readable by the agent: chown root:netdata " + s.claim_conf_path +
+                 " && chmod 0640 " + s.claim_conf_path + " (as the docs require).");
+    }
+  }
+  if (!s.claim_conf_bad_lines.empty()) {
+    std::string lines;
+    for (size_t i = 0; i < s.claim_conf_bad_lines.size() && i < 10; ++i) {
+      lines += (i ? ", " : "") + std::to_string(s.claim_conf_bad_lines[i]);
+    }
+    f.Warn(s.claim_conf_path + " line" + (s.claim_conf_bad_lines.size() > 1 ? "s " : " ") +
+               lines + " are neither `[section]`, `key = value` nor a comment; the agent ignores "
+                       "them",
+           "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
+           "`rooms = ...`, `proxy = ...`, `insecure = no`.");
+  }
+  // A token in another section (or before [global]) is invisible to the agent.
+  if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set) {
+    if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {
+      for (const auto& e : container::ParseIni(*text).entries) {
+        if (e.key == "token") {
+          f.Fail(s.claim_conf_path + " line " + std::to_string(e.line) + " sets `token` outside "
+                     "the [global] section, where the agent does not look",
+                 "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
+          break;
+        }
+      }
+    }
+  }
+
+  if (generation == "v1") {
+    // run.sh: [ -n "$NETDATA_CLAIM_URL" ] && [ -n "$NETDATA_CLAIM_TOKEN" ] (claim.conf unread).
+    const bool url = s.env_url.set && !s.env_url.value.empty();
+    const bool token = s.env_token.set && !s.env_token.value.empty();
+    if (s.claim_conf_present && !token) {
+      f.Fail(s.claim_conf_path + " is used only by v2 agents; this v1 agent claims from "
+                                 "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
+             "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
+             "upgrade to a v2 image.");
+    } else if (url != token) {
+      f.Fail(std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
+                         "are set; only ") +
+                 (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
+             url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
+                 : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.");
+    }
+  }
+
+  // The values the agent will use: v1 the environment, otherwise the winning source.
+  const bool v1 = generation == "v1";
+  // Without a token anywhere (source ""), check whatever is set.
+  auto pick = [&](const ClaimValue& conf, const ClaimValue& env,
+                  const ClaimValue& winner) -> const ClaimValue& {
+    if (v1) return env;
+    if (!s.source.empty()) return winner;
+    return conf.set ? conf : env;
+  };
+  const ClaimValue& url = pick(s.conf_url, s.env_url, s.url);
+  const ClaimValue& rooms = pick(s.conf_rooms, s.env_rooms, s.rooms);
+  const ClaimValue& proxy = pick(s.conf_proxy, s.env_proxy, s.proxy);
+  details["source"] = v1 ? "environment" : s.source;
+  if (url.set) CheckUrl(url, &f);
+  details["url"] = url.set ? container::RedactUrl(Shown(url.value))
+                           : std::string("https://app.netdata.cloud (default)");
+  details["rooms"] = rooms.set ? CheckRooms(rooms, &f) : 0;
+  if (proxy.set) CheckProxy(proxy, &f);
+  details["proxy"] = proxy.set ? container::RedactUrl(Shown(container::TrimSpace(proxy.value)))
+                               : std::string("env (default)");
+  details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;
+  if (s.env_insecure_ignored) {
+    f.Warn("NETDATA_CLAIM_INSECURE is set, but no agent reads it: it has no effect",
+           "Remove NETDATA_CLAIM_INSECURE; to skip certificate checks (not recommended) set "
+           "NETDATA_EXTRA_CLAIM_OPTS=-insecure.");
+  }
+  if (v1 && s.claim_conf_present && s.env_token.set) {
+    f.Warn(s.claim_conf_path + " is ignored by this v1 agent (only v2 agents read it)",
+           "Remove claim.conf or upgrade to a v2 image; the environment is what is used.");
+  }
+  CheckConflicts(s, generation, &f);
+
+  std::string where = v1 ? "the environment" : s.source.empty() ? "the defaults" : s.source;
+  return f.ToResult("claim settings from " + where + " are valid (URL " +
+                        details["url"].get<std::string>() + ", " +
+                        std::to_string(details["rooms"].get<size_t>()) + " room(s), proxy " +
+                        details["proxy"].get<std::string>() + ")",
+                    details);
+}
+
+}  // namespace
 
 const CheckDef kClaimConfig{
     "claim.config",
-    "Claim settings",
+    "Claim URL, rooms, proxy",
     section::kClaimingDocker,
     Kind::kOffline,
     {},
-    &NotImplemented,
-    "The claim URL, rooms, proxy and insecure option are valid; v1 images get both URL and token; the environment and claim.conf do not contradict each other.",
-    /*implemented=*/false,
+    &RunClaimConfig,
+    "The claim URL is https, rooms are comma-separated room UUIDs, the proxy is none, env, "
+    "http://, socks5:// or socks5h:// (https:// proxies are not supported by the link), "
+    "-insecure comes only from NETDATA_EXTRA_CLAIM_OPTS, and claim.conf and NETDATA_CLAIM_* do "
+    "not contradict each other. v1 images claim only when both NETDATA_CLAIM_URL and "
+    "NETDATA_CLAIM_TOKEN are set; v2 agents take all settings from the first source with a "
+    "token. A wrong value makes the one claim attempt fail.",
+    /*implemented=*/true,
 };
 
 }  // namespace preflight::checks

@@ -1,8 +1,187 @@
-// claim.script: placeholder until its issue lands.
+// claim.script: a v1 agent is claimed by netdata-claim.sh; the script must be found, be a file
+// and be executable. The four failure outcomes are the guide's; a script that is executable by
+// its mode bits but that access() refuses with EPERM is a seccomp problem, not permissions.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "checks/agent_generation.h"
 #include "checks/catalog.h"
+#include "checks/claim_settings.h"
 #include "checks/sections.h"
+#include "container/claim_script.h"
 
 namespace preflight::checks {
+namespace {
+
+constexpr const char* kScript = "netdata-claim.sh";
+constexpr const char* kSearchDirs[] = {"/usr/sbin", "/opt/netdata/bin", "/usr/local/sbin",
+                                       "/usr/libexec/netdata"};
+constexpr const char* kReinstall =
+    "Reinstall the agent (or pull the netdata/netdata image again) so that netdata-claim.sh is "
+    "back at /usr/sbin/netdata-claim.sh.";
+
+/// kickstart's order: PATH, the install locations, then the directory of the agent binary.
+std::vector<std::string> SearchPath(const Context& ctx) {
+  std::vector<std::string> dirs;
+  auto add = [&dirs](std::string dir) {
+    if (dir.empty() || dir[0] != '/') return;
+    for (const auto& d : dirs) {
+      if (d == dir) return;
+    }
+    dirs.push_back(std::move(dir));
+  };
+  auto path_env = ctx.sys.Env().find("PATH");
+  if (path_env != ctx.sys.Env().end()) {
+    std::string_view rest = path_env->second;
+    while (true) {
+      auto colon = rest.find(':');
+      add(std::string(rest.substr(0, colon)));
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  for (const char* d : kSearchDirs) add(d);
+  std::string binary = AgentBinary(ctx);
+  if (auto slash = binary.rfind('/'); slash != std::string::npos && slash > 0) {
+    add(binary.substr(0, slash));
+  }
+  std::vector<std::string> paths;
+  for (const auto& d : dirs) paths.push_back(d + "/" + kScript);
+  return paths;
+}
+
+std::string Octal(mode_t mode) {
+  char buf[8];
+  snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+Result RunClaimScript(Context& ctx) {
+  const std::string generation = AgentGeneration(ctx);
+  Details details;
+  details["generation"] = generation;
+  if (generation == "v2") {
+    Result r = Result::Skip("v2 agents claim by themselves (no netdata-claim.sh is run)");
+    r.details = details;
+    return r;
+  }
+  ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
+  if (!s.Wanted()) {
+    Result r = Result::Skip("claiming is not configured: the claim script is not run");
+    r.details = details;
+    return r;
+  }
+  ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
+  if (claimed.found) {
+    Result r = Result::Skip("the node is already claimed (" + claimed.source +
+                            "): the entrypoint does not run the claim script again");
+    r.details = details;
+    return r;
+  }
+
+  std::vector<std::string> candidates = SearchPath(ctx);
+  Details searched = Details::array();
+  for (const auto& c : candidates) searched.push_back(c);
+  details["searched"] = searched;
+
+  std::string path;
+  for (const auto& c : candidates) {
+    if (ctx.sys.Stat(c, false).ok()) {
+      path = c;
+      break;
+    }
+  }
+  if (path.empty()) {
+    if (generation != "v1") {
+      Result r = Result::Skip("no netdata agent was found and no " + std::string(kScript) +
+                              " is on the search path: nothing to check (pass --agent PATH)");
+      r.details = details;
+      return r;
+    }
+    Result r = Result::Fail("no " + std::string(kScript) + " found in any of the " +
+                                std::to_string(candidates.size()) +
+                                " search paths (PATH, /usr/sbin, /opt/netdata/bin, ...): this v1 "
+                                "agent cannot be claimed",
+                            kReinstall);
+    r.details = details;
+    return r;
+  }
+  details["path"] = path;
+
+  auto st = ctx.sys.Stat(path, true);
+  if (!st.ok()) {
+    Result r = Result::Fail("the path of the claim script, " + path + ", is a symlink whose "
+                            "target does not exist (" + st.error().message + ")",
+                            kReinstall);
+    r.details = details;
+    return r;
+  }
+  if (st->type != container::FileType::kRegular) {
+    Result r = Result::Fail(path + " exists but is not a file (it is a " +
+                                (st->type == container::FileType::kDirectory ? "directory"
+                                                                             : "special file") +
+                                "; a bind mount of a missing host path creates a directory)",
+                            "Remove " + path + " and reinstall the agent (or fix the volume that "
+                            "mounts over it).");
+    r.details = details;
+    return r;
+  }
+  details["mode"] = Octal(st->mode);
+  if ((st->mode & 0111) == 0) {
+    Result r = Result::Fail("the claiming script at " + path + " is not executable (mode " +
+                                Octal(st->mode) + ")",
+                            "Run `chmod 0755 " + path + "`, or reinstall the agent.");
+    r.details = details;
+    return r;
+  }
+  int access_errno = ctx.sys.Access(path, X_OK);
+  if (access_errno == EPERM) {
+    Result r = Result::Fail(
+        path + " is executable by its mode (" + Octal(st->mode) + ") but access(X_OK) fails "
+               "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
+               "claim script's own file tests fail too (this is not a permission problem)",
+        "See container.seccomp: update Docker (>= 20.10) and libseccomp (>= 2.4), or run with a "
+        "seccomp profile that allows the newer syscalls.");
+    r.details = details;
+    r.details["access_errno"] = "EPERM";
+    r.details["see"] = "container.seccomp";
+    return r;
+  }
+  if (access_errno != 0) {
+    Result r = Result::Fail("the claiming script at " + path + " is not executable by this user: "
+                                "access(X_OK) says " + std::string(strerror(access_errno)) +
+                                " (a noexec mount, or mode " + Octal(st->mode) +
+                                " without this user's execute bit)",
+                            "Run the entrypoint as root, or remount without noexec / reinstall "
+                            "the agent.");
+    r.details = details;
+    return r;
+  }
+
+  auto text = ctx.sys.ReadFile(path, 256 * 1024, true);
+  container::ClaimScriptFacts facts;
+  if (text.ok()) facts = container::ParseClaimScript(*text);
+  details["disabled_cloud"] = facts.disabled_cloud || facts.missing_cloud_deps;
+  details["v2_wrapper"] = facts.v2_wrapper;
+  if (facts.disabled_cloud || facts.missing_cloud_deps) {
+    Result r = Result::Warn(
+        "found " + path + ", but it was built for an agent without Netdata Cloud support: it "
+        "always exits 3 (\"" + (facts.disabled_cloud ? "built with --disable-cloud"
+                                                      : "built without the dependencies for "
+                                                        "Cloud") + " and cannot be claimed\")",
+        "Run the official netdata/netdata image (or install with kickstart.sh / the static "
+        "build) instead of the distribution's netdata package.");
+    r.details = details;
+    return r;
+  }
+  Result r = Result::Pass("found the claim script " + path + " (a file, executable)");
+  r.details = details;
+  return r;
+}
+
+}  // namespace
 
 const CheckDef kClaimScript{
     "claim.script",
@@ -10,9 +189,14 @@ const CheckDef kClaimScript{
     section::kClaimingKickstart,
     Kind::kOffline,
     {},
-    &NotImplemented,
-    "v1 agents claim with netdata-claim.sh: it is found on the search path, is a file and is executable. An executable script that access() reports as not executable means seccomp, not permissions.",
-    /*implemented=*/false,
+    &RunClaimScript,
+    "v1 agents are claimed by netdata-claim.sh (the v1 image entrypoint runs it before the "
+    "agent starts). It must be found on the kickstart search path, be a file and be executable: "
+    "the guide's four outcomes (none found, path missing, not a file, not executable) are told "
+    "apart. A script executable by its mode bits that access() refuses with EPERM means the "
+    "container's seccomp profile blocks faccessat2 (see container.seccomp), not permissions. v2 "
+    "agents claim by themselves: skipped.",
+    /*implemented=*/true,
 };
 
 }  // namespace preflight::checks

@@ -106,6 +106,30 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
   return s;
 }
 
+ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs) {
+  ClaimedId id;
+  const std::string dir = inputs.var_lib + "/cloud.d";
+  if (auto conf = sys.ReadFile(dir + "/cloud.conf", 64 * 1024, /*follow_symlinks=*/false); conf.ok()) {
+    if (const auto* e = container::ParseIni(*conf).Find("global", "claimed_id")) {
+      if (!e->value.empty()) {
+        id.found = true;
+        id.value = e->value;
+        id.source = "cloud.d/cloud.conf";
+        return id;
+      }
+    }
+  }
+  if (auto file = sys.ReadFile(dir + "/claimed_id", 4096, /*follow_symlinks=*/false); file.ok()) {
+    std::string_view value = container::TrimSpace(*file);
+    if (!value.empty()) {
+      id.found = true;
+      id.value = std::string(value);
+      id.source = "cloud.d/claimed_id";
+    }
+  }
+  return id;
+}
+
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings) {
   std::vector<std::string> secrets;
   for (const ClaimValue* v : {&settings.conf_token, &settings.env_token, &settings.file_token}) {

@@ -45,6 +45,15 @@ struct ClaimSettings {
 /// Reads the sources through `sys`. Never fails: unreadable sources are recorded.
 ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs);
 
+/// The claimed id the agent would find at start: cloud.d/cloud.conf `claimed_id` (v2), else
+/// cloud.d/claimed_id. Symlinks at the files themselves are not read through.
+struct ClaimedId {
+  bool found = false;  ///< a non-empty value exists (valid or not)
+  std::string value;   ///< trimmed
+  std::string source;  ///< "cloud.d/cloud.conf" or "cloud.d/claimed_id"
+};
+ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs);
+
 /// Every distinct token value found in any source (for redaction of all output).
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings);
 

@@ -1,8 +1,236 @@
-// claim.token: placeholder until its issue lands.
+// claim.token: when claiming is wanted, the token the agent will send is one unbroken string
+// of the characters Netdata Cloud issues, not a placeholder, not wrapped in quotes.
+#include <cctype>
+#include <optional>
+
+#include "checks/agent_generation.h"
 #include "checks/catalog.h"
+#include "checks/claim_settings.h"
 #include "checks/sections.h"
+#include "container/ini.h"
 
 namespace preflight::checks {
+namespace {
+
+/// Real tokens are 135 characters; outside this band the token is likely cut or pasted twice.
+constexpr size_t kMinLength = 100;
+constexpr size_t kMaxLength = 200;
+
+struct Problem {
+  Status status;
+  std::string what;  ///< after "<source> " : "is empty", ...
+  std::string fix;
+};
+
+bool IsEnv(const ClaimValue& v) { return v.source.rfind("NETDATA_", 0) == 0; }
+
+/// Where the value is set, for "set X to ..." fixes.
+std::string Where(const ClaimValue& v) {
+  if (IsEnv(v)) return v.source;
+  if (v.source == "cloud.d/token") return "the file cloud.d/token";
+  return "`token` in claim.conf";
+}
+
+/// A character, described without echoing anything that could be part of a real token.
+std::string Describe(unsigned char c) {
+  if (c == '"') return "a double quote";
+  if (c == '\'') return "a single quote";
+  if (c == '\r') return "a carriage return (\\r, a Windows line ending)";
+  if (c < 0x20 || c == 0x7f) return "a control character (byte " + std::to_string(c) + ")";
+  if (c >= 0x80) return "a non-ASCII byte (e.g. a typographic character pasted from a document)";
+  return std::string("'") + static_cast<char>(c) + "'";
+}
+
+bool InBase64Url(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }
+/// The union of what kickstart (`[:alnum:] ._=-`) and /api/v3/claim (`[A-Za-z0-9.,-:/_]`) pass.
+bool InAcceptedUnion(unsigned char c) {
+  return InBase64Url(c) || c == '.' || c == ',' || c == ':' || c == '/' || c == '=';
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// Text that is an example from documentation, not a token.
+bool IsPlaceholder(std::string_view core) {
+  std::string low = Lower(core);
+  static const char* const kExact[] = {"token",       "changeme",     "change_me",
+                                       "change-me",   "placeholder",  "your_token",
+                                       "yourtoken",   "claim_token",  "claimtoken",
+                                       "secret",      "none",         "null",
+                                       "undefined",   "todo",         "netdata_claim_token",
+                                       "your-token",  "mytoken",      "my_token"};
+  for (const char* p : kExact) {
+    if (low == p) return true;
+  }
+  static const char* const kContains[] = {"your_claim_token", "your-claim-token", "yourclaimtoken",
+                                          "claim_token_here", "token_here",       "token-here",
+                                          "insert_token",     "paste_token",      "<token>"};
+  for (const char* p : kContains) {
+    if (low.find(p) != std::string::npos) return true;
+  }
+  if (low.size() >= 2 && low.front() == '<' && low.back() == '>') return true;
+  if (low.find("${") != std::string::npos || low.find("$(") != std::string::npos) return true;
+  if (low.rfind("your", 0) == 0 && low.find("token") != std::string::npos) return true;
+  // xxxx, ****, 0000, ...: one character repeated.
+  if (low.size() >= 3 && low.find_first_not_of(low[0]) == std::string::npos) return true;
+  return false;
+}
+
+/// The first problem with the raw token value, or nullopt when it is well-formed.
+std::optional<Problem> Analyze(const ClaimValue& v) {
+  const std::string& raw = v.value;
+  const std::string where = Where(v);
+  const std::string copy_again =
+      "Copy the claim token again from Netdata Cloud (Space settings > Nodes > Connect nodes) "
+      "and set " + where + " to exactly that string.";
+  if (raw.empty()) {
+    return Problem{Status::kFail, "is set but empty", copy_again};
+  }
+  std::string_view core = container::TrimSpace(raw);
+  if (core.empty()) {
+    return Problem{Status::kFail, "contains only whitespace", copy_again};
+  }
+  if (core.size() >= 2 && (core.front() == '"' || core.front() == '\'') &&
+      core.back() == core.front()) {
+    std::string fix =
+        IsEnv(v) ? "Remove the quotes: in docker-compose list syntax write `- " + v.source +
+                       "=TOKEN` (the quotes of `- " + v.source +
+                       "=\"TOKEN\"` become part of the value), or use the map syntax `" +
+                       v.source + ": \"TOKEN\"`; in `docker run -e` quote the whole argument."
+                 : "Remove the quotes around the token in " + where + ": the agent keeps them.";
+    return Problem{Status::kFail,
+                   "is wrapped in quotes, which become part of the token and make Cloud reject it",
+                   fix};
+  }
+  if (core.size() != raw.size()) {
+    const bool newline = raw.back() == '\n' || raw.back() == '\r';
+    return Problem{Status::kFail,
+                   newline ? "ends with a line break (typical of a secret file or `echo` output); "
+                             "it is sent as part of the token"
+                           : "has leading or trailing whitespace, which is sent as part of the "
+                             "token",
+                   IsEnv(v) ? "Strip the whitespace: e.g. create the secret with `printf %s "
+                              "TOKEN` (not echo) or trim the value before setting " + v.source + "."
+                            : "Remove the whitespace around the token in " + where + "."};
+  }
+  for (size_t i = 0; i < core.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(core[i]);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      return Problem{Status::kFail,
+                     "contains " + std::string(c == ' ' ? "a space" : c == '\t' ? "a tab"
+                                                                                 : "a line break") +
+                         " at position " + std::to_string(i + 1) +
+                         " (a token is one unbroken string; wrapped or pasted twice?)",
+                     copy_again};
+    }
+  }
+  if (IsPlaceholder(core)) {
+    return Problem{Status::kFail, "is placeholder text from an example, not a claim token",
+                   "Replace the placeholder with your Space's claim token from Netdata Cloud "
+                   "(Space settings > Nodes > Connect nodes)."};
+  }
+  for (size_t i = 0; i < core.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(core[i]);
+    if (!InAcceptedUnion(c)) {
+      return Problem{Status::kFail,
+                     "contains " + Describe(c) + " at position " + std::to_string(i + 1) +
+                         "; the agent and Cloud accept only letters, digits and _ - . , : / =",
+                     copy_again};
+    }
+  }
+  for (size_t i = 0; i < core.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(core[i]);
+    if (!InBase64Url(c)) {
+      return Problem{Status::kWarn,
+                     "contains " + Describe(c) + " at position " + std::to_string(i + 1) +
+                         "; Netdata Cloud tokens use only letters, digits, _ and -",
+                     copy_again};
+    }
+  }
+  if (core.size() < kMinLength || core.size() > kMaxLength) {
+    return Problem{Status::kWarn,
+                   "is " + std::to_string(core.size()) +
+                       " characters long; Netdata Cloud tokens are 135 (cut short, or two pasted "
+                       "together?)",
+                   copy_again};
+  }
+  return std::nullopt;
+}
+
+Result RunClaimToken(Context& ctx) {
+  ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
+  ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
+  const std::string generation = AgentGeneration(ctx);
+  // v1 images claim from the environment only (run.sh); v2 from the first source with a token.
+  const ClaimValue& token = (generation == "v1" && s.env_token.set) ? s.env_token : s.token;
+
+  Details details;
+  details["wanted"] = s.Wanted();
+  details["claimed"] = claimed.found;
+  if (token.set) {
+    details["source"] = token.source;
+    details["length"] = token.value.size();
+    details["hint"] = TokenHint(token.value);
+  }
+
+  if (!s.Wanted() && !claimed.found) {
+    Result r = Result::Skip(
+        "claiming is not configured (no NETDATA_CLAIM_TOKEN, no " + s.claim_conf_path +
+        ") and the node is not claimed: it will not appear in Netdata Cloud");
+    r.details = details;
+    return r;
+  }
+  if (!token.set) {
+    if (claimed.found) {
+      Result r = Result::Pass("no claim token set; the node is already claimed (" +
+                              claimed.source + "), so none is needed");
+      r.details = details;
+      return r;
+    }
+    if (!s.claim_conf_error.empty()) {
+      Result r = Result::Skip("the token cannot be checked: " + s.claim_conf_path +
+                              " is unreadable (see claim.config)");
+      r.details = details;
+      return r;
+    }
+    std::string why = s.claim_conf_present ? s.claim_conf_path + " exists but has no `token`"
+                                           : std::string("NETDATA_CLAIM_URL is set but "
+                                                         "NETDATA_CLAIM_TOKEN is not");
+    Result r = Result::Fail(why + ": the agent cannot claim without a token",
+                            "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in claim.conf) "
+                            "to your Space's claim token from Netdata Cloud.");
+    r.details = details;
+    return r;
+  }
+
+  auto problem = Analyze(token);
+  if (claimed.found) {
+    Result r = problem ? Result::Warn("the node is already claimed (" + claimed.source +
+                                          ") and the token is not used again, but " +
+                                          token.source + " " + problem->what,
+                                      problem->fix)
+                       : Result::Pass("the node is already claimed (" + claimed.source +
+                                      "); the token is not used again");
+    r.details = details;
+    return r;
+  }
+  if (problem) {
+    Result r = problem->status == Status::kFail
+                   ? Result::Fail(token.source + " " + problem->what, problem->fix)
+                   : Result::Warn(token.source + " " + problem->what, problem->fix);
+    r.details = details;
+    return r;
+  }
+  Result r = Result::Pass("claim token from " + token.source + " is well-formed (" +
+                          TokenHint(token.value) + ")");
+  r.details = details;
+  return r;
+}
+
+}  // namespace
 
 const CheckDef kClaimToken{
     "claim.token",
@@ -10,9 +238,13 @@ const CheckDef kClaimToken{
     section::kClaimingDocker,
     Kind::kOffline,
     {},
-    &NotImplemented,
-    "NETDATA_CLAIM_TOKEN (or the claim.conf token) is present when claiming is wanted, and well-formed: no whitespace, quotes, placeholder text or characters the agent rejects.",
-    /*implemented=*/false,
+    &RunClaimToken,
+    "NETDATA_CLAIM_TOKEN (or the claim.conf token) is present when claiming is wanted, and "
+    "well-formed: no whitespace, quotes, placeholder text or characters the agent rejects. A "
+    "malformed token makes the claim fail with 403 (v2: once, at start, with no retry; v1: the "
+    "entrypoint exits), and the node never appears in Netdata Cloud. The token is never shown: "
+    "only its length and first 4 characters.",
+    /*implemented=*/true,
 };
 
 }  // namespace preflight::checks

@@ -77,7 +77,7 @@ TEST(Contract, ExitCodeFollowsFailOn) {
   AgentDirs d;
   // A quoted token (compose list syntax) is a failure of claim.token.
   std::map<std::string, std::string> env = {
-      {"NETDATA_CLAIM_TOKEN", "\"" + std::string(135, 'A') + "\""},
+      {"NETDATA_CLAIM_TOKEN", "\"" + FakeClaimToken() + "\""},
       {"NETDATA_CLAIM_URL", "https://app.netdata.cloud"}};
   auto fail = RunPreflight(Cat({"check", "--offline", "--only", "claim.token"}, d.Args()), env);
   EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
@@ -85,7 +85,7 @@ TEST(Contract, ExitCodeFollowsFailOn) {
   EXPECT_EQ(never.exit_code, 0);
   auto gate = RunPreflight(Cat({"check", "--gate", "--offline", "--only", "claim.token"}, d.Args()), env);
   EXPECT_EQ(gate.exit_code, 78);
-  env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'A');
+  env["NETDATA_CLAIM_TOKEN"] = FakeClaimToken();
   auto pass = RunPreflight(Cat({"check", "--offline", "--only", "claim.token"}, d.Args()), env);
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
 }
@@ -96,7 +96,7 @@ TEST(Contract, OutputFileAndTerminationLog) {
   const std::string tlog = d.dir.Write("termination-log", "");
   auto r = RunPreflight(Cat({"check", "--offline", "--format", "json", "--output", out,
                              "--termination-log", tlog}, d.Args()),
-                        {{"NETDATA_CLAIM_TOKEN", "'" + std::string(135, 'B') + "'"}});
+                        {{"NETDATA_CLAIM_TOKEN", "'" + FakeClaimToken('b') + "'"}});
   EXPECT_TRUE(r.out.empty()) << "the report went to --output";
   EXPECT_NO_THROW((void)Json::parse(Slurp(out)));
   std::string summary = Slurp(tlog);

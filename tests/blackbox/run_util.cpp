@@ -127,4 +127,16 @@ std::string TempDir::Mkdir(const std::string& relative, unsigned mode) const {
 
 bool IsRoot() { return geteuid() == 0; }
 
+std::string FakeClaimToken(char seed) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string token;
+  unsigned x = static_cast<unsigned char>(seed);
+  for (int i = 0; i < 135; ++i) {
+    x = x * 1103515245u + 12345u;  // a fixed LCG: the same token every run
+    token += kAlphabet[(x >> 16) % 64];
+  }
+  return token;
+}
+
 }  // namespace preflight::testing

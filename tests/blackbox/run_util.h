@@ -48,6 +48,10 @@ class TempDir {
   std::string path_;
 };
 
+/// A well-formed fake claim token: 135 characters of the base64url alphabet, like the tokens
+/// Netdata Cloud issues (`seed` varies it). Never a real token.
+std::string FakeClaimToken(char seed = 'k');
+
 /// True when running as root (tests that need it skip with a reason otherwise).
 bool IsRoot();
 

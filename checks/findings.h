@@ -1,0 +1,68 @@
+#pragma once
+/// A check that inspects several things collects one Finding per problem; the worst one becomes
+/// the result's message and remediation, and all of them are listed in details["findings"].
+
+#include <string>
+#include <vector>
+
+#include "checks/check.h"
+
+namespace preflight::checks {
+
+struct Finding {
+  Status status = Status::kWarn;  ///< kWarn or kFail
+  std::string message;            ///< what and why, one line, never a secret
+  std::string remediation;        ///< the fix, one imperative sentence
+};
+
+class Findings {
+ public:
+  void Warn(std::string message, std::string remediation) {
+    list_.push_back({Status::kWarn, std::move(message), std::move(remediation)});
+  }
+  void Fail(std::string message, std::string remediation) {
+    list_.push_back({Status::kFail, std::move(message), std::move(remediation)});
+  }
+  bool empty() const { return list_.empty(); }
+  bool HasFail() const {
+    for (const auto& f : list_) {
+      if (f.status == Status::kFail) return true;
+    }
+    return false;
+  }
+
+  /// The first fail (else the first warn) as the result, the others counted in the message and
+  /// listed in details["findings"] as "fail: ..." / "warn: ..." lines. `pass_message` when none.
+  Result ToResult(std::string pass_message, Details details) const {
+    if (list_.empty()) {
+      Result r = Result::Pass(std::move(pass_message));
+      r.details = std::move(details);
+      return r;
+    }
+    const Finding* worst = &list_.front();
+    for (const auto& f : list_) {
+      if (f.status == Status::kFail) {
+        worst = &f;
+        break;
+      }
+    }
+    std::string message = worst->message;
+    if (list_.size() > 1) {
+      message += " (and " + std::to_string(list_.size() - 1) + " more: see details)";
+    }
+    Result r = worst->status == Status::kFail ? Result::Fail(message, worst->remediation)
+                                              : Result::Warn(message, worst->remediation);
+    r.details = std::move(details);
+    Details all = Details::array();
+    for (const auto& f : list_) {
+      all.push_back(std::string(StatusName(f.status)) + ": " + f.message + " Fix: " + f.remediation);
+    }
+    r.details["findings"] = std::move(all);
+    return r;
+  }
+
+ private:
+  std::vector<Finding> list_;
+};
+
+}  // namespace preflight::checks
