@@ -13,6 +13,7 @@
 #include "container/seccomp_probe.h"
 #include "container/system.h"
 #include "fakes/fake_agent.h"
+#include "fakes/fake_network.h"
 
 namespace preflight::testing {
 
@@ -39,7 +40,7 @@ class FakeSystem : public container::System {
   std::map<std::string, std::string> written;  ///< WriteFileAtomic calls, path -> content
 
   container::SeccompProber seccomp;
-  container::NetworkProber network;
+  FakeNetwork network;
   FakeAgent agent;
 
   // Builders.

@@ -1,0 +1,57 @@
+#pragma once
+/// Proxy settings: parsing, redaction, and which proxy a request uses under libcurl's rules
+/// (claiming) and under the ACLK's rules (the link). Pure functions.
+/// Sources: reference/netdata-facts.md §4 "Proxy handling".
+
+#include <string>
+#include <string_view>
+
+#include "container/expected.h"
+#include "container/system.h"
+
+namespace preflight::container {
+
+/// A parsed URL: scheme://[user[:password]@]host[:port][/path].
+struct Url {
+  std::string scheme;  ///< lower-cased; "http" when the text had none (libcurl's default)
+  std::string user;
+  std::string password;
+  std::string host;  ///< without brackets for IPv6
+  int port = 0;      ///< explicit, or the scheme's default (http 80/1080 proxy, https 443)
+  std::string path;  ///< "/" when empty
+  bool has_credentials() const { return !user.empty() || !password.empty(); }
+};
+
+/// Parses a URL or a bare `host[:port]` (a proxy may be given without scheme).
+/// `default_port` applies when neither the text nor the scheme gives one.
+Expected<Url> ParseUrl(std::string_view text, int default_port = 0);
+
+/// The URL with the password (and the user) replaced by "***": safe to print.
+/// Text that does not parse is returned with anything before '@' masked.
+std::string RedactUrl(std::string_view text);
+
+/// Where a proxy setting came from and what it resolves to.
+struct ProxyChoice {
+  std::string url;     ///< effective proxy URL; empty = direct
+  std::string source;  ///< "NETDATA_CLAIM_PROXY", "https_proxy", "none", "direct (no proxy set)", ...
+  std::string why;     ///< e.g. "NO_PROXY matches api.netdata.cloud"
+};
+
+/// The proxy libcurl uses for an https `host` when the setting is `setting` ("" or "env" =
+/// environment): https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY, honouring no_proxy/NO_PROXY.
+/// `setting_source` names where the setting came from.
+ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
+                       std::string_view host);
+
+/// The proxy the ACLK uses: "" or "env" = lowercase http_proxy, then https_proxy (no
+/// uppercase, no NO_PROXY); "none" = direct; anything else is the URL itself.
+ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env);
+
+/// libcurl's NO_PROXY match: "*", or a comma list of names/domains (".x" or "x" match x and
+/// its subdomains). (CIDR entries are ignored: our targets are names.)
+bool NoProxyMatches(std::string_view no_proxy, std::string_view host);
+
+/// Whether a proxy of this scheme resolves the target's name (http, https, socks5h, socks4a).
+bool ProxyResolvesNames(std::string_view proxy_url);
+
+}  // namespace preflight::container

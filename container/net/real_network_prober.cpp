@@ -1,0 +1,478 @@
+#include "container/net/real_network_prober.h"
+
+#include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+#include "container/net/ca_bundle.h"
+#include "container/net/dns_resolver.h"
+#include "container/net/http_parse.h"
+#include "container/net/proxy.h"
+
+namespace preflight::container {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kMaxBody = 4096;
+
+long MillisLeft(NetDeadline deadline) {
+  return std::max<long>(
+      1, static_cast<long>(
+             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+}
+
+// A budget for one phase: `share` of what is left, so a later phase always has time.
+NetDeadline Portion(NetDeadline deadline, double share) {
+  auto now = Clock::now();
+  if (deadline <= now) return deadline;
+  return now + std::chrono::duration_cast<Clock::duration>((deadline - now) * share);
+}
+
+std::string NameText(const X509_NAME* name) {
+  if (name == nullptr) return "";
+  std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(len));
+}
+
+std::string TimeText(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return "";
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+// One curl transfer and everything its callbacks collect.
+struct Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  curl_slist* resolve = nullptr;
+  char error[CURL_ERROR_SIZE] = "";
+  HttpAnswer http;
+  CertFacts cert;
+  bool leaf_seen = false;
+  CURLcode result = CURLE_OK;
+  bool done = false;
+  bool cut_by_deadline = false;
+
+  Transfer() = default;
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+  ~Transfer() {
+    if (easy != nullptr) curl_easy_cleanup(easy);
+    curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
+  }
+};
+
+int ExIndex() {
+  static int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// Records the chain facts while keeping OpenSSL's verdict.
+int VerifyCallback(int ok, X509_STORE_CTX* store) {
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return ok;
+  auto* t = static_cast<Transfer*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ExIndex()));
+  if (t == nullptr) return ok;
+  if (!t->leaf_seen) {
+    if (X509* leaf = X509_STORE_CTX_get0_cert(store)) {
+      t->leaf_seen = true;
+      t->cert.subject = NameText(X509_get_subject_name(leaf));
+      t->cert.issuer = NameText(X509_get_issuer_name(leaf));
+      t->cert.not_before = TimeText(X509_get0_notBefore(leaf));
+      t->cert.not_after = TimeText(X509_get0_notAfter(leaf));
+      t->cert.top_issuer = t->cert.issuer;
+      if (STACK_OF(X509)* chain = X509_STORE_CTX_get0_untrusted(store)) {
+        int n = sk_X509_num(chain);
+        if (n > 0) t->cert.top_issuer = NameText(X509_get_issuer_name(sk_X509_value(chain, n - 1)));
+      }
+    }
+  }
+  if (!ok && t->cert.verify_error == 0) {
+    t->cert.verify_error = X509_STORE_CTX_get_error(store);
+    t->cert.verify_error_text = X509_verify_cert_error_string(t->cert.verify_error);
+    if (X509* bad = X509_STORE_CTX_get_current_cert(store)) {
+      t->cert.failing_subject = NameText(X509_get_subject_name(bad));
+      t->cert.failing_issuer = NameText(X509_get_issuer_name(bad));
+    }
+  }
+  return ok;
+}
+
+CURLcode SslCtxCallback(CURL* /*easy*/, void* ssl_ctx, void* userptr) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  SSL_CTX_set_ex_data(ctx, ExIndex(), userptr);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &VerifyCallback);
+  return CURLE_OK;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
+  auto* t = static_cast<Transfer*>(userp);
+  std::string_view line(data, size * n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (auto status = ParseStatusLine(line)) {
+    // A new response (after 100 Continue, or a redirect) starts over.
+    t->http = HttpAnswer{};
+    t->http.answered = true;
+    t->http.status = status->code;
+    t->http.reason = status->reason;
+  } else if (auto header = ParseHeaderLine(line)) {
+    if (header->first == "server") t->http.server = header->second.substr(0, 200);
+    if (header->first == "content-type") t->http.content_type = header->second.substr(0, 200);
+    if (header->first == "via") t->http.via = header->second.substr(0, 200);
+  }
+  return size * n;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* userp) {
+  auto* t = static_cast<Transfer*>(userp);
+  size_t room = kMaxBody - std::min(kMaxBody, t->http.body.size());
+  t->http.body.append(data, std::min(room, size * n));
+  return size * n;
+}
+
+std::string ResolveEntry(const std::string& host, int port, const std::vector<std::string>& addrs) {
+  std::string entry = host + ":" + std::to_string(port) + ":";
+  for (size_t i = 0; i < addrs.size(); ++i) {
+    if (i > 0) entry += ",";
+    entry += addrs[i].find(':') != std::string::npos ? "[" + addrs[i] + "]" : addrs[i];
+  }
+  return entry;
+}
+
+// Options every transfer shares: bounded, quiet, no environment proxies of its own.
+void CommonSetup(Transfer& t, const std::string& url, const std::string& proxy,
+                 const std::vector<std::string>& resolve, NetDeadline deadline, CURLSH* share) {
+  t.easy = curl_easy_init();
+  CURL* e = t.easy;
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, MillisLeft(deadline));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, MillisLeft(deadline));
+  // "" disables libcurl's own reading of *_proxy variables: we decide the proxy.
+  curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());
+  curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "Netdata/rocks newhttpclient");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_SHARE, share);
+  for (const auto& r : resolve) t.resolve = curl_slist_append(t.resolve, r.c_str());
+  if (t.resolve != nullptr) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
+}
+
+void TlsSetup(Transfer& t, const std::string& ca_pem) {
+  CURL* e = t.easy;
+  if (!ca_pem.empty()) {
+    curl_blob blob{const_cast<char*>(ca_pem.data()), ca_pem.size(), CURL_BLOB_NOCOPY};
+    curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+  }
+  curl_easy_setopt(e, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, &SslCtxCallback);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, &t);
+}
+
+// Drives every transfer at once on this thread until all are done or the deadline passes.
+void RunAll(std::vector<std::unique_ptr<Transfer>>& transfers, NetDeadline deadline) {
+  std::unique_ptr<CURLM, CURLMcode (*)(CURLM*)> multi(curl_multi_init(), &curl_multi_cleanup);
+  for (auto& t : transfers) curl_multi_add_handle(multi.get(), t->easy);
+  int running = static_cast<int>(transfers.size());
+  while (running > 0 && Clock::now() < deadline) {
+    curl_multi_perform(multi.get(), &running);
+    int queued = 0;
+    while (CURLMsg* m = curl_multi_info_read(multi.get(), &queued)) {
+      if (m->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &t);
+      t->result = m->data.result;
+      t->done = true;
+    }
+    if (running == 0) break;
+    int wait = static_cast<int>(std::min<long>(MillisLeft(deadline), 100));
+    curl_multi_poll(multi.get(), nullptr, 0, wait, nullptr);
+  }
+  for (auto& t : transfers) {
+    if (!t->done) {
+      t->result = CURLE_OPERATION_TIMEDOUT;
+      t->cut_by_deadline = true;
+      t->done = true;
+    }
+    curl_multi_remove_handle(multi.get(), t->easy);
+  }
+}
+
+// What went wrong, from curl's result, the OS error and how far the connection got.
+void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
+  CURL* e = t.easy;
+  long os_errno = 0, connect_code = 0;
+  curl_off_t connect_us = 0, app_us = 0, total_us = 0;
+  char* ip = nullptr;
+  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
+  curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+  curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &app_us);
+  curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total_us);
+  curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip);
+  out.address = ip != nullptr ? ip : "";
+  out.tcp_ms = connect_us / 1000.0;
+  out.tls_ms = app_us / 1000.0;
+  out.total_ms = total_us / 1000.0;
+  out.cert = t.cert;
+  out.http = t.http;
+  out.detail = t.error[0] != '\0' ? t.error : curl_easy_strerror(t.result);
+  if (t.cut_by_deadline) out.detail = "no progress before the deadline";
+  const bool tcp_up = connect_us > 0;
+  const bool tls_up = app_us > 0;
+  if (via_proxy && connect_code != 0 && connect_code / 100 != 2) {
+    out.outcome = ConnectOutcome::kProxyFailed;
+    out.detail = "the proxy answered " + std::to_string(connect_code) + " to CONNECT";
+    return;
+  }
+  switch (t.result) {
+    case CURLE_OK:
+    case CURLE_HTTP_RETURNED_ERROR:  // a refused WebSocket upgrade: TLS was fine
+      out.outcome = ConnectOutcome::kOk;
+      break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+      out.outcome = ConnectOutcome::kNotResolved;
+      break;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      out.outcome = ConnectOutcome::kProxyFailed;
+      break;
+    case CURLE_COULDNT_CONNECT:
+      if (via_proxy) {
+        out.outcome = ConnectOutcome::kProxyFailed;
+      } else if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) {
+        out.outcome = ConnectOutcome::kUnreachable;
+      } else if (os_errno == ETIMEDOUT) {
+        out.outcome = ConnectOutcome::kTimeout;
+      } else {
+        out.outcome = ConnectOutcome::kRefused;
+      }
+      break;
+    case CURLE_PROXY:
+      out.outcome = ConnectOutcome::kProxyFailed;
+      break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      switch (t.cert.verify_error) {
+        case 0: out.outcome = ConnectOutcome::kTlsWrongHost; break;
+        case X509_V_ERR_CERT_HAS_EXPIRED: out.outcome = ConnectOutcome::kTlsExpired; break;
+        case X509_V_ERR_CERT_NOT_YET_VALID: out.outcome = ConnectOutcome::kTlsNotYetValid; break;
+        case X509_V_ERR_HOSTNAME_MISMATCH: out.outcome = ConnectOutcome::kTlsWrongHost; break;
+        default: out.outcome = ConnectOutcome::kTlsUnknownCa; break;
+      }
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      if (!tcp_up) {
+        out.outcome = via_proxy ? ConnectOutcome::kProxyFailed : ConnectOutcome::kTimeout;
+      } else if (!tls_up) {
+        out.outcome = (via_proxy && connect_code == 0) ? ConnectOutcome::kProxyFailed
+                                                       : ConnectOutcome::kTlsTimeout;
+      } else {
+        out.outcome = ConnectOutcome::kOk;
+        out.http.timed_out = true;
+      }
+      break;
+    default:
+      // Reset or closed: during the handshake it is TLS's failure, after it the HTTP answer's.
+      if (t.cert.verify_error != 0) {
+        out.outcome = ConnectOutcome::kTlsUnknownCa;
+      } else if (!tcp_up && !via_proxy) {
+        out.outcome = ConnectOutcome::kRefused;
+      } else if (!tls_up) {
+        out.outcome = ConnectOutcome::kTlsError;
+      } else {
+        out.outcome = ConnectOutcome::kOk;
+      }
+      break;
+  }
+  if (out.outcome == ConnectOutcome::kOk && !out.http.answered) {
+    out.http.error = out.http.timed_out ? "no HTTP answer before the deadline" : out.detail;
+    if (t.result == CURLE_GOT_NOTHING) out.http.error = "the connection was closed without an answer";
+    if (t.result == CURLE_RECV_ERROR) out.http.error = "the connection was reset: " + out.detail;
+  }
+}
+
+struct ShareDeleter {
+  void operator()(CURLSH* s) const { curl_share_cleanup(s); }
+};
+
+CURLSH* MakeShare() {
+  CURLSH* share = curl_share_init();
+  // One TLS session cache and DNS cache for every transfer of a run.
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  return share;
+}
+
+std::vector<Pin> Pins(const NetworkPlan& plan) {
+  std::vector<Pin> pins;
+  for (const auto& text : plan.resolve) {
+    Pin pin;
+    if (ParsePin(text, pin)) pins.push_back(pin);
+  }
+  return pins;
+}
+
+std::string DeadlineKey(const NetworkPlan& plan, NetDeadline deadline) {
+  return plan.Key() + "@" + std::to_string(deadline.time_since_epoch().count());
+}
+
+}  // namespace
+
+RealNetworkProber::RealNetworkProber(const System& sys) : sys_(sys) {}
+RealNetworkProber::~RealNetworkProber() = default;
+
+const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadline deadline) {
+  std::string key = DeadlineKey(plan, deadline);
+  if (key == proxy_key_) return proxy_;
+  proxy_key_ = key;
+  proxy_ = ProxyProbe{};
+  if (plan.proxy_to_test.empty() || plan.targets.empty()) return proxy_;
+  proxy_.tested = true;
+  proxy_.proxy = RedactUrl(plan.proxy_to_test);
+  proxy_.target = plan.targets.front().Name();
+  // Half of what is left: DNS, TLS and HTTPS still need time when the proxy is silent.
+  const NetDeadline budget = Portion(deadline, 0.5);
+  std::unique_ptr<CURLSH, ShareDeleter> share(MakeShare());
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  transfers.push_back(std::make_unique<Transfer>());
+  Transfer& t = *transfers.back();
+  // http:// + tunnel + CONNECT_ONLY: the CONNECT and nothing after it.
+  CommonSetup(t, "http://" + plan.targets.front().Name() + "/", plan.proxy_to_test, plan.resolve,
+              budget, share.get());
+  curl_easy_setopt(t.easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+  curl_easy_setopt(t.easy, CURLOPT_CONNECT_ONLY, 1L);
+  RunAll(transfers, budget);
+  long code = 0;
+  curl_off_t connect_us = 0, total_us = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_HTTP_CONNECTCODE, &code);
+  curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+  curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &total_us);
+  proxy_.connect_code = static_cast<int>(code);
+  proxy_.reachable = connect_us > 0 || code != 0;
+  proxy_.tunnel_ok = t.result == CURLE_OK;
+  proxy_.timed_out = t.result == CURLE_OPERATION_TIMEDOUT;
+  proxy_.ms = total_us / 1000.0;
+  if (!proxy_.tunnel_ok) {
+    proxy_.error = t.cut_by_deadline ? "no answer before the deadline"
+                   : t.error[0] != '\0' ? RedactUrl(t.error)
+                                        : curl_easy_strerror(t.result);
+  }
+  return proxy_;
+}
+
+const DnsReport& RealNetworkProber::Resolve(const NetworkPlan& plan, NetDeadline deadline) {
+  std::string key = DeadlineKey(plan, deadline);
+  if (key == dns_key_) return dns_;
+  dns_key_ = key;
+  dns_ = DnsReport{};
+  if (!plan.proxy.empty() && ProxyResolvesNames(plan.proxy)) {
+    dns_.skipped_by_proxy = true;
+    return dns_;
+  }
+  std::vector<std::string> hosts;
+  for (const auto& t : plan.targets) {
+    if (std::find(hosts.begin(), hosts.end(), t.host) == hosts.end()) hosts.push_back(t.host);
+  }
+  if (!plan.websocket.host.empty() &&
+      std::find(hosts.begin(), hosts.end(), plan.websocket.host) == hosts.end()) {
+    hosts.push_back(plan.websocket.host);
+  }
+  std::string resolv_conf = sys_.ReadFile("/etc/resolv.conf", 64 * 1024, true).value_or("");
+  // Half of what is left: a silent nameserver must not starve TCP and TLS.
+  dns_ = ResolveHosts(hosts, Pins(plan), resolv_conf, Portion(deadline, 0.5));
+  return dns_;
+}
+
+const ReachReport& RealNetworkProber::Reach(const NetworkPlan& plan, NetDeadline deadline) {
+  std::string key = DeadlineKey(plan, deadline);
+  if (key == reach_key_) return reach_;
+  const DnsReport& dns = Resolve(plan, deadline);
+  reach_key_ = key;
+  reach_ = ReachReport{};
+  reach_.ca = FindCaBundle(sys_, plan.ca_file);
+  std::string ca_pem = LoadCaPem(sys_, reach_.ca);
+
+  const bool via_proxy = !plan.proxy.empty();
+  // The DNS phase's answers become curl's: no second lookup, the same addresses.
+  std::vector<std::string> resolve = plan.resolve;
+  if (!via_proxy) {
+    std::vector<Endpoint> all = plan.targets;
+    all.push_back(plan.websocket);
+    for (const auto& ep : all) {
+      const DnsAnswer* a = dns.Find(ep.host);
+      if (a != nullptr && a->outcome == DnsOutcome::kOk) {
+        resolve.push_back(ResolveEntry(ep.host, ep.port, a->addresses));
+      }
+    }
+  }
+  auto resolvable = [&](const Endpoint& ep) {
+    if (via_proxy || dns.skipped_by_proxy) return true;
+    const DnsAnswer* a = dns.Find(ep.host);
+    return a == nullptr || a->outcome == DnsOutcome::kOk || a->outcome == DnsOutcome::kPinned;
+  };
+
+  std::unique_ptr<CURLSH, ShareDeleter> share(MakeShare());
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  std::vector<TargetReach*> outs;
+  reach_.targets.resize(plan.targets.size());
+  for (size_t i = 0; i < plan.targets.size(); ++i) {
+    TargetReach& out = reach_.targets[i];
+    out.endpoint = plan.targets[i];
+    if (!resolvable(out.endpoint)) {
+      out.outcome = ConnectOutcome::kNotResolved;
+      out.detail = "DNS gave no address";
+      continue;
+    }
+    transfers.push_back(std::make_unique<Transfer>());
+    CommonSetup(*transfers.back(), "https://" + out.endpoint.Name() + "/", plan.proxy, resolve,
+                deadline, share.get());
+    TlsSetup(*transfers.back(), ca_pem);
+    outs.push_back(&out);
+  }
+  reach_.websocket.endpoint = plan.websocket;
+  if (!plan.websocket.host.empty()) {
+    if (!resolvable(plan.websocket)) {
+      reach_.websocket.outcome = ConnectOutcome::kNotResolved;
+      reach_.websocket.detail = "DNS gave no address";
+    } else {
+      transfers.push_back(std::make_unique<Transfer>());
+      Transfer& t = *transfers.back();
+      // The agent's upgrade (ws_client.c): curl adds Upgrade, Connection, Key and Version 13.
+      CommonSetup(t, "wss://" + plan.websocket.Name() + "/mqtt", plan.proxy, resolve, deadline,
+                  share.get());
+      TlsSetup(t, ca_pem);
+      t.headers = curl_slist_append(t.headers, "Sec-WebSocket-Protocol: mqtt");
+      t.headers = curl_slist_append(t.headers, "Origin;");
+      curl_easy_setopt(t.easy, CURLOPT_HTTPHEADER, t.headers);
+      curl_easy_setopt(t.easy, CURLOPT_CONNECT_ONLY, 2L);
+      outs.push_back(&reach_.websocket);
+    }
+  }
+  RunAll(transfers, deadline);
+  for (size_t i = 0; i < transfers.size(); ++i) Classify(*transfers[i], via_proxy, *outs[i]);
+  if (!plan.websocket.host.empty() && !transfers.empty() && outs.back() == &reach_.websocket) {
+    reach_.upgraded = transfers.back()->result == CURLE_OK && reach_.websocket.http.status == 101;
+  }
+  return reach_;
+}
+
+}  // namespace preflight::container

@@ -1,0 +1,60 @@
+#include "container/process/spawn.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "container/process/exec.h"
+
+namespace preflight::container::process {
+namespace {
+
+void WriteStderr(const char* text) {
+  size_t left = ::strlen(text);
+  while (left > 0) {
+    ssize_t n = ::write(2, text, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text += n;
+    left -= static_cast<size_t>(n);
+  }
+}
+
+// Between fork and exec: async-signal-safe calls only (no allocation, no logging).
+[[noreturn]] void ExecInChild(char* const* args, const sigset_t& child_mask) {
+  ::setpgid(0, 0);
+  // Job control: the program, not the supervisor, reads the terminal. All signals are still
+  // blocked here, so tcsetpgrp from a background group does not stop us with SIGTTOU.
+  if (::isatty(0)) ::tcsetpgrp(0, ::getpid());
+  ::sigprocmask(SIG_SETMASK, &child_mask, nullptr);
+  ::execvp(args[0], args);
+  const int err = errno;
+  // strerrordesc_np reads a static table: safe here, unlike strerror.
+  const char* reason = ::strerrordesc_np(err);
+  WriteStderr("netdata-preflight: exec `");
+  WriteStderr(args[0]);
+  WriteStderr("` failed: ");
+  WriteStderr(reason != nullptr ? reason : "unknown error");
+  WriteStderr("\n");
+  ::_exit(ExecFailureExitCode(err));
+}
+
+}  // namespace
+
+Expected<int> SpawnChild(const std::vector<std::string>& argv, const sigset_t& child_mask) {
+  if (argv.empty()) return Error{EINVAL, "spawn: no program given"};
+  // Built before fork: the child must not allocate.
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) return Errno("fork", argv[0]);
+  if (pid == 0) ExecInChild(args.data(), child_mask);
+  // Both sides set the group so that a signal forwarded right away reaches the whole group.
+  ::setpgid(pid, pid);
+  return static_cast<int>(pid);
+}
+
+}  // namespace preflight::container::process
