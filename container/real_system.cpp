@@ -7,7 +7,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "container/agent/real_agent_client.h"
 #include "container/atomic_file.h"
@@ -120,6 +123,15 @@ std::chrono::system_clock::time_point RealSystem::Now() const {
 unsigned RealSystem::Euid() const { return ::geteuid(); }
 
 int RealSystem::Pid() const { return ::getpid(); }
+
+void RealSystem::Sleep(std::chrono::milliseconds duration) {
+  struct timespec left {
+    static_cast<time_t>(duration.count() / 1000), static_cast<long>(duration.count() % 1000) * 1000000
+  };
+  // nanosleep, not a thread-based timer; resumed after a signal interrupts it.
+  while (::nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+}
 
 std::string RealSystem::Hostname() const {
   struct utsname u {};

@@ -24,6 +24,7 @@ class RealSystem final : public System {
                               std::chrono::milliseconds timeout,
                               size_t max_output) const override;
   std::chrono::system_clock::time_point Now() const override;
+  void Sleep(std::chrono::milliseconds duration) override;
   unsigned Euid() const override;
   int Pid() const override;
   std::string Hostname() const override;

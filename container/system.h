@@ -49,6 +49,8 @@ class System {
                                       size_t max_output = 64 * 1024) const = 0;
   /// Wall clock.
   virtual std::chrono::system_clock::time_point Now() const = 0;
+  /// Sleeps (retry back-off); the fake advances its clock instead.
+  virtual void Sleep(std::chrono::milliseconds duration) = 0;
   /// Effective uid of this process.
   virtual unsigned Euid() const = 0;
   /// This process's pid.

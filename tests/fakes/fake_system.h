@@ -150,6 +150,11 @@ class FakeSystem : public container::System {
   }
 
   std::chrono::system_clock::time_point Now() const override { return now; }
+  std::vector<std::chrono::milliseconds> sleeps;  ///< Sleep calls, in order
+  void Sleep(std::chrono::milliseconds duration) override {
+    sleeps.push_back(duration);
+    now += duration;
+  }
   unsigned Euid() const override { return euid; }
   int Pid() const override { return pid; }
   std::string Hostname() const override { return hostname; }
