@@ -33,9 +33,30 @@ test: build
 	@$(MAKE) --no-print-directory -C $(BUILD)/release -j$(JOBS)
 	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS) --timeout 600
 
-# docs/checks.md is generated from the catalog (a test fails when it is stale).
+# Every parser under libFuzzer with ASan+UBSan, FUZZ_SECONDS each (CI: make test runs them briefly).
+FUZZ_SECONDS ?= 20
+fuzz: bootstrap
+	@mkdir -p $(BUILD)/fuzz
+	@cd $(BUILD)/fuzz && cmake ../.. -DPREFLIGHT_DEPS=$(DEPS) -DPREFLIGHT_FUZZ=ON -DPREFLIGHT_STATIC=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+	@$(MAKE) --no-print-directory -C $(BUILD)/fuzz -j$(JOBS) fuzzers
+	bash scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+# The whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer (dynamic build).
+test-asan: bootstrap
+	@mkdir -p $(BUILD)/asan
+	@cd $(BUILD)/asan && cmake ../.. -DPREFLIGHT_DEPS=$(DEPS) -DPREFLIGHT_SANITIZE=ON >/dev/null
+	@$(MAKE) --no-print-directory -C $(BUILD)/asan -j$(JOBS)
+	cd $(BUILD)/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j$(JOBS) --timeout 600
+
+# Benchmarks against the peers; prints markdown tables and rewrites docs/benchmarks.md.
+bench: build
+	bash bench/run.sh $(BUILD)/netdata-preflight
+
+# docs/checks.md and docs/reliability.md are generated (a test fails when either is stale).
 docs: build
 	$(BUILD)/netdata-preflight list --format markdown > docs/checks.md
+	python3 scripts/gen_reliability.py . > docs/reliability.md
 
 clean:
-	rm -rf $(BUILD)/release $(BUILD)/asan $(BUILD)/netdata-preflight
+	rm -rf $(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/netdata-preflight

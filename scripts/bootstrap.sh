@@ -67,6 +67,19 @@ ensure_src_lists() {
   touch "$aptdir/.updated"
 }
 
+# Downloads the Debian source package $1 into the current directory: the newest version the
+# machine's sources list, else the one of the release itself (an update suite's mirror may
+# carry the binary packages without their sources).
+fetch_source() {
+  . /etc/os-release
+  rm -f ./*.dsc ./*.tar.* 2>/dev/null || true
+  apt-get "${apt_opts[@]}" source --download-only "$1" >/dev/null 2>&1 && return 0
+  echo "bootstrap: newest source of $1 not downloadable; using the one of $VERSION_CODENAME" >&2
+  rm -f ./*.dsc ./*.tar.* 2>/dev/null || true
+  apt-get "${apt_opts[@]}" update -q >/dev/null 2>&1 || true
+  apt-get "${apt_opts[@]}" source --download-only "$1/$VERSION_CODENAME" >/dev/null 2>&1
+}
+
 # 3. Minimal static libcurl from Debian's own curl source (Debian's libcurl.a needs krb5/ldap archives
 #    that do not exist): HTTP(S), proxies, WebSockets, OpenSSL, c-ares, no threaded resolver.
 curl_prefix=$deps/curl
@@ -74,8 +87,7 @@ if [ ! -f "$curl_prefix/lib/libcurl.a" ]; then
   ensure_src_lists
   work=$deps/curl-src
   rm -rf "$work" && mkdir -p "$work"
-  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only curl >/dev/null 2>&1 \
-     && dpkg-source --no-check -x ./*.dsc src >/dev/null)
+  (cd "$work" && fetch_source curl && dpkg-source --no-check -x ./*.dsc src >/dev/null)
   (cd "$work/src" && ./configure --prefix="$curl_prefix" --disable-shared --enable-static --with-pic \
      --with-openssl --enable-ares --enable-websockets --disable-threaded-resolver \
      --without-libpsl --without-libidn2 --without-brotli --without-zstd --without-nghttp2 \

@@ -18,5 +18,15 @@ TEST(Docs, ChecksMarkdownMatchesTheCatalog) {
   EXPECT_EQ(ss.str(), r.out) << "docs/checks.md is stale: run `make docs`";
 }
 
+TEST(Docs, ReliabilityMatrixMatchesTheFaultTests) {
+  const std::string top = PREFLIGHT_SOURCE_DIR;
+  auto r = RunProcess({"/usr/bin/python3", top + "/scripts/gen_reliability.py", top});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream f(top + "/docs/reliability.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  EXPECT_EQ(ss.str(), r.out) << "docs/reliability.md is stale: run `make docs`";
+}
+
 }  // namespace
 }  // namespace preflight::testing

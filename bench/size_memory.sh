@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Stripped size and peak memory of netdata-preflight beside tini-static and dumb-init.
+#   bench/size_memory.sh BINARY     (prints a markdown table)
+# Targets (issue 7): stripped binary <= 6 MiB; peak RSS of `check` <= 8 MiB.
+set -euo pipefail
+bin=$(realpath "${1:?usage: size_memory.sh BINARY}")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/var" "$tmp/etc" "$tmp/cache"
+dirs=(--var-lib "$tmp/var" --config-dir "$tmp/etc" --cache-dir "$tmp/cache")
+
+size_of() { strip -o "$tmp/s" "$1" && stat -c %s "$tmp/s"; }
+kib() { awk -v b="$1" 'BEGIN { printf "%.0f KiB (%.2f MiB)", b / 1024, b / 1048576 }'; }
+
+echo "| what | netdata-preflight | tini-static | dumb-init | target |"
+echo "|---|---|---|---|---|"
+echo "| stripped size | $(kib "$(size_of "$bin")") | $(kib "$(size_of /usr/bin/tini-static)") | $(kib "$(size_of /usr/bin/dumb-init)") | <= 6 MiB |"
+check_rss=$(peak_rss_kib "$bin" check --offline "${dirs[@]}")
+tini_rss=$(peak_rss_kib /usr/bin/tini-static -s -- /bin/true)
+dumb_rss=$(peak_rss_kib /usr/bin/dumb-init /bin/true)
+echo "| peak RSS, \`check --offline\` / init running /bin/true | ${check_rss} KiB | ${tini_rss} KiB | ${dumb_rss} KiB | <= 8192 KiB |"
