@@ -1,14 +1,15 @@
-# Shared by the bench scripts: peak RSS of a command, and the machine line of a table.
-# Source it; needs python3 (installed by scripts/bootstrap.sh).
+# Shared by the bench scripts: peak RSS of a command, the machine line, hyperfine medians.
+# Source it; needs GNU time and python3 (installed by scripts/bootstrap.sh).
 
 # peak_rss_kib CMD ARGS...: runs the command (output discarded) and prints its peak resident
-# set size in KiB, from getrusage(RUSAGE_CHILDREN) — the kernel's own accounting.
+# set size in KiB as the kernel accounts it (GNU time's %M; time itself is tiny, so the fork
+# before exec does not inflate the figure the way a python parent would).
 peak_rss_kib() {
-  python3 - "$@" <<'PY'
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-PY
+  local f
+  f=$(mktemp)
+  /usr/bin/time -f %M -o "$f" "$@" >/dev/null 2>&1
+  tail -n 1 "$f"
+  rm -f "$f"
 }
 
 # machine_line: one line naming the machine the figures were measured on.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stripped size and peak memory of netdata-preflight beside tini-static and dumb-init.
+# Stripped size and peak memory, beside tini-static and dumb-init
 #   bench/size_memory.sh BINARY     (prints a markdown table)
 # Targets (issue 7): stripped binary <= 6 MiB; peak RSS of `check` <= 8 MiB.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs every package the build and the tests need, builds the minimal static libcurl,
+# Installs every package the build and the tests need, builds minimal static OpenSSL and libcurl,
 # and unpacks Debian's netdata-core agent for the tests. Idempotent: a second run does nothing.
 set -euo pipefail
 
@@ -17,7 +17,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   clang libclang-rt-14-dev
   strace util-linux iproute2 procps openssl curl tinyproxy dnsmasq-base
-  tini dumb-init hyperfine python3 python3-yaml python3-prometheus-client
+  tini dumb-init hyperfine time python3 python3-yaml python3-prometheus-client
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -80,21 +80,50 @@ fetch_source() {
   apt-get "${apt_opts[@]}" source --download-only "$1/$VERSION_CODENAME" >/dev/null 2>&1
 }
 
-# 3. Minimal static libcurl from Debian's own curl source (Debian's libcurl.a needs krb5/ldap archives
-#    that do not exist): HTTP(S), proxies, WebSockets, OpenSSL, c-ares, no threaded resolver.
-curl_prefix=$deps/curl
+# 3. Minimal static OpenSSL from Debian's own openssl source: only what a TLS client and the
+#    claim key check use (no engines, legacy ciphers, DTLS, SRP, CMS, ...), built -Os with one
+#    section per function so the linker drops what is unused. Debian's libcrypto.a links every
+#    algorithm of the default provider and alone would put the binary over its 6 MiB budget.
+#    no-threads: the binary never creates a thread, so OpenSSL needs no locking.
+flags_opt="-Os -ffunction-sections -fdata-sections -fPIC"
+ssl_prefix=$deps/openssl
+if [ ! -f "$ssl_prefix/lib/libcrypto.a" ]; then
+  ensure_src_lists
+  work=$deps/openssl-src
+  rm -rf "$work" && mkdir -p "$work"
+  (cd "$work" && fetch_source openssl && dpkg-source --no-check -x ./*.dsc src >/dev/null)
+  # shellcheck disable=SC2086
+  (cd "$work/src" && ./Configure linux-"$(uname -m)" --prefix="$ssl_prefix" --libdir=lib \
+     --openssldir=/usr/lib/ssl $flags_opt no-shared no-module no-legacy no-engine no-dso \
+     no-comp no-dtls no-ssl3 no-srp no-psk no-idea no-camellia no-seed no-bf no-cast no-rc2 \
+     no-rc4 no-rc5 no-md4 no-mdc2 no-whirlpool no-dsa no-sm2 no-sm3 no-sm4 no-siphash no-cms \
+     no-ts no-ct no-ocsp no-gost no-aria no-scrypt no-ocb no-tests no-ui-console no-async \
+     no-threads no-afalgeng no-padlockeng no-autoload-config no-srtp no-nextprotoneg no-ec2m \
+     no-weak-ssl-ciphers no-rfc3779 no-cmp no-des no-filenames no-ssl-trace \
+     >"$work/configure.log" 2>&1 \
+     && make -j"$(nproc)" build_libs >"$work/make.log" 2>&1 && make install_dev >/dev/null 2>&1) \
+    || { echo "bootstrap: static OpenSSL build failed; see $work/*.log" >&2; exit 1; }
+  rm -rf "$work/src"
+  echo "bootstrap: static OpenSSL in $ssl_prefix"
+fi
+
+# 4. Minimal static libcurl from Debian's own curl source (Debian's libcurl.a needs krb5/ldap
+#    archives that do not exist), against the OpenSSL above: HTTP(S), proxies, WebSockets,
+#    c-ares, no threaded resolver.
+curl_prefix=$deps/libcurl
 if [ ! -f "$curl_prefix/lib/libcurl.a" ]; then
   ensure_src_lists
   work=$deps/curl-src
   rm -rf "$work" && mkdir -p "$work"
   (cd "$work" && fetch_source curl && dpkg-source --no-check -x ./*.dsc src >/dev/null)
-  (cd "$work/src" && ./configure --prefix="$curl_prefix" --disable-shared --enable-static --with-pic \
-     --with-openssl --enable-ares --enable-websockets --disable-threaded-resolver \
+  (cd "$work/src" && CFLAGS="$flags_opt" PKG_CONFIG_PATH="$ssl_prefix/lib/pkgconfig" \
+     ./configure --prefix="$curl_prefix" --disable-shared --enable-static --with-pic \
+     --with-openssl="$ssl_prefix" --enable-ares --enable-websockets --disable-threaded-resolver \
      --without-libpsl --without-libidn2 --without-brotli --without-zstd --without-nghttp2 \
      --without-libssh2 --without-librtmp --without-gssapi --disable-ldap --disable-ldaps \
      --disable-rtsp --disable-dict --disable-telnet --disable-tftp --disable-pop3 --disable-imap \
      --disable-smtp --disable-gopher --disable-mqtt --disable-smb --disable-file --disable-ftp \
-     --disable-manual --disable-ntlm --disable-ntlm-wb --disable-docs \
+     --disable-manual --disable-ntlm --disable-ntlm-wb --disable-docs --disable-tls-srp \
      --without-ca-bundle --without-ca-path >"$work/configure.log" 2>&1 \
      && make -j"$(nproc)" -C lib >"$work/make.log" 2>&1 \
      && make -C lib install >/dev/null && make -C include install >/dev/null) \
@@ -103,7 +132,7 @@ if [ ! -f "$curl_prefix/lib/libcurl.a" ]; then
   echo "bootstrap: static libcurl in $curl_prefix"
 fi
 
-# 4. Debian's netdata-core agent, unpacked (not installed as a service) for the agent tests,
+# 5. Debian's netdata-core agent, unpacked (not installed as a service) for the agent tests,
 #    and the shared libraries it needs to run.
 agent=$deps/netdata
 if [ ! -x "$agent/usr/sbin/netdata" ]; then
