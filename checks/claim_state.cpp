@@ -448,7 +448,8 @@ Result RunClaimState(Context& ctx) {
   CheckCloudConf(conf, st, &f);
   // Ownership matters when the agent reads a claim, or writes one as its own user (a v1
   // entrypoint claims as root and chowns cloud.d itself).
-  if (claimed || (st.wanted && AgentWritesState(st))) {
+  const bool ownership_matters = claimed || (st.wanted && AgentWritesState(st));
+  if (ownership_matters) {
     CheckUsable(ctx.sys, *dir_info, {&claimed_file, &conf, &priv, &pub}, claimed, st, &f);
   }
 
@@ -462,7 +463,9 @@ Result RunClaimState(Context& ctx) {
   } else {
     pass = "the node is not claimed yet: " + WhoClaims(st);
   }
-  pass += "; " + st.dir + " is usable by " + st.user.Label();
+  pass += ownership_matters ? "; " + st.dir + " is usable by " + st.user.Label()
+                            : std::string("; the claim script runs as root and hands cloud.d to "
+                                          "the netdata user itself");
   return f.ToResult(pass, std::move(details));
 }
 

@@ -85,7 +85,7 @@ const Case kCases[] = {
      "chown -R 201:201 /var/lib/netdata/cloud.d", 0},
     {"RootOwnedCloudDIsFineForV1RootEntrypointWhichChownsIt",
      [](FakeSystem& s) { Image(s), Token(s), s.AddDir(kDir, 0755, 0, 0); }, "v1", Status::kPass,
-     "not claimed yet", "", 0},
+     "the claim script runs as root and hands cloud.d to the netdata user itself", "", 0},
     {"RootOwnedFilesInAnAgentOwnedDirFailWhenClaiming",
      [](FakeSystem& s) {
        Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
