@@ -217,7 +217,7 @@ void CheckClaimedId(const ClaimedId& id, const State& st, Findings* f) {
 
 /// private.pem parses as RSA; public.pem parses and is its public half.
 Details CheckKeys(const Entry& priv, const Entry& pub, bool claimed, const State& st, Findings* f) {
-  Details key;
+  Details key = Details::object();
   const std::string regenerate =
       claimed ? "Restore " + st.dir + " from a backup of this node, or delete " + st.dir +
                     " and restart with the claim token set (the node claims again, as a new node)."
