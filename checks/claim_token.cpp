@@ -173,7 +173,8 @@ Result RunClaimToken(Context& ctx) {
   ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
   const std::string generation = AgentGeneration(ctx);
   // v1 images claim from the environment only (run.sh); v2 from the first source with a token.
-  const ClaimValue& token = (generation == "v1" && s.env_token.set) ? s.env_token : s.token;
+  const bool v1 = generation == "v1";
+  const ClaimValue& token = v1 ? s.env_token : s.token;
 
   Details details;
   details["wanted"] = s.Wanted();
@@ -201,6 +202,15 @@ Result RunClaimToken(Context& ctx) {
     if (!s.claim_conf_error.empty()) {
       Result r = Result::Skip("the token cannot be checked: " + s.claim_conf_path +
                               " is unreadable (see claim.config)");
+      r.details = details;
+      return r;
+    }
+    if (v1 && s.token.set) {
+      // run.sh passes only NETDATA_CLAIM_TOKEN; claim.config names the claim.conf mistake.
+      Result r = Result::Skip(
+          "this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, which "
+          "is not set; " +
+          s.token.source + " is read by v2 agents only (see claim.config)");
       r.details = details;
       return r;
     }

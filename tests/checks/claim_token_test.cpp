@@ -132,6 +132,9 @@ const Case kCases[] = {
        Env(s, "<TOKEN>");
      },
      Status::kFail, "NETDATA_CLAIM_TOKEN is placeholder text", "", "v1"},
+    {"V1IgnoresAClaimConfToken",
+     [](FakeSystem& s) { s.AddFile(kConf, "[global]\ntoken = " + kGood + "\n"); }, Status::kSkip,
+     "this v1 agent takes the token only from NETDATA_CLAIM_TOKEN", "", "v1"},
     {"CloudDTokenFile",
      [](FakeSystem& s) { s.AddFile("/var/lib/netdata/cloud.d/token", kGood + "\n"); },
      Status::kPass, "claim token from cloud.d/token is well-formed"},
