@@ -464,9 +464,14 @@ Result RunClaimState(Context& ctx) {
     pass = "the node is not claimed yet: " + WhoClaims(st);
   }
   pass += ownership_matters ? "; " + st.dir + " is usable by " + st.user.Label()
-                            : std::string("; the claim script runs as root and hands cloud.d to "
-                                          "the netdata user itself");
-  return f.ToResult(pass, std::move(details));
+                            : std::string(
+                                  "; the claim script runs as root and hands cloud.d to "
+                                  "the netdata user itself");
+  Result r = f.ToResult(pass, std::move(details));
+  // A claimed node whose state is broken is claimed but cannot connect (Unseen), another
+  // section of the guide than a claim that fails.
+  if (claimed && r.status == Status::kFail) r.section = std::string(section::kClaimedCannotConnect);
+  return r;
 }
 
 }  // namespace

@@ -338,6 +338,20 @@ TEST(ClaimState, SymlinkedCloudDTokenFileIsNotAClaimSource) {
   EXPECT_FALSE(LoadClaimSettings(sys, Inputs{}).file_token.set);
 }
 
+TEST(ClaimState, ABrokenClaimNamesTheClaimedButCannotConnectSection) {
+  FakeSystem sys;
+  Claimed(sys);
+  sys.files.erase(At("private.pem"));
+  Result broken = RunOne(kClaimState, sys, "v2");
+  ASSERT_EQ(broken.status, Status::kFail);
+  EXPECT_EQ(broken.section, "the-agent-was-claimed-but-can-not-connect");
+  FakeSystem unclaimed;
+  Image(unclaimed), Token(unclaimed), unclaimed.AddDir(kDir, 0755, 0, 0);
+  Result cannot_claim = RunOne(kClaimState, unclaimed, "v2");
+  ASSERT_EQ(cannot_claim.status, Status::kFail);
+  EXPECT_EQ(cannot_claim.section, "") << "the check's own section: the claim fails";
+}
+
 TEST(ClaimState, CatalogSaysImplemented) {
   EXPECT_TRUE(kClaimState.implemented);
   EXPECT_NE(kClaimState.run, &NotImplemented);
