@@ -28,6 +28,15 @@ using container::FileType;
 constexpr uid_t kImageUid = 201;
 constexpr gid_t kImageGid = 201;
 
+/// At most 40 printable characters of a value that is not a secret (a broken claimed_id, a user
+/// name).
+std::string Shown(std::string_view value) {
+  std::string out;
+  for (char c : value.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (value.size() > 40) out += "...";
+  return out;
+}
+
 /// Who the agent will run as.
 struct AgentUser {
   std::string name;
@@ -56,10 +65,11 @@ AgentUser FindAgentUser(container::System& sys) {
     return user;
   }
   auto docker_usr = sys.Env().find("DOCKER_USR");
-  user.name =
+  const std::string name =
       docker_usr != sys.Env().end() && !docker_usr->second.empty() ? docker_usr->second : "netdata";
+  user.name = Shown(name);
   if (auto passwd = sys.ReadFile("/etc/passwd", 1 << 20, true); passwd.ok()) {
-    if (auto ids = container::FindUser(*passwd, user.name)) {
+    if (auto ids = container::FindUser(*passwd, name)) {
       user.uid = ids->uid;
       user.gid = ids->gid;
     }
@@ -89,14 +99,6 @@ std::string Ownership(const FileInfo& info) {
   std::string ids = std::to_string(info.uid) + ":" + std::to_string(info.gid);
   return info.uid == 0 ? "root (" + ids + ", mode " + Octal(info.mode) + ")"
                        : "uid:gid " + ids + " (mode " + Octal(info.mode) + ")";
-}
-
-/// At most 40 printable characters of a value that is not a secret (a broken claimed_id).
-std::string Shown(std::string_view value) {
-  std::string out;
-  for (char c : value.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (value.size() > 40) out += "...";
-  return out;
 }
 
 /// One file of cloud.d, looked at without following a symlink.

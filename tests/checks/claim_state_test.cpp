@@ -106,6 +106,12 @@ const Case kCases[] = {
        s.env["DOCKER_USR"] = "root";
      },
      "v2", Status::kPass, "usable by root (uid 0", "", 0},
+    {"DockerUsrIsShownPrintableOnly",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.env["DOCKER_USR"] = "\x1b[31mevil";
+     },
+     "v2", Status::kPass, "usable by ?[31mevil (uid 201", "", 0},
     {"NonRootProcessIsTheAgentUserAndAccessDecides",
      [](FakeSystem& s) {
        Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
