@@ -163,8 +163,26 @@ void CheckProxy(const ClaimValue& proxy, Findings* f) {
 /// leaves conflicts to this check).
 void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findings* f) {
   if (generation == "v1") return;  // v1 never reads claim.conf: reported separately
-  if (!s.conf_token.set) return;   // the environment is used, claim.conf only fills nothing
   const std::string who = generation == "v2" ? "this v2 agent" : "a v2 agent";
+  if (!s.conf_token.set) {
+    // claim.conf without a token is skipped as a whole: its other settings are not used.
+    std::string unused;
+    int count = 0;
+    for (const ClaimValue* v : {&s.conf_url, &s.conf_rooms, &s.conf_proxy, &s.conf_insecure}) {
+      if (!v->set) continue;
+      unused += (count++ ? ", `" : "`") + v->source.substr(std::string("claim.conf ").size()) + "`";
+    }
+    if (s.env_token.set && count > 0) {
+      f->Warn(s.claim_conf_path + " has no `token`, so " + who +
+                  " skips it and claims from the "
+                  "environment: its " +
+                  unused + (count > 1 ? " are" : " is") + " not used",
+              "Put the token in " + s.claim_conf_path +
+                  " too, or move those settings to "
+                  "NETDATA_CLAIM_*.");
+    }
+    return;
+  }
   struct Pair {
     const ClaimValue* conf;
     const ClaimValue* env;

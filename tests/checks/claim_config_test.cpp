@@ -169,6 +169,15 @@ const Case kCases[] = {
        s.env["NETDATA_CLAIM_TOKEN"] = kToken;
      },
      Status::kPass, "from claim.conf"},
+    {"ClaimConfWithoutTokenIsSkippedWithItsSettings",
+     [](FakeSystem& s) {
+       s.AddFile(kConf, "[global]\nurl = https://api.netdata.cloud\nproxy = none\n");
+       s.env["NETDATA_CLAIM_TOKEN"] = kToken;
+     },
+     Status::kWarn,
+     "has no `token`, so this v2 agent skips it and claims from the environment: its `url`, "
+     "`proxy` are not used",
+     "Put the token in /etc/netdata/claim.conf"},
     {"ClaimConfIsADirectory",
      [](FakeSystem& s) {
        s.AddDir(kConf);
