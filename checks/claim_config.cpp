@@ -1,9 +1,12 @@
 // claim.config: the claim URL, rooms, proxy and insecure option the agent will use are values
 // it accepts, and the sources (claim.conf, environment) do not silently contradict each other.
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
 
 #include "checks/agent_generation.h"
+#include "checks/agent_user.h"
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
@@ -211,6 +214,33 @@ void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findi
   }
 }
 
+/// Root reads claim.conf whatever its mode; a v2 agent reads it as its own user (the docs say
+/// 0640 root:netdata), and silently falls back to the environment when it cannot.
+void CheckAgentCanRead(container::System& sys, const ClaimSettings& s,
+                       const std::string& generation, const std::string& config_dir, Findings* f) {
+  if (!s.claim_conf_present || !s.claim_conf_error.empty() || generation == "v1") return;
+  const AgentUser user = FindAgentUser(sys);
+  if (user.self) return;  // then our own read was the agent's: claim_conf_error covers it
+  const std::string fix = "Run `chown root:" + std::to_string(user.gid) + " " + s.claim_conf_path +
+                          " && chmod 0640 " + s.claim_conf_path + "` (group of " + user.name +
+                          ", as the docs require).";
+  auto dir = sys.Stat(config_dir, true);
+  if (dir.ok() && !Allows(sys, user, config_dir, *dir, X_OK)) {
+    f->Fail(config_dir + " is owned by " + Ownership(*dir) + ": the agent, running as " +
+                user.Label() + ", cannot reach claim.conf in it, so it never claims from it",
+            "Run `chmod o+x " + config_dir + "` (or give it to the agent's group).");
+    return;
+  }
+  auto info = sys.Stat(s.claim_conf_path, true);
+  if (info.ok() && !Allows(sys, user, s.claim_conf_path, *info, R_OK)) {
+    f->Fail(s.claim_conf_path + " is owned by " + Ownership(*info) + ": the agent, running as " +
+                user.Label() +
+                ", cannot read it, so it never claims from it (root can, which "
+                "hides the problem)",
+            fix);
+  }
+}
+
 Result RunClaimConfig(Context& ctx) {
   ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
   const std::string generation = AgentGeneration(ctx);
@@ -252,6 +282,7 @@ Result RunClaimConfig(Context& ctx) {
            "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
            "`rooms = ...`, `proxy = ...`, `insecure = no`.");
   }
+  CheckAgentCanRead(ctx.sys, s, generation, ctx.in.config_dir, &f);
   // A token in another section (or before [global]) is invisible to the agent.
   if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set) {
     if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {

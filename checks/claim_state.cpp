@@ -9,12 +9,12 @@
 #include <optional>
 
 #include "checks/agent_generation.h"
+#include "checks/agent_user.h"
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
 #include "container/ini.h"
-#include "container/passwd.h"
 #include "container/pem_key.h"
 #include "container/uuid.h"
 
@@ -23,83 +23,6 @@ namespace {
 
 using container::FileInfo;
 using container::FileType;
-
-/// The netdata user of the official image (Dockerfile ARG NETDATA_UID/NETDATA_GID).
-constexpr uid_t kImageUid = 201;
-constexpr gid_t kImageGid = 201;
-
-/// At most 40 printable characters of a value that is not a secret (a broken claimed_id, a user
-/// name).
-std::string Shown(std::string_view value) {
-  std::string out;
-  for (char c : value.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (value.size() > 40) out += "...";
-  return out;
-}
-
-/// Who the agent will run as.
-struct AgentUser {
-  std::string name;
-  uid_t uid = kImageUid;
-  gid_t gid = kImageGid;
-  /// The agent runs as this (non-root) process's own user: access(2) answers for it.
-  bool self = false;
-
-  std::string Label() const {
-    return name + " (uid " + std::to_string(uid) + (self ? "" : ", gid " + std::to_string(gid)) +
-           ")";
-  }
-  /// For chown: uid:gid, or just the uid when the group is not known.
-  std::string Owner() const {
-    return std::to_string(uid) + (self ? "" : ":" + std::to_string(gid));
-  }
-};
-
-/// Root starts the agent with `-u $DOCKER_USR` (default netdata); anyone else cannot switch.
-AgentUser FindAgentUser(container::System& sys) {
-  AgentUser user;
-  if (sys.Euid() != 0) {
-    user.name = "this user";
-    user.uid = sys.Euid();
-    user.self = true;
-    return user;
-  }
-  auto docker_usr = sys.Env().find("DOCKER_USR");
-  const std::string name =
-      docker_usr != sys.Env().end() && !docker_usr->second.empty() ? docker_usr->second : "netdata";
-  user.name = Shown(name);
-  if (auto passwd = sys.ReadFile("/etc/passwd", 1 << 20, true); passwd.ok()) {
-    if (auto ids = container::FindUser(*passwd, name)) {
-      user.uid = ids->uid;
-      user.gid = ids->gid;
-    }
-  }
-  return user;
-}
-
-/// Whether `user` may access `path` (facts `info`) for `want` (R_OK | W_OK | X_OK).
-bool Allows(container::System& sys, const AgentUser& user, const std::string& path,
-            const FileInfo& info, int want) {
-  if (user.self) return sys.Access(path, want) == 0;
-  if (user.uid == 0) return true;
-  unsigned bits = info.uid == user.uid   ? (info.mode >> 6) & 7u
-                  : info.gid == user.gid ? (info.mode >> 3) & 7u
-                                         : info.mode & 7u;
-  return (bits & static_cast<unsigned>(want)) == static_cast<unsigned>(want);
-}
-
-std::string Octal(mode_t mode) {
-  char buf[8];
-  snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
-}
-
-/// "root (0:0, mode 0700)" or "uid:gid 1000:1000 (mode 0755)".
-std::string Ownership(const FileInfo& info) {
-  std::string ids = std::to_string(info.uid) + ":" + std::to_string(info.gid);
-  return info.uid == 0 ? "root (" + ids + ", mode " + Octal(info.mode) + ")"
-                       : "uid:gid " + ids + " (mode " + Octal(info.mode) + ")";
-}
 
 /// One file of cloud.d, looked at without following a symlink.
 struct Entry {
@@ -189,11 +112,11 @@ void CheckClaimedId(const ClaimedId& id, const State& st, Findings* f) {
                            "/cloud.conf) and restart with the claim token set, so that the node "
                            "claims again.";
   if (!id.valid) {
-    std::string what =
-        id.source + (id.leading_space && container::IsUuid(id.value)
-                         ? " starts with whitespace, which the agent does not skip"
-                         : " holds `" + Shown(id.value) + "` (" + std::to_string(id.value.size()) +
-                               " characters), which is not a UUID");
+    std::string what = id.source + (id.leading_space && container::IsUuid(id.value)
+                                        ? " starts with whitespace, which the agent does not skip"
+                                        : " holds `" + Printable(id.value) + "` (" +
+                                              std::to_string(id.value.size()) +
+                                              " characters), which is not a UUID");
     if (st.generation != "v1" && st.wanted) {
       f->Warn(what +
                   ": the agent ignores it and claims again at start, as a new node (the old "
@@ -429,7 +352,7 @@ Result RunClaimState(Context& ctx) {
   }
   details["claimed"] = claimed;
   if (id.found) {
-    details["claimed_id"] = id.valid ? id.value : Shown(id.value);
+    details["claimed_id"] = id.valid ? id.value : Printable(id.value);
     details["claimed_id_source"] = id.source;
   }
 

@@ -178,6 +178,30 @@ const Case kCases[] = {
      "has no `token`, so this v2 agent skips it and claims from the environment: its `url`, "
      "`proxy` are not used",
      "Put the token in /etc/netdata/claim.conf"},
+    {"ClaimConfRootOnlyCannotBeReadByTheAgent",
+     [](FakeSystem& s) { s.AddFile(kConf, "[global]\ntoken = " + kToken + "\n", 0600, 0, 0); },
+     Status::kFail,
+     "/etc/netdata/claim.conf is owned by root (0:0, mode 0600): the agent, running as netdata "
+     "(uid 201, gid 201), cannot read it",
+     "chown root:201 /etc/netdata/claim.conf && chmod 0640 /etc/netdata/claim.conf"},
+    {"ClaimConfAsTheDocsSayIsReadable",
+     [](FakeSystem& s) {
+       s.AddFile(kConf, "[global]\ntoken = " + kToken + "\n", 0640, 0, 201);
+       s.AddDir("/etc/netdata", 0755, 0, 0);
+     },
+     Status::kPass, "from claim.conf"},
+    {"ConfigDirNotSearchableByTheAgent",
+     [](FakeSystem& s) {
+       s.AddFile(kConf, "[global]\ntoken = " + kToken + "\n", 0644, 0, 0);
+       s.AddDir("/etc/netdata", 0700, 0, 0);
+     },
+     Status::kFail, "cannot reach claim.conf in it"},
+    {"V1DoesNotCareWhoCanReadClaimConf",
+     [](FakeSystem& s) {
+       Docker(s);
+       s.AddFile(kConf, "[global]\ntoken = " + kToken + "\n", 0600, 0, 0);
+     },
+     Status::kWarn, "is ignored by this v1 agent", "", "v1"},
     {"ClaimConfIsADirectory",
      [](FakeSystem& s) {
        s.AddDir(kConf);
