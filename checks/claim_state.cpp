@@ -369,6 +369,21 @@ Result RunClaimState(Context& ctx) {
     }
   }
   CheckClaimedId(id, st, &f);
+  const bool empty_id_file = claimed_file.regular && claimed_file.read_error.empty() &&
+                             container::TrimSpace(claimed_file.text).empty();
+  if (empty_id_file && st.wanted && st.generation == "v1") {
+    // run.sh claims only `[ ! -f .../claimed_id ]`: an empty file blocks it for good.
+    f.Fail(
+        "cloud.d/claimed_id exists but is empty: the v1 entrypoint does not claim while the "
+        "file exists, and the agent counts the node as unclaimed",
+        "Delete " + claimed_file.path + " and restart the container.");
+  }
+  if (!claimed && !st.wanted && f.empty()) {
+    Result r = Result::Skip("the node is not claimed (" + claimed_file.path +
+                            " is empty) and claiming is not configured: no claim state to check");
+    r.details = std::move(details);
+    return r;
+  }
   details["key"] = CheckKeys(priv, pub, claimed, st, &f);
   CheckCloudConf(conf, st, &f);
   // Ownership matters when the agent reads a claim, or writes one as its own user (a v1

@@ -226,6 +226,25 @@ const Case kCases[] = {
        s.AddFile(At("claimed_id"), std::string(kId) + "\n", 0660, kNd, kNd);
      },
      "v2", Status::kPass, "claimed as", "", 1},
+    {"EmptyClaimedIdWithoutClaimingIsSkipped",
+     [](FakeSystem& s) {
+       Image(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("claimed_id"), "\n", 0660, kNd, kNd);
+     },
+     "v2", Status::kSkip, "is empty) and claiming is not configured", "", 0},
+    {"EmptyClaimedIdBlocksTheV1Entrypoint",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("claimed_id"), "", 0660, kNd, kNd);
+     },
+     "v1", Status::kFail, "the v1 entrypoint does not claim while the file exists",
+     "Delete /var/lib/netdata/cloud.d/claimed_id", 0},
+    {"EmptyClaimedIdIsHarmlessForV2",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("claimed_id"), "", 0660, kNd, kNd);
+     },
+     "v2", Status::kPass, "the agent will claim at start", "", 0},
     // cloud.conf.
     {"CloudConfDisabledFailsForV1",
      [](FakeSystem& s) {
