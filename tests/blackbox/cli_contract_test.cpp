@@ -160,7 +160,8 @@ TEST(CliContract, ColourOnlyOnATerminalAndNeverWithNoColor) {
       "check",  "--offline",    "--only", "claim.token", "--var-lib",
       d.path(), "--config-dir", d.path(), "--agent",     d.path() + "/none"};
   const std::string tty = RunOnTerminal(args, {"NETDATA_CLAIM_TOKEN=<TOKEN>"});
-  ASSERT_NE(tty, "<no pty>") << "no pseudo-terminal support";
+  if (tty == "<no pty>")
+    GTEST_SKIP() << "this kernel/container offers no pseudo-terminal (/dev/ptmx)";
   EXPECT_NE(tty.find("claim.token"), std::string::npos) << tty;
   EXPECT_NE(tty.find("\033[31m"), std::string::npos) << "a failure is red on a terminal:\n" << tty;
   const std::string no_color = RunOnTerminal(args, {"NETDATA_CLAIM_TOKEN=<TOKEN>", "NO_COLOR=1"});
