@@ -1,12 +1,15 @@
 // agent.version: which netdata binary this is, whether it can ever talk to Netdata Cloud, and
 // which claiming generation it belongs to (v1: netdata-claim.sh, v2: the daemon claims itself).
+#include "container/agent_version.h"
+
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "checks/agent_target.h"
 #include "checks/catalog.h"
 #include "checks/sections.h"
-#include "container/agent_version.h"
+#include "container/agent/agent_client.h"
 
 namespace preflight::checks {
 namespace {
@@ -54,8 +57,8 @@ std::optional<Located> FindAgent(const container::System& sys) {
 
 /// The time a command may take: the short budget, never past the check's deadline.
 milliseconds Budget(const Context& ctx) {
-  auto left = std::chrono::duration_cast<milliseconds>(ctx.deadline -
-                                                       std::chrono::steady_clock::now());
+  auto left =
+      std::chrono::duration_cast<milliseconds>(ctx.deadline - std::chrono::steady_clock::now());
   return std::max(milliseconds(1), std::min(kCommandTimeout, left));
 }
 
@@ -75,8 +78,66 @@ std::string RunProblem(const Expected<container::CommandResult>& run, const std:
   if (run->timed_out) return "`" + what + "` did not answer within 3 s";
   if (run->signal != 0) return "`" + what + "` was killed by signal " + std::to_string(run->signal);
   if (run->exit_code == 126) return "`" + what + "` cannot be executed (exit 126)";
-  if (run->exit_code == 127) return "`" + what + "` was not found or a library is missing (exit 127)";
+  if (run->exit_code == 127)
+    return "`" + what + "` was not found or a library is missing (exit 127)";
   return "";
+}
+
+/// The verdict on a version and what is known of its Cloud support (nullopt = unknown).
+Result Judge(const std::string& who, const container::AgentVersion& version,
+             std::optional<bool> cloud, const std::string& cloud_evidence, Details details) {
+  details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
+  const bool too_old = version.OlderThan(1, 32);
+  if (cloud.has_value() && !*cloud) {
+    Result r = Result::Fail(who + ", built without Netdata Cloud support (" + cloud_evidence +
+                                "): this build can never connect to Netdata Cloud" +
+                                (too_old ? ", and it is older than v1.32" : ""),
+                            kUseOfficialBuild);
+    r.details = std::move(details);
+    r.node_state = "absent";
+    return r;
+  }
+  if (too_old) {
+    Result r = Result::Fail(who +
+                                ", older than v1.32, the oldest agent that Netdata Cloud's "
+                                "troubleshooting supports",
+                            "Upgrade the agent: pull a current netdata/netdata image (or update "
+                            "with kickstart.sh).");
+    r.details = std::move(details);
+    return r;
+  }
+  std::string how = version.IsV2() ? "v2: claims by itself from claim.conf or NETDATA_CLAIM_*"
+                                   : "v1: the entrypoint claims with netdata-claim.sh";
+  Result r = Result::Pass(who + " (" + how + ")" +
+                          (cloud.has_value() ? ", built with Netdata Cloud support"
+                                             : "; Cloud support unknown (" + cloud_evidence +
+                                                   " said nothing about it)"));
+  r.details = std::move(details);
+  return r;
+}
+
+/// Without a binary, the running agent's /api/v1/info tells the version (and, v1.37-v1.47,
+/// whether ACLK is compiled in). Empty when no agent answers.
+std::optional<Result> FromApi(Context& ctx, Details details, std::string* why_not) {
+  auto deadline = std::min(ctx.deadline, std::chrono::steady_clock::now() + kCommandTimeout);
+  const container::AgentTarget target = AgentTargetFrom(ctx.in);
+  auto info = ctx.sys.Agent().Info(target, deadline);
+  if (!info.ok()) {
+    *why_not = info.error().message;
+    return std::nullopt;
+  }
+  auto version = container::ParseAgentVersion(info->version);
+  if (!version.ok()) {
+    *why_not = "its /api/v1/info names no version";  // e.g. not the netdata agent
+    return std::nullopt;
+  }
+  details["source"] = "GET " + target.api + "/api/v1/info";
+  details["version"] = version->text;
+  details["generation"] = version->IsV2() ? "v2" : "v1";
+  // v2 cannot be built without Cloud; v1.37-v1.47 report it as `cloud-available`.
+  std::optional<bool> cloud = version->IsV2() ? std::optional<bool>(true) : info->cloud_available;
+  return Judge("the running agent is netdata " + version->text, *version, cloud,
+               "/api/v1/info: cloud-available false", std::move(details));
 }
 
 Result RunAgentVersion(Context& ctx) {
@@ -88,9 +149,9 @@ Result RunAgentVersion(Context& ctx) {
     agent = {ctx.in.agent, "--agent"};
     auto info = ctx.sys.Stat(agent.path, true);
     if (!info.ok() || info->type != container::FileType::kRegular) {
-      Result r = Result::Error("--agent `" + agent.path + "`: " +
-                               (info.ok() ? std::string("not a regular file")
-                                          : info.error().message));
+      Result r =
+          Result::Error("--agent `" + agent.path + "`: " +
+                        (info.ok() ? std::string("not a regular file") : info.error().message));
       r.remediation = "Pass the path of the netdata binary, e.g. --agent /usr/sbin/netdata.";
       r.details = details;
       return r;
@@ -98,9 +159,14 @@ Result RunAgentVersion(Context& ctx) {
   } else if (auto found = FindAgent(ctx.sys)) {
     agent = *found;
   } else {
+    std::string why_not;
+    if (auto from_api = FromApi(ctx, details, &why_not)) return *from_api;
     Result r = Result::Skip(
-        "no netdata binary found on PATH or in /usr/sbin, /opt/netdata/bin, /usr/local/sbin; "
-        "pass --agent PATH to check the agent's version and Cloud support");
+        "no netdata binary found on PATH or in /usr/sbin, /opt/netdata/bin, /usr/local/sbin, and "
+        "no version from the agent's API (" +
+        why_not +
+        "); pass --agent PATH to check the "
+        "agent's version and Cloud support");
     r.details = details;
     return r;
   }
@@ -128,7 +194,7 @@ Result RunAgentVersion(Context& ctx) {
 
   // v2 agents cannot be built without Cloud ("Cloud cannot be disabled"); v1 may be.
   std::optional<bool> cloud;
-  std::string cloud_text;
+  std::string evidence = "`-W buildinfo`";
   if (version->IsV2()) {
     cloud = true;
   } else {
@@ -136,44 +202,16 @@ Result RunAgentVersion(Context& ctx) {
     if (RunProblem(b_run, "").empty()) {
       auto info = container::ParseBuildInfo(b_run->output);
       cloud = info.cloud;
-      cloud_text = info.cloud_text;
+      if (info.cloud.has_value()) evidence = "`-W buildinfo`: Netdata Cloud " + info.cloud_text;
       // "Netdata Cloud: YES" with "ACLK: NO" still cannot connect.
       if (cloud.value_or(true) && info.aclk.has_value() && !*info.aclk) {
         cloud = false;
-        cloud_text = "ACLK: " + info.aclk_text;
+        evidence = "`-W buildinfo`: ACLK " + info.aclk_text;
       }
     }
   }
-  details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
-
-  const std::string who = agent.path + " is netdata " + version->text;
-  const bool too_old = version->OlderThan(1, 32);
-  if (cloud.has_value() && !*cloud) {
-    Result r = Result::Fail(
-        who + ", built without Netdata Cloud support (`-W buildinfo`: Netdata Cloud " +
-            cloud_text + "): this build can never connect to Netdata Cloud" +
-            (too_old ? ", and it is older than v1.32" : ""),
-        kUseOfficialBuild);
-    r.details = details;
-    r.node_state = "absent";
-    return r;
-  }
-  if (too_old) {
-    Result r = Result::Fail(who + ", older than v1.32, the oldest agent that Netdata Cloud's "
-                                  "troubleshooting supports",
-                            "Upgrade the agent: pull a current netdata/netdata image (or update "
-                            "with kickstart.sh).");
-    r.details = details;
-    return r;
-  }
-  std::string how = version->IsV2() ? "v2: claims by itself from claim.conf or NETDATA_CLAIM_*"
-                                    : "v1: the entrypoint claims with netdata-claim.sh";
-  Result r = Result::Pass(who + " (" + how + ")" +
-                          (cloud.has_value() ? ", built with Netdata Cloud support"
-                                             : "; Cloud support unknown (`-W buildinfo` said "
-                                               "nothing about it)"));
-  r.details = details;
-  return r;
+  return Judge(agent.path + " is netdata " + version->text, *version, cloud, evidence,
+               std::move(details));
 }
 
 }  // namespace
@@ -186,7 +224,8 @@ const CheckDef kAgentVersion{
     {},
     &RunAgentVersion,
     "Runs `netdata -V` and `netdata -W buildinfo` (--agent, else PATH and the usual install "
-    "locations). An agent older than v1.32 or built without Netdata Cloud support (Debian's "
+    "locations; without a binary, asks the running agent's /api/v1/info). An agent older than "
+    "v1.32 or built without Netdata Cloud support (Debian's "
     "netdata package is built with --disable-cloud) can never be Live in Cloud, whatever the "
     "network does. Records the generation: v1 agents are claimed by netdata-claim.sh, v2 "
     "agents claim by themselves; the other claim checks depend on it.",

@@ -1,6 +1,7 @@
 #include "checks/catalog.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace preflight::checks {
 
@@ -8,10 +9,10 @@ const std::vector<const CheckDef*>& Catalog() {
   // Run order follows the guide; agent.version first because the claim checks depend on
   // the agent generation (v1 claims with a script, v2 by itself).
   static const std::vector<const CheckDef*> catalog = {
-      &kAgentVersion,       &kClaimToken,         &kClaimConfig,     &kClaimScript,
-      &kClaimState,         &kContainerSeccomp,   &kContainerVolume, &kContainerIdentity,
-      &kContainerLifetime,  &kNetworkProxy,       &kNetworkDns,      &kNetworkTls,
-      &kNetworkHttps,       &kNetworkWebsocket,   &kCloudLink,
+      &kAgentVersion,      &kClaimToken,       &kClaimConfig,     &kClaimScript,
+      &kClaimState,        &kContainerSeccomp, &kContainerVolume, &kContainerIdentity,
+      &kContainerLifetime, &kNetworkProxy,     &kNetworkDns,      &kNetworkTls,
+      &kNetworkHttps,      &kNetworkWebsocket, &kCloudLink,
   };
   return catalog;
 }
@@ -42,14 +43,19 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string SuggestCheck(std::string_view id) {
+std::string SuggestCheck(std::string_view typed) {
+  // Ids are lower case; "CLAIM.TOKEN" is still a typo of claim.token.
+  std::string lower(typed);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string_view id = lower;
   const CheckDef* best = nullptr;
   size_t best_distance = 4;  // farther than this is not a typo
   for (const CheckDef* def : Catalog()) {
     size_t d = EditDistance(id, def->id);
     // "tls" alone should still find "network.tls".
     auto dot = def->id.find('.');
-    if (dot != std::string_view::npos) d = std::min(d, EditDistance(id, def->id.substr(dot + 1)) + 1);
+    if (dot != std::string_view::npos)
+      d = std::min(d, EditDistance(id, def->id.substr(dot + 1)) + 1);
     if (d < best_distance) {
       best_distance = d;
       best = def;

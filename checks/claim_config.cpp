@@ -1,9 +1,12 @@
 // claim.config: the claim URL, rooms, proxy and insecure option the agent will use are values
 // it accepts, and the sources (claim.conf, environment) do not silently contradict each other.
-#include <cerrno>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 
 #include "checks/agent_generation.h"
+#include "checks/agent_user.h"
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
@@ -23,13 +26,35 @@ std::string Shown(std::string_view value) {
   return out;
 }
 
+/// A URL safe to print: everything between `scheme://` and the last '@' masked (credentials
+/// may hold '/', '#' or '?', which end the authority for a URL parser but not for a person),
+/// then cut to 60 printable characters.
+std::string SafeUrl(std::string_view value) {
+  std::string masked(value);
+  auto at = masked.rfind('@');
+  if (at != std::string::npos) {
+    auto sep = masked.find("://");
+    size_t start = sep != std::string::npos && sep < at ? sep + 3 : 0;
+    masked.replace(start, at - start, "***");
+  }
+  return Shown(masked);
+}
+
+/// A ParseUrl error without the text it quotes (which may hold credentials): the part after
+/// the quoted URL, e.g. " has a bad port".
+std::string UrlProblem(const std::string& message) {
+  auto tick = message.rfind('`');
+  return tick == std::string::npos ? message : message.substr(tick + 1);
+}
+
 bool Quoted(std::string_view v) {
   return v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front();
 }
 
 /// `https://host[:port][/path]`; "" when fine, else what is wrong.
 void CheckUrl(const ClaimValue& url, Findings* f) {
-  const std::string fix = "Set " + url.source + " to https://app.netdata.cloud (or your Cloud's "
+  const std::string fix = "Set " + url.source +
+                          " to https://app.netdata.cloud (or your Cloud's "
                           "https:// URL), without quotes or spaces.";
   std::string_view v = url.value;
   if (container::TrimSpace(v).empty()) {
@@ -46,22 +71,29 @@ void CheckUrl(const ClaimValue& url, Findings* f) {
     return;
   }
   if (v.find("://") == std::string_view::npos) {
-    f->Fail(url.source + " `" + container::RedactUrl(Shown(v)) + "` has no https:// scheme", fix);
+    f->Fail(url.source + " `" + SafeUrl(v) + "` has no https:// scheme", fix);
     return;
   }
   auto parsed = container::ParseUrl(v);
   if (!parsed.ok()) {
-    f->Fail(url.source + ": " + parsed.error().message, fix);
+    f->Fail(url.source + " `" + SafeUrl(v) + "`" + UrlProblem(parsed.error().message), fix);
     return;
   }
   if (parsed->scheme != "https") {
-    f->Fail(url.source + " `" + container::RedactUrl(Shown(v)) + "` uses " + parsed->scheme +
+    f->Fail(url.source + " `" + SafeUrl(v) + "` uses " + parsed->scheme +
                 "://; Netdata Cloud only speaks https",
             fix);
     return;
   }
   if (parsed->has_credentials()) {
     f->Warn(url.source + " contains user credentials, which Netdata Cloud does not use", fix);
+  }
+  if (parsed->path != "/") {
+    // e.g. a Space URL copied from the browser: the claim goes to <url>/api/v1/spaces/nodes/<id>.
+    f->Warn(url.source + " `" + SafeUrl(v) +
+                "` has a path; the agent appends "
+                "/api/v1/spaces/nodes/<id> to it, so the claim request misses the API",
+            fix);
   }
 }
 
@@ -98,9 +130,9 @@ size_t CheckRooms(const ClaimValue& rooms, Findings* f) {
 void CheckProxy(const ClaimValue& proxy, Findings* f) {
   std::string_view v = container::TrimSpace(proxy.value);
   if (v.empty() || v == "env" || v == "none") return;
-  const std::string shown = container::RedactUrl(Shown(v));
-  const std::string fix = "Set " + proxy.source +
-                          " to none, env, http://[user:pass@]host:port or socks5h://host:port.";
+  const std::string shown = SafeUrl(v);
+  const std::string fix =
+      "Set " + proxy.source + " to none, env, http://[user:pass@]host:port or socks5h://host:port.";
   if (Quoted(v)) {
     f->Fail(proxy.source + " is wrapped in quotes, which become part of the proxy URL", fix);
     return;
@@ -109,21 +141,23 @@ void CheckProxy(const ClaimValue& proxy, Findings* f) {
   std::string scheme = sep == std::string_view::npos ? "" : std::string(v.substr(0, sep));
   for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (scheme == "https") {
-    f->Fail(proxy.source + " `" + shown + "` is an https:// proxy, which the agent's Cloud link "
+    f->Fail(proxy.source + " `" + shown +
+                "` is an https:// proxy, which the agent's Cloud link "
                 "does not support",
             "Use the proxy's plain http:// address (the link tunnels TLS through CONNECT), or a "
             "socks5h:// proxy.");
     return;
   }
   if (scheme != "http" && scheme != "socks5" && scheme != "socks5h") {
-    f->Fail(proxy.source + " `" + shown + "` is not none, env, or an http://, socks5:// or "
+    f->Fail(proxy.source + " `" + shown +
+                "` is not none, env, or an http://, socks5:// or "
                 "socks5h:// URL (the agent does not guess a scheme)",
             fix);
     return;
   }
   auto parsed = container::ParseUrl(v);
   if (!parsed.ok()) {
-    f->Fail(proxy.source + ": " + parsed.error().message, fix);
+    f->Fail(proxy.source + " `" + shown + "`" + UrlProblem(parsed.error().message), fix);
     return;
   }
 }
@@ -132,8 +166,26 @@ void CheckProxy(const ClaimValue& proxy, Findings* f) {
 /// leaves conflicts to this check).
 void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findings* f) {
   if (generation == "v1") return;  // v1 never reads claim.conf: reported separately
-  if (!s.conf_token.set) return;   // the environment is used, claim.conf only fills nothing
   const std::string who = generation == "v2" ? "this v2 agent" : "a v2 agent";
+  if (!s.conf_token.set) {
+    // claim.conf without a token is skipped as a whole: its other settings are not used.
+    std::string unused;
+    int count = 0;
+    for (const ClaimValue* v : {&s.conf_url, &s.conf_rooms, &s.conf_proxy, &s.conf_insecure}) {
+      if (!v->set) continue;
+      unused += (count++ ? ", `" : "`") + v->source.substr(std::string("claim.conf ").size()) + "`";
+    }
+    if (s.env_token.set && count > 0) {
+      f->Warn(s.claim_conf_path + " has no `token`, so " + who +
+                  " skips it and claims from the "
+                  "environment: its " +
+                  unused + (count > 1 ? " are" : " is") + " not used",
+              "Put the token in " + s.claim_conf_path +
+                  " too, or move those settings to "
+                  "NETDATA_CLAIM_*.");
+    }
+    return;
+  }
   struct Pair {
     const ClaimValue* conf;
     const ClaimValue* env;
@@ -147,17 +199,45 @@ void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findi
     if (!p.conf->set) {
       f->Warn(p.env->source + " is ignored: " + s.claim_conf_path + " has a token, and " + who +
                   " takes all claim settings from the first source that has one",
-              "Move the setting into " + s.claim_conf_path + " or remove it from the "
-              "environment.");
+              "Move the setting into " + s.claim_conf_path +
+                  " or remove it from the "
+                  "environment.");
     } else if (p.conf->value != p.env->value) {
-      std::string detail = p.secret ? " (claim.conf: " + TokenHint(p.conf->value) + "; env: " +
-                                          TokenHint(p.env->value) + ")"
+      std::string detail = p.secret ? " (claim.conf: " + TokenHint(p.conf->value) +
+                                          "; env: " + TokenHint(p.env->value) + ")"
                                     : "";
       f->Warn(p.conf->source + " and " + p.env->source + " differ" + detail + "; " + who +
                   " uses claim.conf" +
                   (generation == "v2" ? "" : " (a v1 agent uses the environment)"),
               "Keep one source: remove " + p.env->source + " or make both equal.");
     }
+  }
+}
+
+/// Root reads claim.conf whatever its mode; a v2 agent reads it as its own user (the docs say
+/// 0640 root:netdata), and silently falls back to the environment when it cannot.
+void CheckAgentCanRead(container::System& sys, const ClaimSettings& s,
+                       const std::string& generation, const std::string& config_dir, Findings* f) {
+  if (!s.claim_conf_present || !s.claim_conf_error.empty() || generation == "v1") return;
+  const AgentUser user = FindAgentUser(sys);
+  if (user.self) return;  // then our own read was the agent's: claim_conf_error covers it
+  const std::string fix = "Run `chown root:" + std::to_string(user.gid) + " " + s.claim_conf_path +
+                          " && chmod 0640 " + s.claim_conf_path + "` (group of " + user.name +
+                          ", as the docs require).";
+  auto dir = sys.Stat(config_dir, true);
+  if (dir.ok() && !Allows(sys, user, config_dir, *dir, X_OK)) {
+    f->Fail(config_dir + " is owned by " + Ownership(*dir) + ": the agent, running as " +
+                user.Label() + ", cannot reach claim.conf in it, so it never claims from it",
+            "Run `chmod o+x " + config_dir + "` (or give it to the agent's group).");
+    return;
+  }
+  auto info = sys.Stat(s.claim_conf_path, true);
+  if (info.ok() && !Allows(sys, user, s.claim_conf_path, *info, R_OK)) {
+    f->Fail(s.claim_conf_path + " is owned by " + Ownership(*info) + ": the agent, running as " +
+                user.Label() +
+                ", cannot read it, so it never claims from it (root can, which "
+                "hides the problem)",
+            fix);
   }
 }
 
@@ -178,8 +258,9 @@ Result RunClaimConfig(Context& ctx) {
   if (!s.claim_conf_error.empty()) {
     auto info = ctx.sys.Stat(s.claim_conf_path, true);
     if (info.ok() && info->type == container::FileType::kDirectory) {
-      f.Fail(s.claim_conf_path + " is a directory, not a file (a bind mount of a missing host "
-                                 "file creates one)",
+      f.Fail(s.claim_conf_path +
+                 " is a directory, not a file (a bind mount of a missing host "
+                 "file creates one)",
              "Replace it with a file: mount the host's claim.conf file itself (it must exist "
              "before the container starts), 0640 root:netdata.");
     } else {
@@ -194,18 +275,21 @@ Result RunClaimConfig(Context& ctx) {
     for (size_t i = 0; i < s.claim_conf_bad_lines.size() && i < 10; ++i) {
       lines += (i ? ", " : "") + std::to_string(s.claim_conf_bad_lines[i]);
     }
-    f.Warn(s.claim_conf_path + " line" + (s.claim_conf_bad_lines.size() > 1 ? "s " : " ") +
-               lines + " are neither `[section]`, `key = value` nor a comment; the agent ignores "
-                       "them",
+    f.Warn(s.claim_conf_path + " line" + (s.claim_conf_bad_lines.size() > 1 ? "s " : " ") + lines +
+               (s.claim_conf_bad_lines.size() > 1 ? " are" : " is") +
+               " neither `[section]`, `key = value` nor a comment; the agent ignores " +
+               (s.claim_conf_bad_lines.size() > 1 ? "them" : "it"),
            "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
            "`rooms = ...`, `proxy = ...`, `insecure = no`.");
   }
+  CheckAgentCanRead(ctx.sys, s, generation, ctx.in.config_dir, &f);
   // A token in another section (or before [global]) is invisible to the agent.
   if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set) {
     if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {
       for (const auto& e : container::ParseIni(*text).entries) {
         if (e.key == "token") {
-          f.Fail(s.claim_conf_path + " line " + std::to_string(e.line) + " sets `token` outside "
+          f.Fail(s.claim_conf_path + " line " + std::to_string(e.line) +
+                     " sets `token` outside "
                      "the [global] section, where the agent does not look",
                  "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
           break;
@@ -219,8 +303,9 @@ Result RunClaimConfig(Context& ctx) {
     const bool url = s.env_url.set && !s.env_url.value.empty();
     const bool token = s.env_token.set && !s.env_token.value.empty();
     if (s.claim_conf_present && !token) {
-      f.Fail(s.claim_conf_path + " is used only by v2 agents; this v1 agent claims from "
-                                 "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
+      f.Fail(s.claim_conf_path +
+                 " is used only by v2 agents; this v1 agent claims from "
+                 "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
              "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
              "upgrade to a v2 image.");
     } else if (url != token) {
@@ -246,12 +331,12 @@ Result RunClaimConfig(Context& ctx) {
   const ClaimValue& proxy = pick(s.conf_proxy, s.env_proxy, s.proxy);
   details["source"] = v1 ? "environment" : s.source;
   if (url.set) CheckUrl(url, &f);
-  details["url"] = url.set ? container::RedactUrl(Shown(url.value))
-                           : std::string("https://app.netdata.cloud (default)");
+  details["url"] =
+      url.set ? SafeUrl(url.value) : std::string("https://app.netdata.cloud (default)");
   details["rooms"] = rooms.set ? CheckRooms(rooms, &f) : 0;
   if (proxy.set) CheckProxy(proxy, &f);
-  details["proxy"] = proxy.set ? container::RedactUrl(Shown(container::TrimSpace(proxy.value)))
-                               : std::string("env (default)");
+  details["proxy"] =
+      proxy.set ? SafeUrl(container::TrimSpace(proxy.value)) : std::string("env (default)");
   details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;
   if (s.env_insecure_ignored) {
     f.Warn("NETDATA_CLAIM_INSECURE is set, but no agent reads it: it has no effect",
@@ -264,7 +349,9 @@ Result RunClaimConfig(Context& ctx) {
   }
   CheckConflicts(s, generation, &f);
 
-  std::string where = v1 ? "the environment" : s.source.empty() ? "the defaults" : s.source;
+  std::string where = v1 || s.source == "environment" ? "the environment"
+                      : s.source.empty()              ? "the defaults"
+                                                      : s.source;
   return f.ToResult("claim settings from " + where + " are valid (URL " +
                         details["url"].get<std::string>() + ", " +
                         std::to_string(details["rooms"].get<size_t>()) + " room(s), proxy " +

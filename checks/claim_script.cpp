@@ -1,6 +1,8 @@
 // claim.script: a v1 agent is claimed by netdata-claim.sh; the script must be found, be a file
 // and be executable. The four failure outcomes are the guide's; a script that is executable by
 // its mode bits but that access() refuses with EPERM is a seccomp problem, not permissions.
+#include "container/claim_script.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,14 +12,15 @@
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "checks/sections.h"
-#include "container/claim_script.h"
 
 namespace preflight::checks {
 namespace {
 
 constexpr const char* kScript = "netdata-claim.sh";
-constexpr const char* kSearchDirs[] = {"/usr/sbin", "/opt/netdata/bin", "/usr/local/sbin",
-                                       "/usr/libexec/netdata"};
+/// kickstart's: /usr/sbin (native packages), /opt/netdata/bin (static build),
+/// ${INSTALL_PREFIX}/netdata/usr/sbin (the guide's "usually located under"), source installs.
+constexpr const char* kSearchDirs[] = {"/usr/sbin", "/opt/netdata/bin", "/opt/netdata/usr/sbin",
+                                       "/usr/local/sbin", "/usr/libexec/netdata"};
 constexpr const char* kReinstall =
     "Reinstall the agent (or pull the netdata/netdata image again) so that netdata-claim.sh is "
     "back at /usr/sbin/netdata-claim.sh.";
@@ -75,8 +78,13 @@ Result RunClaimScript(Context& ctx) {
   }
   ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
   if (claimed.found) {
-    Result r = Result::Skip("the node is already claimed (" + claimed.source +
-                            "): the entrypoint does not run the claim script again");
+    // run.sh tests only that the file exists (`[ ! -f .../claimed_id ]`), not what it holds.
+    Result r =
+        Result::Skip(claimed.valid ? "the node is already claimed (" + claimed.source +
+                                         "): the entrypoint does not run the claim script again"
+                                   : claimed.source +
+                                         " exists (though it is not a valid id: see claim.state), "
+                                         "so the entrypoint does not run the claim script");
     r.details = details;
     return r;
   }
@@ -112,36 +120,40 @@ Result RunClaimScript(Context& ctx) {
 
   auto st = ctx.sys.Stat(path, true);
   if (!st.ok()) {
-    Result r = Result::Fail("the path of the claim script, " + path + ", is a symlink whose "
-                            "target does not exist (" + st.error().message + ")",
+    Result r = Result::Fail("the path of the claim script, " + path +
+                                ", is a symlink whose "
+                                "target does not exist (" +
+                                st.error().message + ")",
                             kReinstall);
     r.details = details;
     return r;
   }
   if (st->type != container::FileType::kRegular) {
-    Result r = Result::Fail(path + " exists but is not a file (it is a " +
-                                (st->type == container::FileType::kDirectory ? "directory"
-                                                                             : "special file") +
-                                "; a bind mount of a missing host path creates a directory)",
-                            "Remove " + path + " and reinstall the agent (or fix the volume that "
-                            "mounts over it).");
+    Result r = Result::Fail(
+        path + " exists but is not a file (it is a " +
+            (st->type == container::FileType::kDirectory ? "directory" : "special file") +
+            "; a bind mount of a missing host path creates a directory)",
+        "Remove " + path +
+            " and reinstall the agent (or fix the volume that "
+            "mounts over it).");
     r.details = details;
     return r;
   }
   details["mode"] = Octal(st->mode);
   if ((st->mode & 0111) == 0) {
-    Result r = Result::Fail("the claiming script at " + path + " is not executable (mode " +
-                                Octal(st->mode) + ")",
-                            "Run `chmod 0755 " + path + "`, or reinstall the agent.");
+    Result r = Result::Fail(
+        "the claiming script at " + path + " is not executable (mode " + Octal(st->mode) + ")",
+        "Run `chmod 0755 " + path + "`, or reinstall the agent.");
     r.details = details;
     return r;
   }
   int access_errno = ctx.sys.Access(path, X_OK);
   if (access_errno == EPERM) {
     Result r = Result::Fail(
-        path + " is executable by its mode (" + Octal(st->mode) + ") but access(X_OK) fails "
-               "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
-               "claim script's own file tests fail too (this is not a permission problem)",
+        path + " is executable by its mode (" + Octal(st->mode) +
+            ") but access(X_OK) fails "
+            "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
+            "claim script's own file tests fail too (this is not a permission problem)",
         "See container.seccomp: update Docker (>= 20.10) and libseccomp (>= 2.4), or run with a "
         "seccomp profile that allows the newer syscalls.");
     r.details = details;
@@ -150,10 +162,11 @@ Result RunClaimScript(Context& ctx) {
     return r;
   }
   if (access_errno != 0) {
-    Result r = Result::Fail("the claiming script at " + path + " is not executable by this user: "
-                                "access(X_OK) says " + std::string(strerror(access_errno)) +
-                                " (a noexec mount, or mode " + Octal(st->mode) +
-                                " without this user's execute bit)",
+    Result r = Result::Fail("the claiming script at " + path +
+                                " is not executable by this user: "
+                                "access(X_OK) says " +
+                                std::string(strerror(access_errno)) + " (a noexec mount, or mode " +
+                                Octal(st->mode) + " without this user's execute bit)",
                             "Run the entrypoint as root, or remount without noexec / reinstall "
                             "the agent.");
     r.details = details;
@@ -167,10 +180,13 @@ Result RunClaimScript(Context& ctx) {
   details["v2_wrapper"] = facts.v2_wrapper;
   if (facts.disabled_cloud || facts.missing_cloud_deps) {
     Result r = Result::Warn(
-        "found " + path + ", but it was built for an agent without Netdata Cloud support: it "
-        "always exits 3 (\"" + (facts.disabled_cloud ? "built with --disable-cloud"
-                                                      : "built without the dependencies for "
-                                                        "Cloud") + " and cannot be claimed\")",
+        "found " + path +
+            ", but it was built for an agent without Netdata Cloud support: it "
+            "always exits 3 (\"" +
+            (facts.disabled_cloud ? "built with --disable-cloud"
+                                  : "built without the dependencies for "
+                                    "Cloud") +
+            " and cannot be claimed\")",
         "Run the official netdata/netdata image (or install with kickstart.sh / the static "
         "build) instead of the distribution's netdata package.");
     r.details = details;

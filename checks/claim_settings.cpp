@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "container/ini.h"
+#include "container/uuid.h"
 
 namespace preflight::checks {
 namespace {
@@ -30,7 +31,7 @@ ClaimValue FromIni(const container::IniFile& ini, const char* key) {
 
 ClaimValue FromFile(container::System& sys, const std::string& path, const char* source) {
   ClaimValue v;
-  auto text = sys.ReadFile(path, 64 * 1024, /*follow_symlinks=*/true);
+  auto text = sys.ReadFile(path, 64 * 1024, /*follow_symlinks=*/false);
   if (text.ok()) {
     v.set = true;
     v.value = std::string(container::TrimSpace(*text));
@@ -39,9 +40,7 @@ ClaimValue FromFile(container::System& sys, const std::string& path, const char*
   return v;
 }
 
-bool IsTrue(const std::string& s) {
-  return s == "yes" || s == "true" || s == "1" || s == "on";
-}
+bool IsTrue(const std::string& s) { return s == "yes" || s == "true" || s == "1" || s == "on"; }
 
 }  // namespace
 
@@ -72,8 +71,10 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
   if (auto it = env.find("NETDATA_EXTRA_CLAIM_OPTS"); it != env.end()) s.extra_opts = it->second;
   s.env_insecure_ignored = env.count("NETDATA_CLAIM_INSECURE") > 0;
   // 3. Split files in cloud.d (v2; deleted by the agent after success).
-  s.file_token = FromFile(sys, inputs.var_lib + "/cloud.d/token", "cloud.d/token");
-  s.file_rooms = FromFile(sys, inputs.var_lib + "/cloud.d/rooms", "cloud.d/rooms");
+  if (CloudDirBlocked(sys, inputs).empty()) {
+    s.file_token = FromFile(sys, inputs.var_lib + "/cloud.d/token", "cloud.d/token");
+    s.file_rooms = FromFile(sys, inputs.var_lib + "/cloud.d/rooms", "cloud.d/rooms");
+  }
 
   // The agent takes the first source that has a token, as a whole.
   if (s.conf_token.set) {
@@ -109,25 +110,47 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
 ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs) {
   ClaimedId id;
   const std::string dir = inputs.var_lib + "/cloud.d";
-  if (auto conf = sys.ReadFile(dir + "/cloud.conf", 64 * 1024, /*follow_symlinks=*/false); conf.ok()) {
-    if (const auto* e = container::ParseIni(*conf).Find("global", "claimed_id")) {
+  // O_NOFOLLOW guards only the last component: a symlinked cloud.d is refused here.
+  if (std::string why = CloudDirBlocked(sys, inputs); !why.empty()) {
+    id.blocked = why;
+    return id;
+  }
+  auto conf = sys.ReadFile(dir + "/cloud.conf", 64 * 1024, /*follow_symlinks=*/false);
+  if (!conf.ok() && conf.error().code == ELOOP) id.blocked = "cloud.d/cloud.conf is a symlink";
+  if (conf.ok()) {
+    // Named: Find() points into the IniFile, which must outlive the pointer.
+    const container::IniFile ini = container::ParseIni(*conf);
+    if (const auto* e = ini.Find("global", "claimed_id")) {
       if (!e->value.empty()) {
         id.found = true;
         id.value = e->value;
         id.source = "cloud.d/cloud.conf";
+        id.valid = container::IsUuid(id.value);
         return id;
       }
     }
   }
-  if (auto file = sys.ReadFile(dir + "/claimed_id", 4096, /*follow_symlinks=*/false); file.ok()) {
+  auto file = sys.ReadFile(dir + "/claimed_id", 4096, /*follow_symlinks=*/false);
+  if (!file.ok() && file.error().code == ELOOP) id.blocked = "cloud.d/claimed_id is a symlink";
+  if (file.ok()) {
     std::string_view value = container::TrimSpace(*file);
     if (!value.empty()) {
       id.found = true;
       id.value = std::string(value);
       id.source = "cloud.d/claimed_id";
+      id.leading_space = value.data() != file->data();
+      id.valid = container::IsUuid(value) && !id.leading_space;
+      id.padded = !id.leading_space && value.size() != file->size();
     }
   }
   return id;
+}
+
+std::string CloudDirBlocked(container::System& sys, const Inputs& inputs) {
+  auto info = sys.Stat(inputs.var_lib + "/cloud.d", /*follow_symlinks=*/false);
+  if (!info.ok() || info->type == container::FileType::kDirectory) return "";
+  return info->type == container::FileType::kSymlink ? "cloud.d is a symlink"
+                                                     : "cloud.d is not a directory";
 }
 
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings) {
@@ -137,7 +160,8 @@ std::vector<std::string> ClaimSecrets(const ClaimSettings& settings) {
     // The raw value and its trimmed/unquoted core: either could be echoed somewhere.
     std::string raw = v->value;
     std::string core(container::TrimSpace(raw));
-    while (core.size() >= 2 && (core.front() == '"' || core.front() == '\'') && core.back() == core.front()) {
+    while (core.size() >= 2 && (core.front() == '"' || core.front() == '\'') &&
+           core.back() == core.front()) {
       core = core.substr(1, core.size() - 2);
     }
     for (const std::string& s : {raw, core}) {

@@ -46,13 +46,29 @@ struct ClaimSettings {
 ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs);
 
 /// The claimed id the agent would find at start: cloud.d/cloud.conf `claimed_id` (v2), else
-/// cloud.d/claimed_id. Symlinks at the files themselves are not read through.
+/// cloud.d/claimed_id. Nothing is read through a symlink: not a symlinked cloud.d, not a
+/// symlink at the files themselves (`blocked` then says which).
 struct ClaimedId {
   bool found = false;  ///< a non-empty value exists (valid or not)
   std::string value;   ///< trimmed
   std::string source;  ///< "cloud.d/cloud.conf" or "cloud.d/claimed_id"
+  /// A UUID the agent accepts: canonical form, nothing before it (every agent's parser stops
+  /// at leading whitespace).
+  bool valid = false;
+  bool leading_space = false;  ///< whitespace before the value (the agent rejects it)
+  /// Whitespace after the UUID (e.g. written with `echo`): current agents stop reading after
+  /// 16 bytes, older ones (libuuid's uuid_parse, e.g. v1.37) reject the file.
+  bool padded = false;
+  std::string blocked;  ///< why the state was not read, e.g. "cloud.d is a symlink"
+
+  /// What the agent counts as claimed: a value that parses as a UUID.
+  bool Claimed() const { return found && valid; }
 };
 ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs);
+
+/// "" when <var-lib>/cloud.d is a real directory or absent; else why it is not read through
+/// ("cloud.d is a symlink", "cloud.d is not a directory").
+std::string CloudDirBlocked(container::System& sys, const Inputs& inputs);
 
 /// Every distinct token value found in any source (for redaction of all output).
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings);

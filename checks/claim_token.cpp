@@ -56,12 +56,11 @@ std::string Lower(std::string_view s) {
 /// Text that is an example from documentation, not a token.
 bool IsPlaceholder(std::string_view core) {
   std::string low = Lower(core);
-  static const char* const kExact[] = {"token",       "changeme",     "change_me",
-                                       "change-me",   "placeholder",  "your_token",
-                                       "yourtoken",   "claim_token",  "claimtoken",
-                                       "secret",      "none",         "null",
-                                       "undefined",   "todo",         "netdata_claim_token",
-                                       "your-token",  "mytoken",      "my_token"};
+  for (char& c : low) c = (c == ' ' || c == '\t') ? '_' : c;  // "your claim token" too
+  static const char* const kExact[] = {
+      "token",     "changeme",    "change_me",           "change-me",  "placeholder", "your_token",
+      "yourtoken", "claim_token", "claimtoken",          "secret",     "none",        "null",
+      "undefined", "todo",        "netdata_claim_token", "your-token", "mytoken",     "my_token"};
   for (const char* p : kExact) {
     if (low == p) return true;
   }
@@ -72,7 +71,11 @@ bool IsPlaceholder(std::string_view core) {
     if (low.find(p) != std::string::npos) return true;
   }
   if (low.size() >= 2 && low.front() == '<' && low.back() == '>') return true;
-  if (low.find("${") != std::string::npos || low.find("$(") != std::string::npos) return true;
+  // An unexpanded variable: $VAR, ${VAR}, $(cmd) (e.g. `$$` escaping in compose went wrong).
+  if (low.front() == '$' || low.find("${") != std::string::npos ||
+      low.find("$(") != std::string::npos) {
+    return true;
+  }
   if (low.rfind("your", 0) == 0 && low.find("token") != std::string::npos) return true;
   // xxxx, ****, 0000, ...: one character repeated.
   if (low.size() >= 3 && low.find_first_not_of(low[0]) == std::string::npos) return true;
@@ -85,7 +88,8 @@ std::optional<Problem> Analyze(const ClaimValue& v) {
   const std::string where = Where(v);
   const std::string copy_again =
       "Copy the claim token again from Netdata Cloud (Space settings > Nodes > Connect nodes) "
-      "and set " + where + " to exactly that string.";
+      "and set " +
+      where + " to exactly that string.";
   if (raw.empty()) {
     return Problem{Status::kFail, "is set but empty", copy_again};
   }
@@ -98,8 +102,8 @@ std::optional<Problem> Analyze(const ClaimValue& v) {
     std::string fix =
         IsEnv(v) ? "Remove the quotes: in docker-compose list syntax write `- " + v.source +
                        "=TOKEN` (the quotes of `- " + v.source +
-                       "=\"TOKEN\"` become part of the value), or use the map syntax `" +
-                       v.source + ": \"TOKEN\"`; in `docker run -e` quote the whole argument."
+                       "=\"TOKEN\"` become part of the value), or use the map syntax `" + v.source +
+                       ": \"TOKEN\"`; in `docker run -e` quote the whole argument."
                  : "Remove the quotes around the token in " + where + ": the agent keeps them.";
     return Problem{Status::kFail,
                    "is wrapped in quotes, which become part of the token and make Cloud reject it",
@@ -113,24 +117,28 @@ std::optional<Problem> Analyze(const ClaimValue& v) {
                            : "has leading or trailing whitespace, which is sent as part of the "
                              "token",
                    IsEnv(v) ? "Strip the whitespace: e.g. create the secret with `printf %s "
-                              "TOKEN` (not echo) or trim the value before setting " + v.source + "."
+                              "TOKEN` (not echo) or trim the value before setting " +
+                                  v.source + "."
                             : "Remove the whitespace around the token in " + where + "."};
+  }
+  // Before the whitespace test: "<YOUR CLAIM TOKEN>" is a placeholder, not a wrapped token.
+  if (IsPlaceholder(core)) {
+    return Problem{Status::kFail, "is placeholder text from an example, not a claim token",
+                   "Replace the placeholder with your Space's claim token from Netdata Cloud "
+                   "(Space settings > Nodes > Connect nodes)."};
   }
   for (size_t i = 0; i < core.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(core[i]);
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       return Problem{Status::kFail,
-                     "contains " + std::string(c == ' ' ? "a space" : c == '\t' ? "a tab"
-                                                                                 : "a line break") +
+                     "contains " +
+                         std::string(c == ' '    ? "a space"
+                                     : c == '\t' ? "a tab"
+                                                 : "a line break") +
                          " at position " + std::to_string(i + 1) +
                          " (a token is one unbroken string; wrapped or pasted twice?)",
                      copy_again};
     }
-  }
-  if (IsPlaceholder(core)) {
-    return Problem{Status::kFail, "is placeholder text from an example, not a claim token",
-                   "Replace the placeholder with your Space's claim token from Netdata Cloud "
-                   "(Space settings > Nodes > Connect nodes)."};
   }
   for (size_t i = 0; i < core.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(core[i]);
@@ -165,28 +173,29 @@ Result RunClaimToken(Context& ctx) {
   ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
   const std::string generation = AgentGeneration(ctx);
   // v1 images claim from the environment only (run.sh); v2 from the first source with a token.
-  const ClaimValue& token = (generation == "v1" && s.env_token.set) ? s.env_token : s.token;
+  const bool v1 = generation == "v1";
+  const ClaimValue& token = v1 ? s.env_token : s.token;
 
   Details details;
   details["wanted"] = s.Wanted();
-  details["claimed"] = claimed.found;
+  details["claimed"] = claimed.Claimed();
   if (token.set) {
     details["source"] = token.source;
     details["length"] = token.value.size();
     details["hint"] = TokenHint(token.value);
   }
 
-  if (!s.Wanted() && !claimed.found) {
-    Result r = Result::Skip(
-        "claiming is not configured (no NETDATA_CLAIM_TOKEN, no " + s.claim_conf_path +
-        ") and the node is not claimed: it will not appear in Netdata Cloud");
+  if (!s.Wanted() && !claimed.Claimed()) {
+    Result r =
+        Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " + s.claim_conf_path +
+                     ") and the node is not claimed: it will not appear in Netdata Cloud");
     r.details = details;
     return r;
   }
   if (!token.set) {
-    if (claimed.found) {
-      Result r = Result::Pass("no claim token set; the node is already claimed (" +
-                              claimed.source + "), so none is needed");
+    if (claimed.Claimed()) {
+      Result r = Result::Pass("no claim token set; the node is already claimed (" + claimed.source +
+                              "), so none is needed");
       r.details = details;
       return r;
     }
@@ -196,9 +205,19 @@ Result RunClaimToken(Context& ctx) {
       r.details = details;
       return r;
     }
+    if (v1 && s.token.set) {
+      // run.sh passes only NETDATA_CLAIM_TOKEN; claim.config names the claim.conf mistake.
+      Result r = Result::Skip(
+          "this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, which "
+          "is not set; " +
+          s.token.source + " is read by v2 agents only (see claim.config)");
+      r.details = details;
+      return r;
+    }
     std::string why = s.claim_conf_present ? s.claim_conf_path + " exists but has no `token`"
-                                           : std::string("NETDATA_CLAIM_URL is set but "
-                                                         "NETDATA_CLAIM_TOKEN is not");
+                                           : std::string(
+                                                 "NETDATA_CLAIM_URL is set but "
+                                                 "NETDATA_CLAIM_TOKEN is not");
     Result r = Result::Fail(why + ": the agent cannot claim without a token",
                             "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in claim.conf) "
                             "to your Space's claim token from Netdata Cloud.");
@@ -207,10 +226,10 @@ Result RunClaimToken(Context& ctx) {
   }
 
   auto problem = Analyze(token);
-  if (claimed.found) {
+  if (claimed.Claimed()) {
     Result r = problem ? Result::Warn("the node is already claimed (" + claimed.source +
-                                          ") and the token is not used again, but " +
-                                          token.source + " " + problem->what,
+                                          ") and the token is not used again, but " + token.source +
+                                          " " + problem->what,
                                       problem->fix)
                        : Result::Pass("the node is already claimed (" + claimed.source +
                                       "); the token is not used again");

@@ -92,7 +92,7 @@ bool ReachesFailOn(const checks::Report& report, const std::string& fail_on) {
 Status WriteReport(const checks::Report& report, const OutputOptions& out,
                    const std::vector<std::string>& secrets) {
   const bool to_stdout = out.output.empty() || out.output == "-";
-  const bool colour = to_stdout && out.format == "text" && ::isatty(1) && std::getenv("NO_COLOR") == nullptr;
+  const bool colour = to_stdout && out.format == "text" && ColourWanted(::isatty(1) == 1, std::getenv("NO_COLOR"));
   std::string text = out.format == "json" ? RenderJson(report) : RenderText(report, colour);
   text = Redact(std::move(text), secrets);
   if (to_stdout) {

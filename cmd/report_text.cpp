@@ -11,11 +11,16 @@ using checks::Status;
 
 const char* Colour(Status s) {
   switch (s) {
-    case Status::kPass: return "\033[32m";
-    case Status::kWarn: return "\033[33m";
-    case Status::kFail: return "\033[31m";
-    case Status::kError: return "\033[35m";
-    case Status::kSkip: return "\033[2m";
+    case Status::kPass:
+      return "\033[32m";
+    case Status::kWarn:
+      return "\033[33m";
+    case Status::kFail:
+      return "\033[31m";
+    case Status::kError:
+      return "\033[35m";
+    case Status::kSkip:
+      return "\033[2m";
   }
   return "";
 }
@@ -70,6 +75,10 @@ std::string RenderText(const checks::Report& report, bool colour) {
   return out;
 }
 
+bool ColourWanted(bool stdout_is_tty, const char* no_color) {
+  return stdout_is_tty && (no_color == nullptr || no_color[0] == '\0');
+}
+
 std::string RenderSummary(const checks::Report& report, size_t max_bytes) {
   std::vector<std::string> lines;
   const auto& v = report.verdict;
@@ -80,11 +89,14 @@ std::string RenderSummary(const checks::Report& report, size_t max_bytes) {
   for (Status wanted : {Status::kFail, Status::kError, Status::kWarn}) {
     for (const auto& run : report.checks) {
       if (run.result.status != wanted) continue;
-      lines.push_back(Label(wanted) + " " + std::string(run.def->id) + ": " + OneLine(run.result.message));
-      if (!run.result.remediation.empty()) lines.push_back("  fix: " + OneLine(run.result.remediation));
+      lines.push_back(Label(wanted) + " " + std::string(run.def->id) + ": " +
+                      OneLine(run.result.message));
+      if (!run.result.remediation.empty())
+        lines.push_back("  fix: " + OneLine(run.result.remediation));
     }
   }
   std::string out;
+  if (max_bytes == 0) return out;
   for (auto& line : lines) {
     if (line.size() + 1 > max_bytes - out.size()) {
       if (out.empty()) out = line.substr(0, max_bytes - 1) + "\n";

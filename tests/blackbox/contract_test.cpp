@@ -157,16 +157,42 @@ TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
   for (size_t i = 0; i < garbage.size(); i += 7) garbage[i] = static_cast<char>(1 + i % 254);
   d.dir.Write("etc/netdata/claim.conf", garbage);
   d.dir.Write("var/lib/netdata/cloud.d/claimed_id", garbage.substr(0, 5000));
-  // Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN): the largest an env value
-  // can be; claim.conf above carries the full 1 MiB.
-  std::map<std::string, std::string> env = {{"NETDATA_CLAIM_TOKEN", garbage.substr(1, 130000)},
-                                            {"NETDATA_CLAIM_ROOMS", garbage.substr(2, 130000)},
-                                            {"NETDATA_CLAIM_PROXY", garbage.substr(3, 4096)},
-                                            {"http_proxy", garbage.substr(4, 4096)}};
+  d.dir.Write("var/lib/netdata/cloud.d/private.pem", garbage.substr(9, 70000));
+  d.dir.Write("var/lib/netdata/cloud.d/cloud.conf", garbage.substr(11, 200000));
+  // Linux caps one environment string at 128 KiB (MAX_ARG_STRLEN), so the 1 MiB of garbage the
+  // environment can carry is spread over eight claim-related variables of ~128 KiB each;
+  // claim.conf above carries a single 1 MiB value.
+  const size_t kMaxEnv = 131072 - 64;
+  std::map<std::string, std::string> env;
+  const char* names[] = {"NETDATA_CLAIM_TOKEN", "NETDATA_CLAIM_URL",      "NETDATA_CLAIM_ROOMS",
+                         "NETDATA_CLAIM_PROXY", "NETDATA_EXTRA_CLAIM_OPTS", "NETDATA_CLAIM_INSECURE",
+                         "http_proxy",          "https_proxy"};
+  size_t total = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    env[names[i]] = garbage.substr(i + 1, kMaxEnv);
+    total += kMaxEnv;
+  }
+  ASSERT_GE(total, size_t{1000000});
   for (const char* format : {"json", "text"}) {
     auto r = RunPreflight(Cat({"check", "--offline", "--format", format}, d.Args()), env);
-    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "exit " << r.exit_code << " signal " << r.signal << r.err;
-    if (std::string(format) == "json") EXPECT_NO_THROW((void)Json::parse(r.out));
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "exit " << r.exit_code << " signal " << r.signal << r.err;
+    // The garbage is named, never echoed: the report stays small.
+    EXPECT_LT(r.out.size(), 64u * 1024) << format;
+    if (std::string(format) != "json") continue;
+    Json doc = Json::parse(r.out);
+    for (const auto& c : doc["checks"]) {
+      const std::string id = c["id"], message = c["message"];
+      SCOPED_TRACE(id);
+      EXPECT_FALSE(message.empty());
+      EXPECT_LT(message.size(), 1500u) << message.substr(0, 300);
+      EXPECT_EQ(message.find('\n'), std::string::npos);
+      if (c["status"] == "warn" || c["status"] == "fail") EXPECT_FALSE(c["remediation"].get<std::string>().empty());
+    }
+    for (const char* id : {"claim.token", "claim.config", "claim.state"}) {
+      for (const auto& c : doc["checks"]) {
+        if (c["id"] == id) EXPECT_EQ(c["status"], "fail") << c;
+      }
+    }
   }
 }
 

@@ -1,0 +1,45 @@
+#pragma once
+/// The user the agent will run as, and whether that user may use a file: the claim checks ask
+/// it about cloud.d and claim.conf, which root can always read but the agent may not.
+
+#include <string>
+#include <string_view>
+
+#include "container/file_info.h"
+#include "container/system.h"
+
+namespace preflight::checks {
+
+/// Who the agent will run as: root starts it with `-u $DOCKER_USR` (default netdata, uid/gid
+/// from /etc/passwd, 201:201 in the image); any other user cannot switch, so it is this
+/// process's own user.
+struct AgentUser {
+  std::string name;  ///< printable
+  uid_t uid = 201;
+  gid_t gid = 201;
+  /// The agent runs as this (non-root) process's own user: access(2) answers for it.
+  bool self = false;
+
+  /// "netdata (uid 201, gid 201)".
+  std::string Label() const;
+  /// For chown: uid:gid, or just the uid when the group is not known.
+  std::string Owner() const;
+};
+
+AgentUser FindAgentUser(container::System& sys);
+
+/// Whether `user` may access `path` (facts `info`) for `want` (R_OK | W_OK | X_OK), by its
+/// mode bits (or access(2) when the agent is this process's user).
+bool Allows(container::System& sys, const AgentUser& user, const std::string& path,
+            const container::FileInfo& info, int want);
+
+/// "root (0:0, mode 0700)" or "uid:gid 1000:1000 (mode 0755)".
+std::string Ownership(const container::FileInfo& info);
+
+/// "0640".
+std::string Octal(mode_t mode);
+
+/// At most `max` printable characters of a value that is not a secret (others become '?').
+std::string Printable(std::string_view value, size_t max = 40);
+
+}  // namespace preflight::checks

@@ -1,0 +1,225 @@
+// agent.version against fake `netdata -V` / `-W buildinfo` outputs and a fake /api/v1/info.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "checks/agent_generation.h"
+#include "checks/catalog.h"
+#include "checks/check_test_util.h"
+#include "fakes/fake_system.h"
+
+namespace preflight::checks {
+namespace {
+
+using testing::FakeSystem;
+
+constexpr const char* kBin = "/usr/sbin/netdata";
+
+/// `netdata -W buildinfo` of Debian's netdata-core 1.37.1 (captured from the real binary).
+constexpr const char* kDebianBuildinfo =
+    "Version: netdata v1.37.1\n"
+    "Configure options:  '--build=x86_64-linux-gnu' '--prefix=/usr' '--disable-cloud'\n"
+    "Install type: unknown\n"
+    "Features:\n"
+    "    dbengine:                   YES\n"
+    "    Native HTTPS:               YES\n"
+    "    Netdata Cloud:              NO (by user request)\n"
+    "    ACLK:                       NO\n"
+    "    TLS Host Verification:      YES\n";
+constexpr const char* kV1CloudBuildinfo =
+    "Version: netdata v1.44.3\nFeatures:\n    dbengine:                   YES\n"
+    "    Netdata Cloud:              YES\n    ACLK:                       YES\n";
+
+void Binary(FakeSystem& s, const std::string& path = kBin) {
+  s.AddFile(path,
+            "\x7f"
+            "ELF",
+            0755);
+}
+void Outputs(FakeSystem& s, const std::string& version, const std::string& buildinfo,
+             const std::string& path = kBin) {
+  Binary(s, path);
+  s.AddCommand(path + " -V", 0, version);
+  if (!buildinfo.empty()) s.AddCommand(path + " -W buildinfo", 0, buildinfo);
+}
+
+struct Case {
+  const char* name;
+  std::function<void(FakeSystem&, Inputs&)> setup;
+  Status status;
+  const char* message;
+  const char* generation;  ///< details.generation
+  const char* remediation = "";
+};
+
+const Case kCases[] = {
+    {"NoBinaryNoApiIsSkipped", [](FakeSystem&, Inputs&) {}, Status::kSkip,
+     "no netdata binary found on PATH", "unknown", ""},
+    {"AgentFlagPointsNowhere", [](FakeSystem&, Inputs& in) { in.agent = "/nope/netdata"; },
+     Status::kError, "--agent `/nope/netdata`", "unknown", "--agent /usr/sbin/netdata"},
+    {"AgentFlagIsADirectory",
+     [](FakeSystem& s, Inputs& in) {
+       s.AddDir("/opt/netdata");
+       in.agent = "/opt/netdata";
+     },
+     Status::kError, "not a regular file", "unknown"},
+    {"DebianBuildWithoutCloudCanNeverConnect",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.37.1\n", kDebianBuildinfo); },
+     Status::kFail,
+     "/usr/sbin/netdata is netdata v1.37.1, built without Netdata Cloud support (`-W buildinfo`: "
+     "Netdata Cloud NO (by user request)): this build can never connect to Netdata Cloud",
+     "v1", "official netdata/netdata image"},
+    {"CloudYesButAclkNoCannotConnect",
+     [](FakeSystem& s, Inputs&) {
+       Outputs(s, "netdata v1.36.1\n",
+               "    Netdata Cloud:              YES\n    ACLK:                       NO\n");
+     },
+     Status::kFail, "(`-W buildinfo`: ACLK NO): this build can never connect", "v1"},
+    {"OlderThan132Fails",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.31.0\n", kV1CloudBuildinfo); },
+     Status::kFail, "older than v1.32", "v1", "Upgrade the agent"},
+    {"OldAndWithoutCloudNamesBoth",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.29.3\n", kDebianBuildinfo); },
+     Status::kFail, "can never connect to Netdata Cloud, and it is older than v1.32", "v1"},
+    {"Exactly132Passes",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.32.0\n", kV1CloudBuildinfo); },
+     Status::kPass, "netdata v1.32.0 (v1: the entrypoint claims with netdata-claim.sh)", "v1"},
+    {"V1WithCloudPasses",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.44.3\n", kV1CloudBuildinfo); },
+     Status::kPass, "built with Netdata Cloud support", "v1"},
+    {"V1BuildinfoSilentIsUnknown",
+     [](FakeSystem& s, Inputs&) {
+       Outputs(s, "netdata v1.40.0\n", "Features:\n  dbengine: YES\n");
+     },
+     Status::kPass, "Cloud support unknown (`-W buildinfo` said nothing about it)", "v1"},
+    {"V1BuildinfoFailingIsUnknown",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.40.0\n", ""); }, Status::kPass,
+     "Cloud support unknown", "v1"},
+    {"V2Passes", [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v2.11.0\n", ""); }, Status::kPass,
+     "netdata v2.11.0 (v2: claims by itself", "v2"},
+    {"V2NightlyPasses",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v2.11.0-84-nightly\n", ""); }, Status::kPass,
+     "netdata v2.11.0-84-nightly", "v2"},
+    {"V199PreReleaseIsV2", [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.99.0\n", ""); },
+     Status::kPass, "v2: claims by itself", "v2"},
+    {"V147IsV1", [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.47.5\n", kV1CloudBuildinfo); },
+     Status::kPass, "v1: the entrypoint claims", "v1"},
+    {"FoundOnPath",
+     [](FakeSystem& s, Inputs&) {
+       s.env["PATH"] = "relative:/custom/bin:/usr/sbin";
+       Outputs(s, "netdata v2.3.0\n", "", "/custom/bin/netdata");
+     },
+     Status::kPass, "/custom/bin/netdata is netdata v2.3.0", "v2"},
+    {"FoundInUsualLocation",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v2.3.0\n", "", "/opt/netdata/bin/netdata"); },
+     Status::kPass, "/opt/netdata/bin/netdata is netdata v2.3.0", "v2"},
+    {"NonExecutableOnPathIsNotTheAgent",
+     [](FakeSystem& s, Inputs&) {
+       s.env["PATH"] = "/custom/bin";
+       s.AddFile("/custom/bin/netdata", "data", 0644);
+     },
+     Status::kSkip, "no netdata binary found", "unknown"},
+    {"MissingLibraryExit127",
+     [](FakeSystem& s, Inputs& in) {
+       Binary(s);
+       in.agent = kBin;
+       s.AddCommand(std::string(kBin) + " -V", 127, "error while loading shared libraries");
+     },
+     Status::kError, "was not found or a library is missing (exit 127)", "unknown"},
+    {"TimedOut",
+     [](FakeSystem& s, Inputs&) {
+       Binary(s);
+       s.AddCommand(std::string(kBin) + " -V", -1, "");
+       s.commands[std::string(kBin) + " -V"].timed_out = true;
+     },
+     Status::kError, "did not answer within 3 s", "unknown"},
+    {"KilledBySignal",
+     [](FakeSystem& s, Inputs&) {
+       Binary(s);
+       s.AddCommand(std::string(kBin) + " -V", -1, "");
+       s.commands[std::string(kBin) + " -V"].signal = 31;
+     },
+     Status::kError, "was killed by signal 31", "unknown"},
+    {"NotTheAgent",
+     [](FakeSystem& s, Inputs& in) {
+       Binary(s, "/bin/true");
+       in.agent = "/bin/true";
+       s.AddCommand("/bin/true -V", 0, "");
+     },
+     Status::kError, "printed no version", "unknown", "--agent PATH"},
+    {"GarbageOutputIsQuotedPrintable",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "\x01\x02 hello \xff\n", ""); }, Status::kError,
+     "printed no version (\"?? hello ?\")", "unknown"},
+    // No binary: the running agent's /api/v1/info.
+    {"ApiV2Agent",
+     [](FakeSystem& s, Inputs&) {
+       container::AgentInfo info;
+       info.version = "v2.4.0";
+       s.agent.info = info;
+     },
+     Status::kPass, "the running agent is netdata v2.4.0", "v2"},
+    {"ApiDebianAgentWithoutCloud",
+     [](FakeSystem& s, Inputs&) {
+       container::AgentInfo info;
+       info.version = "v1.37.1";
+       info.cloud_available = false;
+       s.agent.info = info;
+     },
+     Status::kFail, "this build can never connect", "v1"},
+    {"ApiWithoutVersionIsSkipped",
+     [](FakeSystem& s, Inputs&) { s.agent.info = container::AgentInfo{}; }, Status::kSkip,
+     "its /api/v1/info names no version", "unknown"},
+};
+
+class AgentVersionTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(AgentVersionTest, Outcome) {
+  const Case& c = GetParam();
+  FakeSystem sys;
+  Inputs in;
+  c.setup(sys, in);
+  Result r = RunOne(kAgentVersion, sys, "", in);
+  EXPECT_EQ(r.status, c.status) << Describe(r);
+  EXPECT_NE(r.message.find(c.message), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find(c.remediation), std::string::npos) << Describe(r);
+  if (r.status == Status::kWarn || r.status == Status::kFail) {
+    EXPECT_FALSE(r.remediation.empty()) << Describe(r);
+  }
+  EXPECT_EQ(r.details["generation"], c.generation) << Describe(r);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, AgentVersionTest, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(AgentVersion, V2DoesNotAskBuildinfo) {
+  FakeSystem sys;
+  Outputs(sys, "netdata v2.11.0\n", "");
+  (void)RunOne(kAgentVersion, sys, "");
+  EXPECT_EQ(sys.commands_run, (std::vector<std::string>{"/usr/sbin/netdata -V"}));
+}
+
+TEST(AgentVersion, WithoutCloudTheNodeIsAbsent) {
+  FakeSystem sys;
+  Outputs(sys, "netdata v1.37.1\n", kDebianBuildinfo);
+  Result r = RunOne(kAgentVersion, sys, "");
+  EXPECT_EQ(r.node_state, "absent");
+  EXPECT_EQ(r.details["cloud_support"], false);
+  EXPECT_EQ(r.details["version"], "v1.37.1");
+  EXPECT_EQ(r.details["binary"], kBin);
+}
+
+// The generation recorded here is what the claim checks read.
+TEST(AgentVersion, GenerationAndBinaryReachTheOtherChecks) {
+  FakeSystem sys;
+  Outputs(sys, "netdata v1.44.3\n", kV1CloudBuildinfo);
+  Context ctx(sys, Inputs{});
+  ctx.Record("agent.version", kAgentVersion.run(ctx));
+  EXPECT_EQ(AgentGeneration(ctx), "v1");
+  EXPECT_EQ(AgentBinary(ctx), kBin);
+  Context none(sys, Inputs{});
+  EXPECT_EQ(AgentGeneration(none), "unknown");
+  EXPECT_EQ(AgentBinary(none), "");
+}
+
+}  // namespace
+}  // namespace preflight::checks

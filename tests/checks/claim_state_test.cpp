@@ -1,0 +1,386 @@
+// claim.state against a fake cloud.d: every outcome of the claim state, one row each.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "checks/catalog.h"
+#include "checks/check_test_util.h"
+#include "checks/claim_settings.h"
+#include "fakes/fake_system.h"
+#include "fakes/test_keys.h"
+
+namespace preflight::checks {
+namespace {
+
+using testing::EcKey;
+using testing::FakeSystem;
+using testing::OtherRsaKey;
+using testing::RsaKey;
+
+constexpr const char* kDir = "/var/lib/netdata/cloud.d";
+constexpr const char* kId = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+constexpr uid_t kNd = 201;
+
+/// /var/lib/netdata as the image has it (201:0, 0770), no cloud.d yet.
+void Image(FakeSystem& s) {
+  s.AddDir("/var/lib/netdata", 0770, kNd, 0);
+  s.AddFile(
+      "/etc/passwd",
+      "root:x:0:0:root:/root:/bin/bash\nnetdata:x:201:201::/var/lib/netdata:/usr/sbin/nologin\n");
+}
+/// cloud.d of a node claimed by the agent: 0770 201:201, files 0660.
+void Claimed(FakeSystem& s) {
+  Image(s);
+  s.AddDir(kDir, 0770, kNd, kNd);
+  s.AddFile(std::string(kDir) + "/claimed_id", kId, 0660, kNd, kNd);
+  s.AddFile(std::string(kDir) + "/private.pem", RsaKey().private_pem, 0600, kNd, kNd);
+  s.AddFile(std::string(kDir) + "/public.pem", RsaKey().public_pem, 0660, kNd, kNd);
+  s.AddFile(std::string(kDir) + "/cloud.conf",
+            "[global]\n\turl = https://app.netdata.cloud\n\tclaimed_id = " + std::string(kId) +
+                "\n\t# proxy = env\n",
+            0660, kNd, kNd);
+}
+void Token(FakeSystem& s) { s.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'k'); }
+std::string At(const char* name) { return std::string(kDir) + "/" + name; }
+
+struct Case {
+  const char* name;
+  std::function<void(FakeSystem&)> setup;
+  const char* generation;  ///< "" = agent.version did not run
+  Status status;
+  const char* message;           ///< substring of the message
+  const char* remediation = "";  ///< substring of the remediation
+  int claimed = -1;              ///< details.claimed: -1 absent, 0 false, 1 true
+};
+
+const Case kCases[] = {
+    // Not claimed.
+    {"NotClaimedAndNotClaimingIsSkipped", [](FakeSystem& s) { Image(s); }, "v2", Status::kSkip,
+     "claiming is not configured", "", 0},
+    {"LeftoverKeysWithoutClaimOrTokenAreSkipped",
+     [](FakeSystem& s) {
+       Image(s);
+       s.AddDir(kDir, 0700, 0, 0);
+       s.AddFile(At("private.pem"), "junk", 0600, 0, 0);
+     },
+     "v2", Status::kSkip, "not claimed", "", 0},
+    {"ClaimWantedNoCloudDYetTheAgentWillClaim", [](FakeSystem& s) { Image(s), Token(s); }, "v2",
+     Status::kPass, "the agent will claim at start from environment", "", 0},
+    {"ClaimWantedV1EntrypointClaims", [](FakeSystem& s) { Image(s), Token(s); }, "v1",
+     Status::kPass, "the v1 entrypoint runs netdata-claim.sh", "", 0},
+    {"ClaimWantedVarLibRootOwnedCannotCreateCloudD",
+     [](FakeSystem& s) {
+       Image(s), Token(s);
+       s.AddDir("/var/lib/netdata", 0755, 0, 0);
+     },
+     "v2", Status::kFail, "cannot create cloud.d there", "chown -R 201:201 /var/lib/netdata", 0},
+    {"ClaimWantedEmptyCloudDUsable",
+     [](FakeSystem& s) { Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd); }, "v2", Status::kPass,
+     "not claimed yet", "", 0},
+    // The named failure: a volume pre-populated as root.
+    {"RootOwnedCloudDInPrePopulatedVolumeFails",
+     [](FakeSystem& s) { Image(s), Token(s), s.AddDir(kDir, 0755, 0, 0); }, "v2", Status::kFail,
+     "owned by root (0:0, mode 0755): the agent, running as netdata (uid 201, gid 201), cannot "
+     "create its keys and claimed_id there (it logs \"Cannot write private key file\")",
+     "chown -R 201:201 /var/lib/netdata/cloud.d", 0},
+    {"RootOwnedCloudDIsFineForV1RootEntrypointWhichChownsIt",
+     [](FakeSystem& s) { Image(s), Token(s), s.AddDir(kDir, 0755, 0, 0); }, "v1", Status::kPass,
+     "the claim script runs as root and hands cloud.d to the netdata user itself", "", 0},
+    {"RootOwnedFilesInAnAgentOwnedDirFailWhenClaiming",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("private.pem"), RsaKey().private_pem, 0600, 0, 0);
+       s.AddFile(At("public.pem"), RsaKey().public_pem, 0644, 0, 0);
+     },
+     "", Status::kFail, "cloud.d/private.pem, cloud.d/public.pem are owned by root",
+     "chown -R 201:201 /var/lib/netdata/cloud.d", 0},
+    {"UserIdsComeFromEtcPasswd",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile("/etc/passwd", "netdata:x:999:996::/var/lib/netdata:/bin/false\n");
+     },
+     "v2", Status::kFail, "running as netdata (uid 999, gid 996)", "chown -R 999:996", 0},
+    {"DockerUsrRootCanUseRootOwnedState",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0700, 0, 0);
+       s.env["DOCKER_USR"] = "root";
+     },
+     "v2", Status::kPass, "usable by root (uid 0", "", 0},
+    {"DockerUsrIsShownPrintableOnly",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.env["DOCKER_USR"] = "\x1b[31mevil";
+     },
+     "v2", Status::kPass, "usable by ?[31mevil (uid 201", "", 0},
+    {"NonRootProcessIsTheAgentUserAndAccessDecides",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.euid = 1000;
+       s.files[kDir].access_error = EACCES;
+     },
+     "v2", Status::kFail, "running as this user (uid 1000)", "chown -R 1000 ", 0},
+    // Claimed.
+    {"ClaimedWithMatchingKeysPasses", Claimed, "v2", Status::kPass,
+     "claimed as 0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 (cloud.d/cloud.conf); RSA 2048 key pair "
+     "matches",
+     "", 1},
+    {"ClaimedIdFileAloneCountsForV1",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddFile(At("private.pem"), OtherRsaKey().private_pem, 0600, kNd, kNd);
+       s.AddFile(At("public.pem"), OtherRsaKey().public_pem, 0660, kNd, kNd);
+     },
+     "v1", Status::kPass, "claimed as 0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 (cloud.d/claimed_id)",
+     "", 1},
+    {"GroupReadableViaFsGroupIsUsable",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddDir(kDir, 02770, 0, kNd);
+       s.AddFile(At("private.pem"), RsaKey().private_pem, 0640, 0, kNd);
+       s.AddFile(At("claimed_id"), kId, 0640, 0, kNd);
+       s.AddFile(At("cloud.conf"), "[global]\n", 0640, 0, kNd);
+     },
+     "v2", Status::kPass, "usable by netdata", "", 1},
+    {"ClaimedButPrivateKeyUnreadableByTheAgent",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("private.pem"), RsaKey().private_pem, 0600, 0, 0);
+     },
+     "v2", Status::kFail, "cloud.d/private.pem is owned by root (0:0, mode 0600)",
+     "chown -R 201:201", 1},
+    {"ClaimedButCloudDNotSearchable", [](FakeSystem& s) { Claimed(s), s.AddDir(kDir, 0700, 0, 0); },
+     "v2", Status::kFail, "cannot read its claim state",
+     "chown -R 201:201 /var/lib/netdata/cloud.d", 1},
+    {"ClaimedButPrivateKeyMissing",
+     [](FakeSystem& s) { Claimed(s), s.files.erase(At("private.pem")); }, "v2", Status::kFail,
+     "private.pem is missing", "restart with the claim token set", 1},
+    {"ClaimedButPrivateKeyCorrupt",
+     [](FakeSystem& s) {
+       Claimed(s);
+       std::string pem = RsaKey().private_pem;
+       pem[pem.size() / 2] = pem[pem.size() / 2] == 'A' ? 'B' : 'A';
+       pem.erase(pem.size() / 3, 200);
+       s.AddFile(At("private.pem"), pem, 0600, kNd, kNd);
+     },
+     "v2", Status::kFail, "private.pem does not parse as a private key", "", 1},
+    {"ClaimedButPrivateKeyIsNotRsa",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("private.pem"), EcKey().private_pem, 0600, kNd, kNd);
+       s.AddFile(At("public.pem"), EcKey().public_pem, 0660, kNd, kNd);
+     },
+     "v2", Status::kFail, "is an EC key; the agent needs RSA", "", 1},
+    {"ClaimedButPublicKeyIsNotItsHalf",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("public.pem"), OtherRsaKey().public_pem, 0660, kNd, kNd);
+     },
+     "v2", Status::kFail, "public.pem is not the public half of cloud.d/private.pem", "", 1},
+    {"ClaimedButPublicKeyGarbage",
+     [](FakeSystem& s) { Claimed(s), s.AddFile(At("public.pem"), "hello", 0660, kNd, kNd); }, "v2",
+     Status::kFail, "public.pem does not parse", "", 1},
+    {"ClaimedWithoutPublicKeyIsFine",
+     [](FakeSystem& s) { Claimed(s), s.files.erase(At("public.pem")); }, "v2", Status::kPass,
+     "RSA 2048 key parses", "", 1},
+    // The claimed id itself.
+    {"CorruptClaimedIdNotClaimingFails",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddFile(At("claimed_id"), "\x01garbage\xff", 0660, kNd, kNd);
+     },
+     "v2", Status::kFail, "`?garbage?` (9 characters), which is not a UUID",
+     "Delete /var/lib/netdata/cloud.d/claimed_id", 0},
+    {"CorruptClaimedIdV1NeverClaimsAgain",
+     [](FakeSystem& s) {
+       Claimed(s), Token(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddFile(At("claimed_id"), "not-a-uuid", 0660, kNd, kNd);
+     },
+     "v1", Status::kFail, "the v1 entrypoint never claims again while the file exists", "", 0},
+    {"CorruptClaimedIdV2ClaimsAgainAsNewNode",
+     [](FakeSystem& s) {
+       Claimed(s), Token(s);
+       s.AddFile(At("cloud.conf"), "[global]\n  claimed_id = 1234\n", 0660, kNd, kNd);
+     },
+     "v2", Status::kWarn, "cloud.d/cloud.conf holds `1234`", "", 0},
+    {"ClaimedIdWithLeadingSpaceIsRejectedByEveryAgent",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddFile(At("claimed_id"), std::string(" ") + kId, 0660, kNd, kNd);
+     },
+     "v2", Status::kFail, "starts with whitespace", "", 0},
+    {"ClaimedIdWithTrailingNewlineWarnsForV1",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddFile(At("claimed_id"), std::string(kId) + "\n", 0660, kNd, kNd);
+     },
+     "v1", Status::kWarn, "older agents (e.g. v1.37", "printf %s", 1},
+    {"ClaimedIdWithTrailingNewlineIsFineForV2",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddFile(At("claimed_id"), std::string(kId) + "\n", 0660, kNd, kNd);
+     },
+     "v2", Status::kPass, "claimed as", "", 1},
+    {"EmptyClaimedIdWithoutClaimingIsSkipped",
+     [](FakeSystem& s) {
+       Image(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("claimed_id"), "\n", 0660, kNd, kNd);
+     },
+     "v2", Status::kSkip, "is empty) and claiming is not configured", "", 0},
+    {"EmptyClaimedIdBlocksTheV1Entrypoint",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("claimed_id"), "", 0660, kNd, kNd);
+     },
+     "v1", Status::kFail, "the v1 entrypoint does not claim while the file exists",
+     "Delete /var/lib/netdata/cloud.d/claimed_id", 0},
+    {"EmptyClaimedIdIsHarmlessForV2",
+     [](FakeSystem& s) {
+       Image(s), Token(s), s.AddDir(kDir, 0770, kNd, kNd);
+       s.AddFile(At("claimed_id"), "", 0660, kNd, kNd);
+     },
+     "v2", Status::kPass, "the agent will claim at start", "", 0},
+    // cloud.conf.
+    {"CloudConfDisabledFailsForV1",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("cloud.conf"), "[global]\n  enabled = no\n", 0660, kNd, kNd);
+     },
+     "v1", Status::kFail, "`enabled = no`", "enabled = yes", 1},
+    {"CloudConfDisabledIsIgnoredByV2",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("cloud.conf"), "[global]\n  enabled = no\n", 0660, kNd, kNd);
+     },
+     "v2", Status::kPass, "claimed as", "", 1},
+    {"CloudConfDisabledUnknownGenerationWarns",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("cloud.conf"), "[global]\n  enabled = no\n", 0660, kNd, kNd);
+     },
+     "", Status::kWarn, "v2 agents ignore it", "", 1},
+    {"CloudConfGarbageLineWarns",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddFile(At("cloud.conf"), "[global]\nthis is not ini\n", 0660, kNd, kNd);
+     },
+     "v2", Status::kWarn, "cloud.conf line 2", "", 1},
+    {"CloudConfUnreadableWarns",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files[At("cloud.conf")].read_error = EIO;
+     },
+     "v2", Status::kWarn, "cannot read cloud.d/cloud.conf", "", 1},
+    {"ClaimedIdIsADirectory",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddDir(At("claimed_id"), 0755, kNd, kNd);
+     },
+     "v2", Status::kFail, "cloud.d/claimed_id is a directory, not a file", "", 0},
+    // Symlinks: reported, never read through.
+    {"SymlinkedCloudDIsReportedNotRead",
+     [](FakeSystem& s) {
+       Image(s);
+       s.AddSymlink(kDir, "/elsewhere/cloud.d");
+       s.AddDir("/elsewhere/cloud.d", 0770, kNd, kNd);
+     },
+     "v2", Status::kWarn, "is a symlink; netdata-preflight does not read claim state through",
+     "mount the volume", -1},
+    {"DanglingSymlinkedCloudDFails",
+     [](FakeSystem& s) { Image(s), s.AddSymlink(kDir, "/nowhere"); }, "v2", Status::kFail,
+     "symlink to a path that does not exist", "rm /var/lib/netdata/cloud.d", -1},
+    {"CloudDIsAFile", [](FakeSystem& s) { Image(s), s.AddFile(kDir, "x", 0644, kNd, kNd); }, "v2",
+     Status::kFail, "exists but is not a directory", "", 0},
+    {"SymlinkedPrivateKeyIsNotFollowed",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.AddSymlink(At("private.pem"), "/etc/shadow");
+       s.AddFile("/etc/shadow", "root:*:::::::\n", 0600, 0, 0);
+     },
+     "v2", Status::kWarn, "cloud.d/private.pem is a symlink", "Replace the symlink", 1},
+    {"DanglingSymlinkedPrivateKeyFails",
+     [](FakeSystem& s) { Claimed(s), s.AddSymlink(At("private.pem"), "/gone"); }, "v2",
+     Status::kFail, "private.pem is a symlink to a path that does not exist", "", 1},
+    {"SymlinkedClaimedIdIsNotFollowed",
+     [](FakeSystem& s) {
+       Claimed(s);
+       s.files.erase(At("cloud.conf"));
+       s.AddSymlink(At("claimed_id"), "/elsewhere/id");
+       s.AddFile("/elsewhere/id", kId);
+     },
+     "v2", Status::kWarn, "cloud.d/claimed_id is a symlink", "", 0},
+};
+
+class ClaimStateTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ClaimStateTest, Outcome) {
+  const Case& c = GetParam();
+  FakeSystem sys;
+  c.setup(sys);
+  Result r = RunOne(kClaimState, sys, c.generation);
+  EXPECT_EQ(r.status, c.status) << Describe(r);
+  EXPECT_NE(r.message.find(c.message), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find(c.remediation), std::string::npos) << Describe(r);
+  if (r.status == Status::kWarn || r.status == Status::kFail) {
+    EXPECT_FALSE(r.remediation.empty()) << Describe(r);
+  }
+  if (c.claimed < 0) {
+    EXPECT_FALSE(r.details.contains("claimed")) << Describe(r);
+  } else {
+    ASSERT_TRUE(r.details.contains("claimed")) << Describe(r);
+    EXPECT_EQ(r.details["claimed"].get<bool>(), c.claimed == 1) << Describe(r);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ClaimStateTest, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ClaimState, EverySymlinkedTargetStaysUnread) {
+  // The target of a symlinked cloud.d holds a claim: no check may see it.
+  FakeSystem sys;
+  Image(sys);
+  sys.AddSymlink(kDir, "/elsewhere/cloud.d");
+  sys.AddDir("/elsewhere/cloud.d", 0770, kNd, kNd);
+  sys.AddFile("/elsewhere/cloud.d/claimed_id", kId);
+  ClaimedId id = ReadClaimedId(sys, Inputs{});
+  EXPECT_FALSE(id.found);
+  EXPECT_EQ(id.blocked, "cloud.d is a symlink");
+}
+
+TEST(ClaimState, SymlinkedCloudDTokenFileIsNotAClaimSource) {
+  FakeSystem sys;
+  Image(sys);
+  sys.AddSymlink(kDir, "/elsewhere");
+  sys.AddDir("/elsewhere");
+  // FakeSystem resolves only whole paths: model what the kernel would read through the link.
+  sys.AddFile(std::string(kDir) + "/token", std::string(135, 't'));
+  EXPECT_FALSE(LoadClaimSettings(sys, Inputs{}).file_token.set);
+}
+
+TEST(ClaimState, ABrokenClaimNamesTheClaimedButCannotConnectSection) {
+  FakeSystem sys;
+  Claimed(sys);
+  sys.files.erase(At("private.pem"));
+  Result broken = RunOne(kClaimState, sys, "v2");
+  ASSERT_EQ(broken.status, Status::kFail);
+  EXPECT_EQ(broken.section, "the-agent-was-claimed-but-can-not-connect");
+  FakeSystem unclaimed;
+  Image(unclaimed), Token(unclaimed), unclaimed.AddDir(kDir, 0755, 0, 0);
+  Result cannot_claim = RunOne(kClaimState, unclaimed, "v2");
+  ASSERT_EQ(cannot_claim.status, Status::kFail);
+  EXPECT_EQ(cannot_claim.section, "") << "the check's own section: the claim fails";
+}
+
+TEST(ClaimState, CatalogSaysImplemented) {
+  EXPECT_TRUE(kClaimState.implemented);
+  EXPECT_NE(kClaimState.run, &NotImplemented);
+}
+
+}  // namespace
+}  // namespace preflight::checks
