@@ -1,7 +1,7 @@
 #include "container/net/dns_resolver.h"
 
-#include <arpa/inet.h>
 #include <ares.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 
@@ -22,10 +22,14 @@ struct Lookup {
 
 DnsOutcome MapStatus(int status, bool no_nameserver) {
   switch (status) {
-    case ARES_SUCCESS: return DnsOutcome::kOk;
-    case ARES_ENOTFOUND: return DnsOutcome::kNxDomain;
-    case ARES_ENODATA: return DnsOutcome::kNoAddress;
-    case ARES_ESERVFAIL: return DnsOutcome::kServFail;
+    case ARES_SUCCESS:
+      return DnsOutcome::kOk;
+    case ARES_ENOTFOUND:
+      return DnsOutcome::kNxDomain;
+    case ARES_ENODATA:
+      return DnsOutcome::kNoAddress;
+    case ARES_ESERVFAIL:
+      return DnsOutcome::kServFail;
     case ARES_EREFUSED:
     case ARES_ECONNREFUSED:
       return no_nameserver ? DnsOutcome::kNoNameserver : DnsOutcome::kRefused;
@@ -33,7 +37,8 @@ DnsOutcome MapStatus(int status, bool no_nameserver) {
     case ARES_ECANCELLED:
     case ARES_EDESTRUCTION:
       return no_nameserver ? DnsOutcome::kNoNameserver : DnsOutcome::kTimeout;
-    default: return DnsOutcome::kError;
+    default:
+      return DnsOutcome::kError;
   }
 }
 
@@ -54,9 +59,11 @@ void OnAnswer(void* arg, int status, int /*timeouts*/, ares_addrinfo* res) {
       if (n->ai_family == AF_INET) {
         inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(n->ai_addr)->sin_addr, buf, sizeof buf);
       } else if (n->ai_family == AF_INET6) {
-        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(n->ai_addr)->sin6_addr, buf, sizeof buf);
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(n->ai_addr)->sin6_addr, buf,
+                  sizeof buf);
       }
-      if (buf[0] != '\0' && std::find(a.addresses.begin(), a.addresses.end(), buf) == a.addresses.end()) {
+      if (buf[0] != '\0' &&
+          std::find(a.addresses.begin(), a.addresses.end(), buf) == a.addresses.end()) {
         a.addresses.emplace_back(buf);
       }
     }
@@ -78,7 +85,8 @@ bool ParsePin(const std::string& text, Pin& pin) {
   if (second == std::string::npos) return false;
   pin.host = text.substr(0, first);
   std::string port = text.substr(first + 1, second - first - 1);
-  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit))
+    return false;
   pin.port = std::stoi(port);
   pin.address = text.substr(second + 1);
   if (pin.address.size() > 2 && pin.address.front() == '[' && pin.address.back() == ']') {
@@ -119,7 +127,8 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
     report.answers.push_back(a);
   }
 
-  const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  const auto remaining =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   ares_options opts{};
   // A few tries within the budget; the deadline below cuts whatever is left.
   opts.timeout = static_cast<int>(std::clamp<long long>(remaining.count() / 3, 100, 3000));
@@ -140,7 +149,8 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
       for (auto* s = servers; s != nullptr; s = s->next) {
         char buf[INET6_ADDRSTRLEN] = "";
         inet_ntop(s->family, &s->addr, buf, sizeof buf);
-        report.nameservers.push_back(std::string(buf) + (s->udp_port ? ":" + std::to_string(s->udp_port) : ""));
+        report.nameservers.push_back(std::string(buf) +
+                                     (s->udp_port ? ":" + std::to_string(s->udp_port) : ""));
       }
       ares_free_data(servers);
     }
@@ -164,7 +174,8 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
       continue;
     }
     lookups[i].start = Clock::now();
-    ares_getaddrinfo(channel.get(), report.answers[i].host.c_str(), "443", &hints, &OnAnswer, &lookups[i]);
+    ares_getaddrinfo(channel.get(), report.answers[i].host.c_str(), "443", &hints, &OnAnswer,
+                     &lookups[i]);
   }
 
   auto pending = [&] {
@@ -200,7 +211,8 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
       continue;
     }
     for (nfds_t i = 0; i < n; ++i) {
-      ares_socket_t r = (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ? fds[i].fd : ARES_SOCKET_BAD;
+      ares_socket_t r =
+          (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ? fds[i].fd : ARES_SOCKET_BAD;
       ares_socket_t w = (fds[i].revents & POLLOUT) ? fds[i].fd : ARES_SOCKET_BAD;
       if (r != ARES_SOCKET_BAD || w != ARES_SOCKET_BAD) ares_process_fd(channel.get(), r, w);
     }
