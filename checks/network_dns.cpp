@@ -24,39 +24,39 @@ void Judge(const DnsAnswer& a, const std::string& servers, Findings& f) {
     case DnsOutcome::kPinned:
       return;
     case DnsOutcome::kNxDomain:
-      f.Fail(h + " does not exist according to the nameserver (" + servers + "): NXDOMAIN.",
+      f.Fail(h + " does not exist according to the nameserver (" + servers + "): NXDOMAIN",
              "Make the DNS server resolve " + a.host +
                  " (a DNS filter or a private zone answers "
                  "that it does not exist), or pin it with --resolve HOST:443:ADDR.");
       return;
     case DnsOutcome::kServFail:
-      f.Fail("The nameserver (" + servers + ") failed to resolve " + h + ": SERVFAIL.",
+      f.Fail("The nameserver (" + servers + ") failed to resolve " + h + ": SERVFAIL",
              "Fix the nameserver's upstream (it cannot reach the internet's DNS), or point "
              "/etc/resolv.conf at a working one (docker run --dns, Kubernetes dnsConfig).");
       return;
     case DnsOutcome::kRefused:
-      f.Fail("The nameserver (" + servers + ") refused to resolve " + h + ".",
+      f.Fail("The nameserver (" + servers + ") refused to resolve " + h,
              "Allow this container's queries on the nameserver, or point /etc/resolv.conf at one "
              "that serves it (docker run --dns, Kubernetes dnsConfig).");
       return;
     case DnsOutcome::kTimeout:
-      f.Fail("No answer from the nameserver (" + servers + ") for " + h + " before the deadline.",
+      f.Fail("No answer from the nameserver (" + servers + ") for " + h + " before the deadline",
              "Allow DNS (UDP and TCP port 53) from the container to " + servers +
                  ", or set a reachable nameserver (docker run --dns, Kubernetes dnsConfig).");
       return;
     case DnsOutcome::kNoNameserver:
       f.Fail(
-          "/etc/resolv.conf names no nameserver and /etc/hosts has no entry for " + h + ".",
+          "/etc/resolv.conf names no nameserver and /etc/hosts has no entry for " + h,
           "Give the container a nameserver (docker run --dns, Kubernetes dnsPolicy: ClusterFirst "
           "or dnsConfig).");
       return;
     case DnsOutcome::kNoAddress:
-      f.Fail(h + " exists but has no IPv4 or IPv6 address (" + servers + ").",
+      f.Fail(h + " exists but has no IPv4 or IPv6 address (" + servers + ")",
              "Make the DNS server return the A/AAAA records of " + a.host +
                  " (a filter strips them), or pin it with --resolve HOST:443:ADDR.");
       return;
     case DnsOutcome::kError:
-      f.Fail("Resolving " + h + " failed: " + a.detail + ".",
+      f.Fail("Resolving " + h + " failed: " + a.detail,
              "Check /etc/resolv.conf and /etc/hosts of the container, or pin the host with "
              "--resolve HOST:443:ADDR.");
       return;
@@ -94,7 +94,7 @@ Result Run(Context& ctx) {
   }
   details["answers"] = std::move(answers);
   return f.ToResult("Every Cloud host resolves (" + std::to_string(dns.answers.size()) +
-                        " hosts, nameservers " + servers + ").",
+                        " hosts, nameservers " + servers + ")",
                     std::move(details));
 }
 

@@ -26,8 +26,7 @@ void Judge(const TargetReach& r, Findings& f, bool& banned) {
   const auto& h = r.http;
   const std::string host = r.endpoint.Name();
   if (!h.answered) {
-    f.Fail("No HTTP answer from " + host + " after TLS: " + (h.error.empty() ? r.detail : h.error) +
-               ".",
+    f.Fail("No HTTP answer from " + host + " after TLS: " + (h.error.empty() ? r.detail : h.error),
            "Let HTTPS to *.netdata.cloud through the firewall or proxy: it accepts the "
            "connection but kills or stalls the request.");
     return;
@@ -40,14 +39,14 @@ void Judge(const TargetReach& r, Findings& f, bool& banned) {
       banned = true;
       f.Fail(
           host + " answered " + status + Who(h) +
-              ": Netdata Cloud, or a firewall or proxy in between, blocks this IP.",
+              ": Netdata Cloud, or a firewall or proxy in between, blocks this IP",
           "Check `netdatacli aclk-state | grep \"Banned By Cloud\"` and ask Netdata to unblock "
           "your IP (or change it); if a proxy or firewall answered, allow *.netdata.cloud there.");
       return;
     case HttpVerdict::kBlockPage:
       banned = true;
       f.Fail(host + " was answered " + status + " by an HTML block page" + Who(h) +
-                 ": a proxy or web filter blocks Netdata Cloud.",
+                 ": a proxy or web filter blocks Netdata Cloud",
              "Allow https://api.netdata.cloud, app.netdata.cloud and mqtt.netdata.cloud in the "
              "proxy's or firewall's web filter.");
       return;
@@ -85,7 +84,7 @@ Result Run(Context& ctx) {
   if (judged.empty()) return Result::Skip("no Cloud host completed TLS (see network.tls)");
   Details details = Details::object();
   details["answers"] = std::move(answers);
-  Result r = f.ToResult("Every Cloud host answers HTTPS (" + summary + ").", std::move(details));
+  Result r = f.ToResult("Every Cloud host answers HTTPS (" + summary + ")", std::move(details));
   if (banned) r.section = std::string(section::kNotBanned);
   return r;
 }

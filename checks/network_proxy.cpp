@@ -23,16 +23,16 @@ void CheckAgreement(const NetworkSetup& s, Findings& f) {
   if (link.url.empty()) {
     f.Warn("Claiming uses " + Shown(claim) +
                " but the link (ACLK) connects directly: it reads only "
-               "lowercase http_proxy, then https_proxy, or `proxy` in cloud.conf.",
+               "lowercase http_proxy, then https_proxy, or `proxy` in cloud.conf",
            "Set lowercase `https_proxy` (or `proxy` in /var/lib/netdata/cloud.d/cloud.conf) to the "
            "same proxy so the link takes the path the claim takes.");
   } else if (claim.url.empty()) {
     f.Warn("The link (ACLK) uses " + Shown(link) + " but claiming connects directly (" +
-               (claim.why.empty() ? "libcurl ignores http_proxy for https URLs" : claim.why) + ").",
+               (claim.why.empty() ? "libcurl ignores http_proxy for https URLs" : claim.why) + ")",
            "Set `https_proxy` or NETDATA_CLAIM_PROXY (or `proxy` in claim.conf) to the same proxy "
            "so the claim request takes the path the link takes.");
   } else {
-    f.Warn("Claiming uses " + Shown(claim) + " but the link uses " + Shown(link) + ".",
+    f.Warn("Claiming uses " + Shown(claim) + " but the link uses " + Shown(link),
            "Give claiming and the link the same proxy (NETDATA_CLAIM_PROXY and `proxy` in "
            "cloud.d/cloud.conf), unless the two paths are meant to differ.");
   }
@@ -43,26 +43,26 @@ void CheckProbe(const container::ProxyProbe& p, const std::string& source, bool 
   const std::string who = "The proxy " + p.proxy + " (from " + source + ")";
   if (p.connect_code == 407) {
     f.Fail(
-        who + (has_credentials ? " rejected the credentials in its URL (407)."
-                               : " demands credentials (407 Proxy Authentication Required)."),
+        who + (has_credentials ? " rejected the credentials in its URL (407)"
+                               : " demands credentials (407 Proxy Authentication Required)"),
         "Put the proxy's user and password in the proxy URL (http://USER:PASSWORD@host:port) in " +
             source + ".");
   } else if (p.connect_code == 403) {
-    f.Fail(who + " refuses CONNECT to " + p.target + " (403 Forbidden).",
+    f.Fail(who + " refuses CONNECT to " + p.target + " (403 Forbidden)",
            "Allow CONNECT to port 443 of *.netdata.cloud in the proxy's rules (tinyproxy "
            "ConnectPort 443, squid SSL_ports/http_access).");
   } else if (p.connect_code != 0 && p.connect_code / 100 != 2) {
-    f.Fail(who + " answered " + std::to_string(p.connect_code) + " to CONNECT " + p.target + ".",
+    f.Fail(who + " answered " + std::to_string(p.connect_code) + " to CONNECT " + p.target,
            "Make the proxy tunnel (CONNECT) to *.netdata.cloud:443, or set the proxy to `none`.");
   } else if (!p.reachable) {
-    f.Fail(who + (p.timed_out ? " did not answer before the deadline."
-                              : " cannot be reached: " + p.error + "."),
+    f.Fail(who + (p.timed_out ? " did not answer before the deadline"
+                              : " cannot be reached: " + p.error),
            "Fix the proxy's host and port in " + source +
                " or start the proxy before the agent (a sidecar proxy must be ready first).");
   } else if (!p.tunnel_ok) {
-    f.Fail(who + " accepted the connection but did not open a tunnel to " + p.target + ": " +
-               p.error + ".",
-           "Make the proxy tunnel (CONNECT) to *.netdata.cloud:443, or set the proxy to `none`.");
+    f.Fail(
+        who + " accepted the connection but did not open a tunnel to " + p.target + ": " + p.error,
+        "Make the proxy tunnel (CONNECT) to *.netdata.cloud:443, or set the proxy to `none`.");
   }
 }
 
@@ -72,19 +72,18 @@ Result Run(Context& ctx) {
   Findings f;
   for (const auto& e : s.errors) {
     if (e.rfind("proxy", 0) == 0) {
-      f.Fail("The " + e + ".",
-             "Write the proxy as http://[USER:PASSWORD@]HOST:PORT, `env` or `none`.");
+      f.Fail("The " + e, "Write the proxy as http://[USER:PASSWORD@]HOST:PORT, `env` or `none`.");
     }
   }
   CheckAgreement(s, f);
   if (auto link = container::ParseUrl(s.link_proxy.url); link.ok() && link->scheme == "https") {
     f.Warn("The link's proxy " + RedactUrl(s.link_proxy.url) +
                " is an https:// proxy, which the ACLK "
-               "does not support.",
+               "does not support",
            "Give the link an http:// or socks5h:// proxy URL.");
   }
   if (s.plan.proxy_to_test.empty()) {
-    return f.ToResult("No proxy: claiming and the link both connect directly.", std::move(details));
+    return f.ToResult("No proxy: claiming and the link both connect directly", std::move(details));
   }
   const auto& probe = ctx.sys.Network().TestProxy(s.plan, ctx.deadline);
   const bool link_tested = s.plan.proxy_to_test == s.plan.link_proxy;
@@ -100,8 +99,7 @@ Result Run(Context& ctx) {
   if (!probe.error.empty()) p["error"] = RedactUrl(probe.error);
   p["ms"] = probe.ms;
   details["probe"] = std::move(p);
-  return f.ToResult("The proxy " + probe.proxy + " tunnels to " + probe.target + ".",
-                    std::move(details));
+  return f.ToResult("The proxy " + probe.proxy + " tunnels to " + probe.target, std::move(details));
 }
 
 }  // namespace

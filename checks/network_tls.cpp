@@ -41,63 +41,62 @@ void Judge(const TargetReach& r, const container::CaBundle& ca, Status status, F
     case ConnectOutcome::kOk:
       return;
     case ConnectOutcome::kNotResolved:
-      add("No address to connect to for " + w + " (" + r.detail + ").",
+      add("No address to connect to for " + w + " (" + r.detail + ")",
           "Fix name resolution first (see network.dns), or pin the host with --resolve.");
       return;
     case ConnectOutcome::kRefused:
-      add("TCP connect to " + w + " was refused (RST): a firewall rejects it or nothing listens.",
+      add("TCP connect to " + w + " was refused (RST): a firewall rejects it or nothing listens",
           kAllow443);
       return;
     case ConnectOutcome::kTimeout:
-      add("TCP connect to " + w + " timed out: the SYN was dropped (blackholed by a firewall).",
+      add("TCP connect to " + w + " timed out: the SYN was dropped (blackholed by a firewall)",
           kAllow443);
       return;
     case ConnectOutcome::kUnreachable:
-      add("No route to " + w + " (" + r.detail + ").",
+      add("No route to " + w + " (" + r.detail + ")",
           "Give the container a route to the internet (default gateway, egress NAT), or allow "
           "the Cloud's addresses in the routing policy.");
       return;
     case ConnectOutcome::kProxyFailed:
-      add("The proxy did not tunnel to " + w + ": " + r.detail + ".",
+      add("The proxy did not tunnel to " + w + ": " + r.detail,
           "Fix the proxy (see network.proxy) so it CONNECTs to *.netdata.cloud:443.");
       return;
     case ConnectOutcome::kTlsTimeout:
       add("TCP to " + w +
               " connected but the TLS handshake got no answer: something in between "
-              "accepts connections and stays silent.",
+              "accepts connections and stays silent",
           "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified (no "
           "inspection, no tarpit).");
       return;
     case ConnectOutcome::kTlsUnknownCa:
       add("The certificate chain of " + w + " is issued by `" + Issuer(r) + "`, not a CA of " +
               (ca.path.empty() ? "the CA bundle" : ca.path) +
-              ": a TLS-intercepting proxy or firewall replaces Netdata Cloud's certificate.",
+              ": a TLS-intercepting proxy or firewall replaces Netdata Cloud's certificate",
           "Exempt *.netdata.cloud from TLS inspection in that proxy or firewall (the agent "
           "cannot trust its certificate), or add its CA with --ca-file / SSL_CERT_FILE.");
       return;
     case ConnectOutcome::kTlsExpired:
-      add("The certificate of " + w + " (" + r.cert.subject + ") expired on " + r.cert.not_after +
-              ".",
+      add("The certificate of " + w + " (" + r.cert.subject + ") expired on " + r.cert.not_after,
           "Check the clock of this machine (date -u); if it is right, a middlebox serves an "
           "expired certificate: exempt *.netdata.cloud from its TLS inspection.");
       return;
     case ConnectOutcome::kTlsNotYetValid:
       add("The certificate of " + w + " is valid only from " + r.cert.not_before +
-              ": the clock of this machine is behind.",
+              ": the clock of this machine is behind",
           "Set the clock right (NTP on the host; containers share the host's clock).");
       return;
     case ConnectOutcome::kTlsWrongHost:
       add("The certificate presented by " + w + " is for `" + r.cert.subject + "`, not " +
-              r.endpoint.host + ": something in between answers for the Cloud.",
+              r.endpoint.host + ": something in between answers for the Cloud",
           "Find what intercepts " + r.endpoint.host +
               " (DNS override, transparent proxy) and let the Cloud's own server answer.");
       return;
     case ConnectOutcome::kTlsError:
-      add("The TLS handshake with " + w + " failed: " + r.detail + ".",
+      add("The TLS handshake with " + w + " failed: " + r.detail,
           "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified.");
       return;
     case ConnectOutcome::kNotRun:
-      add("The connection to " + w + " could not start before the deadline.",
+      add("The connection to " + w + " could not start before the deadline",
           "Give the checks more time with --deadline.");
       return;
   }
@@ -130,7 +129,7 @@ Result Run(Context& ctx) {
   details["ca_bundle"] = std::move(ca);
   Findings f;
   if (!reach.ca.error.empty()) {
-    f.Fail("No usable CA bundle: " + reach.ca.error + ".",
+    f.Fail("No usable CA bundle: " + reach.ca.error,
            "Install the CA certificates (ca-certificates) in the image, or name a bundle with "
            "--ca-file or SSL_CERT_FILE.");
   }
@@ -155,7 +154,7 @@ Result Run(Context& ctx) {
   details["connections"] = std::move(conns);
   return f.ToResult("TLS verified to " + TargetList(s.plan) + " (" + std::to_string(ok) +
                         " connections, CA bundle " + reach.ca.path + " from " + reach.ca.source +
-                        ").",
+                        ")",
                     std::move(details));
 }
 

@@ -35,7 +35,7 @@ Result Run(Context& ctx) {
   Findings f;
   if (ws.outcome != ConnectOutcome::kOk) {
     f.Fail("The connection for the WebSocket upgrade to " + where + " failed before the upgrade (" +
-               container::ConnectOutcomeName(ws.outcome) + ": " + ws.detail + ").",
+               container::ConnectOutcomeName(ws.outcome) + ": " + ws.detail + ")",
            "Fix the path to " + ws.endpoint.Name() +
                " first: the link's proxy (see network.proxy) or TCP/TLS (see network.tls).");
     return f.ToResult("", std::move(details));
@@ -48,7 +48,7 @@ Result Run(Context& ctx) {
     case WsVerdict::kUpgraded:
       if (!reach.upgraded) {
         f.Fail("The upgrade to " + where + " got 101 with a wrong Sec-WebSocket-Accept: " +
-                   kBlocked + " (something in between answers for the Cloud).",
+                   kBlocked + " (something in between answers for the Cloud)",
                kAllowWs);
       }
       break;
@@ -56,19 +56,19 @@ Result Run(Context& ctx) {
       break;
     case WsVerdict::kRefused:
       f.Fail("The upgrade to " + where + " was answered " + status +
-                 (h.server.empty() ? "" : " by " + h.server) + " instead of 101: " + kBlocked + ".",
+                 (h.server.empty() ? "" : " by " + h.server) + " instead of 101: " + kBlocked,
              kAllowWs);
       break;
     case WsVerdict::kNoAnswer:
       f.Fail("The upgrade to " + where + " got no answer (" +
-                 (h.error.empty() ? ws.detail : h.error) + "): " + kBlocked + ".",
+                 (h.error.empty() ? ws.detail : h.error) + "): " + kBlocked,
              kAllowWs);
       break;
   }
   return f.ToResult(verdict == WsVerdict::kAuthRefused
                         ? "The Cloud answered the upgrade to " + where + " with " + status +
                               ": WebSockets get through (only the agent's credentials are missing)."
-                        : "The Cloud upgraded " + where + " to a WebSocket (101).",
+                        : "The Cloud upgraded " + where + " to a WebSocket (101)",
                     std::move(details));
 }
 

@@ -66,6 +66,8 @@ struct Transfer {
   bool cut_by_deadline = false;
   bool via_proxy = false;
   bool is_websocket = false;
+  bool tcp_connected = false;  // seen in curl's trace: the TCP handshake completed
+  bool tls_answered = false;   // the peer sent TLS bytes
   TargetReach* out = nullptr;  // where Classify puts the outcome
 
   Transfer() = default;
@@ -140,6 +142,17 @@ size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
   return size * n;
 }
 
+// curl's trace tells how far a connection got even when the transfer fails (its CONNECT_TIME
+// stays 0 until the TLS handshake is done).
+int OnTrace(CURL* /*easy*/, curl_infotype type, char* data, size_t size, void* userp) {
+  auto* t = static_cast<Transfer*>(userp);
+  std::string_view text(data, size);
+  if (type == CURLINFO_TEXT && text.rfind("Connected to ", 0) == 0) t->tcp_connected = true;
+  if (type == CURLINFO_SSL_DATA_OUT || type == CURLINFO_HEADER_OUT) t->tcp_connected = true;
+  if (type == CURLINFO_SSL_DATA_IN) t->tls_answered = true;
+  return 0;
+}
+
 size_t OnBody(char* data, size_t size, size_t n, void* userp) {
   auto* t = static_cast<Transfer*>(userp);
   size_t room = kMaxBody - std::min(kMaxBody, t->http.body.size());
@@ -176,6 +189,9 @@ void CommonSetup(Transfer& t, const std::string& url, const std::string& proxy,
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &OnTrace);
+  curl_easy_setopt(e, CURLOPT_DEBUGDATA, &t);
+  curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
   // HTTP/1.1 as the agent speaks it; no connection or session reuse, so every transfer
   // makes its own TCP and TLS handshake and reports its own certificate chain.
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
@@ -248,7 +264,7 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
   out.http = t.http;
   out.detail = t.error[0] != '\0' ? t.error : curl_easy_strerror(t.result);
   if (t.cut_by_deadline) out.detail = "no progress before the deadline";
-  const bool tcp_up = connect_us > 0;
+  const bool tcp_up = connect_us > 0 || t.tcp_connected;
   const bool tls_up = app_us > 0;
   if (via_proxy && connect_code != 0 && connect_code / 100 != 2) {
     out.outcome = ConnectOutcome::kProxyFailed;
@@ -403,7 +419,7 @@ const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadl
   curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &total_us);
   proxy_.connect_code = static_cast<int>(code);
-  proxy_.reachable = connect_us > 0 || code != 0;
+  proxy_.reachable = connect_us > 0 || code != 0 || t.tcp_connected;
   proxy_.tunnel_ok = t.result == CURLE_OK;
   proxy_.timed_out = t.result == CURLE_OPERATION_TIMEDOUT;
   proxy_.ms = total_us / 1000.0;
