@@ -41,10 +41,12 @@ void CheckAgreement(const NetworkSetup& s, Findings& f) {
 void CheckProbe(const container::ProxyProbe& p, const std::string& source, bool has_credentials,
                 Findings& f) {
   const std::string who = "The proxy " + p.proxy + " (from " + source + ")";
-  if (p.connect_code == 407) {
+  // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones with 401.
+  if (p.connect_code == 407 || (p.connect_code == 401 && has_credentials)) {
     f.Fail(
-        who + (has_credentials ? " rejected the credentials in its URL (407)"
-                               : " demands credentials (407 Proxy Authentication Required)"),
+        who + (has_credentials
+                   ? " rejected the credentials in its URL (" + std::to_string(p.connect_code) + ")"
+                   : " demands credentials (407 Proxy Authentication Required)"),
         "Put the proxy's user and password in the proxy URL (http://USER:PASSWORD@host:port) in " +
             source + ".");
   } else if (p.connect_code == 403) {
