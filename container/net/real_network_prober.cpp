@@ -306,6 +306,9 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
         out.outcome = ConnectOutcome::kProxyFailed;
       } else if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) {
         out.outcome = ConnectOutcome::kUnreachable;
+      } else if (os_errno == ECONNRESET) {
+        out.outcome = ConnectOutcome::kTlsError;  // accepted, then reset
+        out.detail = "the connection was reset right after it was accepted";
       } else if (os_errno == ETIMEDOUT) {
         out.outcome = ConnectOutcome::kTimeout;
       } else {
@@ -390,7 +393,11 @@ std::string DeadlineKey(const NetworkPlan& plan, NetDeadline deadline) {
 
 }  // namespace
 
-RealNetworkProber::RealNetworkProber(const System& sys) : sys_(sys) {}
+RealNetworkProber::RealNetworkProber(const System& sys) : sys_(sys) {
+  static bool initialised = false;  // one thread: no race
+  if (!initialised) NetGlobalInit();
+  initialised = true;
+}
 RealNetworkProber::~RealNetworkProber() = default;
 
 const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadline deadline) {

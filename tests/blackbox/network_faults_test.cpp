@@ -37,7 +37,8 @@ class NamespaceNetwork : public ::testing::Test {
     const std::string d = dir_->path();
     for (const std::string& cmd :
          {std::string("mount --make-rprivate /"), std::string("ip link set lo up"),
-          // A tun device nobody reads drops what is sent to it: connects to 10.200.0.2 are blackholed.
+          // A tun device nobody reads drops what is sent to it: connects to 10.200.0.2 are
+          // blackholed.
           std::string("ip tuntap add bh0 mode tun && ip addr add 10.200.0.1/24 dev bh0 && "
                       "ip link set bh0 up"),
           std::string("ip route add unreachable 10.201.0.0/24"),
