@@ -61,6 +61,11 @@ void CheckProbe(const container::ProxyProbe& p, const std::string& source, bool 
                               : " cannot be reached: " + p.error),
            "Fix the proxy's host and port in " + source +
                " or start the proxy before the agent (a sidecar proxy must be ready first).");
+  } else if (!p.tunnel_ok && p.timed_out && p.connect_code == 0) {
+    f.Fail(who + " accepted the connection but never answered CONNECT " + p.target +
+               " before the deadline",
+           "Fix or restart the proxy (it accepts connections and stays silent), or set the proxy "
+           "to `none` if the network allows direct connections.");
   } else if (!p.tunnel_ok) {
     f.Fail(
         who + " accepted the connection but did not open a tunnel to " + p.target + ": " + p.error,

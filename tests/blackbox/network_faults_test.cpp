@@ -80,7 +80,7 @@ class NamespaceNetwork : public ::testing::Test {
         "dnsmasq", "-k", "--user=root", "--group=root", "--pid-file=", "--no-resolv", "--no-hosts",
         "--listen-address=127.0.0.1", "--bind-interfaces", "--port=53",
         "--host-record=cloud.test,127.0.0.1,::1", "--host-record=v4.test,127.0.0.1",
-        "--address=/nx.test/"});
+        "--address=/nx.test/", "--address=/local/"});
     // Ready when it answers: a query for a known name resolves.
     EXPECT_TRUE(WaitFor(
         [&] {
@@ -184,6 +184,17 @@ TEST_F(NamespaceNetwork, EtcHostsIsHonoured) {
   Run r = Preflight("https://hosts-only.cloud.test",
                     {"--skip", "network.tls,network.https,network.websocket"});
   EXPECT_EQ(r.Status("network.dns"), "pass") << r.raw;
+}
+
+TEST_F(NamespaceNetwork, SearchDomainsAndNdotsAreHonoured) {
+  auto dns = Dnsmasq();
+  // As in a Kubernetes pod: a short name, completed by the search list because of ndots.
+  WriteText(Dir() + "/resolv.conf",
+            "nameserver 127.0.0.1\nsearch svc.local test\noptions ndots:2\n");
+  Run r = Preflight("https://v4", {"--skip", "network.tls,network.https,network.websocket"});
+  EXPECT_EQ(r.Status("network.dns"), "pass") << r.raw;
+  EXPECT_EQ(r.Check("network.dns")["details"]["answers"][0]["addresses"][0], "127.0.0.1");
+  EXPECT_EQ(r.Check("network.dns")["details"]["search"][1], "test");
 }
 
 TEST_F(NamespaceNetwork, DnsFaultsAreDistinct) {
@@ -343,6 +354,16 @@ TEST_F(NamespaceNetwork, OnlyUppercaseHttpsProxyWarnsTheLinkGoesDirect) {
   EXPECT_EQ(r.Check("network.tls")["details"]["connections"][0]["via_proxy"], true);
   EXPECT_EQ(r.Check("network.websocket")["details"]["via_proxy"], false);
   EXPECT_EQ(r.Status("network.websocket"), "pass") << r.raw;
+}
+
+TEST_F(NamespaceNetwork, SilentProxyEndsWithinTheDeadline) {
+  auto silent = Cloud("silent");  // accepts on 127.0.0.1:443 and never says a word
+  Run r =
+      Preflight("https://p.cloud.test", {},
+                {{"https_proxy", "http://127.0.0.1:443"}, {"http_proxy", "http://127.0.0.1:443"}});
+  EXPECT_EQ(r.Status("network.proxy"), "fail") << r.raw;
+  EXPECT_NE(r.Message("network.proxy").find("never answered CONNECT"), std::string::npos) << r.raw;
+  EXPECT_EQ(r.Status("network.tls"), "skip");
 }
 
 TEST_F(NamespaceNetwork, SilentPeerOnEveryHopStillEndsWithinTheDeadline) {
