@@ -1,8 +1,104 @@
-// network.dns: placeholder until its issue lands.
+// network.dns: every Cloud host resolves, through c-ares with /etc/hosts, resolv.conf, search
+// and ndots as the container sees them; NXDOMAIN, SERVFAIL, timeout and no nameserver differ.
 #include "checks/catalog.h"
+#include "checks/findings.h"
+#include "checks/network_plan.h"
 #include "checks/sections.h"
 
 namespace preflight::checks {
+namespace {
+
+using container::DnsAnswer;
+using container::DnsOutcome;
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out.empty() ? "none" : out;
+}
+
+void Judge(const DnsAnswer& a, const std::string& servers, Findings& f) {
+  const std::string h = "`" + a.host + "`";
+  switch (a.outcome) {
+    case DnsOutcome::kOk:
+    case DnsOutcome::kPinned:
+      return;
+    case DnsOutcome::kNxDomain:
+      f.Fail(h + " does not exist according to the nameserver (" + servers + "): NXDOMAIN",
+             "Make the DNS server resolve " + a.host +
+                 " (a DNS filter or a private zone answers "
+                 "that it does not exist), or pin it with --resolve HOST:443:ADDR.");
+      return;
+    case DnsOutcome::kServFail:
+      f.Fail("The nameserver (" + servers + ") failed to resolve " + h + ": SERVFAIL",
+             "Fix the nameserver's upstream (it cannot reach the internet's DNS), or point "
+             "/etc/resolv.conf at a working one (docker run --dns, Kubernetes dnsConfig).");
+      return;
+    case DnsOutcome::kRefused:
+      f.Fail("The nameserver (" + servers + ") refused to resolve " + h,
+             "Allow this container's queries on the nameserver, or point /etc/resolv.conf at one "
+             "that serves it (docker run --dns, Kubernetes dnsConfig).");
+      return;
+    case DnsOutcome::kTimeout:
+      f.Fail("No answer from the nameserver (" + servers + ") for " + h + " before the deadline",
+             "Allow DNS (UDP and TCP port 53) from the container to " + servers +
+                 ", or set a reachable nameserver (docker run --dns, Kubernetes dnsConfig).");
+      return;
+    case DnsOutcome::kNoNameserver:
+      f.Fail(
+          "/etc/resolv.conf names no nameserver and /etc/hosts has no entry for " + h,
+          "Give the container a nameserver (docker run --dns, Kubernetes dnsPolicy: ClusterFirst "
+          "or dnsConfig).");
+      return;
+    case DnsOutcome::kNoAddress:
+      f.Fail(h + " exists but has no IPv4 or IPv6 address (" + servers + ")",
+             "Make the DNS server return the A/AAAA records of " + a.host +
+                 " (a filter strips them), or pin it with --resolve HOST:443:ADDR.");
+      return;
+    case DnsOutcome::kError:
+      f.Fail("Resolving " + h + " failed: " + a.detail,
+             "Check /etc/resolv.conf and /etc/hosts of the container, or pin the host with "
+             "--resolve HOST:443:ADDR.");
+      return;
+  }
+}
+
+Result Run(Context& ctx) {
+  const NetworkSetup s = BuildNetworkSetup(ctx);
+  if (s.plan.targets.empty()) return Result::Error("no Cloud target: " + Join(s.errors));
+  const auto& dns = ctx.sys.Network().Resolve(s.plan, ctx.deadline);
+  if (dns.skipped_by_proxy) {
+    Result r = Result::Skip(
+        "the proxy " +
+        container::RedactUrl(s.plan.claim_proxy.empty() ? s.plan.link_proxy : s.plan.claim_proxy) +
+        " resolves the Cloud's names, this container does not");
+    r.details = s.ToDetails();
+    return r;
+  }
+  if (!dns.error.empty()) return Result::Error(dns.error);
+  Details details = Details::object();
+  details["nameservers"] = dns.nameservers;
+  details["search"] = dns.search;
+  Details answers = Details::array();
+  Findings f;
+  const std::string servers = Join(dns.nameservers);
+  for (const auto& a : dns.answers) {
+    Details d = Details::object();
+    d["host"] = a.host;
+    d["outcome"] = container::DnsOutcomeName(a.outcome);
+    d["addresses"] = a.addresses;
+    d["detail"] = a.detail;
+    d["ms"] = a.ms;
+    answers.push_back(std::move(d));
+    Judge(a, servers, f);
+  }
+  details["answers"] = std::move(answers);
+  return f.ToResult("Every Cloud host resolves (" + std::to_string(dns.answers.size()) +
+                        " hosts, nameservers " + servers + ")",
+                    std::move(details));
+}
+
+}  // namespace
 
 const CheckDef kNetworkDns{
     "network.dns",
@@ -10,9 +106,9 @@ const CheckDef kNetworkDns{
     section::kVerifyAccess,
     Kind::kOnline,
     {},
-    &NotImplemented,
-    "The Cloud hosts (app., api., mqtt.netdata.cloud or the claim URL host) resolve; NXDOMAIN, SERVFAIL and timeouts are told apart.",
-    /*implemented=*/false,
+    &Run,
+    "The Cloud hosts (app., api., mqtt.netdata.cloud or the claim URL host) resolve; NXDOMAIN, "
+    "SERVFAIL, timeouts and a missing nameserver are told apart.",
 };
 
 }  // namespace preflight::checks

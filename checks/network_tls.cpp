@@ -1,18 +1,175 @@
-// network.tls: placeholder until its issue lands.
+// network.tls: TCP to every resolved address of every Cloud host (IPv4 and IPv6), then a TLS
+// handshake with SNI verified against the CA bundle; names the issuer of a replaced chain.
+#include <map>
+
 #include "checks/catalog.h"
+#include "checks/findings.h"
+#include "checks/network_plan.h"
 #include "checks/sections.h"
 
 namespace preflight::checks {
+namespace {
+
+using container::ConnectOutcome;
+using container::TargetReach;
+
+constexpr const char* kAllow443 =
+    "Allow outbound TCP port 443 to api.netdata.cloud, app.netdata.cloud and mqtt.netdata.cloud "
+    "in the firewall, security group or Kubernetes NetworkPolicy.";
+
+std::string Where(const TargetReach& r) {
+  std::string w = r.endpoint.Name();
+  if (!r.address.empty() && !r.via_proxy) w += " (" + r.address + ")";
+  if (r.via_proxy) w += " through the proxy";
+  return w;
+}
+
+std::string Issuer(const TargetReach& r) {
+  if (!r.cert.failing_issuer.empty()) return r.cert.failing_issuer;
+  if (!r.cert.top_issuer.empty()) return r.cert.top_issuer;
+  return r.cert.issuer.empty() ? "an unknown issuer" : r.cert.issuer;
+}
+
+// The finding of one failed connection: what, and the one fix for it.
+void Judge(const TargetReach& r, const container::CaBundle& ca, Status status, Findings& f) {
+  auto add = [&](std::string what, std::string fix) {
+    status == Status::kFail ? f.Fail(std::move(what), std::move(fix))
+                            : f.Warn(std::move(what), std::move(fix));
+  };
+  const std::string w = Where(r);
+  switch (r.outcome) {
+    case ConnectOutcome::kOk:
+      return;
+    case ConnectOutcome::kNotResolved:
+      add("No address to connect to for " + w + " (" + r.detail + ")",
+          "Fix name resolution first (see network.dns), or pin the host with --resolve.");
+      return;
+    case ConnectOutcome::kRefused:
+      add("TCP connect to " + w + " was refused (RST): a firewall rejects it or nothing listens",
+          kAllow443);
+      return;
+    case ConnectOutcome::kTimeout:
+      add("TCP connect to " + w + " timed out: the SYN was dropped (blackholed by a firewall)",
+          kAllow443);
+      return;
+    case ConnectOutcome::kUnreachable:
+      add("No route to " + w + " (" + r.detail + ")",
+          "Give the container a route to the internet (default gateway, egress NAT), or allow "
+          "the Cloud's addresses in the routing policy.");
+      return;
+    case ConnectOutcome::kProxyFailed:
+      add("The proxy did not tunnel to " + w + ": " + r.detail,
+          "Fix the proxy (see network.proxy) so it CONNECTs to *.netdata.cloud:443.");
+      return;
+    case ConnectOutcome::kTlsTimeout:
+      add("TCP to " + w +
+              " connected but the TLS handshake got no answer: something in between "
+              "accepts connections and stays silent",
+          "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified (no "
+          "inspection, no tarpit).");
+      return;
+    case ConnectOutcome::kTlsUnknownCa:
+      add("The certificate chain of " + w + " is issued by `" + Issuer(r) + "`, not a CA of " +
+              (ca.path.empty() ? "the CA bundle" : ca.path) +
+              ": a TLS-intercepting proxy or firewall replaces Netdata Cloud's certificate",
+          "Exempt *.netdata.cloud from TLS inspection in that proxy or firewall (the agent "
+          "cannot trust its certificate), or add its CA with --ca-file / SSL_CERT_FILE.");
+      return;
+    case ConnectOutcome::kTlsExpired:
+      add("The certificate of " + w + " (" + r.cert.subject + ") expired on " + r.cert.not_after,
+          "Check the clock of this machine (date -u); if it is right, a middlebox serves an "
+          "expired certificate: exempt *.netdata.cloud from its TLS inspection.");
+      return;
+    case ConnectOutcome::kTlsNotYetValid:
+      add("The certificate of " + w + " is valid only from " + r.cert.not_before +
+              ": the clock of this machine is behind",
+          "Set the clock right (NTP on the host; containers share the host's clock).");
+      return;
+    case ConnectOutcome::kTlsWrongHost:
+      add("The certificate presented by " + w + " is for `" + r.cert.subject + "`, not " +
+              r.endpoint.host + ": something in between answers for the Cloud",
+          "Find what intercepts " + r.endpoint.host +
+              " (DNS override, transparent proxy) and let the Cloud's own server answer.");
+      return;
+    case ConnectOutcome::kTlsError:
+      add("The TLS handshake with " + w + " failed: " + r.detail,
+          "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified.");
+      return;
+    case ConnectOutcome::kNotRun:
+      add("The connection to " + w + " could not start before the deadline",
+          "Give the checks more time with --deadline.");
+      return;
+  }
+}
+
+Details ConnectionDetails(const TargetReach& r) {
+  Details d = Details::object();
+  d["target"] = r.endpoint.Name();
+  d["address"] = r.address;
+  d["via_proxy"] = r.via_proxy;
+  d["outcome"] = container::ConnectOutcomeName(r.outcome);
+  if (r.outcome != ConnectOutcome::kOk) d["detail"] = r.detail;
+  d["tcp_ms"] = r.tcp_ms;
+  d["tls_ms"] = r.tls_ms;
+  if (!r.cert.subject.empty()) d["subject"] = r.cert.subject;
+  if (!r.cert.issuer.empty()) d["issuer"] = r.cert.issuer;
+  if (!r.cert.not_after.empty()) d["not_after"] = r.cert.not_after;
+  return d;
+}
+
+Result Run(Context& ctx) {
+  const NetworkSetup s = BuildNetworkSetup(ctx);
+  if (s.plan.targets.empty()) return Result::Error("no Cloud target");
+  const auto& reach = ctx.sys.Network().Reach(s.plan, ctx.deadline);
+  Details details = Details::object();
+  Details ca = Details::object();
+  ca["path"] = reach.ca.path;
+  ca["source"] = reach.ca.source;
+  ca["certificates"] = reach.ca.certificates;
+  details["ca_bundle"] = std::move(ca);
+  Findings f;
+  if (!reach.ca.error.empty()) {
+    f.Fail("No usable CA bundle: " + reach.ca.error,
+           "Install the CA certificates (ca-certificates) in the image, or name a bundle with "
+           "--ca-file or SSL_CERT_FILE.");
+  }
+  // Per target: a working address makes a dead one a warning (the agent falls back), except
+  // an unreachable IPv6 path, which is normal in a container without IPv6.
+  std::map<std::string, bool> target_ok;
+  for (const auto& r : reach.targets)
+    target_ok[r.endpoint.Name()] |= r.outcome == ConnectOutcome::kOk;
+  Details conns = Details::array();
+  int ok = 0;
+  for (const auto& r : reach.targets) {
+    conns.push_back(ConnectionDetails(r));
+    if (r.outcome == ConnectOutcome::kOk) {
+      ++ok;
+      continue;
+    }
+    const bool fallback = target_ok[r.endpoint.Name()];
+    const bool ipv6 = r.address.find(':') != std::string::npos;
+    if (fallback && ipv6 && r.outcome == ConnectOutcome::kUnreachable) continue;
+    Judge(r, reach.ca, fallback ? Status::kWarn : Status::kFail, f);
+  }
+  details["connections"] = std::move(conns);
+  return f.ToResult("TLS verified to " + TargetList(s.plan) + " (" + std::to_string(ok) +
+                        " connections, CA bundle " + reach.ca.path + " from " + reach.ca.source +
+                        ")",
+                    std::move(details));
+}
+
+}  // namespace
 
 const CheckDef kNetworkTls{
     "network.tls",
     "TCP and TLS to Netdata Cloud",
     section::kVerifyAccess,
     Kind::kOnline,
-    {"network.dns"},
-    &NotImplemented,
-    "TCP 443 connects and the TLS handshake verifies; a chain from a non-public issuer names the intercepting proxy.",
-    /*implemented=*/false,
+    {"network.proxy", "network.dns"},
+    &Run,
+    "TCP 443 connects to every address of the Cloud hosts (refused, blackholed and unreachable "
+    "told apart) and TLS verifies with SNI against the CA bundle; a chain from a private issuer "
+    "means a TLS-intercepting proxy or firewall, which the agent will refuse.",
 };
 
 }  // namespace preflight::checks

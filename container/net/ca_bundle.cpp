@@ -45,7 +45,8 @@ CaBundle FindCaBundle(const System& sys, const std::string& ca_file) {
     b.path = ca_file;
     b.source = "--ca-file";
     b.is_dir = IsDir(sys, ca_file);
-    if (!b.is_dir && !IsFile(sys, ca_file)) b.error = "--ca-file `" + ca_file + "` is not a readable file";
+    if (!b.is_dir && !IsFile(sys, ca_file))
+      b.error = "--ca-file `" + ca_file + "` is not a readable file";
     return b;
   }
   const EnvMap& env = sys.Env();

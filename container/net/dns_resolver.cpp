@@ -1,7 +1,7 @@
 #include "container/net/dns_resolver.h"
 
-#include <arpa/inet.h>
 #include <ares.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 
@@ -22,10 +22,14 @@ struct Lookup {
 
 DnsOutcome MapStatus(int status, bool no_nameserver) {
   switch (status) {
-    case ARES_SUCCESS: return DnsOutcome::kOk;
-    case ARES_ENOTFOUND: return DnsOutcome::kNxDomain;
-    case ARES_ENODATA: return DnsOutcome::kNoAddress;
-    case ARES_ESERVFAIL: return DnsOutcome::kServFail;
+    case ARES_SUCCESS:
+      return DnsOutcome::kOk;
+    case ARES_ENOTFOUND:
+      return DnsOutcome::kNxDomain;
+    case ARES_ENODATA:
+      return DnsOutcome::kNoAddress;
+    case ARES_ESERVFAIL:
+      return DnsOutcome::kServFail;
     case ARES_EREFUSED:
     case ARES_ECONNREFUSED:
       return no_nameserver ? DnsOutcome::kNoNameserver : DnsOutcome::kRefused;
@@ -33,7 +37,8 @@ DnsOutcome MapStatus(int status, bool no_nameserver) {
     case ARES_ECANCELLED:
     case ARES_EDESTRUCTION:
       return no_nameserver ? DnsOutcome::kNoNameserver : DnsOutcome::kTimeout;
-    default: return DnsOutcome::kError;
+    default:
+      return DnsOutcome::kError;
   }
 }
 
@@ -54,9 +59,11 @@ void OnAnswer(void* arg, int status, int /*timeouts*/, ares_addrinfo* res) {
       if (n->ai_family == AF_INET) {
         inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(n->ai_addr)->sin_addr, buf, sizeof buf);
       } else if (n->ai_family == AF_INET6) {
-        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(n->ai_addr)->sin6_addr, buf, sizeof buf);
+        inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(n->ai_addr)->sin6_addr, buf,
+                  sizeof buf);
       }
-      if (buf[0] != '\0' && std::find(a.addresses.begin(), a.addresses.end(), buf) == a.addresses.end()) {
+      if (buf[0] != '\0' &&
+          std::find(a.addresses.begin(), a.addresses.end(), buf) == a.addresses.end()) {
         a.addresses.emplace_back(buf);
       }
     }
@@ -69,6 +76,67 @@ struct ChannelDeleter {
   void operator()(ares_channel c) const { ares_destroy(c); }
 };
 
+// Looks every answer's host up on `channel`, all in parallel, until done or `deadline`.
+void RunLookups(ares_channel channel, const std::vector<DnsAnswer*>& answers, bool no_nameserver,
+                NetDeadline deadline) {
+  std::vector<Lookup> lookups(answers.size());
+  ares_addrinfo_hints hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  for (size_t i = 0; i < answers.size(); ++i) {
+    lookups[i].answer = answers[i];
+    lookups[i].no_nameserver = no_nameserver;
+    if ((*answers[i]).outcome == DnsOutcome::kPinned) {
+      lookups[i].done = true;
+      continue;
+    }
+    lookups[i].start = Clock::now();
+    ares_getaddrinfo(channel, (*answers[i]).host.c_str(), "443", &hints, &OnAnswer, &lookups[i]);
+  }
+
+  auto pending = [&] {
+    return std::any_of(lookups.begin(), lookups.end(), [](const Lookup& l) { return !l.done; });
+  };
+  while (pending()) {
+    auto now = Clock::now();
+    if (now >= deadline) break;
+    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+    int bits = ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
+    pollfd fds[ARES_GETSOCK_MAXNUM];
+    nfds_t n = 0;
+    for (int i = 0; i < ARES_GETSOCK_MAXNUM; ++i) {
+      short events = 0;
+      if (ARES_GETSOCK_READABLE(bits, i)) events |= POLLIN;
+      if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
+      if (events == 0) continue;
+      fds[n].fd = socks[i];
+      fds[n].events = events;
+      fds[n].revents = 0;
+      ++n;
+    }
+    timeval max_tv{};
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
+    max_tv.tv_sec = static_cast<time_t>(left.count() / 1000000);
+    max_tv.tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
+    timeval tv{};
+    timeval* t = ares_timeout(channel, &max_tv, &tv);
+    int ms = static_cast<int>(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000);
+    int ready = poll(fds, n, std::max(ms, 1));
+    if (ready <= 0) {
+      ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+      continue;
+    }
+    for (nfds_t i = 0; i < n; ++i) {
+      ares_socket_t r =
+          (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ? fds[i].fd : ARES_SOCKET_BAD;
+      ares_socket_t w = (fds[i].revents & POLLOUT) ? fds[i].fd : ARES_SOCKET_BAD;
+      if (r != ARES_SOCKET_BAD || w != ARES_SOCKET_BAD) ares_process_fd(channel, r, w);
+    }
+  }
+  // The deadline: what is still pending becomes a timeout (callbacks run from ares_cancel).
+  ares_cancel(channel);
+}
+
 }  // namespace
 
 bool ParsePin(const std::string& text, Pin& pin) {
@@ -78,7 +146,8 @@ bool ParsePin(const std::string& text, Pin& pin) {
   if (second == std::string::npos) return false;
   pin.host = text.substr(0, first);
   std::string port = text.substr(first + 1, second - first - 1);
-  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit))
+    return false;
   pin.port = std::stoi(port);
   pin.address = text.substr(second + 1);
   if (pin.address.size() > 2 && pin.address.front() == '[' && pin.address.back() == ']') {
@@ -119,7 +188,8 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
     report.answers.push_back(a);
   }
 
-  const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  const auto remaining =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   ares_options opts{};
   // A few tries within the budget; the deadline below cuts whatever is left.
   opts.timeout = static_cast<int>(std::clamp<long long>(remaining.count() / 3, 100, 3000));
@@ -140,7 +210,8 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
       for (auto* s = servers; s != nullptr; s = s->next) {
         char buf[INET6_ADDRSTRLEN] = "";
         inet_ntop(s->family, &s->addr, buf, sizeof buf);
-        report.nameservers.push_back(std::string(buf) + (s->udp_port ? ":" + std::to_string(s->udp_port) : ""));
+        report.nameservers.push_back(std::string(buf) +
+                                     (s->udp_port ? ":" + std::to_string(s->udp_port) : ""));
       }
       ares_free_data(servers);
     }
@@ -152,61 +223,36 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
     ares_destroy_options(&saved);
   }
 
-  std::vector<Lookup> lookups(report.answers.size());
-  ares_addrinfo_hints hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  for (size_t i = 0; i < report.answers.size(); ++i) {
-    lookups[i].answer = &report.answers[i];
-    lookups[i].no_nameserver = no_nameserver;
-    if (report.answers[i].outcome == DnsOutcome::kPinned) {
-      lookups[i].done = true;
-      continue;
-    }
-    lookups[i].start = Clock::now();
-    ares_getaddrinfo(channel.get(), report.answers[i].host.c_str(), "443", &hints, &OnAnswer, &lookups[i]);
+  std::vector<DnsAnswer*> all;
+  for (auto& a : report.answers) all.push_back(&a);
+  RunLookups(channel.get(), all, no_nameserver, deadline);
+  // c-ares (1.18) reports a SERVFAIL from every nameserver as "connection refused"; ask again,
+  // taking the first answer as it is, to tell a failing nameserver from a refusing one.
+  std::vector<DnsAnswer> again;
+  for (const auto& a : report.answers) {
+    if (a.outcome == DnsOutcome::kRefused) again.push_back(a);
   }
-
-  auto pending = [&] {
-    return std::any_of(lookups.begin(), lookups.end(), [](const Lookup& l) { return !l.done; });
-  };
-  while (pending()) {
-    auto now = Clock::now();
-    if (now >= deadline) break;
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int bits = ares_getsock(channel.get(), socks, ARES_GETSOCK_MAXNUM);
-    pollfd fds[ARES_GETSOCK_MAXNUM];
-    nfds_t n = 0;
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; ++i) {
-      short events = 0;
-      if (ARES_GETSOCK_READABLE(bits, i)) events |= POLLIN;
-      if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
-      if (events == 0) continue;
-      fds[n].fd = socks[i];
-      fds[n].events = events;
-      fds[n].revents = 0;
-      ++n;
-    }
-    timeval max_tv{};
-    auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
-    max_tv.tv_sec = static_cast<time_t>(left.count() / 1000000);
-    max_tv.tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
-    timeval tv{};
-    timeval* t = ares_timeout(channel.get(), &max_tv, &tv);
-    int ms = static_cast<int>(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000);
-    int ready = poll(fds, n, std::max(ms, 1));
-    if (ready <= 0) {
-      ares_process_fd(channel.get(), ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-      continue;
-    }
-    for (nfds_t i = 0; i < n; ++i) {
-      ares_socket_t r = (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) ? fds[i].fd : ARES_SOCKET_BAD;
-      ares_socket_t w = (fds[i].revents & POLLOUT) ? fds[i].fd : ARES_SOCKET_BAD;
-      if (r != ARES_SOCKET_BAD || w != ARES_SOCKET_BAD) ares_process_fd(channel.get(), r, w);
+  if (!again.empty() && Clock::now() < deadline) {
+    ares_options strict = opts;
+    strict.flags = ARES_FLAG_NOCHECKRESP;
+    ares_channel raw2 = nullptr;
+    if (ares_init_options(&raw2, &strict, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS) ==
+        ARES_SUCCESS) {
+      std::unique_ptr<std::remove_pointer_t<ares_channel>, ChannelDeleter> second(raw2);
+      std::vector<DnsAnswer*> ptrs;
+      for (auto& a : again) {
+        a.outcome = DnsOutcome::kError;
+        ptrs.push_back(&a);
+      }
+      RunLookups(second.get(), ptrs, no_nameserver, deadline);
+      for (const auto& a : again) {
+        if (a.outcome != DnsOutcome::kServFail) continue;
+        for (auto& orig : report.answers) {
+          if (orig.host == a.host) orig = a;
+        }
+      }
     }
   }
-  // The deadline: what is still pending becomes a timeout (callbacks run from ares_cancel).
-  ares_cancel(channel.get());
   return report;
 }
 

@@ -23,9 +23,9 @@ std::string Lower(std::string_view s) {
 
 bool MentionsBlock(std::string_view body) {
   std::string text = Lower(body.substr(0, 4096));
-  for (const char* word : {"blocked", "access denied", "forbidden", "firewall", "web filter",
-                           "url filter", "content filter", "policy violation", "squid",
-                           "fortiguard", "zscaler", "not allowed"}) {
+  for (const char* word :
+       {"blocked", "access denied", "forbidden", "firewall", "web filter", "url filter",
+        "content filter", "policy violation", "squid", "fortiguard", "zscaler", "not allowed"}) {
     if (text.find(word) != std::string::npos) return true;
   }
   return false;
@@ -76,7 +76,8 @@ bool LooksLikeHtml(std::string_view content_type, std::string_view body) {
 HttpVerdict ClassifyHttpAnswer(int status, std::string_view content_type, std::string_view body) {
   if (status == 403 || status == 429) return HttpVerdict::kBlocked;
   // The cloud's UI is HTML too, so an HTML page is a block page only when it says so.
-  if (LooksLikeHtml(content_type, body) && (status == 451 || status == 407 || MentionsBlock(body))) {
+  if (LooksLikeHtml(content_type, body) &&
+      (status == 451 || status == 407 || MentionsBlock(body))) {
     return HttpVerdict::kBlockPage;
   }
   return HttpVerdict::kReachable;
@@ -92,10 +93,14 @@ WsVerdict ClassifyWebSocketAnswer(bool answered, int status, std::string_view co
 
 const char* WsVerdictName(WsVerdict verdict) {
   switch (verdict) {
-    case WsVerdict::kUpgraded: return "upgraded";
-    case WsVerdict::kAuthRefused: return "auth_refused";
-    case WsVerdict::kRefused: return "refused";
-    case WsVerdict::kNoAnswer: return "no_answer";
+    case WsVerdict::kUpgraded:
+      return "upgraded";
+    case WsVerdict::kAuthRefused:
+      return "auth_refused";
+    case WsVerdict::kRefused:
+      return "refused";
+    case WsVerdict::kNoAnswer:
+      return "no_answer";
   }
   return "?";
 }

@@ -24,11 +24,15 @@ struct Endpoint {
 
 /// What to probe. Built by the checks from the inputs and the agent's settings.
 struct NetworkPlan {
-  std::vector<Endpoint> targets;  ///< distinct; an HTTPS `GET /` goes to each
-  Endpoint websocket;             ///< where the agent's `GET /mqtt` upgrade goes
+  std::vector<Endpoint> targets;     ///< distinct; an HTTPS `GET /` goes to each
+  Endpoint websocket;                ///< where the agent's `GET /mqtt` upgrade goes
   std::vector<std::string> resolve;  ///< HOST:PORT:ADDR pins, like curl --resolve
   std::string ca_file;               ///< --ca-file; empty = discover (FindCaBundle)
-  std::string proxy;  ///< proxy URL the link uses (http://, socks5h://, ...); empty = direct
+  /// Proxy the claim request uses (libcurl's rules); carries the HTTPS `GET /` probes.
+  std::string claim_proxy;
+  /// Proxy the link uses (the ACLK's rules: http://, socks5h://, ...); carries the WebSocket
+  /// upgrade. Empty = direct.
+  std::string link_proxy;
   /// The proxy to test with CONNECT (the link's, else the claim's); empty = none.
   std::string proxy_to_test;
 
@@ -62,11 +66,11 @@ struct DnsAnswer {
 };
 
 struct DnsReport {
-  /// Set when the link's proxy resolves names for us: no lookup was made.
+  /// Set when every probe goes through a proxy that resolves names for us: no lookup was made.
   bool skipped_by_proxy = false;
   std::vector<std::string> nameservers;  ///< from resolv.conf as c-ares read it
   std::vector<std::string> search;       ///< search domains
-  std::vector<DnsAnswer> answers;        ///< one per plan target (and the websocket host)
+  std::vector<DnsAnswer> answers;        ///< one per host reached directly (not via a proxy)
   std::string error;                     ///< the resolver could not start
   const DnsAnswer* Find(const std::string& host) const;
 };
@@ -88,19 +92,19 @@ struct ProxyProbe {
 // ---- TCP / TLS / HTTP --------------------------------------------------------------------
 
 enum class ConnectOutcome {
-  kOk,             ///< TCP and TLS (verified) succeeded
-  kNotResolved,    ///< no address to connect to
-  kRefused,        ///< TCP RST: nothing listens, or a firewall rejects
-  kTimeout,        ///< TCP SYN unanswered (blackholed)
-  kUnreachable,    ///< no route (EHOSTUNREACH / ENETUNREACH)
-  kProxyFailed,    ///< the proxy did not tunnel
-  kTlsTimeout,     ///< TCP connected, the TLS handshake got no answer
-  kTlsUnknownCa,   ///< chain does not lead to a trusted CA
-  kTlsExpired,     ///< a certificate of the chain expired
-  kTlsNotYetValid, ///< a certificate of the chain is not yet valid (or the clock is wrong)
-  kTlsWrongHost,   ///< the certificate is for another name
-  kTlsError,       ///< the handshake failed otherwise (reset, protocol error)
-  kNotRun,         ///< the deadline came before it could start
+  kOk,              ///< TCP and TLS (verified) succeeded
+  kNotResolved,     ///< no address to connect to
+  kRefused,         ///< TCP RST: nothing listens, or a firewall rejects
+  kTimeout,         ///< TCP SYN unanswered (blackholed)
+  kUnreachable,     ///< no route (EHOSTUNREACH / ENETUNREACH)
+  kProxyFailed,     ///< the proxy did not tunnel
+  kTlsTimeout,      ///< TCP connected, the TLS handshake got no answer
+  kTlsUnknownCa,    ///< chain does not lead to a trusted CA
+  kTlsExpired,      ///< a certificate of the chain expired
+  kTlsNotYetValid,  ///< a certificate of the chain is not yet valid (or the clock is wrong)
+  kTlsWrongHost,    ///< the certificate is for another name
+  kTlsError,        ///< the handshake failed otherwise (reset, protocol error)
+  kNotRun,          ///< the deadline came before it could start
 };
 
 /// "ok", "not_resolved", "refused", "timeout", "unreachable", "proxy_failed", "tls_timeout", ...
@@ -113,9 +117,9 @@ struct CertFacts {
   std::string top_issuer;  ///< issuer of the last certificate the peer sent (the root's name)
   std::string not_before;  ///< leaf, "YYYY-MM-DD HH:MM:SS UTC"
   std::string not_after;
-  int verify_error = 0;            ///< OpenSSL X509_V_ERR_*; 0 = verified
-  std::string verify_error_text;   ///< X509_verify_cert_error_string
-  std::string failing_subject;     ///< the certificate the error is about
+  int verify_error = 0;           ///< OpenSSL X509_V_ERR_*; 0 = verified
+  std::string verify_error_text;  ///< X509_verify_cert_error_string
+  std::string failing_subject;    ///< the certificate the error is about
   std::string failing_issuer;
 };
 
@@ -134,7 +138,8 @@ struct HttpAnswer {
 
 struct TargetReach {
   Endpoint endpoint;
-  std::string address;  ///< the IP connected to (or the proxy's)
+  std::string address;     ///< the IP connected to (or the proxy's)
+  bool via_proxy = false;  ///< the connection went through a proxy tunnel
   ConnectOutcome outcome = ConnectOutcome::kNotRun;
   std::string detail;  ///< curl's / OpenSSL's words
   CertFacts cert;
@@ -153,9 +158,12 @@ struct CaBundle {
 
 struct ReachReport {
   CaBundle ca;
-  std::vector<TargetReach> targets;  ///< one per plan target, GET /
-  TargetReach websocket;             ///< GET /mqtt upgrade to plan.websocket
-  bool upgraded = false;             ///< websocket answered 101 with a valid accept key
+  /// GET / to every plan target: one entry per resolved address (IPv4 and IPv6) when
+  /// connecting directly, one entry per target through a proxy or when unresolved.
+  std::vector<TargetReach> targets;
+  TargetReach websocket;  ///< GET /mqtt upgrade to plan.websocket (first usable address)
+  bool upgraded = false;  ///< websocket answered 101 with a valid accept key
+  /// The first entry of `endpoint` (nullptr when none).
   const TargetReach* Find(const Endpoint& endpoint) const;
 };
 

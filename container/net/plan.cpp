@@ -1,9 +1,8 @@
 // NetworkPlan identity and the names of outcomes.
-#include "container/net/network_prober.h"
-
+#include <ares.h>
 #include <curl/curl.h>
 
-#include <ares.h>
+#include "container/net/network_prober.h"
 
 namespace preflight::container {
 
@@ -12,7 +11,7 @@ std::string NetworkPlan::Key() const {
   for (const auto& t : targets) key += t.Name() + ",";
   key += "|" + websocket.Name() + "|";
   for (const auto& r : resolve) key += r + ",";
-  key += "|" + ca_file + "|" + proxy + "|" + proxy_to_test;
+  key += "|" + ca_file + "|" + claim_proxy + "|" + link_proxy + "|" + proxy_to_test;
   return key;
 }
 
@@ -32,34 +31,56 @@ const TargetReach* ReachReport::Find(const Endpoint& endpoint) const {
 
 const char* DnsOutcomeName(DnsOutcome outcome) {
   switch (outcome) {
-    case DnsOutcome::kOk: return "ok";
-    case DnsOutcome::kPinned: return "pinned";
-    case DnsOutcome::kNxDomain: return "nxdomain";
-    case DnsOutcome::kServFail: return "servfail";
-    case DnsOutcome::kRefused: return "refused";
-    case DnsOutcome::kTimeout: return "timeout";
-    case DnsOutcome::kNoNameserver: return "no_nameserver";
-    case DnsOutcome::kNoAddress: return "no_address";
-    case DnsOutcome::kError: return "error";
+    case DnsOutcome::kOk:
+      return "ok";
+    case DnsOutcome::kPinned:
+      return "pinned";
+    case DnsOutcome::kNxDomain:
+      return "nxdomain";
+    case DnsOutcome::kServFail:
+      return "servfail";
+    case DnsOutcome::kRefused:
+      return "refused";
+    case DnsOutcome::kTimeout:
+      return "timeout";
+    case DnsOutcome::kNoNameserver:
+      return "no_nameserver";
+    case DnsOutcome::kNoAddress:
+      return "no_address";
+    case DnsOutcome::kError:
+      return "error";
   }
   return "?";
 }
 
 const char* ConnectOutcomeName(ConnectOutcome outcome) {
   switch (outcome) {
-    case ConnectOutcome::kOk: return "ok";
-    case ConnectOutcome::kNotResolved: return "not_resolved";
-    case ConnectOutcome::kRefused: return "refused";
-    case ConnectOutcome::kTimeout: return "timeout";
-    case ConnectOutcome::kUnreachable: return "unreachable";
-    case ConnectOutcome::kProxyFailed: return "proxy_failed";
-    case ConnectOutcome::kTlsTimeout: return "tls_timeout";
-    case ConnectOutcome::kTlsUnknownCa: return "tls_unknown_ca";
-    case ConnectOutcome::kTlsExpired: return "tls_expired";
-    case ConnectOutcome::kTlsNotYetValid: return "tls_not_yet_valid";
-    case ConnectOutcome::kTlsWrongHost: return "tls_wrong_host";
-    case ConnectOutcome::kTlsError: return "tls_error";
-    case ConnectOutcome::kNotRun: return "not_run";
+    case ConnectOutcome::kOk:
+      return "ok";
+    case ConnectOutcome::kNotResolved:
+      return "not_resolved";
+    case ConnectOutcome::kRefused:
+      return "refused";
+    case ConnectOutcome::kTimeout:
+      return "timeout";
+    case ConnectOutcome::kUnreachable:
+      return "unreachable";
+    case ConnectOutcome::kProxyFailed:
+      return "proxy_failed";
+    case ConnectOutcome::kTlsTimeout:
+      return "tls_timeout";
+    case ConnectOutcome::kTlsUnknownCa:
+      return "tls_unknown_ca";
+    case ConnectOutcome::kTlsExpired:
+      return "tls_expired";
+    case ConnectOutcome::kTlsNotYetValid:
+      return "tls_not_yet_valid";
+    case ConnectOutcome::kTlsWrongHost:
+      return "tls_wrong_host";
+    case ConnectOutcome::kTlsError:
+      return "tls_error";
+    case ConnectOutcome::kNotRun:
+      return "not_run";
   }
   return "?";
 }

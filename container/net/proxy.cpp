@@ -104,7 +104,8 @@ std::string RedactUrl(std::string_view text) {
   auto sep = text.find("://");
   size_t start = sep == std::string_view::npos ? 0 : sep + 3;
   auto end = text.find_first_of("/?#", start);
-  std::string_view authority = text.substr(start, end == std::string_view::npos ? end : end - start);
+  std::string_view authority =
+      text.substr(start, end == std::string_view::npos ? end : end - start);
   auto at = authority.rfind('@');
   if (at == std::string_view::npos) return std::string(text);
   std::string out(text.substr(0, start));
@@ -118,7 +119,8 @@ bool NoProxyMatches(std::string_view no_proxy, std::string_view host) {
   size_t pos = 0;
   while (pos <= no_proxy.size()) {
     auto comma = no_proxy.find(',', pos);
-    std::string entry = Lower(Trim(no_proxy.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
+    std::string entry =
+        Lower(Trim(no_proxy.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
     pos = comma == std::string_view::npos ? no_proxy.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     if (entry == "*") return true;
@@ -151,10 +153,15 @@ ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source
   return {"", "", "no proxy variable set"};
 }
 
-ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env) {
+ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source,
+                      const EnvMap& env) {
   std::string value = Lower(Trim(setting));
-  if (value == "none") return {"", std::string(setting_source) + "=none", "proxy disabled"};
-  if (!value.empty() && value != "env") {
+  // The ACLK treats an empty setting like `none` (aclk_proxy.c): direct.
+  if (value == "none" || value.empty()) {
+    return {"", std::string(setting_source) + "=" + (value.empty() ? "\"\"" : "none"),
+            "proxy disabled"};
+  }
+  if (value != "env") {
     return {std::string(Trim(setting)), std::string(setting_source), ""};
   }
   // The ACLK reads lowercase http_proxy, then https_proxy; no uppercase, no NO_PROXY.

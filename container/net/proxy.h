@@ -32,9 +32,10 @@ std::string RedactUrl(std::string_view text);
 
 /// Where a proxy setting came from and what it resolves to.
 struct ProxyChoice {
-  std::string url;     ///< effective proxy URL; empty = direct
-  std::string source;  ///< "NETDATA_CLAIM_PROXY", "https_proxy", "none", "direct (no proxy set)", ...
-  std::string why;     ///< e.g. "NO_PROXY matches api.netdata.cloud"
+  std::string url;  ///< effective proxy URL; empty = direct
+  std::string
+      source;       ///< "NETDATA_CLAIM_PROXY", "https_proxy", "none", "direct (no proxy set)", ...
+  std::string why;  ///< e.g. "NO_PROXY matches api.netdata.cloud"
 };
 
 /// The proxy libcurl uses for an https `host` when the setting is `setting` ("" or "env" =
@@ -43,8 +44,8 @@ struct ProxyChoice {
 ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
                        std::string_view host);
 
-/// The proxy the ACLK uses: "" or "env" = lowercase http_proxy, then https_proxy (no
-/// uppercase, no NO_PROXY); "none" = direct; anything else is the URL itself.
+/// The proxy the ACLK uses: "env" = lowercase http_proxy, then https_proxy (no uppercase, no
+/// NO_PROXY); "none" or "" = direct; anything else is the URL itself.
 ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env);
 
 /// libcurl's NO_PROXY match: "*", or a comma list of names/domains (".x" or "x" match x and

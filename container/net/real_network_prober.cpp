@@ -23,8 +23,9 @@ constexpr size_t kMaxBody = 4096;
 
 long MillisLeft(NetDeadline deadline) {
   return std::max<long>(
-      1, static_cast<long>(
-             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+      1,
+      static_cast<long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
 }
 
 // A budget for one phase: `share` of what is left, so a later phase always has time.
@@ -63,6 +64,11 @@ struct Transfer {
   CURLcode result = CURLE_OK;
   bool done = false;
   bool cut_by_deadline = false;
+  bool via_proxy = false;
+  bool is_websocket = false;
+  bool tcp_connected = false;  // seen in curl's trace: the TCP handshake completed
+  bool tls_answered = false;   // the peer sent TLS bytes
+  TargetReach* out = nullptr;  // where Classify puts the outcome
 
   Transfer() = default;
   Transfer(const Transfer&) = delete;
@@ -81,7 +87,8 @@ int ExIndex() {
 
 // Records the chain facts while keeping OpenSSL's verdict.
 int VerifyCallback(int ok, X509_STORE_CTX* store) {
-  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return ok;
   auto* t = static_cast<Transfer*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ExIndex()));
   if (t == nullptr) return ok;
@@ -135,6 +142,17 @@ size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
   return size * n;
 }
 
+// curl's trace tells how far a connection got even when the transfer fails (its CONNECT_TIME
+// stays 0 until the TLS handshake is done).
+int OnTrace(CURL* /*easy*/, curl_infotype type, char* data, size_t size, void* userp) {
+  auto* t = static_cast<Transfer*>(userp);
+  std::string_view text(data, size);
+  if (type == CURLINFO_TEXT && text.rfind("Connected to ", 0) == 0) t->tcp_connected = true;
+  if (type == CURLINFO_SSL_DATA_OUT || type == CURLINFO_HEADER_OUT) t->tcp_connected = true;
+  if (type == CURLINFO_SSL_DATA_IN) t->tls_answered = true;
+  return 0;
+}
+
 size_t OnBody(char* data, size_t size, size_t n, void* userp) {
   auto* t = static_cast<Transfer*>(userp);
   size_t room = kMaxBody - std::min(kMaxBody, t->http.body.size());
@@ -153,7 +171,7 @@ std::string ResolveEntry(const std::string& host, int port, const std::vector<st
 
 // Options every transfer shares: bounded, quiet, no environment proxies of its own.
 void CommonSetup(Transfer& t, const std::string& url, const std::string& proxy,
-                 const std::vector<std::string>& resolve, NetDeadline deadline, CURLSH* share) {
+                 const std::vector<std::string>& resolve, NetDeadline deadline) {
   t.easy = curl_easy_init();
   CURL* e = t.easy;
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
@@ -171,7 +189,15 @@ void CommonSetup(Transfer& t, const std::string& url, const std::string& proxy,
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(e, CURLOPT_SHARE, share);
+  curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, &OnTrace);
+  curl_easy_setopt(e, CURLOPT_DEBUGDATA, &t);
+  curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+  // HTTP/1.1 as the agent speaks it; no connection or session reuse, so every transfer
+  // makes its own TCP and TLS handshake and reports its own certificate chain.
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   for (const auto& r : resolve) t.resolve = curl_slist_append(t.resolve, r.c_str());
   if (t.resolve != nullptr) curl_easy_setopt(e, CURLOPT_RESOLVE, t.resolve);
 }
@@ -238,11 +264,30 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
   out.http = t.http;
   out.detail = t.error[0] != '\0' ? t.error : curl_easy_strerror(t.result);
   if (t.cut_by_deadline) out.detail = "no progress before the deadline";
-  const bool tcp_up = connect_us > 0;
+  const bool tcp_up = connect_us > 0 || t.tcp_connected;
   const bool tls_up = app_us > 0;
   if (via_proxy && connect_code != 0 && connect_code / 100 != 2) {
     out.outcome = ConnectOutcome::kProxyFailed;
     out.detail = "the proxy answered " + std::to_string(connect_code) + " to CONNECT";
+    return;
+  }
+  // OpenSSL's own verdict on the chain is the most precise one, whatever curl made of it.
+  if (t.cert.verify_error != 0) {
+    switch (t.cert.verify_error) {
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+        out.outcome = ConnectOutcome::kTlsExpired;
+        break;
+      case X509_V_ERR_CERT_NOT_YET_VALID:
+        out.outcome = ConnectOutcome::kTlsNotYetValid;
+        break;
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+        out.outcome = ConnectOutcome::kTlsWrongHost;
+        break;
+      default:
+        out.outcome = ConnectOutcome::kTlsUnknownCa;
+        break;
+    }
+    out.detail = t.cert.verify_error_text;
     return;
   }
   switch (t.result) {
@@ -261,6 +306,9 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
         out.outcome = ConnectOutcome::kProxyFailed;
       } else if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) {
         out.outcome = ConnectOutcome::kUnreachable;
+      } else if (os_errno == ECONNRESET) {
+        out.outcome = ConnectOutcome::kTlsError;  // accepted, then reset
+        out.detail = "the connection was reset right after it was accepted";
       } else if (os_errno == ETIMEDOUT) {
         out.outcome = ConnectOutcome::kTimeout;
       } else {
@@ -271,13 +319,11 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
       out.outcome = ConnectOutcome::kProxyFailed;
       break;
     case CURLE_PEER_FAILED_VERIFICATION:
-      switch (t.cert.verify_error) {
-        case 0: out.outcome = ConnectOutcome::kTlsWrongHost; break;
-        case X509_V_ERR_CERT_HAS_EXPIRED: out.outcome = ConnectOutcome::kTlsExpired; break;
-        case X509_V_ERR_CERT_NOT_YET_VALID: out.outcome = ConnectOutcome::kTlsNotYetValid; break;
-        case X509_V_ERR_HOSTNAME_MISMATCH: out.outcome = ConnectOutcome::kTlsWrongHost; break;
-        default: out.outcome = ConnectOutcome::kTlsUnknownCa; break;
-      }
+      // The chain verified (no OpenSSL error above): curl's own host name check failed.
+      out.outcome = ConnectOutcome::kTlsWrongHost;
+      break;
+    case CURLE_SSL_CACERT_BADFILE:
+      out.outcome = ConnectOutcome::kTlsUnknownCa;
       break;
     case CURLE_OPERATION_TIMEDOUT:
       if (!tcp_up) {
@@ -292,9 +338,7 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
       break;
     default:
       // Reset or closed: during the handshake it is TLS's failure, after it the HTTP answer's.
-      if (t.cert.verify_error != 0) {
-        out.outcome = ConnectOutcome::kTlsUnknownCa;
-      } else if (!tcp_up && !via_proxy) {
+      if (!tcp_up && !via_proxy) {
         out.outcome = ConnectOutcome::kRefused;
       } else if (!tls_up) {
         out.outcome = ConnectOutcome::kTlsError;
@@ -305,21 +349,10 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
   }
   if (out.outcome == ConnectOutcome::kOk && !out.http.answered) {
     out.http.error = out.http.timed_out ? "no HTTP answer before the deadline" : out.detail;
-    if (t.result == CURLE_GOT_NOTHING) out.http.error = "the connection was closed without an answer";
+    if (t.result == CURLE_GOT_NOTHING)
+      out.http.error = "the connection was closed without an answer";
     if (t.result == CURLE_RECV_ERROR) out.http.error = "the connection was reset: " + out.detail;
   }
-}
-
-struct ShareDeleter {
-  void operator()(CURLSH* s) const { curl_share_cleanup(s); }
-};
-
-CURLSH* MakeShare() {
-  CURLSH* share = curl_share_init();
-  // One TLS session cache and DNS cache for every transfer of a run.
-  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  return share;
 }
 
 std::vector<Pin> Pins(const NetworkPlan& plan) {
@@ -331,13 +364,40 @@ std::vector<Pin> Pins(const NetworkPlan& plan) {
   return pins;
 }
 
+bool Usable(const DnsAnswer& a) {
+  return (a.outcome == DnsOutcome::kOk || a.outcome == DnsOutcome::kPinned) && !a.addresses.empty();
+}
+
+// The hosts a probe connects to directly (not through a proxy that resolves names for us).
+std::vector<std::string> DirectHosts(const NetworkPlan& plan) {
+  std::vector<std::string> hosts;
+  auto add = [&](const std::string& host) {
+    if (!host.empty() && std::find(hosts.begin(), hosts.end(), host) == hosts.end()) {
+      hosts.push_back(host);
+    }
+  };
+  const bool claim_direct = plan.claim_proxy.empty() || !ProxyResolvesNames(plan.claim_proxy);
+  const bool link_direct = plan.link_proxy.empty() || !ProxyResolvesNames(plan.link_proxy);
+  if (claim_direct) {
+    for (const auto& t : plan.targets) add(t.host);
+  }
+  if (link_direct) add(plan.websocket.host);
+  return hosts;
+}
+
+// The deadline is part of the key: every round (of --wait-for-cloud) has its own deadline,
+// so a later round never sees an earlier round's answers.
 std::string DeadlineKey(const NetworkPlan& plan, NetDeadline deadline) {
   return plan.Key() + "@" + std::to_string(deadline.time_since_epoch().count());
 }
 
 }  // namespace
 
-RealNetworkProber::RealNetworkProber(const System& sys) : sys_(sys) {}
+RealNetworkProber::RealNetworkProber(const System& sys) : sys_(sys) {
+  static bool initialised = false;  // one thread: no race
+  if (!initialised) NetGlobalInit();
+  initialised = true;
+}
 RealNetworkProber::~RealNetworkProber() = default;
 
 const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadline deadline) {
@@ -351,13 +411,12 @@ const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadl
   proxy_.target = plan.targets.front().Name();
   // Half of what is left: DNS, TLS and HTTPS still need time when the proxy is silent.
   const NetDeadline budget = Portion(deadline, 0.5);
-  std::unique_ptr<CURLSH, ShareDeleter> share(MakeShare());
   std::vector<std::unique_ptr<Transfer>> transfers;
   transfers.push_back(std::make_unique<Transfer>());
   Transfer& t = *transfers.back();
   // http:// + tunnel + CONNECT_ONLY: the CONNECT and nothing after it.
   CommonSetup(t, "http://" + plan.targets.front().Name() + "/", plan.proxy_to_test, plan.resolve,
-              budget, share.get());
+              budget);
   curl_easy_setopt(t.easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
   curl_easy_setopt(t.easy, CURLOPT_CONNECT_ONLY, 1L);
   RunAll(transfers, budget);
@@ -367,12 +426,12 @@ const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadl
   curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &total_us);
   proxy_.connect_code = static_cast<int>(code);
-  proxy_.reachable = connect_us > 0 || code != 0;
+  proxy_.reachable = connect_us > 0 || code != 0 || t.tcp_connected;
   proxy_.tunnel_ok = t.result == CURLE_OK;
   proxy_.timed_out = t.result == CURLE_OPERATION_TIMEDOUT;
   proxy_.ms = total_us / 1000.0;
   if (!proxy_.tunnel_ok) {
-    proxy_.error = t.cut_by_deadline ? "no answer before the deadline"
+    proxy_.error = t.cut_by_deadline    ? "no answer before the deadline"
                    : t.error[0] != '\0' ? RedactUrl(t.error)
                                         : curl_easy_strerror(t.result);
   }
@@ -384,17 +443,10 @@ const DnsReport& RealNetworkProber::Resolve(const NetworkPlan& plan, NetDeadline
   if (key == dns_key_) return dns_;
   dns_key_ = key;
   dns_ = DnsReport{};
-  if (!plan.proxy.empty() && ProxyResolvesNames(plan.proxy)) {
-    dns_.skipped_by_proxy = true;
+  std::vector<std::string> hosts = DirectHosts(plan);
+  if (hosts.empty()) {
+    dns_.skipped_by_proxy = !plan.claim_proxy.empty() || !plan.link_proxy.empty();
     return dns_;
-  }
-  std::vector<std::string> hosts;
-  for (const auto& t : plan.targets) {
-    if (std::find(hosts.begin(), hosts.end(), t.host) == hosts.end()) hosts.push_back(t.host);
-  }
-  if (!plan.websocket.host.empty() &&
-      std::find(hosts.begin(), hosts.end(), plan.websocket.host) == hosts.end()) {
-    hosts.push_back(plan.websocket.host);
   }
   std::string resolv_conf = sys_.ReadFile("/etc/resolv.conf", 64 * 1024, true).value_or("");
   // Half of what is left: a silent nameserver must not starve TCP and TLS.
@@ -409,68 +461,86 @@ const ReachReport& RealNetworkProber::Reach(const NetworkPlan& plan, NetDeadline
   reach_key_ = key;
   reach_ = ReachReport{};
   reach_.ca = FindCaBundle(sys_, plan.ca_file);
-  std::string ca_pem = LoadCaPem(sys_, reach_.ca);
+  const std::string ca_pem = LoadCaPem(sys_, reach_.ca);
 
-  const bool via_proxy = !plan.proxy.empty();
-  // The DNS phase's answers become curl's: no second lookup, the same addresses.
-  std::vector<std::string> resolve = plan.resolve;
-  if (!via_proxy) {
-    std::vector<Endpoint> all = plan.targets;
-    all.push_back(plan.websocket);
-    for (const auto& ep : all) {
-      const DnsAnswer* a = dns.Find(ep.host);
-      if (a != nullptr && a->outcome == DnsOutcome::kOk) {
-        resolve.push_back(ResolveEntry(ep.host, ep.port, a->addresses));
-      }
-    }
-  }
-  auto resolvable = [&](const Endpoint& ep) {
-    if (via_proxy || dns.skipped_by_proxy) return true;
-    const DnsAnswer* a = dns.Find(ep.host);
-    return a == nullptr || a->outcome == DnsOutcome::kOk || a->outcome == DnsOutcome::kPinned;
-  };
-
-  std::unique_ptr<CURLSH, ShareDeleter> share(MakeShare());
   std::vector<std::unique_ptr<Transfer>> transfers;
-  std::vector<TargetReach*> outs;
-  reach_.targets.resize(plan.targets.size());
-  for (size_t i = 0; i < plan.targets.size(); ++i) {
-    TargetReach& out = reach_.targets[i];
-    out.endpoint = plan.targets[i];
-    if (!resolvable(out.endpoint)) {
-      out.outcome = ConnectOutcome::kNotResolved;
-      out.detail = "DNS gave no address";
+  // The targets' entries first, all of them, so the pointers into reach_.targets stay valid.
+  struct Pending {
+    size_t index;                  // into reach_.targets
+    std::vector<std::string> pin;  // CURLOPT_RESOLVE entries of this transfer
+  };
+  std::vector<Pending> pending;
+  for (const auto& ep : plan.targets) {
+    const bool via = !plan.claim_proxy.empty();
+    TargetReach base;
+    base.endpoint = ep;
+    base.via_proxy = via;
+    if (via) {
+      pending.push_back({reach_.targets.size(), plan.resolve});
+      reach_.targets.push_back(base);
       continue;
     }
-    transfers.push_back(std::make_unique<Transfer>());
-    CommonSetup(*transfers.back(), "https://" + out.endpoint.Name() + "/", plan.proxy, resolve,
-                deadline, share.get());
-    TlsSetup(*transfers.back(), ca_pem);
-    outs.push_back(&out);
+    const DnsAnswer* a = dns.Find(ep.host);
+    if (a == nullptr || !Usable(*a)) {
+      base.outcome = ConnectOutcome::kNotResolved;
+      base.detail =
+          a == nullptr ? "not resolved" : std::string("DNS: ") + DnsOutcomeName(a->outcome);
+      reach_.targets.push_back(base);
+      continue;
+    }
+    // Every address on its own: a dead IPv6 path hides behind a working IPv4 one otherwise.
+    for (const auto& addr : a->addresses) {
+      base.address = addr;
+      pending.push_back({reach_.targets.size(), {ResolveEntry(ep.host, ep.port, {addr})}});
+      reach_.targets.push_back(base);
+    }
   }
+  for (const auto& p : pending) {
+    TargetReach& out = reach_.targets[p.index];
+    transfers.push_back(std::make_unique<Transfer>());
+    Transfer& t = *transfers.back();
+    t.out = &out;
+    t.via_proxy = out.via_proxy;
+    CommonSetup(t, "https://" + out.endpoint.Name() + "/", plan.claim_proxy, p.pin, deadline);
+    TlsSetup(t, ca_pem);
+  }
+
   reach_.websocket.endpoint = plan.websocket;
+  reach_.websocket.via_proxy = !plan.link_proxy.empty();
   if (!plan.websocket.host.empty()) {
-    if (!resolvable(plan.websocket)) {
-      reach_.websocket.outcome = ConnectOutcome::kNotResolved;
-      reach_.websocket.detail = "DNS gave no address";
-    } else {
+    std::vector<std::string> pin = plan.resolve;
+    bool resolvable = true;
+    if (!reach_.websocket.via_proxy) {
+      const DnsAnswer* a = dns.Find(plan.websocket.host);
+      resolvable = a != nullptr && Usable(*a);
+      if (resolvable) pin = {ResolveEntry(plan.websocket.host, plan.websocket.port, a->addresses)};
+      if (!resolvable) {
+        reach_.websocket.outcome = ConnectOutcome::kNotResolved;
+        reach_.websocket.detail =
+            a == nullptr ? "not resolved" : std::string("DNS: ") + DnsOutcomeName(a->outcome);
+      }
+    }
+    if (resolvable) {
       transfers.push_back(std::make_unique<Transfer>());
       Transfer& t = *transfers.back();
+      t.out = &reach_.websocket;
+      t.via_proxy = reach_.websocket.via_proxy;
       // The agent's upgrade (ws_client.c): curl adds Upgrade, Connection, Key and Version 13.
-      CommonSetup(t, "wss://" + plan.websocket.Name() + "/mqtt", plan.proxy, resolve, deadline,
-                  share.get());
+      CommonSetup(t, "wss://" + plan.websocket.Name() + "/mqtt", plan.link_proxy, pin, deadline);
       TlsSetup(t, ca_pem);
       t.headers = curl_slist_append(t.headers, "Sec-WebSocket-Protocol: mqtt");
       t.headers = curl_slist_append(t.headers, "Origin;");
       curl_easy_setopt(t.easy, CURLOPT_HTTPHEADER, t.headers);
       curl_easy_setopt(t.easy, CURLOPT_CONNECT_ONLY, 2L);
-      outs.push_back(&reach_.websocket);
+      t.is_websocket = true;
     }
   }
   RunAll(transfers, deadline);
-  for (size_t i = 0; i < transfers.size(); ++i) Classify(*transfers[i], via_proxy, *outs[i]);
-  if (!plan.websocket.host.empty() && !transfers.empty() && outs.back() == &reach_.websocket) {
-    reach_.upgraded = transfers.back()->result == CURLE_OK && reach_.websocket.http.status == 101;
+  for (auto& t : transfers) {
+    Classify(*t, t->via_proxy, *t->out);
+    if (t->is_websocket) {
+      reach_.upgraded = t->result == CURLE_OK && reach_.websocket.http.status == 101;
+    }
   }
   return reach_;
 }

@@ -1,0 +1,404 @@
+// The five network checks against a scripted FakeNetwork: each fault its own finding, its
+// remediation and its seed section; the plan they hand the prober.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "checks/catalog.h"
+#include "checks/network_plan.h"
+#include "checks/sections.h"
+#include "fakes/fake_system.h"
+
+namespace preflight::checks {
+namespace {
+
+using container::ConnectOutcome;
+using container::DnsAnswer;
+using container::DnsOutcome;
+using container::TargetReach;
+
+container::ProxyProbe Probe(std::string proxy, std::string target, bool reachable, int code,
+                            bool tunnel, bool timed_out = false, std::string error = "") {
+  container::ProxyProbe p;
+  p.tested = true;
+  p.proxy = std::move(proxy);
+  p.target = std::move(target);
+  p.reachable = reachable;
+  p.connect_code = code;
+  p.tunnel_ok = tunnel;
+  p.timed_out = timed_out;
+  p.error = std::move(error);
+  return p;
+}
+
+class NetworkChecksTest : public ::testing::Test {
+ protected:
+  Result RunCheck(const CheckDef& def) {
+    Context ctx(sys, inputs);
+    ctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    return def.run(ctx);
+  }
+  static TargetReach Ok(const std::string& host, const std::string& addr, int status = 404) {
+    TargetReach r;
+    r.endpoint = {host, 443};
+    r.address = addr;
+    r.outcome = ConnectOutcome::kOk;
+    r.http.answered = true;
+    r.http.status = status;
+    r.cert.subject = "CN = " + host;
+    return r;
+  }
+  void AllGood() {
+    for (const char* h : {"app.netdata.cloud", "api.netdata.cloud", "mqtt.netdata.cloud"}) {
+      DnsAnswer a;
+      a.host = h;
+      a.outcome = DnsOutcome::kOk;
+      a.addresses = {"192.0.2.1"};
+      sys.network.dns.answers.push_back(a);
+      sys.network.reach.targets.push_back(Ok(h, "192.0.2.1"));
+    }
+    sys.network.dns.nameservers = {"10.0.0.53"};
+    sys.network.reach.ca = {"/etc/ssl/certs/ca-certificates.crt", "debian", false, 140, ""};
+    sys.network.reach.websocket = Ok("mqtt.netdata.cloud", "192.0.2.1", 101);
+    sys.network.reach.upgraded = true;
+  }
+  testing::FakeSystem sys;
+  Inputs inputs;
+};
+
+TEST_F(NetworkChecksTest, DefaultPlanTargetsTheThreeCloudHostsOn443) {
+  AllGood();
+  EXPECT_EQ(RunCheck(kNetworkDns).status, Status::kPass);
+  const auto& plan = sys.network.last_plan;
+  ASSERT_EQ(plan.targets.size(), 3u);
+  EXPECT_EQ(plan.targets[0].Name(), "app.netdata.cloud:443");
+  EXPECT_EQ(plan.targets[1].Name(), "api.netdata.cloud:443");
+  EXPECT_EQ(plan.targets[2].Name(), "mqtt.netdata.cloud:443");
+  EXPECT_EQ(plan.websocket.Name(), "mqtt.netdata.cloud:443");
+  EXPECT_TRUE(plan.claim_proxy.empty());
+  EXPECT_TRUE(plan.link_proxy.empty());
+}
+
+TEST_F(NetworkChecksTest, ClaimUrlHostIsATargetAndCloudUrlOverridesAll) {
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'a');
+  sys.env["NETDATA_CLAIM_URL"] = "https://cloud.example.org:8443";
+  RunCheck(kNetworkDns);
+  EXPECT_EQ(sys.network.last_plan.targets[0].Name(), "cloud.example.org:8443");
+  inputs.cloud_url = "https://a.test:1443,https://mqtt.b.test";
+  inputs.resolve = {"a.test:1443:127.0.0.1"};
+  inputs.ca_file = "/tmp/ca.pem";
+  RunCheck(kNetworkDns);
+  const auto& plan = sys.network.last_plan;
+  ASSERT_EQ(plan.targets.size(), 2u);
+  EXPECT_EQ(plan.targets[0].Name(), "a.test:1443");
+  EXPECT_EQ(plan.websocket.Name(), "mqtt.b.test:443");
+  EXPECT_EQ(plan.resolve, inputs.resolve);
+  EXPECT_EQ(plan.ca_file, "/tmp/ca.pem");
+}
+
+// ---- network.proxy ----------------------------------------------------------------------
+
+TEST_F(NetworkChecksTest, ProxyNoneIsAPassWithoutProbing) {
+  Result r = RunCheck(kNetworkProxy);
+  EXPECT_EQ(r.status, Status::kPass);
+  EXPECT_EQ(sys.network.proxy_calls, 0);
+}
+
+TEST_F(NetworkChecksTest, ProxyOnlyUppercaseHttpsProxyWarnsThatTheLinkGoesDirect) {
+  sys.env["HTTPS_PROXY"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunCheck(kNetworkProxy);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("HTTPS_PROXY"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("link (ACLK) connects directly"), std::string::npos) << r.message;
+  EXPECT_NE(r.remediation.find("lowercase `https_proxy`"), std::string::npos);
+  EXPECT_EQ(sys.network.last_plan.claim_proxy, "http://proxy.corp:3128");
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+}
+
+TEST_F(NetworkChecksTest, ProxyOnlyHttpProxyWarnsThatClaimingGoesDirect) {
+  sys.env["http_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunCheck(kNetworkProxy);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("claiming connects directly"), std::string::npos) << r.message;
+}
+
+TEST_F(NetworkChecksTest, ProxyNoProxyExemptsClaimingOnly) {
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.env["NO_PROXY"] = ".netdata.cloud";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunCheck(kNetworkProxy);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("NO_PROXY matches"), std::string::npos) << r.message;
+}
+
+struct ProxyCase {
+  const char* name;
+  container::ProxyProbe probe;
+  Status status;
+  const char* message_part;
+  const char* fix_part;
+};
+
+TEST_F(NetworkChecksTest, ProxyProbeFaultsAreDistinct) {
+  const ProxyCase cases[] = {
+      {"ok", Probe("p", "t", true, 200, true), Status::kPass, "tunnels", ""},
+      {"407", Probe("p", "t", true, 407, false), Status::kFail, "(407", "USER:PASSWORD"},
+      {"403", Probe("p", "t", true, 403, false), Status::kFail, "refuses CONNECT",
+       "ConnectPort 443"},
+      {"down", Probe("p", "t", false, 0, false, false, "Connection refused"), Status::kFail,
+       "cannot be reached", "start the proxy"},
+      {"silent", Probe("p", "t", false, 0, false, true), Status::kFail, "did not answer", "proxy"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    sys.env = {{"http_proxy", "http://u:s3cret@proxy.corp:3128"},
+               {"https_proxy", "http://u:s3cret@proxy.corp:3128"}};
+    sys.network.proxy = c.probe;
+    Result r = RunCheck(kNetworkProxy);
+    EXPECT_EQ(r.status, c.status) << r.message;
+    EXPECT_NE(r.message.find(c.message_part), std::string::npos) << r.message;
+    EXPECT_NE(r.remediation.find(c.fix_part), std::string::npos) << r.remediation;
+    EXPECT_EQ(r.details.dump().find("s3cret"), std::string::npos) << r.details.dump();
+    EXPECT_EQ(r.message.find("s3cret"), std::string::npos);
+  }
+}
+
+TEST_F(NetworkChecksTest, ProxyCredentialsRejectedIsItsOwnMessage) {
+  sys.env = {{"http_proxy", "http://u:bad@proxy:3128"}, {"https_proxy", "http://u:bad@proxy:3128"}};
+  sys.network.proxy = Probe("http://***@proxy:3128", "t", true, 407, false);
+  Result r = RunCheck(kNetworkProxy);
+  EXPECT_NE(r.message.find("rejected the credentials"), std::string::npos) << r.message;
+}
+
+TEST_F(NetworkChecksTest, ProxyFromCloudConfIsTheLinkProxy) {
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n  proxy = socks5h://10.1.1.1:1080\n");
+  sys.network.proxy = Probe("socks5h://10.1.1.1:1080", "t", true, 0, true);
+  Result r = RunCheck(kNetworkProxy);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "socks5h://10.1.1.1:1080");
+  EXPECT_EQ(sys.network.last_plan.proxy_to_test, "socks5h://10.1.1.1:1080");
+  EXPECT_EQ(r.status, Status::kWarn);  // claiming (env) goes direct
+}
+
+// ---- network.dns ------------------------------------------------------------------------
+
+TEST_F(NetworkChecksTest, DnsFaultsAreDistinctFindings) {
+  struct Case {
+    DnsOutcome outcome;
+    const char* message_part;
+    const char* fix_part;
+  };
+  const Case cases[] = {
+      {DnsOutcome::kNxDomain, "NXDOMAIN", "does not exist"},
+      {DnsOutcome::kServFail, "SERVFAIL", "upstream"},
+      {DnsOutcome::kTimeout, "No answer from the nameserver", "port 53"},
+      {DnsOutcome::kNoNameserver, "names no nameserver", "dnsPolicy"},
+      {DnsOutcome::kRefused, "refused", "Allow this container"},
+      {DnsOutcome::kNoAddress, "no IPv4 or IPv6 address", "A/AAAA"},
+  };
+  std::set<std::string> messages;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(container::DnsOutcomeName(c.outcome));
+    sys.network.dns = {};
+    sys.network.dns.nameservers = {"10.0.0.53"};
+    DnsAnswer a;
+    a.host = "api.netdata.cloud";
+    a.outcome = c.outcome;
+    sys.network.dns.answers = {a};
+    Result r = RunCheck(kNetworkDns);
+    EXPECT_EQ(r.status, Status::kFail);
+    EXPECT_NE(r.message.find(c.message_part), std::string::npos) << r.message;
+    EXPECT_NE(r.remediation.find(c.fix_part), std::string::npos) << r.remediation;
+    messages.insert(r.message);
+  }
+  EXPECT_EQ(messages.size(), std::size(cases));
+}
+
+TEST_F(NetworkChecksTest, DnsSkippedWhenTheProxyResolvesNames) {
+  sys.network.dns.skipped_by_proxy = true;
+  sys.env["http_proxy"] = "http://proxy:3128";
+  sys.env["https_proxy"] = "http://proxy:3128";
+  Result r = RunCheck(kNetworkDns);
+  EXPECT_EQ(r.status, Status::kSkip);
+  EXPECT_NE(r.message.find("resolves the Cloud's names"), std::string::npos) << r.message;
+}
+
+// ---- network.tls ------------------------------------------------------------------------
+
+TEST_F(NetworkChecksTest, TlsFaultsAreDistinctFindings) {
+  struct Case {
+    ConnectOutcome outcome;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {ConnectOutcome::kRefused, "refused"},
+      {ConnectOutcome::kTimeout, "timed out"},
+      {ConnectOutcome::kUnreachable, "No route"},
+      {ConnectOutcome::kTlsTimeout, "stays silent"},
+      {ConnectOutcome::kTlsUnknownCa, "Corp Inspection CA"},
+      {ConnectOutcome::kTlsExpired, "expired on 2021-01-01"},
+      {ConnectOutcome::kTlsNotYetValid, "clock of this machine is behind"},
+      {ConnectOutcome::kTlsWrongHost, "is for `CN = other.example`"},
+      {ConnectOutcome::kTlsError, "handshake with"},
+      {ConnectOutcome::kProxyFailed, "proxy did not tunnel"},
+  };
+  std::set<std::string> fixes;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(container::ConnectOutcomeName(c.outcome));
+    sys.network.reach = {};
+    TargetReach t = Ok("api.netdata.cloud", "192.0.2.7");
+    t.outcome = c.outcome;
+    t.cert.subject = "CN = other.example";
+    t.cert.failing_issuer = "O = Corp, CN = Corp Inspection CA";
+    t.cert.not_after = "2021-01-01 00:00:00 UTC";
+    t.cert.not_before = "2099-01-01 00:00:00 UTC";
+    sys.network.reach.targets = {t};
+    sys.network.reach.ca = {"/etc/ssl/cert.pem", "alpine", false, 100, ""};
+    Result r = RunCheck(kNetworkTls);
+    EXPECT_EQ(r.status, Status::kFail);
+    EXPECT_NE(r.message.find(c.message_part), std::string::npos) << r.message;
+    EXPECT_FALSE(r.remediation.empty());
+    fixes.insert(r.message);
+  }
+  EXPECT_EQ(fixes.size(), std::size(cases));
+}
+
+TEST_F(NetworkChecksTest, TlsUnknownCaNamesTheMiddlebox) {
+  TargetReach t = Ok("api.netdata.cloud", "192.0.2.7");
+  t.outcome = ConnectOutcome::kTlsUnknownCa;
+  t.cert.failing_issuer = "CN = Zscaler Root CA";
+  sys.network.reach.targets = {t};
+  Result r = RunCheck(kNetworkTls);
+  EXPECT_NE(r.message.find("Zscaler Root CA"), std::string::npos);
+  EXPECT_NE(r.message.find("TLS-intercepting proxy or firewall"), std::string::npos);
+  EXPECT_NE(r.remediation.find("Exempt *.netdata.cloud from TLS inspection"), std::string::npos);
+}
+
+TEST_F(NetworkChecksTest, TlsUnreachableIpv6BesideWorkingIpv4IsNotAFinding) {
+  AllGood();
+  TargetReach v6 = Ok("api.netdata.cloud", "2001:db8::1");
+  v6.outcome = ConnectOutcome::kUnreachable;
+  sys.network.reach.targets.push_back(v6);
+  EXPECT_EQ(RunCheck(kNetworkTls).status, Status::kPass);
+  v6.outcome = ConnectOutcome::kTimeout;  // a blackholed IPv6 path is a warning
+  sys.network.reach.targets.back() = v6;
+  Result r = RunCheck(kNetworkTls);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("2001:db8::1"), std::string::npos);
+}
+
+TEST_F(NetworkChecksTest, TlsReportsTheCaBundleUsed) {
+  AllGood();
+  Result r = RunCheck(kNetworkTls);
+  EXPECT_EQ(r.status, Status::kPass);
+  EXPECT_EQ(r.details["ca_bundle"]["source"], "debian");
+  sys.network.reach.ca.error = "no CA certificates found";
+  r = RunCheck(kNetworkTls);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.remediation.find("--ca-file"), std::string::npos);
+}
+
+TEST_F(NetworkChecksTest, TlsNeedsDnsAndProxy) {
+  const auto& needs = kNetworkTls.needs;
+  EXPECT_NE(std::find(needs.begin(), needs.end(), "network.dns"), needs.end());
+  EXPECT_NE(std::find(needs.begin(), needs.end(), "network.proxy"), needs.end());
+  EXPECT_EQ(kNetworkHttps.needs, std::vector<std::string_view>{"network.tls"});
+  EXPECT_EQ(kNetworkWebsocket.needs, std::vector<std::string_view>{"network.tls"});
+}
+
+// ---- network.https ----------------------------------------------------------------------
+
+TEST_F(NetworkChecksTest, HttpsAnyAnswerIsReachable) {
+  AllGood();
+  sys.network.reach.targets[0].http.status = 200;
+  sys.network.reach.targets[1].http.status = 401;
+  EXPECT_EQ(RunCheck(kNetworkHttps).status, Status::kPass);
+}
+
+TEST_F(NetworkChecksTest, HttpsBlocksPointAtTheBannedIpSection) {
+  struct Case {
+    int status;
+    const char* content_type;
+    const char* body;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {403, "application/json", "{}", "403"},
+      {429, "application/json", "{}", "429"},
+      {200, "text/html", "<html><title>Blocked</title>Access denied by policy</html>",
+       "block page"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.status);
+    sys.network.reach = {};
+    AllGood();
+    auto& h = sys.network.reach.targets[1].http;
+    h.status = c.status;
+    h.content_type = c.content_type;
+    h.body = c.body;
+    Result r = RunCheck(kNetworkHttps);
+    EXPECT_EQ(r.status, Status::kFail);
+    EXPECT_NE(r.message.find(c.message_part), std::string::npos) << r.message;
+    EXPECT_EQ(r.section, section::kNotBanned);
+  }
+}
+
+TEST_F(NetworkChecksTest, HttpsNoAnswerAfterTlsFails) {
+  AllGood();
+  auto& h = sys.network.reach.targets[0].http;
+  h = {};
+  h.error = "no HTTP answer before the deadline";
+  Result r = RunCheck(kNetworkHttps);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("No HTTP answer"), std::string::npos);
+}
+
+// ---- network.websocket ------------------------------------------------------------------
+
+TEST_F(NetworkChecksTest, WebsocketVerdicts) {
+  struct Case {
+    const char* name;
+    bool answered;
+    int status;
+    bool upgraded;
+    const char* content_type;
+    Status expect;
+  };
+  const Case cases[] = {
+      {"101", true, 101, true, "", Status::kPass},
+      {"401 from the cloud", true, 401, false, "application/json", Status::kPass},
+      {"403 html from a proxy", true, 403, false, "text/html", Status::kFail},
+      {"400 from a proxy", true, 400, false, "text/plain", Status::kFail},
+      {"reset", false, 0, false, "", Status::kFail},
+      {"101 bad accept", true, 101, false, "", Status::kFail},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    sys.network.reach = {};
+    AllGood();
+    auto& ws = sys.network.reach.websocket;
+    ws.http = {};
+    ws.http.answered = c.answered;
+    ws.http.status = c.status;
+    ws.http.content_type = c.content_type;
+    if (!c.answered) ws.http.error = "the connection was reset";
+    sys.network.reach.upgraded = c.upgraded;
+    Result r = RunCheck(kNetworkWebsocket);
+    EXPECT_EQ(r.status, c.expect) << r.message;
+    if (c.expect == Status::kFail) {
+      EXPECT_NE(r.message.find("your firewall blocks WebSockets, even outbound"), std::string::npos)
+          << r.message;
+      EXPECT_NE(r.remediation.find("Allow WebSocket upgrades"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(NetworkChecksTest, WebsocketSectionIsTheWebsocketsOne) {
+  EXPECT_EQ(kNetworkWebsocket.section, section::kWebsockets);
+}
+
+}  // namespace
+}  // namespace preflight::checks
