@@ -175,7 +175,8 @@ Result NotClaimed(Context& ctx, const std::string& status, const std::string& re
   const Result* token = ctx.Earlier("claim.token");
   const bool wanted =
       token != nullptr && token->details.is_object() && token->details.value("wanted", false);
-  if (!wanted) return Result::Pass("the agent is running and not claimed (claiming is not configured)");
+  if (!wanted)
+    return Result::Pass("the agent is running and not claimed (claiming is not configured)");
   Result r = Result::Fail(
       "the agent is running but not claimed, although claiming is configured",
       "Look for the claim error in the agent's log (`docker logs`, grep CLAIM) and restart the "
@@ -246,8 +247,9 @@ Result Judge(Context& ctx, const container::AclkState& st,
   } else if (st.claimed == false || status == "available" || status == "indirect") {
     r = NotClaimed(ctx, status, reason);
   } else if (st.online == true) {
-    r = Result::Pass("the agent is online" +
-                     (st.cloud_url.empty() ? std::string() : " (connected to " + st.cloud_url + ")"));
+    r = Result::Pass("the agent is online" + (st.cloud_url.empty()
+                                                  ? std::string()
+                                                  : " (connected to " + st.cloud_url + ")"));
   } else {
     r = Offline(ctx, st, cloud, ever_online, d);
   }

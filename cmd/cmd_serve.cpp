@@ -43,8 +43,13 @@ struct ServeOptions {
 /// The flags that make a `check` child run what this sidecar was asked to run.
 std::vector<std::string> CheckArgv(const CommonOptions& c) {
   const checks::Inputs& in = c.inputs;
-  std::vector<std::string> a = {"/proc/self/exe", "check", "--format", "json", "--fail-on",
-                                "never", "--termination-log=/dev/null"};
+  std::vector<std::string> a = {"/proc/self/exe",
+                                "check",
+                                "--format",
+                                "json",
+                                "--fail-on",
+                                "never",
+                                "--termination-log=/dev/null"};
   auto add = [&a](const char* flag, const std::string& v) {
     if (!v.empty()) a.push_back(std::string(flag) + "=" + v);
   };
@@ -70,7 +75,10 @@ class Sidecar {
  public:
   Sidecar(container::System& sys, const ServeOptions& opts, Requirement need,
           std::chrono::milliseconds interval)
-      : sys_(sys), opts_(opts), need_(need), interval_(interval),
+      : sys_(sys),
+        opts_(opts),
+        need_(need),
+        interval_(interval),
         target_(checks::AgentTargetFrom(opts.common.inputs)) {}
 
   HttpServer::Response Handle(const HttpServer::Request& req) {
@@ -81,8 +89,8 @@ class Sidecar {
       const bool ready = probe_ && Meets(*probe_, need_);
       r.status = ready ? 200 : 503;
       r.body = std::string(ready ? "ready: " : "not ready: ") +
-               (probe_ ? probe_->line : "the agent was not probed yet") + " (required: " +
-               std::string(RequirementName(need_)) + ")\n";
+               (probe_ ? probe_->line : "the agent was not probed yet") +
+               " (required: " + std::string(RequirementName(need_)) + ")\n";
     } else if (req.path == "/report") {
       if (report_text_.empty()) {
         r.status = 503;
@@ -98,7 +106,7 @@ class Sidecar {
       r.status = 404;
       r.body = "not found; try /healthz, /readyz, /report or /metrics\n";
     }
-    r.body = container::Redact(std::move(r.body));
+    r.body = Redact(std::move(r.body));
     return r;
   }
 
@@ -153,8 +161,7 @@ class Sidecar {
     }
     report_ = std::move(doc);
     report_text_ = std::move(child_output_);
-    last_check_seconds_ =
-        std::chrono::duration<double>(Clock::now() - child_started_).count();
+    last_check_seconds_ = std::chrono::duration<double>(Clock::now() - child_started_).count();
     last_check_at_ = std::chrono::duration<double>(sys_.Now().time_since_epoch()).count();
     child_output_.clear();
   }

@@ -24,7 +24,8 @@ struct ProbeAnswer {
   int online = -1;
   bool banned = false;
   bool cloud_unsupported = false;  ///< built without Netdata Cloud
-  /// One human line: "running, claimed, online (netdatacli aclk-state (/run/netdata/netdata.pipe))".
+  /// One human line: "running, claimed, online (netdatacli aclk-state
+  /// (/run/netdata/netdata.pipe))".
   std::string line;
 };
 

@@ -80,7 +80,7 @@ struct HttpServer::Impl {
   evhttp* http = nullptr;
   evhttp_bound_socket* bound = nullptr;
   Handler handler;
-  Limits limits;
+  HttpLimits limits;
   std::vector<EventPtr> events;
   std::vector<std::unique_ptr<std::function<void()>>> ticks;
   std::map<int, std::pair<EventPtr, std::unique_ptr<std::function<void()>>>> watches;
@@ -175,8 +175,8 @@ struct HttpServer::Impl {
       if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
       if (LocalPort(static_cast<int>(fd)) != port) continue;
       auto it = connections.find(static_cast<int>(fd));
-      int64_t first = it != connections.end() && it->second.first == st.st_ino ? it->second.second
-                                                                               : now;
+      int64_t first =
+          it != connections.end() && it->second.first == st.st_ino ? it->second.second : now;
       if (now - first >= limits.lifetime.count()) ::shutdown(static_cast<int>(fd), SHUT_RDWR);
       seen[static_cast<int>(fd)] = {st.st_ino, first};
     }
@@ -192,8 +192,8 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() = default;
 
-Expected<std::unique_ptr<HttpServer>> HttpServer::Listen(const ListenAddress& addr,
-                                                         Handler handler, Limits limits) {
+Expected<std::unique_ptr<HttpServer>> HttpServer::Listen(const ListenAddress& addr, Handler handler,
+                                                         HttpLimits limits) {
   auto impl = std::make_unique<Impl>();
   impl->handler = std::move(handler);
   impl->limits = limits;
@@ -232,8 +232,7 @@ uint16_t HttpServer::port() const { return LocalPort(evhttp_bound_socket_get_fd(
 
 void HttpServer::Every(std::chrono::milliseconds period, std::function<void()> tick) {
   impl_->ticks.push_back(std::make_unique<std::function<void()>>(std::move(tick)));
-  EventPtr ev(
-      event_new(impl_->base, -1, EV_PERSIST, &Impl::OnCallback, impl_->ticks.back().get()));
+  EventPtr ev(event_new(impl_->base, -1, EV_PERSIST, &Impl::OnCallback, impl_->ticks.back().get()));
   timeval tv = ToTimeval(period);
   event_add(ev.get(), &tv);
   // The first run happens at once, not one period later.

@@ -25,6 +25,12 @@ struct ListenAddress {
 /// Parses HOST:PORT, [V6]:PORT, or :PORT (all interfaces). Port 0 = any free port. Pure.
 Expected<ListenAddress> ParseListenAddress(std::string_view text);
 
+/// How long a server connection may live, idle or not.
+struct HttpLimits {
+  std::chrono::seconds idle{5};
+  std::chrono::seconds lifetime{15};
+};
+
 class HttpServer {
  public:
   struct Request {
@@ -37,15 +43,9 @@ class HttpServer {
   };
   using Handler = std::function<Response(const Request&)>;
 
-  /// How long a connection may live, idle or not (tests shorten them).
-  struct Limits {
-    std::chrono::seconds idle{5};
-    std::chrono::seconds lifetime{15};
-  };
-
   /// Binds and listens; the error names the address.
   static Expected<std::unique_ptr<HttpServer>> Listen(const ListenAddress& addr, Handler handler,
-                                                      Limits limits = Limits());
+                                                      HttpLimits limits = HttpLimits());
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -1,11 +1,11 @@
 // The built binary's `probe`, `serve` and `check --only cloud.link` against the fake agent
 // (a real unix socket + HTTP server serving captures) and the real Debian 1.37.1 agent.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "blackbox/debian_agent.h"
 #include "blackbox/http_client.h"
@@ -63,8 +63,8 @@ TEST_F(ProbeFakeAgent, NeverHangsBeyondTheTimeout) {
   auto took = Clock::now() - start;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("not ready"), std::string::npos) << r.out;
-  EXPECT_LT(took, 300ms + 200ms) << "probe took "
-                                 << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  EXPECT_LT(took, 300ms + 200ms)
+      << "probe took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
 }
 
 TEST_F(ProbeFakeAgent, ApiOnlyAndUsageErrors) {
@@ -97,12 +97,16 @@ class ServeFakeAgent : public ::testing::Test {
     agent.Use(scenario);
     port = FreePort();
     serve = std::make_unique<Background>(
-        std::vector<std::string>{BinaryPath(), "serve", "--listen",
-                                 "127.0.0.1:" + std::to_string(port), "--interval", "1s",
-                                 "--require", require, "--only", "claim.token,cloud.link",
-                                 "--cli-socket", agent.socket_path(), "--api", agent.api(),
-                                 "--var-lib", dir.path(), "--config-dir", dir.path(),
-                                 "--log-level", "info"},
+        std::vector<std::string>{BinaryPath(),   "serve",
+                                 "--listen",     "127.0.0.1:" + std::to_string(port),
+                                 "--interval",   "1s",
+                                 "--require",    require,
+                                 "--only",       "claim.token,cloud.link",
+                                 "--cli-socket", agent.socket_path(),
+                                 "--api",        agent.api(),
+                                 "--var-lib",    dir.path(),
+                                 "--config-dir", dir.path(),
+                                 "--log-level",  "info"},
         dir.path() + "/serve.log");
     for (int i = 0; i < 100 && Get(port, "/healthz").status != 200; ++i) ::usleep(50 * 1000);
   }
@@ -144,14 +148,15 @@ TEST_F(ServeFakeAgent, EndpointsReadinessReportAndMetrics) {
   ASSERT_EQ(metrics.status, 200);
   std::string file = dir.Write("metrics.txt", metrics.body);
   auto parsed = RunProcess(
-      {"python3", "-c",
+      {"/usr/bin/python3", "-c",
        "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\n"
        "for f in text_string_to_metric_families(open(sys.argv[1]).read()):\n"
        "  for s in f.samples: print(s.name, dict(sorted(s.labels.items())), s.value)\n",
        file});
   ASSERT_EQ(parsed.exit_code, 0) << parsed.err << metrics.body;
-  EXPECT_NE(parsed.out.find("netdata_preflight_check_status {'id': 'cloud.link', 'status': 'fail'} 1.0"),
-            std::string::npos)
+  EXPECT_NE(
+      parsed.out.find("netdata_preflight_check_status {'id': 'cloud.link', 'status': 'fail'} 1.0"),
+      std::string::npos)
       << parsed.out;
   EXPECT_NE(parsed.out.find("netdata_preflight_link_state {'state': 'offline'} 1.0"),
             std::string::npos)
@@ -182,8 +187,8 @@ TEST_F(ServeFakeAgent, HostileClientsDoNotStallIt) {
   }
   EXPECT_EQ(idle.size(), 300u);
   // 3. A 1 MiB header, sent from this process while the others hang on.
-  std::string huge = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') +
-                     "\r\n\r\n";
+  std::string huge =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n";
   auto big = RawRequest(port, huge, 3s);
   EXPECT_NE(big.status, 200) << "a 1 MiB header was served";
   const char* slowloris = "GET /healthz HTTP/1.1\r\n";

@@ -80,7 +80,7 @@ class DebianAgent {
     auto end = std::chrono::steady_clock::now() + budget;
     while (std::chrono::steady_clock::now() < end) {
       struct stat st {};
-      auto r = RunProcess({"curl", "-fsS", "-m", "1", api() + "/api/v1/info"}, {},
+      auto r = RunProcess({"/usr/bin/curl", "-fsS", "-m", "1", api() + "/api/v1/info"}, {},
                           std::chrono::seconds(3));
       if (r.exit_code == 0 && ::stat(socket().c_str(), &st) == 0) return true;
       if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return false;
@@ -104,12 +104,24 @@ class DebianAgent {
   std::string Config() const {
     const std::string r = Root();
     return "[global]\n  run as user = root\n  hostname = preflight-test\n"
-           "  config directory = " + dir_ + "/etc\n"
-           "  stock config directory = " + r + "/usr/lib/netdata/conf.d\n"
-           "  plugins directory = " + r + "/usr/lib/netdata/plugins.d\n"
-           "  web files directory = " + r + "/usr/share/netdata/web\n"
-           "  cache directory = " + dir_ + "/cache\n  lib directory = " + dir_ + "/lib\n"
-           "  log directory = " + dir_ + "/log\n  memory mode = ram\n  history = 60\n"
+           "  config directory = " +
+           dir_ +
+           "/etc\n"
+           "  stock config directory = " +
+           r +
+           "/usr/lib/netdata/conf.d\n"
+           "  plugins directory = " +
+           r +
+           "/usr/lib/netdata/plugins.d\n"
+           "  web files directory = " +
+           r +
+           "/usr/share/netdata/web\n"
+           "  cache directory = " +
+           dir_ + "/cache\n  lib directory = " + dir_ +
+           "/lib\n"
+           "  log directory = " +
+           dir_ +
+           "/log\n  memory mode = ram\n  history = 60\n"
            "[web]\n  bind to = 127.0.0.1\n"
            "[plugins]\n  enable running new plugins = no\n  checks = no\n  idlejitter = no\n"
            "  proc = no\n  diskspace = no\n  cgroups = no\n  tc = no\n  statsd = no\n"

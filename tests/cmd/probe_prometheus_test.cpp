@@ -48,8 +48,10 @@ TEST(ProbeAgent, ClaimedAndOnlineAskAclkStateOnce) {
     Requirement need;
     bool ready;
   } cases[] = {
-      {true, true, Requirement::kOnline, true},   {true, false, Requirement::kOnline, false},
-      {true, false, Requirement::kClaimed, true}, {false, false, Requirement::kClaimed, false},
+      {true, true, Requirement::kOnline, true},
+      {true, false, Requirement::kOnline, false},
+      {true, false, Requirement::kClaimed, true},
+      {false, false, Requirement::kClaimed, false},
   };
   for (const auto& c : cases) {
     FakeAgent agent;
@@ -90,12 +92,13 @@ std::string ParseWithPrometheusClient(const std::string& text) {
   preflight::testing::TempDir dir;
   std::string file = dir.Write("metrics.txt", text);
   auto r = preflight::testing::RunProcess(
-      {"python3", "-c",
+      {"/usr/bin/python3", "-c",
        "import sys\n"
        "from prometheus_client.parser import text_string_to_metric_families\n"
        "for f in text_string_to_metric_families(open(sys.argv[1]).read()):\n"
        "  for s in f.samples:\n"
-       "    print(f.type, s.name, ','.join(k+'='+v for k,v in sorted(s.labels.items())), s.value)\n",
+       "    print(f.type, s.name, ','.join(k+'='+v for k,v in sorted(s.labels.items())), "
+       "s.value)\n",
        file});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out;

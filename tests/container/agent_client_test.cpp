@@ -59,8 +59,8 @@ TEST(CliSocketCandidates, EveryGenerationInTheAgentsOrder) {
   EnvMap env{{"NETDATA_PIPENAME", "/x/pipe"}, {"NETDATA_RUN_DIR", "/rd"}};
   EXPECT_EQ(CliSocketCandidates(env),
             (std::vector<std::string>{"/x/pipe", "/rd/netdata.pipe", "/run/netdata/netdata.pipe",
-                                      "/var/run/netdata/netdata.pipe",
-                                      "/tmp/netdata/netdata.pipe", "/tmp/netdata-ipc"}));
+                                      "/var/run/netdata/netdata.pipe", "/tmp/netdata/netdata.pipe",
+                                      "/tmp/netdata-ipc"}));
   EXPECT_EQ(CliSocketCandidates({}).front(), "/run/netdata/netdata.pipe");
 }
 

@@ -22,7 +22,7 @@ std::string Capture(const std::string& rel) {
 }
 
 TEST(ParseCliReply, StatusAndMessageOfTheDebianAgent) {
-  auto r = ParseCliReply(std::string("X0\0OACLK Available: No", 23));
+  auto r = ParseCliReply(std::string("X0\0OACLK Available: No", 22));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->status, 0);
   EXPECT_EQ(r->out, "ACLK Available: No");
@@ -37,9 +37,9 @@ TEST(ParseCliReply, StatusAndMessageOfTheDebianAgent) {
 }
 
 TEST(ParseCliReply, RejectsWhatIsNotTheProtocol) {
-  for (std::string bad : {std::string(""), std::string("pong"), std::string("X0"),
-                          std::string("Xa\0Ox", 5), std::string("X999\0O", 6),
-                          std::string("X0\0Zhello", 9), std::string("X\0O", 3)}) {
+  for (std::string bad :
+       {std::string(""), std::string("pong"), std::string("X0"), std::string("Xa\0Ox", 5),
+        std::string("X999\0O", 6), std::string("X0\0Zhello", 9), std::string("X\0O", 3)}) {
     auto r = ParseCliReply(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) EXPECT_EQ(r.error().code, EPROTO);
@@ -200,7 +200,8 @@ TEST(ParseHttpResponse, LengthChunkedAndBroken) {
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "{}");
   auto c = ParseHttpResponse(
-      "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+      "HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->status, 503);
   EXPECT_EQ(c->body, "abc");
@@ -208,7 +209,8 @@ TEST(ParseHttpResponse, LengthChunkedAndBroken) {
   EXPECT_FALSE(ParseHttpResponse("SSH-2.0-OpenSSH\r\n\r\n").ok());
   EXPECT_FALSE(ParseHttpResponse("HTTP/1.1 2x0 OK\r\n\r\n").ok());
   EXPECT_FALSE(
-      ParseHttpResponse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\nab").ok());
+      ParseHttpResponse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\nab")
+          .ok());
 }
 
 TEST(ParseHttpUrl, AcceptsLiteralsOnly) {
@@ -220,8 +222,9 @@ TEST(ParseHttpUrl, AcceptsLiteralsOnly) {
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->base_path, "/netdata");
-  for (const char* bad : {"https://127.0.0.1:19999", "http://netdata:19999", "http://127.0.0.1:0",
-                          "http://127.0.0.1:99999", "http://:19999", "http://[::1", "http://1.2.3.4:"}) {
+  for (const char* bad :
+       {"https://127.0.0.1:19999", "http://netdata:19999", "http://127.0.0.1:0",
+        "http://127.0.0.1:99999", "http://:19999", "http://[::1", "http://1.2.3.4:"}) {
     EXPECT_FALSE(ParseHttpUrl(bad).ok()) << bad;
   }
 }

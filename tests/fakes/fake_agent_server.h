@@ -85,7 +85,9 @@ class FakeAgentServer {
     return out;
   }
 
-  static std::string FixtureDir() { return std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures/agent"; }
+  static std::string FixtureDir() {
+    return std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures/agent";
+  }
 
  private:
   static std::string Slurp(const std::string& path, bool* found = nullptr) {
