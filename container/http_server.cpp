@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -98,8 +99,25 @@ struct HttpServer::Impl {
     if (base != nullptr) event_base_free(base);
   }
 
+  // A connection that completes requests is a working client: its lifetime starts again.
+  void Renew(evhttp_request* req) {
+    evhttp_connection* conn = evhttp_request_get_connection(req);
+    bufferevent* bev = conn != nullptr ? evhttp_connection_get_bufferevent(conn) : nullptr;
+    const int fd = bev != nullptr ? static_cast<int>(bufferevent_getfd(bev)) : -1;
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) return;
+    connections[fd] = {st.st_ino, NowSeconds()};
+  }
+
+  static int64_t NowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
   static void OnRequest(evhttp_request* req, void* arg) {
     auto* self = static_cast<Impl*>(arg);
+    self->Renew(req);
     Request r;
     const char* uri = evhttp_request_get_uri(req);
     std::string_view u = uri != nullptr ? uri : "/";
@@ -154,15 +172,13 @@ struct HttpServer::Impl {
     evconnlistener_enable(evhttp_bound_socket_get_listener(self->bound));
   }
 
-  // Cuts connections older than the lifetime: evhttp's timeout is an idle timeout, which a
-  // client sending a byte now and then never trips. shutdown() makes evhttp see EOF and free
+  // Cuts connections that have not completed a request for the lifetime: evhttp's timeout is
+  // an idle timeout, which a client sending a byte now and then never trips. shutdown() makes evhttp see EOF and free
   // the connection itself. The inode tells a reused fd number from the connection we saw.
   void ReapOldConnections() {
     const int listen_fd = evhttp_bound_socket_get_fd(bound);
     const uint16_t port = LocalPort(listen_fd);
-    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::steady_clock::now().time_since_epoch())
-                            .count();
+    const int64_t now = NowSeconds();
     std::map<int, std::pair<ino_t, int64_t>> seen;
     DIR* dir = ::opendir("/proc/self/fd");
     if (dir == nullptr) return;

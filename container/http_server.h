@@ -2,8 +2,8 @@
 /// A one-thread HTTP server for `serve`: libevent's evhttp on one event loop, with timers,
 /// fd watches and SIGTERM/SIGINT handled by the same loop (no threads, ever). Requests are
 /// bounded: headers 8 KiB, body 1 KiB, GET and HEAD only; a connection idle for 5 s is
-/// dropped, and any connection older than 15 s is cut (a client sending one byte per second
-/// cannot hold a slot for long). When the process runs out of fds, accepting pauses for
+/// dropped, and a connection that has not completed a request for 15 s is cut (a client
+/// sending one byte per second cannot hold a slot for long; keep-alive scrapers are not cut). When the process runs out of fds, accepting pauses for
 /// 100 ms instead of spinning.
 
 #include <chrono>
