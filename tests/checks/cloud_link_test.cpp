@@ -67,9 +67,13 @@ TEST_P(CloudLinkTable, JudgesWhatTheAgentSays) {
   Result r = RunIt(sys);
   EXPECT_EQ(r.status, c.status) << r.message;
   EXPECT_NE(r.message.find(c.message_has), std::string::npos) << r.message;
-  if (!c.section.empty()) EXPECT_EQ(r.section, c.section);
+  if (!c.section.empty()) {
+    EXPECT_EQ(r.section, c.section);
+  }
   EXPECT_EQ(r.node_state, c.node_state);
-  if (r.status == Status::kFail || r.status == Status::kWarn) EXPECT_FALSE(r.remediation.empty());
+  if (r.status == Status::kFail || r.status == Status::kWarn) {
+    EXPECT_FALSE(r.remediation.empty());
+  }
   EXPECT_EQ(r.details.value("running", false), true);
 }
 

@@ -236,7 +236,9 @@ TEST(ReadStatusFile, NewestOfTheLocationsAndNeverThroughASymlink) {
   t.var_lib = evil.path();
   t.cache_dir = evil.path() + "/none";
   auto via_link = client.ReadStatusFile(t);
-  if (via_link.ok()) EXPECT_NE(via_link->path, evil.path() + "/status-netdata.json");
+  if (via_link.ok()) {
+    EXPECT_NE(via_link->path, evil.path() + "/status-netdata.json");
+  }
 }
 
 }  // namespace

@@ -42,7 +42,9 @@ TEST(ParseCliReply, RejectsWhatIsNotTheProtocol) {
         std::string("X999\0O", 6), std::string("X0\0Zhello", 9), std::string("X\0O", 3)}) {
     auto r = ParseCliReply(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_EQ(r.error().code, EPROTO);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, EPROTO);
+    }
   }
 }
 
