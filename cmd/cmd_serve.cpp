@@ -49,7 +49,7 @@ std::vector<std::string> CheckArgv(const CommonOptions& c) {
                                 "json",
                                 "--fail-on",
                                 "never",
-                                "--termination-log=/dev/null"};
+                                "--output=-", "--termination-log=/dev/null"};
   auto add = [&a](const char* flag, const std::string& v) {
     if (!v.empty()) a.push_back(std::string(flag) + "=" + v);
   };
