@@ -39,21 +39,25 @@ Expected<std::string> Get200(const HttpUrl& u, std::string_view path, Deadline d
   return std::move(resp->body);
 }
 
+// `aclk-state json`, then the text form: agents that do not know the json argument either
+// ignore it (text answer) or refuse the command.
 Expected<AclkState> AclkViaSocket(const std::string& sock, Deadline deadline) {
-  auto reply = CliCall(sock, "aclk-state json", deadline);
-  if (!reply.ok()) return reply.error();
-  if (reply->status != 0) {
-    return Error{ENOTSUP, "netdatacli `aclk-state json` failed (status " +
-                              std::to_string(reply->status) + "): " + reply->err + reply->out};
-  }
-  auto st = ParseAclkStateJson(reply->out);
-  if (!st.ok()) {
-    // Agents that ignore the `json` argument answer in text.
-    st = ParseAclkStateText(reply->out);
+  std::string refused;
+  for (const char* command : {"aclk-state json", "aclk-state"}) {
+    auto reply = CliCall(sock, command, deadline);
+    if (!reply.ok()) return reply.error();
+    if (reply->status != 0) {
+      refused = "netdatacli `" + std::string(command) + "` failed (status " +
+                std::to_string(reply->status) + "): " + reply->err + reply->out;
+      continue;
+    }
+    auto st = ParseAclkStateJson(reply->out);
+    if (!st.ok()) st = ParseAclkStateText(reply->out);
     if (!st.ok()) return Error{EPROTO, "`" + sock + "`: " + st.error().message};
+    st->source = "netdatacli " + std::string(command) + " (" + sock + ")";
+    return st;
   }
-  st->source = "netdatacli aclk-state (" + sock + ")";
-  return st;
+  return Error{ENOTSUP, refused};
 }
 
 // Which of two RFC 3339 UTC timestamps is newer (same format: a string compare).

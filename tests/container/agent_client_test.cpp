@@ -119,6 +119,12 @@ TEST_F(AgentClientTest, AclkStateJsonOverTheSocket) {
   EXPECT_EQ(agent.Requests(), std::vector<std::string>{"cli aclk-state json"});
   agent.Use("v1.37/unsupported");
   EXPECT_EQ(client.Aclk(SocketTarget(), Soon())->available, false);
+  // An agent that refuses the json form is asked for the text form.
+  agent.Use("v1.32/online");
+  auto text = client.Aclk(SocketTarget(), Soon());
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_EQ(text->online, true);
+  EXPECT_EQ(text->source, "netdatacli aclk-state (" + agent.socket_path() + ")");
   agent.Use("v2.x/initializing");
   EXPECT_TRUE(client.Aclk(SocketTarget(), Soon())->initializing);
 }
