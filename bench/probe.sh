@@ -18,10 +18,10 @@ in_ns() { nsenter -t "$AGENT_PID" -m -- "$@"; }
 names=("netdata-preflight probe (socket)" "netdata-preflight probe --require online (socket)"
        "netdata-preflight probe (HTTP API)" "curl -fsS /api/v1/info" "netdatacli ping"
        "/bin/true (this machine's process-start floor)")
-# [2] runs outside the agent's namespace: no socket there, so the probe uses the HTTP API.
+# [2] is the HTTP API route (--cli-socket none).
 cmds=("$BIN probe --cli-socket /tmp/netdata-ipc"
       "$BIN probe --require online --cli-socket /tmp/netdata-ipc"
-      "$BIN probe --api http://127.0.0.1:$AGENT_PORT"
+      "$BIN probe --cli-socket none --api http://127.0.0.1:$AGENT_PORT"
       "curl -fsS -o /dev/null http://127.0.0.1:$AGENT_PORT/api/v1/info"
       "$CLI ping"
       "/bin/true")

@@ -60,6 +60,15 @@ Expected<AclkState> AclkViaSocket(const std::string& sock, Deadline deadline) {
   return Error{ENOTSUP, refused};
 }
 
+// The socket to ask, unless --cli-socket none asks for the HTTP API only.
+Expected<std::string> SocketFor(const AgentTarget& t, const EnvMap& env) {
+  if (t.cli_socket == kApiOnly) return Error{ENOENT, "--cli-socket none: HTTP API only"};
+  return FindCliSocket(env, t.cli_socket);
+}
+
+// --cli-socket PATH: that socket and nothing else.
+bool SocketOnly(const AgentTarget& t) { return !t.cli_socket.empty() && t.cli_socket != kApiOnly; }
+
 // Which of two RFC 3339 UTC timestamps is newer (same format: a string compare).
 bool Newer(const StatusFile& a, const StatusFile& b) { return a.timestamp > b.timestamp; }
 
@@ -81,7 +90,7 @@ Expected<HttpUrl> EffectiveApi(const AgentTarget& target, const EnvMap& env) {
 }
 
 Expected<AgentPing> RealAgentClient::Ping(const AgentTarget& target, Deadline deadline) {
-  auto sock = FindCliSocket(env_, target.cli_socket);
+  auto sock = SocketFor(target, env_);
   Error socket_error;
   if (sock.ok()) {
     auto reply = CliCall(*sock, "ping", deadline);
@@ -97,8 +106,8 @@ Expected<AgentPing> RealAgentClient::Ping(const AgentTarget& target, Deadline de
       return p;
     }
     socket_error = reply.error();
-    if (!target.cli_socket.empty()) return socket_error;  // asked for this socket only
-  } else if (!target.cli_socket.empty()) {
+    if (SocketOnly(target)) return socket_error;  // asked for this socket only
+  } else if (SocketOnly(target)) {
     return sock.error();
   }
   auto api = EffectiveApi(target, env_);
@@ -122,13 +131,13 @@ Expected<AgentPing> RealAgentClient::Ping(const AgentTarget& target, Deadline de
 }
 
 Expected<AclkState> RealAgentClient::Aclk(const AgentTarget& target, Deadline deadline) {
-  auto sock = FindCliSocket(env_, target.cli_socket);
+  auto sock = SocketFor(target, env_);
   Error socket_error;
   if (sock.ok()) {
     auto st = AclkViaSocket(*sock, deadline);
-    if (st.ok() || !target.cli_socket.empty()) return st;
+    if (st.ok() || SocketOnly(target)) return st;
     socket_error = st.error();
-  } else if (!target.cli_socket.empty()) {
+  } else if (SocketOnly(target)) {
     return sock.error();
   }
   auto api = EffectiveApi(target, env_);

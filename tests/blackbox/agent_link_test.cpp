@@ -256,11 +256,11 @@ TEST_F(DebianAgent1371, ProbeSaysRunningOverTheSocketAndTheApi) {
   EXPECT_EQ(claimed.exit_code, 1);
   EXPECT_NE(claimed.out.find("not claimed: built without Netdata Cloud"), std::string::npos)
       << claimed.out;
-  // No socket reachable from here (v1.37 keeps it in its own /tmp): the API answers.
-  auto api = RunPreflight({"probe", "--require", "online", "--api", agent_->api()},
-                          {{"NETDATA_PIPENAME", agent_->dir() + "/none"}});
+  auto api = RunPreflight(
+      {"probe", "--require", "online", "--cli-socket", "none", "--api", agent_->api()});
   EXPECT_EQ(api.exit_code, 1);
   EXPECT_NE(api.out.find("built without Netdata Cloud"), std::string::npos) << api.out;
+  EXPECT_NE(api.out.find("GET " + agent_->api() + "/api/v1/aclk"), std::string::npos) << api.out;
 }
 
 TEST_F(DebianAgent1371, CloudLinkSaysUnclaimedAndBuiltWithoutCloud) {

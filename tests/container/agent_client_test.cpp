@@ -40,9 +40,10 @@ class AgentClientTest : public ::testing::Test {
     t.api_explicit = true;
     return t;
   }
-  // The API only: the socket is pointed at a path that does not exist.
+  // The API only (--cli-socket none).
   AgentTarget ApiTarget() const {
     AgentTarget t;
+    t.cli_socket = kApiOnly;
     t.api = agent.api();
     t.api_explicit = true;
     return t;
@@ -94,11 +95,7 @@ TEST_F(AgentClientTest, PingOverTheSocket) {
 
 TEST_F(AgentClientTest, PingOverHttpWhen503UntilReady) {
   AgentTarget t = ApiTarget();
-  t.cli_socket.clear();
-  EnvMap no_socket{{"NETDATA_PIPENAME", dir.path() + "/absent"}};
-  RealAgentClient http_client(no_socket);
-  // Only meaningful when no agent socket exists on this machine's default paths.
-  if (FindCliSocket(no_socket, "").ok()) GTEST_SKIP() << "a real agent socket exists here";
+  RealAgentClient& http_client = client;
   auto p = http_client.Ping(t, Soon());
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_TRUE(p->ready);
@@ -130,9 +127,7 @@ TEST_F(AgentClientTest, AclkStateJsonOverTheSocket) {
 }
 
 TEST_F(AgentClientTest, AclkOverHttpAndItsErrors) {
-  EnvMap no_socket{{"NETDATA_PIPENAME", dir.path() + "/absent"}};
-  if (FindCliSocket(no_socket, "").ok()) GTEST_SKIP() << "a real agent socket exists here";
-  RealAgentClient http_client(no_socket);
+  RealAgentClient& http_client = client;
   agent.Use("v1.44/banned");
   auto st = http_client.Aclk(ApiTarget(), Soon());
   ASSERT_TRUE(st.ok()) << st.error().message;
