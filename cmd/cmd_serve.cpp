@@ -43,13 +43,9 @@ struct ServeOptions {
 /// The flags that make a `check` child run what this sidecar was asked to run.
 std::vector<std::string> CheckArgv(const CommonOptions& c) {
   const checks::Inputs& in = c.inputs;
-  std::vector<std::string> a = {"/proc/self/exe",
-                                "check",
-                                "--format",
-                                "json",
-                                "--fail-on",
-                                "never",
-                                "--output=-", "--termination-log=/dev/null"};
+  std::vector<std::string> a = {
+      "/proc/self/exe", "check", "--format",   "json",
+      "--fail-on",      "never", "--output=-", "--termination-log=/dev/null"};
   auto add = [&a](const char* flag, const std::string& v) {
     if (!v.empty()) a.push_back(std::string(flag) + "=" + v);
   };
@@ -80,6 +76,13 @@ class Sidecar {
         need_(need),
         interval_(interval),
         target_(checks::AgentTargetFrom(opts.common.inputs)) {}
+
+  // A check run still going when the sidecar stops is not left behind.
+  ~Sidecar() {
+    if (child_.pid > 0) container::ReapChild(child_, /*kill_first=*/true);
+  }
+  Sidecar(const Sidecar&) = delete;
+  Sidecar& operator=(const Sidecar&) = delete;
 
   HttpServer::Response Handle(const HttpServer::Request& req) {
     HttpServer::Response r;
