@@ -10,9 +10,9 @@ BIN=${BIN:-$top/build/netdata-preflight}
 source "$here/debian_agent.sh"
 CLI=$ND/usr/sbin/netdatacli
 RUNS=${RUNS:-200}
-trap stop_agent EXIT
-start_agent
 out=$(mktemp -d /var/tmp/preflight-bench.XXXXXX)  # not /tmp: the agent namespace has its own
+trap 'stop_agent; rm -rf "$out"' EXIT
+start_agent
 # Everything runs inside the agent's mount namespace, where /tmp/netdata-ipc is.
 in_ns() { nsenter -t "$AGENT_PID" -m -- "$@"; }
 names=("netdata-preflight probe (socket)" "netdata-preflight probe --require online (socket)"
