@@ -64,8 +64,7 @@ Result ClaimFailed(const std::string& reason) {
                           "Fix the claim and restart the agent so that it claims again");
   r.node_state = "absent";
   r.section = std::string(section::kClaimingUnsuccessful);
-  if (Contains(reason, "409") || Contains(reason, "already claimed") ||
-      Contains(reason, "lready")) {
+  if (Contains(reason, "409") || Contains(reason, "already claimed")) {
     r.remediation =
         "This identity is already claimed elsewhere (a cloned /var/lib/netdata or image layer): "
         "give "
@@ -73,7 +72,7 @@ Result ClaimFailed(const std::string& reason) {
         "and the "
         "status-netdata.json backups) and claim again";
     r.section = std::string(section::kNotCloned);
-  } else if (Contains(reason, "403") || Contains(reason, "oken")) {
+  } else if (Contains(reason, "403") || Contains(reason, "token")) {
     r.remediation =
         "The Cloud refused the claim token: copy the token and room ids again from Netdata Cloud "
         "(Add Nodes) into NETDATA_CLAIM_TOKEN/NETDATA_CLAIM_ROOMS or claim.conf";
@@ -137,6 +136,137 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
   return r;
 }
 
+/// The v1.41–v1.47 and v2 `cloud.status` read as aclk-state (for agents that refuse the
+/// aclk-state but answer /api/v3/info).
+container::AclkState AclkFromCloud(const container::CloudStatus& cs) {
+  container::AclkState st;
+  st.source = cs.source;
+  st.available = cs.status != "unavailable";
+  st.claimed = cs.status == "online" || cs.status == "offline" || cs.status == "banned";
+  st.online = cs.status == "online";
+  st.banned = cs.status == "banned";
+  st.claim_id = cs.claim_id;
+  st.cloud_url = cs.url;
+  return st;
+}
+
+Result BuiltWithoutCloud(Details d) {
+  Result r = Result::Fail(
+      "the agent was built without Netdata Cloud support (ACLK Available: No): it can never "
+      "connect",
+      "Install Netdata from the official packages or the netdata/netdata image; distribution "
+      "builds with --disable-cloud (e.g. Debian's netdata 1.37.1) cannot be claimed");
+  r.section = std::string(section::kClaimingUnsuccessful);
+  r.node_state = "absent";
+  d["available"] = false;
+  d["claimed"] = false;
+  d["online"] = false;
+  r.details = std::move(d);
+  return r;
+}
+
+Result NotClaimed(Context& ctx, const std::string& status, const std::string& reason) {
+  if (status == "indirect") {
+    return Result::Pass(
+        "the agent is not claimed itself but reaches Netdata Cloud through a claimed parent "
+        "(indirect): it appears there via the parent");
+  }
+  if (!reason.empty() && reason != "Agent is not claimed yet") return ClaimFailed(reason);
+  const Result* token = ctx.Earlier("claim.token");
+  const bool wanted =
+      token != nullptr && token->details.is_object() && token->details.value("wanted", false);
+  if (!wanted)
+    return Result::Pass("the agent is running and not claimed (claiming is not configured)");
+  Result r = Result::Fail(
+      "the agent is running but not claimed, although claiming is configured",
+      "Look for the claim error in the agent's log (`docker logs`, grep CLAIM) and restart the "
+      "agent to claim again");
+  r.section = std::string(section::kClaimingUnsuccessful);
+  r.node_state = "absent";
+  return r;
+}
+
+Result Offline(Context& ctx, const container::AclkState& st,
+               const std::optional<container::CloudStatus>& cloud, bool ever_online, Details& d) {
+  const std::string reason = cloud ? cloud->reason : "";
+  ReasonMap m = MapReason(reason);
+  std::string msg =
+      "the agent is claimed but offline: " + (reason.empty() ? "no reason reported" : reason);
+  if (cloud && cloud->next_in) msg += "; next attempt in " + std::to_string(*cloud->next_in) + "s";
+  if (const Result* net = ctx.Earlier(m.check);
+      net != nullptr && (net->status == Status::kFail || net->status == Status::kWarn)) {
+    msg += " (" + std::string(m.check) + ": " + net->message + ")";
+  }
+  Result r;
+  if (reason.empty() && !ever_online && st.reconnect_count.value_or(0) == 0) {
+    r = Result::Warn(msg + "; it may still be connecting",
+                     "Check again in a minute; if it stays offline, run the network checks");
+  } else {
+    r = Result::Fail(msg, "See " + std::string(m.check) + ": " + std::string(m.advice) +
+                              "; fix it and the agent reconnects by itself");
+  }
+  r.section =
+      std::string(ever_online ? section::kPreviouslyConnected : section::kClaimedCannotConnect);
+  r.node_state = ever_online ? "offline" : "unseen";
+  d["explained_by"] = std::string(m.check);
+  return r;
+}
+
+/// Judges the link from what the agent said: aclk-state, plus the v2 cloud object if any.
+Result Judge(Context& ctx, const container::AclkState& st,
+             const std::optional<container::CloudStatus>& cloud, Details d) {
+  const std::string status = cloud ? cloud->status : "";
+  const std::string reason = cloud ? cloud->reason : "";
+  if (st.available == false || status == "unavailable") return BuiltWithoutCloud(std::move(d));
+  if (st.claimed) d["claimed"] = *st.claimed;
+  if (st.online) d["online"] = *st.online;
+  const bool ever_online = st.online == true || !st.last_connect.empty();
+  if (st.claimed == true) d["ever_online"] = ever_online;
+  if (st.banned) d["banned"] = *st.banned;
+  if (!st.claim_id.empty()) d["claim_id"] = st.claim_id;
+  if (!st.cloud_url.empty()) d["cloud_url"] = st.cloud_url;
+  if (!st.node_id.empty()) d["node_id"] = st.node_id;
+  if (st.reconnect_count) d["reconnect_count"] = *st.reconnect_count;
+  if (!st.last_connect.empty()) d["last_connect"] = st.last_connect;
+  if (cloud) {
+    d["status"] = cloud->status;
+    if (!cloud->reason.empty()) d["reason"] = cloud->reason;
+    if (cloud->next_in) d["next_in"] = *cloud->next_in;
+  }
+  Result r;
+  if (st.banned == true || status == "banned" || reason == "banned") {
+    r = Result::Fail("Netdata Cloud banned this agent (Banned By Cloud: Yes)", kBannedSteps);
+    r.section = std::string(section::kNotBanned);
+    r.node_state = "offline";
+  } else if (status == "disabled") {
+    r = Result::Fail("the agent's Netdata Cloud support is disabled in its configuration",
+                     "Set `enabled = yes` under [global] in /var/lib/netdata/cloud.d/cloud.conf "
+                     "(or remove the line) and restart the agent");
+    r.section = std::string(section::kClaimingUnsuccessful);
+    r.node_state = "absent";
+  } else if (st.claimed == false || status == "available" || status == "indirect") {
+    r = NotClaimed(ctx, status, reason);
+  } else if (st.online == true) {
+    r = Result::Pass("the agent is online" + (st.cloud_url.empty()
+                                                  ? std::string()
+                                                  : " (connected to " + st.cloud_url + ")"));
+  } else {
+    r = Offline(ctx, st, cloud, ever_online, d);
+  }
+  r.details = std::move(d);
+  return r;
+}
+
+Result FromCloudOnly(Context& ctx, const container::CloudStatus& cs, const Error& why) {
+  Details d = Details::object();
+  d["running"] = true;
+  d["source"] = cs.source;
+  d["bearer_protected"] = true;
+  Result r = Judge(ctx, AclkFromCloud(cs), cs, std::move(d));
+  r.message += " (v1/v2 API refused: " + why.message + ")";
+  return r;
+}
+
 Result RunCloudLink(Context& ctx) {
   const container::AgentTarget target = AgentTargetFrom(ctx.in);
   const auto deadline = std::min(ctx.deadline, std::chrono::steady_clock::now() + kAgentBudget);
@@ -155,10 +285,16 @@ Result RunCloudLink(Context& ctx) {
       return r;
     }
     if (e.code == EACCES) {
-      return Result::Warn(
+      // Bearer protection guards v1/v2, not /api/v3/info: read the link state there.
+      auto cs = agent.Cloud(target, deadline);
+      if (cs.ok()) return FromCloudOnly(ctx, *cs, e);
+      Result r = Result::Warn(
           "cannot ask the agent: " + e.message,
-          "Share the agent's run directory (netdatacli socket) with this container, "
-          "or point --cli-socket at it");
+          "Share the agent's run directory (netdatacli socket) with this container, or point "
+          "--cli-socket at it");
+      r.details["running"] = true;
+      r.details["bearer_protected"] = true;
+      return r;
     }
     if (e.code == ENOTSUP) {
       return Result::Warn("the agent cannot report its link: " + e.message,
@@ -170,108 +306,20 @@ Result RunCloudLink(Context& ctx) {
   Details d = Details::object();
   d["running"] = true;
   d["source"] = st.source;
-
   if (st.initializing) {
     Result r = Result::Warn("the agent is still initializing; its link state is not known yet",
                             "Check again in a few seconds (probe --require online)");
     r.details = d;
     return r;
   }
-  if (st.available == false) {
-    Result r = Result::Fail(
-        "the agent was built without Netdata Cloud support (ACLK Available: No): it can never "
-        "connect",
-        "Install Netdata from the official packages or the netdata/netdata image; distribution "
-        "builds with --disable-cloud (e.g. Debian's netdata 1.37.1) cannot be claimed");
-    r.section = std::string(section::kClaimingUnsuccessful);
-    r.node_state = "absent";
-    d["available"] = false;
-    d["claimed"] = false;
-    d["online"] = false;
-    r.details = d;
-    return r;
-  }
-  if (st.available) d["available"] = *st.available;
-  if (st.claimed) d["claimed"] = *st.claimed;
-  if (st.online) d["online"] = *st.online;
-  const bool ever_online =
-      st.online == true || (!st.last_connect.empty() && st.last_connect != "null");
-  if (st.claimed == true) d["ever_online"] = ever_online;
-  if (st.banned) d["banned"] = *st.banned;
-  if (!st.claim_id.empty()) d["claim_id"] = st.claim_id;
-  if (!st.cloud_url.empty()) d["cloud_url"] = st.cloud_url;
-  if (!st.node_id.empty()) d["node_id"] = st.node_id;
-  if (st.reconnect_count) d["reconnect_count"] = *st.reconnect_count;
-  if (!st.last_connect.empty()) d["last_connect"] = st.last_connect;
-
+  if (st.available == true) d["available"] = true;
   // The v2 cloud object has what aclk-state lacks: the reason, and `indirect`.
   std::optional<container::CloudStatus> cloud;
-  if (st.online != true) {
+  if (st.online != true && st.available != false) {
     auto cs = agent.Cloud(target, deadline);
-    if (cs.ok()) {
-      cloud = *cs;
-      d["status"] = cs->status;
-      if (!cs->reason.empty()) d["reason"] = cs->reason;
-      if (cs->next_in) d["next_in"] = *cs->next_in;
-    }
+    if (cs.ok()) cloud = *cs;
   }
-  const std::string status = cloud ? cloud->status : "";
-  const std::string reason = cloud ? cloud->reason : "";
-
-  Result r;
-  if (st.banned == true || status == "banned" || reason == "banned") {
-    r = Result::Fail("Netdata Cloud banned this agent (Banned By Cloud: Yes)", kBannedSteps);
-    r.section = std::string(section::kNotBanned);
-    r.node_state = "offline";
-  } else if (st.claimed == false || status == "available" || status == "indirect") {
-    if (status == "indirect") {
-      r = Result::Pass(
-          "the agent is not claimed itself but reaches Netdata Cloud through a claimed "
-          "parent (indirect): it appears there via the parent");
-    } else if (!reason.empty() && reason != "Agent is not claimed yet") {
-      r = ClaimFailed(reason);
-    } else {
-      const Result* token = ctx.Earlier("claim.token");
-      const bool wanted =
-          token != nullptr && token->details.is_object() && token->details.value("wanted", false);
-      if (wanted) {
-        r = Result::Fail(
-            "the agent is running but not claimed, although claiming is configured",
-            "Look for the claim error in the agent's log (`docker logs`, grep CLAIM) and "
-            "restart the agent to claim again");
-        r.section = std::string(section::kClaimingUnsuccessful);
-        r.node_state = "absent";
-      } else {
-        r = Result::Pass("the agent is running and not claimed (claiming is not configured)");
-      }
-    }
-  } else if (st.online == true) {
-    r = Result::Pass("the agent is online" + (st.cloud_url.empty()
-                                                  ? std::string()
-                                                  : " (connected to " + st.cloud_url + ")"));
-  } else {
-    std::string why = reason.empty() ? "no reason reported" : reason;
-    ReasonMap m = MapReason(reason);
-    std::string msg = "the agent is claimed but offline: " + why;
-    if (cloud && cloud->next_in)
-      msg += "; next attempt in " + std::to_string(*cloud->next_in) + "s";
-    if (const Result* net = ctx.Earlier(m.check);
-        net != nullptr && (net->status == Status::kFail || net->status == Status::kWarn)) {
-      msg += " (" + std::string(m.check) + ": " + net->message + ")";
-    }
-    if (reason.empty() && !ever_online && st.reconnect_count.value_or(0) == 0) {
-      r = Result::Warn(msg + "; it may still be connecting",
-                       "Check again in a minute; if it stays offline, run the network checks");
-    } else {
-      r = Result::Fail(msg, "See " + std::string(m.check) + ": " + std::string(m.advice) +
-                                "; fix it and the agent reconnects by itself");
-    }
-    r.section =
-        std::string(ever_online ? section::kPreviouslyConnected : section::kClaimedCannotConnect);
-    d["explained_by"] = std::string(m.check);
-  }
-  r.details = d;
-  return r;
+  return Judge(ctx, st, cloud, std::move(d));
 }
 
 }  // namespace

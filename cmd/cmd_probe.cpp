@@ -52,7 +52,8 @@ Command SetupProbe(CLI::App& root) {
                   "The agent's HTTP API (used when no netdatacli socket is found)")
       ->envname("PREFLIGHT_API")
       ->capture_default_str();
-  app->add_option("--cli-socket", opts->cli_socket, "The netdatacli socket (default: discover)")
+  app->add_option("--cli-socket", opts->cli_socket,
+                  "The netdatacli socket (default: discover; none = the HTTP API only)")
       ->envname("PREFLIGHT_CLI_SOCKET");
   app->add_option("--timeout", opts->timeout,
                   "Give up after DURATION (Kubernetes' default probe timeout is 1s)")

@@ -22,28 +22,70 @@ std::string_view RequirementName(Requirement r) {
   return "running";
 }
 
-ProbeAnswer ProbeAgent(container::AgentClient& agent, const container::AgentTarget& target,
-                       Requirement need, container::Deadline deadline) {
+bool Meets(const ProbeAnswer& a, Requirement need) {
+  switch (need) {
+    case Requirement::kRunning:
+      return a.running && !a.initializing;
+    case Requirement::kClaimed:
+      return a.running && a.claimed == 1;
+    case Requirement::kOnline:
+      return a.running && a.online == 1;
+  }
+  return false;
+}
+
+std::string_view LinkState(const ProbeAnswer& a) {
+  if (!a.running) return "down";
+  if (a.initializing) return "initializing";
+  if (a.cloud_unsupported) return "unsupported";
+  if (a.banned) return "banned";
+  if (a.online == 1) return "online";
+  if (a.claimed == 0) return "unclaimed";
+  if (a.claimed == 1) return "offline";
+  return "unknown";
+}
+
+namespace {
+
+ProbeAnswer ProbeRunning(container::AgentClient& agent, const container::AgentTarget& target,
+                         container::Deadline deadline) {
   ProbeAnswer a;
-  if (need == Requirement::kRunning) {
-    auto ping = agent.Ping(target, deadline);
-    if (!ping.ok()) {
-      a.line = "agent not running: " + ping.error().message;
-      return a;
-    }
-    a.running = ping->ready;
-    a.ready = ping->ready;
-    a.line = ping->ready ? "running (" + ping->via + ")" : ping->detail + " (" + ping->via + ")";
+  auto ping = agent.Ping(target, deadline);
+  if (!ping.ok()) {
+    a.line = "agent not running: " + ping.error().message;
     return a;
   }
+  a.running = true;
+  a.initializing = !ping->ready;
+  a.ready = ping->ready;
+  a.line = ping->ready ? "running (" + ping->via + ")" : ping->detail + " (" + ping->via + ")";
+  return a;
+}
+
+}  // namespace
+
+ProbeAnswer ProbeAgent(container::AgentClient& agent, const container::AgentTarget& target,
+                       Requirement need, container::Deadline deadline) {
+  if (need == Requirement::kRunning) return ProbeRunning(agent, target, deadline);
+  ProbeAnswer a;
   auto st = agent.Aclk(target, deadline);
   if (!st.ok()) {
-    a.line = (st.error().code == EAGAIN ? "agent initializing: " : "agent not running: ") +
-             st.error().message;
+    const Error& e = st.error();
+    if (e.code == EAGAIN) {
+      a.running = true;
+      a.initializing = true;
+      a.line = "agent initializing: " + e.message;
+    } else if (e.code == EACCES || e.code == ENOTSUP) {
+      a.running = true;  // it answered, but will not or cannot say
+      a.line = "running, link state unknown: " + e.message;
+    } else {
+      a.line = "agent not running: " + e.message;
+    }
     return a;
   }
   a.running = true;
   if (st->initializing) {
+    a.initializing = true;
     a.line = "running, initializing (" + st->source + ")";
     return a;
   }
@@ -57,11 +99,12 @@ ProbeAnswer ProbeAgent(container::AgentClient& agent, const container::AgentTarg
   }
   if (st->claimed) a.claimed = *st->claimed ? 1 : 0;
   if (st->online) a.online = *st->online ? 1 : 0;
+  a.banned = st->banned == true;
   a.line = std::string("running, ") + (a.claimed == 1 ? "claimed" : "not claimed") + ", " +
            (a.online == 1 ? "online" : "offline");
-  if (st->banned == true) a.line += ", banned by Netdata Cloud";
+  if (a.banned) a.line += ", banned by Netdata Cloud";
   a.line += " (" + st->source + ")";
-  a.ready = need == Requirement::kClaimed ? a.claimed == 1 : a.online == 1;
+  a.ready = Meets(a, need);
   return a;
 }
 

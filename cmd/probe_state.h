@@ -1,6 +1,6 @@
 #pragma once
-/// The readiness question shared by `probe` and `serve`'s /readyz: does the agent meet the
-/// required state (running < claimed < online)?
+/// The readiness question shared by `probe` and `serve`'s /readyz and /metrics: does the
+/// agent meet the required state (running < claimed < online)?
 
 #include <string>
 #include <string_view>
@@ -17,17 +17,27 @@ std::string_view RequirementName(Requirement r);
 
 /// What the agent said, reduced to what probes and metrics need.
 struct ProbeAnswer {
-  bool ready = false;
-  bool running = false;
-  int claimed = -1;  ///< -1 unknown, 0 no, 1 yes
+  bool ready = false;         ///< the requirement asked for holds
+  bool running = false;       ///< the agent answered
+  bool initializing = false;  ///< it answered "initializing" (HTTP 503, ping status 1, v2.8+ text)
+  int claimed = -1;           ///< -1 unknown, 0 no, 1 yes
   int online = -1;
+  bool banned = false;
   bool cloud_unsupported = false;  ///< built without Netdata Cloud
-  std::string
-      line;  ///< one human line: "running, claimed, online (socket /run/netdata/netdata.pipe)"
+  /// One human line: "running, claimed, online (netdatacli aclk-state
+  /// (/run/netdata/netdata.pipe))".
+  std::string line;
 };
 
 /// One request: `ping` for running, `aclk-state` for claimed and online. Bounded by `deadline`.
 ProbeAnswer ProbeAgent(container::AgentClient& agent, const container::AgentTarget& target,
                        Requirement need, container::Deadline deadline);
+
+/// Whether `answer` meets `need` (running means running and done initializing).
+bool Meets(const ProbeAnswer& answer, Requirement need);
+
+/// The link in one word for metrics: down, initializing, unsupported, unclaimed, banned,
+/// offline, online, unknown.
+std::string_view LinkState(const ProbeAnswer& answer);
 
 }  // namespace preflight::cmd

@@ -1,7 +1,10 @@
 #pragma once
-/// A one-thread HTTP server for `serve`: libevent's evhttp on one event loop, with timers
-/// and SIGTERM/SIGINT handled by the same loop (no threads, ever). Requests are bounded:
-/// headers 8 KiB, body 1 KiB, 5 s per connection, GET and HEAD only.
+/// A one-thread HTTP server for `serve`: libevent's evhttp on one event loop, with timers,
+/// fd watches and SIGTERM/SIGINT handled by the same loop (no threads, ever). Requests are
+/// bounded: headers 8 KiB, body 1 KiB, GET and HEAD only; a connection idle for 5 s is
+/// dropped, and a connection that has not completed a request for 15 s is cut (a client
+/// sending one byte per second cannot hold a slot for long; keep-alive scrapers are not cut). When the process runs out of fds, accepting pauses for
+/// 100 ms instead of spinning.
 
 #include <chrono>
 #include <cstdint>
@@ -22,6 +25,12 @@ struct ListenAddress {
 /// Parses HOST:PORT, [V6]:PORT, or :PORT (all interfaces). Port 0 = any free port. Pure.
 Expected<ListenAddress> ParseListenAddress(std::string_view text);
 
+/// How long a server connection may live, idle or not.
+struct HttpLimits {
+  std::chrono::seconds idle{5};
+  std::chrono::seconds lifetime{15};
+};
+
 class HttpServer {
  public:
   struct Request {
@@ -35,7 +44,8 @@ class HttpServer {
   using Handler = std::function<Response(const Request&)>;
 
   /// Binds and listens; the error names the address.
-  static Expected<std::unique_ptr<HttpServer>> Listen(const ListenAddress& addr, Handler handler);
+  static Expected<std::unique_ptr<HttpServer>> Listen(const ListenAddress& addr, Handler handler,
+                                                      HttpLimits limits = HttpLimits());
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -44,6 +54,10 @@ class HttpServer {
   uint16_t port() const;
   /// Calls `tick` every `period`, the first time as soon as Run starts.
   void Every(std::chrono::milliseconds period, std::function<void()> tick);
+  /// Calls `on_readable` whenever `fd` is readable, until Unwatch(fd). The fd stays the
+  /// caller's.
+  void Watch(int fd, std::function<void()> on_readable);
+  void Unwatch(int fd);
   /// Serves until SIGTERM or SIGINT (or Stop); returns the signal number (0 for Stop).
   int Run();
   /// Makes Run return after the current callback.

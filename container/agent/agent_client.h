@@ -24,12 +24,17 @@ namespace preflight::container {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
+/// --cli-socket none: never look for a socket, ask the HTTP API.
+inline constexpr const char* kApiOnly = "none";
+
 /// Where the agent is. Empty fields mean "discover" (see each call).
 struct AgentTarget {
   std::string api =
       "http://127.0.0.1:19999";  ///< http://HOST:PORT; NETDATA_LISTENER_PORT applies to the default
   bool api_explicit = false;     ///< --api given: NETDATA_LISTENER_PORT does not override it
-  std::string cli_socket;        ///< empty = NETDATA_PIPENAME, run dirs, /tmp/netdata-ipc
+  /// empty = discover (NETDATA_PIPENAME, run dirs, /tmp/netdata-ipc) then the API; a path =
+  /// that socket only; "none" (kApiOnly) = the HTTP API only.
+  std::string cli_socket;
   std::string var_lib = "/var/lib/netdata";
   std::string cache_dir = "/var/cache/netdata";
 };

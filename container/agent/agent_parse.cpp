@@ -1,5 +1,6 @@
 #include "container/agent/agent_parse.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace preflight::container {
@@ -80,8 +81,18 @@ std::string GetString(const Json& o, const char* key) {
 std::optional<int64_t> GetInt(const Json& o, const char* key) {
   auto it = o.find(key);
   if (it == o.end()) return std::nullopt;
-  if (it->is_number_integer() || it->is_number_unsigned()) return it->get<int64_t>();
-  if (it->is_number_float()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number_unsigned()) {
+    uint64_t u = it->get<uint64_t>();
+    if (u > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<int64_t>(u);
+  }
+  if (it->is_number_integer()) return it->get<int64_t>();
+  // Casting an out-of-range double is undefined: only plain magnitudes are taken.
+  if (it->is_number_float()) {
+    double d = it->get<double>();
+    if (!(d > -9e18 && d < 9e18)) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
   return std::nullopt;
 }
 
@@ -262,8 +273,11 @@ Expected<StatusFile> ParseStatusFile(std::string_view text) {
   if (agent == j->end() || !agent->is_object()) {
     return Proto("status-netdata.json has no `agent` object");
   }
-  const bool prefixed = GetInt(*j, "version").value_or(0) < 18;
-  auto key = [prefixed](const char* name) { return (prefixed ? "ND_" : "") + std::string(name); };
+  // Some early file versions prefixed keys with ND_; take whichever is there.
+  auto key = [&agent](const char* name) {
+    std::string plain(name);
+    return agent->contains(plain) ? plain : "ND_" + plain;
+  };
   StatusFile sf;
   sf.timestamp = GetString(*j, "@timestamp");
   sf.version = GetString(*agent, "version");

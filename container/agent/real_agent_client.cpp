@@ -39,22 +39,35 @@ Expected<std::string> Get200(const HttpUrl& u, std::string_view path, Deadline d
   return std::move(resp->body);
 }
 
+// `aclk-state json`, then the text form: agents that do not know the json argument either
+// ignore it (text answer) or refuse the command.
 Expected<AclkState> AclkViaSocket(const std::string& sock, Deadline deadline) {
-  auto reply = CliCall(sock, "aclk-state json", deadline);
-  if (!reply.ok()) return reply.error();
-  if (reply->status != 0) {
-    return Error{ENOTSUP, "netdatacli `aclk-state json` failed (status " +
-                              std::to_string(reply->status) + "): " + reply->err + reply->out};
-  }
-  auto st = ParseAclkStateJson(reply->out);
-  if (!st.ok()) {
-    // Agents that ignore the `json` argument answer in text.
-    st = ParseAclkStateText(reply->out);
+  std::string refused;
+  for (const char* command : {"aclk-state json", "aclk-state"}) {
+    auto reply = CliCall(sock, command, deadline);
+    if (!reply.ok()) return reply.error();
+    if (reply->status != 0) {
+      refused = "netdatacli `" + std::string(command) + "` failed (status " +
+                std::to_string(reply->status) + "): " + reply->err + reply->out;
+      continue;
+    }
+    auto st = ParseAclkStateJson(reply->out);
+    if (!st.ok()) st = ParseAclkStateText(reply->out);
     if (!st.ok()) return Error{EPROTO, "`" + sock + "`: " + st.error().message};
+    st->source = "netdatacli " + std::string(command) + " (" + sock + ")";
+    return st;
   }
-  st->source = "netdatacli aclk-state (" + sock + ")";
-  return st;
+  return Error{ENOTSUP, refused};
 }
+
+// The socket to ask, unless --cli-socket none asks for the HTTP API only.
+Expected<std::string> SocketFor(const AgentTarget& t, const EnvMap& env) {
+  if (t.cli_socket == kApiOnly) return Error{ENOENT, "--cli-socket none: HTTP API only"};
+  return FindCliSocket(env, t.cli_socket);
+}
+
+// --cli-socket PATH: that socket and nothing else.
+bool SocketOnly(const AgentTarget& t) { return !t.cli_socket.empty() && t.cli_socket != kApiOnly; }
 
 // Which of two RFC 3339 UTC timestamps is newer (same format: a string compare).
 bool Newer(const StatusFile& a, const StatusFile& b) { return a.timestamp > b.timestamp; }
@@ -77,7 +90,7 @@ Expected<HttpUrl> EffectiveApi(const AgentTarget& target, const EnvMap& env) {
 }
 
 Expected<AgentPing> RealAgentClient::Ping(const AgentTarget& target, Deadline deadline) {
-  auto sock = FindCliSocket(env_, target.cli_socket);
+  auto sock = SocketFor(target, env_);
   Error socket_error;
   if (sock.ok()) {
     auto reply = CliCall(*sock, "ping", deadline);
@@ -93,8 +106,8 @@ Expected<AgentPing> RealAgentClient::Ping(const AgentTarget& target, Deadline de
       return p;
     }
     socket_error = reply.error();
-    if (!target.cli_socket.empty()) return socket_error;  // asked for this socket only
-  } else if (!target.cli_socket.empty()) {
+    if (SocketOnly(target)) return socket_error;  // asked for this socket only
+  } else if (SocketOnly(target)) {
     return sock.error();
   }
   auto api = EffectiveApi(target, env_);
@@ -118,13 +131,13 @@ Expected<AgentPing> RealAgentClient::Ping(const AgentTarget& target, Deadline de
 }
 
 Expected<AclkState> RealAgentClient::Aclk(const AgentTarget& target, Deadline deadline) {
-  auto sock = FindCliSocket(env_, target.cli_socket);
+  auto sock = SocketFor(target, env_);
   Error socket_error;
   if (sock.ok()) {
     auto st = AclkViaSocket(*sock, deadline);
-    if (st.ok() || !target.cli_socket.empty()) return st;
+    if (st.ok() || SocketOnly(target)) return st;
     socket_error = st.error();
-  } else if (!target.cli_socket.empty()) {
+  } else if (SocketOnly(target)) {
     return sock.error();
   }
   auto api = EffectiveApi(target, env_);

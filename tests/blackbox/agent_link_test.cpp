@@ -1,0 +1,283 @@
+// The built binary's `probe`, `serve` and `check --only cloud.link` against the fake agent
+// (a real unix socket + HTTP server serving captures) and the real Debian 1.37.1 agent.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "blackbox/debian_agent.h"
+#include "blackbox/http_client.h"
+#include "blackbox/run_util.h"
+#include "fakes/fake_agent_server.h"
+
+namespace preflight::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class ProbeFakeAgent : public ::testing::Test {
+ protected:
+  ProcessResult Probe(std::vector<std::string> extra, std::chrono::milliseconds limit = 10s) {
+    std::vector<std::string> args = {"probe", "--cli-socket", agent.socket_path(), "--api",
+                                     agent.api()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunPreflight(args, {}, limit);
+  }
+  TempDir dir;
+  FakeAgentServer agent{dir.path(), "v2.x/online"};
+};
+
+TEST_F(ProbeFakeAgent, OneLineAndExit0Or1PerRequirement) {
+  struct Case {
+    const char* scenario;
+    const char* require;
+    int exit;
+    const char* says;
+  } cases[] = {
+      {"v2.x/online", "running", 0, "ready: running"},
+      {"v2.x/online", "online", 0, "claimed, online"},
+      {"v2.x/offline", "online", 1, "not ready: running, claimed, offline"},
+      {"v2.x/offline", "claimed", 0, "claimed"},
+      {"v2.x/available", "claimed", 1, "not claimed"},
+      {"v1.44/banned", "online", 1, "banned by Netdata Cloud"},
+      {"v1.37/unsupported", "claimed", 1, "built without Netdata Cloud"},
+      {"v2.x/initializing", "running", 1, "initializing"},
+      {"v2.x/initializing", "online", 1, "initializing"},
+  };
+  for (const auto& c : cases) {
+    agent.Use(c.scenario);
+    auto r = Probe({"--require", c.require});
+    EXPECT_EQ(r.exit_code, c.exit) << c.scenario << " " << c.require << ": " << r.out << r.err;
+    EXPECT_NE(r.out.find(c.says), std::string::npos) << c.scenario << ": " << r.out;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  }
+}
+
+TEST_F(ProbeFakeAgent, NeverHangsBeyondTheTimeout) {
+  agent.Use("hang");
+  auto start = Clock::now();
+  auto r = Probe({"--timeout", "300ms"});
+  auto took = Clock::now() - start;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("not ready"), std::string::npos) << r.out;
+  EXPECT_LT(took, 300ms + 200ms)
+      << "probe took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+}
+
+TEST_F(ProbeFakeAgent, ApiOnlyAndUsageErrors) {
+  // An explicit --cli-socket is authoritative: when it is not there, the probe says so.
+  auto gone = RunPreflight({"probe", "--cli-socket", dir.path() + "/none"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.out.find(dir.path() + "/none"), std::string::npos) << gone.out;
+  auto bad = RunPreflight({"probe", "--require", "live"});
+  EXPECT_EQ(bad.exit_code, 64);
+  EXPECT_NE(bad.err.find("running, claimed or online"), std::string::npos) << bad.err;
+  auto zero = RunPreflight({"probe", "--timeout", "0s"});
+  EXPECT_EQ(zero.exit_code, 64);
+}
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+class ServeFakeAgent : public ::testing::Test {
+ protected:
+  void Start(const std::string& require, const std::string& scenario) {
+    agent.Use(scenario);
+    port = FreePort();
+    serve = std::make_unique<Background>(
+        std::vector<std::string>{BinaryPath(),   "serve",
+                                 "--listen",     "127.0.0.1:" + std::to_string(port),
+                                 "--interval",   "1s",
+                                 "--require",    require,
+                                 "--only",       "claim.token,cloud.link",
+                                 "--cli-socket", agent.socket_path(),
+                                 "--api",        agent.api(),
+                                 "--var-lib",    dir.path(),
+                                 "--config-dir", dir.path(),
+                                 "--log-level",  "info"},
+        dir.path() + "/serve.log");
+    for (int i = 0; i < 100 && Get(port, "/healthz").status != 200; ++i) ::usleep(50 * 1000);
+  }
+  // Waits until `path` answers `status` (the first probe and check run take a moment).
+  HttpAnswer WaitFor(const std::string& path, int status) {
+    HttpAnswer a;
+    for (int i = 0; i < 100; ++i) {
+      a = Get(port, path);
+      if (a.status == status) break;
+      ::usleep(100 * 1000);
+    }
+    return a;
+  }
+  std::string Log() const {
+    std::ifstream in(dir.path() + "/serve.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  TempDir dir;
+  FakeAgentServer agent{dir.path(), "v2.x/online"};
+  uint16_t port = 0;
+  std::unique_ptr<Background> serve;
+};
+
+TEST_F(ServeFakeAgent, EndpointsReadinessReportAndMetrics) {
+  Start("online", "v2.x/offline");
+  ASSERT_EQ(Get(port, "/healthz").status, 200) << Log();
+  auto not_ready = WaitFor("/readyz", 503);
+  EXPECT_NE(not_ready.body.find("offline"), std::string::npos) << not_ready.body;
+  EXPECT_NE(not_ready.body.find("required: online"), std::string::npos) << not_ready.body;
+  auto report = WaitFor("/report", 200);
+  ASSERT_EQ(report.status, 200) << Log();
+  auto doc = nlohmann::json::parse(report.body, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << report.body;
+  EXPECT_EQ(doc["schema"], 1);
+  bool saw_link = false;
+  for (const auto& c : doc["checks"]) saw_link = saw_link || c["id"] == "cloud.link";
+  EXPECT_TRUE(saw_link) << report.body;
+  auto metrics = Get(port, "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  std::string file = dir.Write("metrics.txt", metrics.body);
+  auto parsed = RunProcess(
+      {"/usr/bin/python3", "-c",
+       "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\n"
+       "for f in text_string_to_metric_families(open(sys.argv[1]).read()):\n"
+       "  for s in f.samples: print(s.name, dict(sorted(s.labels.items())), s.value)\n",
+       file});
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.err << metrics.body;
+  EXPECT_NE(
+      parsed.out.find("netdata_preflight_check_status {'id': 'cloud.link', 'status': 'fail'} 1.0"),
+      std::string::npos)
+      << parsed.out;
+  EXPECT_NE(parsed.out.find("netdata_preflight_link_state {'state': 'offline'} 1.0"),
+            std::string::npos)
+      << parsed.out;
+  EXPECT_NE(parsed.out.find("netdata_preflight_build_info"), std::string::npos);
+  EXPECT_NE(parsed.out.find("netdata_preflight_last_check_duration_seconds"), std::string::npos);
+  EXPECT_EQ(Get(port, "/nope").status, 404);
+
+  agent.Use("v2.x/online");  // the next agent probe (every 5 s) sees it online
+  auto ready = WaitFor("/readyz", 200);
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  auto online = Get(port, "/metrics");
+  EXPECT_NE(online.body.find("netdata_preflight_link_seconds_since_online 0"), std::string::npos)
+      << online.body;
+}
+
+TEST_F(ServeFakeAgent, HostileClientsDoNotStallIt) {
+  Start("running", "v2.x/online");
+  ASSERT_EQ(WaitFor("/readyz", 200).status, 200) << Log();
+  // 1. A client that sends one byte per second.
+  int slow = ConnectLoopback(port);
+  ASSERT_GE(slow, 0);
+  // 2. Many idle connections.
+  std::vector<int> idle;
+  for (int i = 0; i < 300; ++i) {
+    int fd = ConnectLoopback(port);
+    if (fd >= 0) idle.push_back(fd);
+  }
+  EXPECT_EQ(idle.size(), 300u);
+  // 3. A 1 MiB header, sent from this process while the others hang on.
+  std::string huge =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1 << 20, 'a') + "\r\n\r\n";
+  auto big = RawRequest(port, huge, 3s);
+  EXPECT_NE(big.status, 200) << "a 1 MiB header was served";
+  const char* slowloris = "GET /healthz HTTP/1.1\r\n";
+  for (int second = 0; second < 4; ++second) {
+    ::send(slow, slowloris + second, 1, MSG_NOSIGNAL);
+    auto start = Clock::now();
+    auto a = Get(port, "/readyz", 2s);
+    EXPECT_EQ(a.status, 200) << "request during the slow client, second " << second;
+    EXPECT_LT(Clock::now() - start, 1s);
+    ::usleep(1000 * 1000);
+  }
+  for (int fd : idle) ::close(fd);
+  ::close(slow);
+  EXPECT_EQ(Get(port, "/healthz").status, 200);
+}
+
+TEST_F(ServeFakeAgent, SigtermAndSigintStopItCleanly) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    Start("running", "v2.x/online");
+    ASSERT_EQ(Get(port, "/healthz").status, 200) << Log();
+    int status = serve->StopWith(sig, 3s);
+    ASSERT_NE(status, -1) << "serve did not stop on signal " << sig;
+    EXPECT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_EQ(Get(port, "/healthz", 500ms).status, 0);
+  }
+}
+
+TEST(ServeUsage, BadListenAndInterval) {
+  auto listen = RunPreflight({"serve", "--listen", "nowhere"});
+  EXPECT_EQ(listen.exit_code, 64);
+  EXPECT_NE(listen.err.find("--listen"), std::string::npos) << listen.err;
+  auto interval = RunPreflight({"serve", "--interval", "0s"});
+  EXPECT_EQ(interval.exit_code, 64);
+}
+
+// The real Debian netdata-core 1.37.1, started from the unpacked package.
+class DebianAgent1371 : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!DebianAgent::Available() || !IsRoot()) return;
+    agent_ = new DebianAgent();
+    if (!agent_->WaitReady()) {
+      ADD_FAILURE() << "the Debian agent did not come up:\n" << agent_->Log();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete agent_;
+    agent_ = nullptr;
+  }
+  void SetUp() override {
+    if (!DebianAgent::Available()) GTEST_SKIP() << "no unpacked agent at " << DebianAgent::Binary();
+    if (!IsRoot()) GTEST_SKIP() << "needs root for its private mount namespace (/tmp/netdata-ipc)";
+  }
+  static DebianAgent* agent_;
+};
+DebianAgent* DebianAgent1371::agent_ = nullptr;
+
+TEST_F(DebianAgent1371, ProbeSaysRunningOverTheSocketAndTheApi) {
+  auto sock = RunPreflight({"probe", "--cli-socket", agent_->socket()});
+  EXPECT_EQ(sock.exit_code, 0) << sock.out << sock.err;
+  EXPECT_NE(sock.out.find("ready: running (socket " + agent_->socket()), std::string::npos)
+      << sock.out;
+  auto claimed = RunPreflight({"probe", "--require", "claimed", "--cli-socket", agent_->socket()});
+  EXPECT_EQ(claimed.exit_code, 1);
+  EXPECT_NE(claimed.out.find("not claimed: built without Netdata Cloud"), std::string::npos)
+      << claimed.out;
+  auto api = RunPreflight(
+      {"probe", "--require", "online", "--cli-socket", "none", "--api", agent_->api()});
+  EXPECT_EQ(api.exit_code, 1);
+  EXPECT_NE(api.out.find("built without Netdata Cloud"), std::string::npos) << api.out;
+  EXPECT_NE(api.out.find("GET " + agent_->api() + "/api/v1/aclk"), std::string::npos) << api.out;
+}
+
+TEST_F(DebianAgent1371, CloudLinkSaysUnclaimedAndBuiltWithoutCloud) {
+  auto r = RunPreflight({"check", "--only", "cloud.link", "--format", "json", "--cli-socket",
+                         agent_->socket(), "--api", agent_->api()});
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << r.out << r.err;
+  ASSERT_EQ(doc["checks"].size(), 1u) << r.out;
+  const auto& link = doc["checks"][0];
+  EXPECT_EQ(link["status"], "fail") << link.dump();
+  EXPECT_NE(link["message"].get<std::string>().find("built without Netdata Cloud"),
+            std::string::npos);
+  EXPECT_EQ(link["details"]["running"], true);
+  EXPECT_EQ(link["details"]["claimed"], false);
+  EXPECT_EQ(link["details"]["available"], false);
+  EXPECT_EQ(doc["verdict"]["expected_node_state"], "absent");
+}
+
+}  // namespace
+}  // namespace preflight::testing
