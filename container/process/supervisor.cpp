@@ -99,6 +99,8 @@ class Loop {
   void Handle(const signalfd_siginfo& info) {
     const int sig = static_cast<int>(info.ssi_signo);
     if (sig == SIGCHLD) return;  // reaped below
+    // Raised for our own terminal access (we are not the foreground group): ours, as in tini.
+    if (sig == SIGTTIN || sig == SIGTTOU) return;
     // Our own SIGPIPE (stderr closed under us) is ours, not the program's.
     if (sig == SIGPIPE && info.ssi_code == SI_USER && static_cast<int>(info.ssi_pid) == ::getpid()) return;
     if (program_status_) {
