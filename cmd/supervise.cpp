@@ -21,6 +21,7 @@
 #include "cmd/report_text.h"
 #include "container/agent/agent_client.h"
 #include "container/log.h"
+#include "container/process/resident.h"
 #include "container/process/supervisor.h"
 #include "container/real_system.h"
 #include "container/redact.h"
@@ -308,6 +309,8 @@ int LeanSuperviseMain(int argc, char** argv) {
     remaining = app.remaining();
   }
   if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
+  // What start-up faulted in is not what the loop runs: give the clean pages back.
+  process::DropCleanExecutablePages();
   return Supervise(opts, start_ms);
 }
 

@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 const std::string kChild = PREFLIGHT_SIGNAL_CHILD;
-const std::vector<std::string> kPid1 = {"unshare", "--pid", "--fork", "--mount-proc"};
+const std::vector<std::string> kPid1 = {"/usr/bin/unshare", "--pid", "--fork", "--mount-proc"};
 
 std::string Slurp(const std::string& path) {
   std::ifstream f(path);

@@ -83,7 +83,9 @@ TEST(RunRecordsParse, RejectsWhatIsNotOurs) {
   for (const char* text : bad) {
     auto out = ParseRunRecords(text);
     EXPECT_FALSE(out.ok()) << text;
-    if (!out.ok()) EXPECT_NE(out.error().message.find("runs.json"), std::string::npos);
+    if (!out.ok()) {
+      EXPECT_NE(out.error().message.find("runs.json"), std::string::npos);
+    }
   }
   EXPECT_FALSE(ParseRunRecords(std::string(300 * 1024, ' ') + "x").ok()) << "oversized";
   EXPECT_FALSE(ParseRunRecords(std::string(100000, '[')).ok()) << "deep nesting";
