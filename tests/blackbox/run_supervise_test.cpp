@@ -484,21 +484,25 @@ class RealAgentTest : public RunTest {
     port_ = FreePort();
     const std::string d = dir_.path() + "/agent";
     for (const char* sub : {"etc", "lib", "cache", "log", "run", "web"}) dir_.Mkdir(std::string("agent/") + sub);
-    dir_.Write("agent/web/index.html", "netdata\n");
+    const std::string root = std::string(PREFLIGHT_DEPS_DIR) + "/netdata";
     conf_ = dir_.Write("agent/netdata.conf",
-                       "[global]\n  run as user = root\n  hostname = preflight-test\n  memory mode = ram\n"
-                       "  update every = 1\n"
-                       "[directories]\n  config = " + d + "/etc\n  lib = " + d + "/lib\n  cache = " + d +
-                           "/cache\n  log = " + d + "/log\n  run = " + d + "/run\n  web = " + d +
-                           "/web\n  plugins = " + d + "/no-plugins\n"
-                           "[logs]\n  debug = none\n  error = stderr\n  access = none\n"
-                           "[web]\n  bind to = 127.0.0.1:" + std::to_string(port_) + "\n"
-                           "[plugins]\n  enable running new plugins = no\n  proc = no\n  diskspace = no\n"
-                           "  cgroups = no\n  tc = no\n  idlejitter = no\n  checks = no\n  statsd = no\n"
-                           "  python.d = no\n  charts.d = no\n  go.d = no\n  node.d = no\n  apps = no\n"
-                           "  ebpf = no\n  timex = no\n"
-                           "[health]\n  enabled = no\n[ml]\n  enabled = no\n[registry]\n  enabled = no\n"
-                           "[cloud]\n  enabled = no\n");
+                       "[global]\n  run as user = root\n  hostname = preflight-test\n"
+                       "  config directory = " + d + "/etc\n"
+                       "  stock config directory = " + root + "/usr/lib/netdata/conf.d\n"
+                       "  plugins directory = " + root + "/usr/lib/netdata/plugins.d\n"
+                       "  web files directory = " + root + "/usr/share/netdata/web\n"
+                       "  cache directory = " + d + "/cache\n  lib directory = " + d + "/lib\n"
+                       "  log directory = " + d + "/log\n  memory mode = ram\n  history = 60\n"
+                       "[web]\n  bind to = 127.0.0.1\n"
+                       "[plugins]\n  enable running new plugins = no\n  checks = no\n  idlejitter = no\n"
+                       "  proc = no\n  diskspace = no\n  cgroups = no\n  tc = no\n  statsd = no\n  timex = no\n"
+                       "[health]\n  enabled = no\n[ml]\n  enabled = no\n[registry]\n  enabled = no\n");
+  }
+  // The agent changes into $HOME (else /var/lib/netdata, absent here).
+  std::map<std::string, std::string> AgentEnv() const {
+    auto env = Env();
+    env["HOME"] = dir_.path() + "/agent/lib";
+    return env;
   }
   std::vector<std::string> AgentArgs() const { return {agent_, "-D", "-c", conf_, "-p", std::to_string(port_)}; }
   std::string agent_, conf_;
@@ -510,7 +514,7 @@ TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
   // rightly fails (it can never reach Netdata Cloud); everything else runs.
   std::vector<std::string> args = {BinaryPath(), "run", "--skip", "agent.version", "--"};
   for (const auto& a : AgentArgs()) args.push_back(a);
-  Background bg(args, Env(), dir_.path() + "/err");
+  Background bg(args, AgentEnv(), dir_.path() + "/err");
   std::string info;
   ASSERT_TRUE(WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
       << info << bg.Err();
@@ -525,7 +529,7 @@ TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
 TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace) {
   std::vector<std::string> args = {"--skip", "agent.version", "--supervise", "--grace", "8s", "--"};
   for (const auto& a : AgentArgs()) args.push_back(a);
-  Background bg(Pid1(args), Env(), dir_.path() + "/err");
+  Background bg(Pid1(args), AgentEnv(), dir_.path() + "/err");
   const int pid1 = bg.WaitPid1();
   ASSERT_GT(pid1, 0);
   std::string info;
