@@ -196,7 +196,14 @@ Status StoreRunRecord(System& sys, const std::string& var_lib, const RunRecord& 
   }
   auto same = std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.SameRun(record); });
   if (same != runs.end()) {
-    *same = record;
+    // An end once seen is never lost to a later write of the start alone.
+    RunRecord merged = record;
+    if (!merged.end_ms && same->end_ms) {
+      merged.end_ms = same->end_ms;
+      merged.exit_code = same->exit_code;
+      merged.signal = same->signal;
+    }
+    *same = merged;
   } else {
     runs.push_back(record);
   }

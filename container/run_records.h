@@ -66,7 +66,8 @@ struct LoadedRuns {
 /// next write starts clean and the evidence is kept.
 LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_aside);
 
-/// Inserts `record` (or replaces the record of the same run) and writes the file atomically,
+/// Inserts `record` (or replaces the record of the same run, keeping an end it already had)
+/// and writes the file atomically,
 /// creating `<var_lib>/preflight/` (never `var_lib` itself: without it there is nothing to
 /// persist). A corrupt file is set aside first; `problem` (may be null) hears about it.
 /// `previous` (may be null) receives the newest other record that was there before.

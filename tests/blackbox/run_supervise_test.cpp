@@ -374,6 +374,8 @@ TEST_F(RunTest, ExecModeKeepsThePidArgvAndEnvironment) {
                       env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, "arg=--weird arg env=kept as is")) << r.out;
+  // The record is written behind the hand-off, by an orphan: wait for it.
+  WaitFor([&] { return Records().records.size() == 1; }, 5s);
   auto records = Records();
   ASSERT_EQ(records.records.size(), 1u) << records.problem;
   const auto& rec = records.records[0];
@@ -402,6 +404,7 @@ TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
   dir_.Write("var/lib/netdata/preflight/runs.json", "{\"schema\":1,\"runs\":[{\"sta");
   auto r = RunProcess({BinaryPath(), "run", "--only", "claim.token", "--log-level", "warn", "--", "/bin/true"}, Env());
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  WaitFor([&] { return Records().records.size() == 1; }, 5s);
   EXPECT_TRUE(Contains(r.err, "set aside as")) << r.err;
   auto records = Records();
   ASSERT_TRUE(records.problem.empty()) << records.problem;

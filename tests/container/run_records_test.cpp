@@ -125,6 +125,21 @@ TEST_F(RunRecordsStore, AppendsAndReplacesTheSameRun) {
   EXPECT_TRUE(sys.files.count("/var/lib/netdata/preflight")) << "preflight/ is created";
 }
 
+TEST_F(RunRecordsStore, ALateStartWriteKeepsTheEnd) {
+  sys.AddDir(var_lib);
+  RunRecord ended = Sample(1000);
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, ended).ok());
+  RunRecord start_only = ended;
+  start_only.end_ms.reset();
+  start_only.exit_code.reset();
+  start_only.signal.reset();
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, start_only).ok());
+  auto loaded = LoadRunRecords(sys, var_lib, false);
+  ASSERT_EQ(loaded.records.size(), 1u);
+  EXPECT_EQ(loaded.records[0].end_ms, ended.end_ms);
+  EXPECT_EQ(loaded.records[0].exit_code, 137);
+}
+
 TEST_F(RunRecordsStore, ReportsThePreviousRun) {
   sys.AddDir(var_lib);
   RunRecord first = Sample(1000);
