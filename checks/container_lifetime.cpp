@@ -30,7 +30,8 @@ struct Judged {
 
 std::string Seconds(int64_t ms) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, ms < 10000 ? "%.1f s" : "%.0f s", static_cast<double>(ms) / 1000.0);
+  std::snprintf(buf, sizeof buf, ms < 10000 ? "%.1f s" : "%.0f s",
+                static_cast<double>(ms) / 1000.0);
   return buf;
 }
 
@@ -68,7 +69,8 @@ Judged Judge(const std::vector<RunRecord>& runs, size_t i) {
   } else {
     return j;  // the newest run, or the host rebooted in between: nothing to tell
   }
-  j.outcome = j.lifetime_ms && *j.lifetime_ms >= kShortLifeMs ? Outcome::kLongWithoutLink : Outcome::kEarly;
+  j.outcome =
+      j.lifetime_ms && *j.lifetime_ms >= kShortLifeMs ? Outcome::kLongWithoutLink : Outcome::kEarly;
   return j;
 }
 
@@ -76,7 +78,8 @@ Details RunDetails(const Judged& j) {
   Details d = Details::object();
   d["start_ms"] = j.run->start_ms;
   d["mode"] = j.run->mode;
-  d["lifetime_s"] = j.lifetime_ms ? Details(static_cast<double>(*j.lifetime_ms) / 1000.0) : Details(nullptr);
+  d["lifetime_s"] =
+      j.lifetime_ms ? Details(static_cast<double>(*j.lifetime_ms) / 1000.0) : Details(nullptr);
   d["exit_code"] = j.run->exit_code ? Details(*j.run->exit_code) : Details(nullptr);
   d["link_online_s"] = j.run->link_online_s ? Details(*j.run->link_online_s) : Details(nullptr);
   d["end_seen"] = j.run->end_ms.has_value();
@@ -107,7 +110,8 @@ Result Run(Context& ctx) {
   }
   const auto& runs = loaded.records;
   if (runs.empty()) {
-    return Result::Skip("no earlier run recorded in " + path + " (records are written by `netdata-preflight run`)");
+    return Result::Skip("no earlier run recorded in " + path +
+                        " (records are written by `netdata-preflight run`)");
   }
   // Newest first: the streak of early deaths that ends with the latest judged run.
   std::vector<Judged> streak;
@@ -123,28 +127,41 @@ Result Run(Context& ctx) {
   Details details = Details::object();
   details["file"] = path;
   details["recorded_runs"] = runs.size();
-  details["runs_never_ended_seen"] = std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return !r.end_ms; });
+  details["runs_never_ended_seen"] =
+      std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return !r.end_ms; });
   Details list = Details::array();
   for (const auto& j : streak) list.push_back(RunDetails(j));
   details["early_runs"] = std::move(list);
   if (latest == nullptr) {
-    Result r = Result::Skip("no supervised run of a claimed agent recorded yet (only `run --supervise` sees when the link comes up)");
+    Result r = Result::Skip(
+        "no supervised run of a claimed agent recorded yet (only `run --supervise` sees when the "
+        "link comes up)");
     r.details = std::move(details);
     return r;
   }
   if (streak.empty()) {
-    Result r = latest->outcome == Outcome::kReached
-                   ? Result::Pass("the last run reached Netdata Cloud " + Seconds(static_cast<int64_t>(std::llround(*latest->run->link_online_s * 1000))) + " after its start")
-                   : Result::Pass("the last run lived " + Seconds(*latest->lifetime_ms) + ": long enough for the link (a link that never came up is a network matter)");
+    Result r =
+        latest->outcome == Outcome::kReached
+            ? Result::Pass(
+                  "the last run reached Netdata Cloud " +
+                  Seconds(static_cast<int64_t>(std::llround(*latest->run->link_online_s * 1000))) +
+                  " after its start")
+            : Result::Pass(
+                  "the last run lived " + Seconds(*latest->lifetime_ms) +
+                  ": long enough for the link (a link that never came up is a network matter)");
     r.details = std::move(details);
     return r;
   }
   std::string lifetimes;
   for (const auto& j : streak) lifetimes += (lifetimes.empty() ? "" : "; ") + Describe(j);
   const int n = static_cast<int>(streak.size());
-  const std::string what = n == 1 ? "the last run ended" : "the last " + std::to_string(n) + " runs in a row ended";
-  const std::string message = what + " before the agent's link to Netdata Cloud came up (" + lifetimes + ")";
-  const std::string fix = "Let the agent run long enough to connect (about 2 minutes after claiming). " + Causes(streak);
+  const std::string what =
+      n == 1 ? "the last run ended" : "the last " + std::to_string(n) + " runs in a row ended";
+  const std::string message =
+      what + " before the agent's link to Netdata Cloud came up (" + lifetimes + ")";
+  const std::string fix =
+      "Let the agent run long enough to connect (about 2 minutes after claiming). " +
+      Causes(streak);
   Result r = n >= kFailStreak ? Result::Fail(message, fix) : Result::Warn(message, fix);
   r.details = std::move(details);
   r.section = std::string(section::kKilledEarly);

@@ -37,7 +37,8 @@ void Stderr(const std::string& text, const std::vector<std::string>& secrets) {
 bool AnythingToSay(const checks::Report& report) {
   for (const auto& run : report.checks) {
     auto s = run.result.status;
-    if (s == checks::Status::kWarn || s == checks::Status::kFail || s == checks::Status::kError) return true;
+    if (s == checks::Status::kWarn || s == checks::Status::kFail || s == checks::Status::kError)
+      return true;
   }
   return false;
 }
@@ -46,25 +47,35 @@ bool AnythingToSay(const checks::Report& report) {
 // until ready or the budget is spent (--wait-for-cloud). Appended to `report`.
 void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Report& report,
                       const std::vector<std::string>& secrets) {
-  checks::WaitPolicy policy;
-  policy.budget = opts.wait_for_cloud_ms;  // zero: exactly one round
-  auto outcome = checks::WaitForCloud(
-      sys, opts.common.inputs, opts.common.selection, policy, [&](const checks::Report& round, int n) {
-        if (opts.wait_for_cloud.empty()) return;
-        bool ready = !AnythingToSay(round);
-        if (!ready) Stderr("netdata-preflight: waiting for Netdata Cloud (round " + std::to_string(n) + "):\n" + RenderSummary(round, 2048), secrets);
-      });
-  if (!opts.wait_for_cloud.empty()) {
+  checks::Report network;
+  if (opts.wait_for_cloud.empty()) {
+    // --online / --require-cloud: one round, bounded by --deadline.
+    network = checks::RunChecks(sys, opts.common.inputs, checks::Selection{},
+                                checks::NetworkChecks(opts.common.selection));
+  } else {
+    checks::WaitPolicy policy;
+    policy.budget = opts.wait_for_cloud_ms;
+    auto outcome = checks::WaitForCloud(
+        sys, opts.common.inputs, opts.common.selection, policy,
+        [&](const checks::Report& round, int n) {
+          if (!AnythingToSay(round)) return;
+          Stderr("netdata-preflight: waiting for Netdata Cloud (round " + std::to_string(n) +
+                     "):\n" + RenderSummary(round, 2048),
+                 secrets);
+        });
     log::Info("network " + std::string(outcome.ready ? "ready" : "still not ready") + " after " +
-              std::to_string(outcome.rounds) + " round(s), " + std::to_string(outcome.waited.count()) + " ms");
+              std::to_string(outcome.rounds) + " round(s), " +
+              std::to_string(outcome.waited.count()) + " ms; handing off");
+    network = std::move(outcome.report);
   }
-  for (auto& run : outcome.report.checks) report.checks.push_back(std::move(run));
+  for (auto& run : network.checks) report.checks.push_back(std::move(run));
   report.verdict = checks::Decide(report);
 }
 
 container::RunRecord StartRecord(container::System& sys, const RunOptions& opts) {
   container::RunRecord r;
-  r.start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
+  r.start_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
   r.pid = sys.Pid();
   r.mode = opts.supervise ? "supervise" : "exec";
   r.claimed_at_start = checks::ReadClaimedId(sys, opts.common.inputs).found;
@@ -78,7 +89,8 @@ void Store(container::System& sys, const RunOptions& opts, const container::RunR
            bool report_previous) {
   std::string problem;
   std::optional<container::RunRecord> previous;
-  auto stored = container::StoreRunRecord(sys, opts.common.inputs.var_lib, record, &problem, &previous);
+  auto stored =
+      container::StoreRunRecord(sys, opts.common.inputs.var_lib, record, &problem, &previous);
   if (!problem.empty()) log::Warn("run records: " + problem);
   if (!stored.ok()) {
     // No var-lib at all (not the agent's image, no volume): nothing to persist, nothing to say.
@@ -90,10 +102,12 @@ void Store(container::System& sys, const RunOptions& opts, const container::RunR
     return;
   }
   if (report_previous && previous && !previous->end_ms) {
-    const std::string text = "the previous run (pid " + std::to_string(previous->pid) + ", " + previous->mode +
-                             " mode) has no recorded end: " +
-                             (previous->mode == "supervise" ? "it was killed with SIGKILL (stop timeout shorter than --grace, or an OOM kill)"
-                                                            : "exec mode cannot see it; use --supervise to record whole runs");
+    const std::string text =
+        "the previous run (pid " + std::to_string(previous->pid) + ", " + previous->mode +
+        " mode) has no recorded end: " +
+        (previous->mode == "supervise"
+             ? "it was killed with SIGKILL (stop timeout shorter than --grace, or an OOM kill)"
+             : "exec mode cannot see it; use --supervise to record whole runs");
     if (previous->mode == "supervise") {
       log::Warn(text);
     } else {
@@ -105,7 +119,8 @@ void Store(container::System& sys, const RunOptions& opts, const container::RunR
 // Exec mode: the record is written by an orphaned grandchild while the program starts, so
 // that its fsyncs (milliseconds on a real disk) are not on the hand-off path. Nothing else
 // writes this record later, so there is no race; the orphan is reaped by whoever is PID 1.
-void StoreBehind(container::System& sys, const RunOptions& opts, const container::RunRecord& record) {
+void StoreBehind(container::System& sys, const RunOptions& opts,
+                 const container::RunRecord& record) {
   const pid_t middle = ::fork();
   if (middle < 0) return Store(sys, opts, record, true);
   if (middle == 0) {
@@ -136,10 +151,12 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   if (network) RunNetworkChecks(sys, opts, report, secrets);
   // 2. The hand-off policy.
   const GateDecision gate = DecideGate(report, opts.fail_on, opts.require_cloud);
-  if (gate.refuse || network || AnythingToSay(report)) Stderr(RenderText(report, ::isatty(2) && !std::getenv("NO_COLOR")), secrets);
+  if (gate.refuse || network || AnythingToSay(report))
+    Stderr(RenderText(report, ::isatty(2) && !std::getenv("NO_COLOR")), secrets);
   container::RunRecord record = StartRecord(sys, opts);
   if (gate.refuse) {
-    Stderr("netdata-preflight: not starting `" + opts.command.front() + "`: " + gate.reason + "\n", secrets);
+    Stderr("netdata-preflight: not starting `" + opts.command.front() + "`: " + gate.reason + "\n",
+           secrets);
     WriteTerminationLog(report, opts.common.termination_log, secrets);
     record.mode = "refused";
     record.end_ms = record.start_ms;
@@ -156,7 +173,8 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   Error failed = container::process::ExecReplace(opts.command);
   const int code = container::process::ExecFailureExitCode(failed.code);
   Stderr("netdata-preflight: " + failed.message + "\n", secrets);
-  record.end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
+  record.end_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
   record.exit_code = code;
   Store(sys, opts, record, false);
   return code;
@@ -166,10 +184,12 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
 
 Command SetupRun(CLI::App& root) {
   auto opts = std::make_shared<RunOptions>();
-  CLI::App* app = root.add_subcommand(
-      "run", "Offline checks, then hand off to CMD (default /usr/sbin/run.sh), or exit 78 with the diagnosis");
+  CLI::App* app = root.add_subcommand("run",
+                                      "Offline checks, then hand off to CMD (default "
+                                      "/usr/sbin/run.sh), or exit 78 with the diagnosis");
   AddRunOptions(app, *opts);
-  return {app, [opts, app](container::System& sys) { return RunRun(*opts, app->remaining(), sys); }};
+  return {app,
+          [opts, app](container::System& sys) { return RunRun(*opts, app->remaining(), sys); }};
 }
 
 }  // namespace preflight::cmd

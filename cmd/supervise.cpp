@@ -5,10 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <functional>
 
 #include "checks/agent_target.h"
@@ -44,7 +44,9 @@ constexpr milliseconds kHelperSlack{5000};  // past its own deadline a helper is
 constexpr size_t kMaxDiagnosis = 3500;
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 void Stderr(const std::string& text) {
@@ -77,7 +79,8 @@ void UpdateRecord(container::System& sys, const RunOptions& opts, int64_t start_
   std::string problem;
   auto stored = container::StoreRunRecord(sys, var_lib, record, &problem);
   if (!problem.empty()) log::Warn("run records: " + problem);
-  if (!stored.ok() && stored.error().code != ENOENT) log::Warn("cannot record this run: " + stored.error().message);
+  if (!stored.ok() && stored.error().code != ENOENT)
+    log::Warn("cannot record this run: " + stored.error().message);
 }
 
 /// A helper child the loop is waiting for.
@@ -162,7 +165,8 @@ class RunSupervision final : public process::SupervisorEvents {
   void LinkCameUp() {
     link_online_s_ = SecondsSinceStart();
     char text[160];
-    std::snprintf(text, sizeof text, "the agent's link to Netdata Cloud came up %.1f s after start", *link_online_s_);
+    std::snprintf(text, sizeof text, "the agent's link to Netdata Cloud came up %.1f s after start",
+                  *link_online_s_);
     if (!last_diagnosis_.empty()) {
       Stderr(std::string("netdata-preflight: ") + text + "\n");
     } else {
@@ -172,7 +176,8 @@ class RunSupervision final : public process::SupervisorEvents {
     const double online = *link_online_s_;
     auto pid = process::ForkHelper([this, online] {
       container::RealSystem sys(environ);
-      UpdateRecord(sys, opts_, start_ms_, [online](container::RunRecord& r) { r.link_online_s = online; });
+      UpdateRecord(sys, opts_, start_ms_,
+                   [online](container::RunRecord& r) { r.link_online_s = online; });
       return 0;
     });
     if (pid.ok()) record_helper_ = {*pid, Clock::now() + seconds(10)};
@@ -200,25 +205,32 @@ class RunSupervision final : public process::SupervisorEvents {
     container::RealSystem sys(environ);
     const auto secrets = CollectSecrets(sys, opts_.common.inputs);
     auto list = checks::NetworkChecks(opts_.common.selection);
-    if (checks::IsSelected(checks::kCloudLink, opts_.common.selection)) list.push_back(&checks::kCloudLink);
+    if (checks::IsSelected(checks::kCloudLink, opts_.common.selection))
+      list.push_back(&checks::kCloudLink);
     checks::Report report = checks::RunChecks(sys, opts_.common.inputs, checks::Selection{}, list);
     const std::string diagnosis = Redact(RenderSummary(report, kMaxDiagnosis), secrets);
     if (diagnosis != last_diagnosis_) {
       char head[200];
-      std::snprintf(head, sizeof head,
-                    "netdata-preflight: the agent's link to Netdata Cloud is not up %.0f s after start "
-                    "(--link-timeout); the agent keeps running. Diagnosis:\n", late);
+      std::snprintf(
+          head, sizeof head,
+          "netdata-preflight: the agent's link to Netdata Cloud is not up %.0f s after start "
+          "(--link-timeout); the agent keeps running. Diagnosis:\n",
+          late);
       Stderr(head + diagnosis);
     }
     // At most kMaxDiagnosis bytes: far below the pipe's capacity, so this never blocks.
-    return ::write(out_fd, diagnosis.data(), diagnosis.size()) == static_cast<ssize_t>(diagnosis.size()) ? 0 : 1;
+    return ::write(out_fd, diagnosis.data(), diagnosis.size()) ==
+                   static_cast<ssize_t>(diagnosis.size())
+               ? 0
+               : 1;
   }
 
   static std::string ReadAll(int fd) {
     std::string out;
     char buf[1024];
     ssize_t n;
-    while (fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    while (fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0)
+      out.append(buf, static_cast<size_t>(n));
     return out;
   }
 
@@ -244,7 +256,8 @@ int Supervise(const RunOptions& opts, int64_t start_ms) {
   auto code = process::Supervise(so, events);
   if (!code.ok()) {
     // Nothing was started: the one case where the supervisor's own error is the exit.
-    Stderr("netdata-preflight: cannot start `" + opts.command.front() + "`: " + code.error().message + "\n");
+    Stderr("netdata-preflight: cannot start `" + opts.command.front() +
+           "`: " + code.error().message + "\n");
     return kExitInternal;
   }
   events.RecordEnd();
@@ -281,7 +294,8 @@ int HandOffSupervised(const RunOptions& opts, int64_t start_ms) {
     argv.push_back(nullptr);
     std::fflush(stderr);
     ::execv("/proc/self/exe", argv.data());
-    log::Debug(std::string("re-exec into the lean supervisor: ") + std::strerror(errno) + "; supervising in this process");
+    log::Debug(std::string("re-exec into the lean supervisor: ") + std::strerror(errno) +
+               "; supervising in this process");
   }
   return Supervise(opts, start_ms);
 }
@@ -291,7 +305,8 @@ int LeanSuperviseMain(int argc, char** argv) {
   if (argc < 3) return UsageError("__supervise is internal to `run --supervise`");
   char* end = nullptr;
   const long long start_ms = std::strtoll(argv[2], &end, 10);
-  if (end == argv[2] || *end != '\0') return UsageError("__supervise is internal to `run --supervise`");
+  if (end == argv[2] || *end != '\0')
+    return UsageError("__supervise is internal to `run --supervise`");
   RunOptions opts;
   std::vector<std::string> remaining;
   {

@@ -50,7 +50,9 @@ bool GetString(const Json& obj, const char* key, std::string& out) {
   return out.size() <= 256;
 }
 
-bool FitsInt(const std::optional<int64_t>& v) { return !v || (*v >= -(1LL << 31) && *v < (1LL << 31)); }
+bool FitsInt(const std::optional<int64_t>& v) {
+  return !v || (*v >= -(1LL << 31) && *v < (1LL << 31));
+}
 
 Expected<RunRecord> ParseOne(const Json& j, size_t index) {
   const std::string where = "run " + std::to_string(index) + ": ";
@@ -66,7 +68,8 @@ Expected<RunRecord> ParseOne(const Json& j, size_t index) {
             GetString(j, "container_id", r.container_id) && GetString(j, "boot_id", r.boot_id);
   if (!ok) return Bad(where + "a field has the wrong type");
   if (!start || *start < 0) return Bad(where + "no start_ms");
-  if (!FitsInt(pid) || !FitsInt(exit_code) || !FitsInt(signal)) return Bad(where + "a number is out of range");
+  if (!FitsInt(pid) || !FitsInt(exit_code) || !FitsInt(signal))
+    return Bad(where + "a number is out of range");
   if (r.mode != "exec" && r.mode != "supervise" && r.mode != "refused") {
     return Bad(where + "unknown mode");
   }
@@ -99,7 +102,8 @@ Json ToJson(const RunRecord& r) {
 }
 
 bool IsHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 // The first run of 64 hex digits right after `marker` in `text`.
@@ -119,7 +123,8 @@ std::string IdAfter(std::string_view text, std::string_view marker) {
 
 Expected<std::vector<RunRecord>> ParseRunRecords(std::string_view text) {
   if (text.size() > kMaxRunRecordsBytes) return Bad("larger than 256 KiB");
-  if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     return std::vector<RunRecord>{};
   }
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
@@ -172,7 +177,8 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(sys.Now().time_since_epoch());
     const std::string aside = path + ".corrupt-" + std::to_string(now.count());
     auto moved = sys.Rename(path, aside);
-    loaded.problem += moved.ok() ? "; set aside as " + aside : "; could not set it aside: " + moved.error().message;
+    loaded.problem += moved.ok() ? "; set aside as " + aside
+                                 : "; could not set it aside: " + moved.error().message;
   }
   return loaded;
 }
@@ -194,7 +200,8 @@ Status StoreRunRecord(System& sys, const std::string& var_lib, const RunRecord& 
       }
     }
   }
-  auto same = std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.SameRun(record); });
+  auto same =
+      std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.SameRun(record); });
   if (same != runs.end()) {
     // An end once seen is never lost to a later write of the start alone.
     RunRecord merged = record;

@@ -28,8 +28,8 @@ std::string_view Trim(std::string_view s) {
 
 struct Mapping {
   uintptr_t start = 0, end = 0;
-  bool candidate = false;   // our file, not writable
-  bool anonymous = true;    // until "Anonymous: 0 kB" says otherwise
+  bool candidate = false;  // our file, not writable
+  bool anonymous = true;   // until "Anonymous: 0 kB" says otherwise
 };
 
 Mapping ParseHeader(std::string_view line, std::string_view path) {
@@ -90,8 +90,10 @@ size_t DropCleanExecutablePages() {
   ssize_t got;
   while ((got = ::read(fd.get(), buf, sizeof buf)) > 0) smaps.append(buf, static_cast<size_t>(got));
   size_t dropped = 0;
-  for (const auto& [start, end] : CleanFileRanges(smaps, std::string_view(exe, static_cast<size_t>(n)))) {
-    if (::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) == 0) dropped += end - start;
+  for (const auto& [start, end] :
+       CleanFileRanges(smaps, std::string_view(exe, static_cast<size_t>(n)))) {
+    if (::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) == 0)
+      dropped += end - start;
   }
   return dropped;
 }

@@ -3,20 +3,19 @@
 // --mount-proc`), where the static binary is PID 1 — hence the `NamespacePid1_` names.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -97,7 +96,8 @@ class RunTest : public ::testing::Test {
     return argv;
   }
 
-  ProcessResult RunPid1(const std::vector<std::string>& run_args, std::chrono::milliseconds timeout = 30s) {
+  ProcessResult RunPid1(const std::vector<std::string>& run_args,
+                        std::chrono::milliseconds timeout = 30s) {
     return RunProcess(Pid1(run_args), Env(), timeout);
   }
 
@@ -154,7 +154,8 @@ class Background {
 
   /// The PID 1 of the namespace `unshare --fork` made: unshare's only child.
   int Pid1() const {
-    std::string children = Slurp("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children");
+    std::string children =
+        Slurp("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children");
     return children.empty() ? -1 : std::stoi(children);
   }
   int WaitPid1() const {
@@ -188,14 +189,16 @@ class Background {
 
 TEST_F(RunTest, NamespacePid1_ExitCodes0To255PassThrough) {
   for (int code = 0; code <= 255; ++code) {
-    auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "exit", std::to_string(code)});
+    auto r = RunPid1(
+        {"--only", "claim.token", "--supervise", "--", kChild, "exit", std::to_string(code)});
     ASSERT_EQ(r.exit_code, code) << r.err;
   }
 }
 
 TEST_F(RunTest, NamespacePid1_SignalDeathsExit128PlusN) {
   for (int sig : {SIGHUP, SIGINT, SIGKILL, SIGSEGV, SIGTERM, SIGABRT, SIGUSR1}) {
-    auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "kill", std::to_string(sig)});
+    auto r = RunPid1(
+        {"--only", "claim.token", "--supervise", "--", kChild, "kill", std::to_string(sig)});
     EXPECT_EQ(r.exit_code, 128 + sig) << "signal " << sig << ": " << r.err;
   }
 }
@@ -223,18 +226,24 @@ TEST_F(RunTest, NamespacePid1_ExecFailuresExit127And126WithTheReason) {
 
 TEST_F(RunTest, NamespacePid1_ForwardsEveryForwardableSignal) {
   const std::string record = dir_.path() + "/signals";
-  Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "60s", "--", kChild, "record", record}),
+  Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "60s", "--", kChild,
+                      "record", record}),
                 Env(), dir_.path() + "/err");
   const int pid1 = bg.WaitPid1();
   ASSERT_GT(pid1, 0);
   ASSERT_TRUE(WaitFor([&] { return Contains(Slurp(record), "ready"); }, 10s)) << bg.Err();
-  std::vector<int> sent = {SIGHUP, SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGCONT,
-                           SIGWINCH, SIGURG, SIGTSTP, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGXCPU,
-                           SIGXFSZ, SIGSTKFLT};
+  std::vector<int> sent = {SIGHUP,  SIGINT,  SIGQUIT,  SIGUSR1, SIGUSR2, SIGPIPE,
+                           SIGALRM, SIGCONT, SIGWINCH, SIGURG,  SIGTSTP, SIGVTALRM,
+                           SIGPROF, SIGIO,   SIGPWR,   SIGXCPU, SIGXFSZ, SIGSTKFLT};
   for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig) sent.push_back(sig);
   for (int sig : sent) {
     ASSERT_EQ(kill(pid1, sig), 0);
-    ASSERT_TRUE(WaitFor([&] { auto got = Signals(record); return std::count(got.begin(), got.end(), sig) == 1; }, 3s))
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          auto got = Signals(record);
+          return std::count(got.begin(), got.end(), sig) == 1;
+        },
+        3s))
         << "signal " << sig << " did not reach the program; got: " << Slurp(record) << bg.Err();
   }
   ASSERT_EQ(kill(pid1, SIGTERM), 0);
@@ -255,7 +264,12 @@ TEST_F(RunTest, NamespacePid1_SignalGroupReachesTheWholeGroup) {
     const int pid1 = bg.WaitPid1();
     ASSERT_TRUE(WaitFor([&] { return Contains(Slurp(record), "ready"); }, 10s)) << bg.Err();
     ASSERT_EQ(kill(pid1, SIGUSR1), 0);
-    const bool reached = WaitFor([&] { auto s = Signals(record); return !s.empty() && s[0] == SIGUSR1; }, group ? 3s : 500ms);
+    const bool reached = WaitFor(
+        [&] {
+          auto s = Signals(record);
+          return !s.empty() && s[0] == SIGUSR1;
+        },
+        group ? 3s : 500ms);
     EXPECT_EQ(reached, group) << Slurp(record);
     kill(pid1, SIGTERM);
     EXPECT_NE(bg.Wait(15s), -1) << bg.Err();
@@ -264,7 +278,8 @@ TEST_F(RunTest, NamespacePid1_SignalGroupReachesTheWholeGroup) {
 
 TEST_F(RunTest, NamespacePid1_IgnoredSigtermEndsInSigkillAfterTheGrace) {
   const std::string ready = dir_.path() + "/ready";
-  Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "700ms", "--", kChild, "ignore-term", ready}),
+  Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "700ms", "--", kChild,
+                      "ignore-term", ready}),
                 Env(), dir_.path() + "/err");
   const int pid1 = bg.WaitPid1();
   ASSERT_TRUE(WaitFor([&] { return Contains(Slurp(ready), "ready"); }, 10s)) << bg.Err();
@@ -279,7 +294,8 @@ TEST_F(RunTest, NamespacePid1_IgnoredSigtermEndsInSigkillAfterTheGrace) {
 
 TEST_F(RunTest, NamespacePid1_ProcessesLeftBehindGetSigtermAndTheExitCodeIsTheProgramS) {
   const std::string record = dir_.path() + "/left";
-  auto r = RunPid1({"--only", "claim.token", "--supervise", "--grace", "5s", "--", kChild, "leave", record});
+  auto r = RunPid1(
+      {"--only", "claim.token", "--supervise", "--grace", "5s", "--", kChild, "leave", record});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   auto got = Signals(record);
   ASSERT_EQ(got.size(), 1u) << "the grandchild was asked to stop, not killed: " << Slurp(record);
@@ -296,8 +312,8 @@ TEST_F(RunTest, NamespacePid1_ReapsAThousandOrphanedGrandchildren) {
 TEST_F(RunTest, SubreaperWhenNotPid1AndNoWarning) {
   // Not PID 1: orphans are re-parented to the supervisor only because it registered as a
   // child subreaper; the program's exit code still passes through and nothing is printed.
-  auto r = RunProcess({BinaryPath(), "run", "--only", "claim.token", "--supervise", "--", "/bin/sh", "-c",
-                       "sleep 0.2 & exit 5"},
+  auto r = RunProcess({BinaryPath(), "run", "--only", "claim.token", "--supervise", "--", "/bin/sh",
+                       "-c", "sleep 0.2 & exit 5"},
                       Env());
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;
@@ -353,6 +369,23 @@ TEST_F(RunTest, UsageErrorsExit64) {
   EXPECT_TRUE(Contains(r.err, "--grace")) << r.err;
 }
 
+TEST_F(RunTest, OnlineReportsTheNetworkChecksOnStderrAndStillHandsOff) {
+  for (const char* flag : {"--online", "--require-cloud"}) {
+    auto r = RunProcess({BinaryPath(), "run", flag, "--deadline", "3s", "--", "/bin/echo", "agent"}, Env(),
+                        20s);
+    // Whatever the network answers here, --online never blocks; --require-cloud blocks only
+    // on a network check that failed, and then names it.
+    if (std::string(flag) == "--online" || r.exit_code == 0) {
+      EXPECT_EQ(r.exit_code, 0) << flag << ": " << r.err;
+      EXPECT_EQ(r.out, "agent\n") << "stdout belongs to the program";
+    } else {
+      EXPECT_EQ(r.exit_code, 78) << r.err;
+      EXPECT_TRUE(Contains(r.err, "not starting `/bin/echo`: network.")) << r.err;
+    }
+    EXPECT_TRUE(Contains(r.err, "network.dns")) << flag << ": the network checks are reported: " << r.err;
+  }
+}
+
 TEST_F(RunTest, EnvironmentOptionsApply) {
   auto env = Env();
   env["PREFLIGHT_SUPERVISE"] = "1";
@@ -402,7 +435,9 @@ TEST_F(RunTest, NamespacePid1_SupervisedRunIsRecordedWholeAndTheNextStartSeesIt)
 
 TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
   dir_.Write("var/lib/netdata/preflight/runs.json", "{\"schema\":1,\"runs\":[{\"sta");
-  auto r = RunProcess({BinaryPath(), "run", "--only", "claim.token", "--log-level", "warn", "--", "/bin/true"}, Env());
+  auto r = RunProcess(
+      {BinaryPath(), "run", "--only", "claim.token", "--log-level", "warn", "--", "/bin/true"},
+      Env());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   WaitFor([&] { return Records().records.size() == 1; }, 5s);
   EXPECT_TRUE(Contains(r.err, "set aside as")) << r.err;
@@ -417,8 +452,8 @@ TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
 }
 
 TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
-  Background bg(Pid1({"--supervise", "--link-timeout", "1s", "--api", "http://127.0.0.1:9", "--cli-socket",
-                      dir_.path() + "/no.sock", "--", "/bin/sleep", "30"}),
+  Background bg(Pid1({"--supervise", "--link-timeout", "1s", "--api", "http://127.0.0.1:9",
+                      "--cli-socket", dir_.path() + "/no.sock", "--", "/bin/sleep", "30"}),
                 Env(), dir_.path() + "/err");
   const int pid1 = bg.WaitPid1();
   ASSERT_GT(pid1, 0);
@@ -437,7 +472,8 @@ TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
   // The link never came up within --link-timeout: the diagnosis was logged, once.
   const std::string err = bg.Err();
   size_t count = 0;
-  for (size_t p = err.find("is not up"); p != std::string::npos; p = err.find("is not up", p + 1)) ++count;
+  for (size_t p = err.find("is not up"); p != std::string::npos; p = err.find("is not up", p + 1))
+    ++count;
   EXPECT_EQ(count, 1u) << err;
 }
 
@@ -486,20 +522,35 @@ class RealAgentTest : public RunTest {
     ASSERT_EQ(access(agent_.c_str(), X_OK), 0) << agent_ << " missing: run scripts/bootstrap.sh";
     port_ = FreePort();
     const std::string d = dir_.path() + "/agent";
-    for (const char* sub : {"etc", "lib", "cache", "log", "run", "web"}) dir_.Mkdir(std::string("agent/") + sub);
+    for (const char* sub : {"etc", "lib", "cache", "log", "run", "web"})
+      dir_.Mkdir(std::string("agent/") + sub);
     const std::string root = std::string(PREFLIGHT_DEPS_DIR) + "/netdata";
-    conf_ = dir_.Write("agent/netdata.conf",
-                       "[global]\n  run as user = root\n  hostname = preflight-test\n"
-                       "  config directory = " + d + "/etc\n"
-                       "  stock config directory = " + root + "/usr/lib/netdata/conf.d\n"
-                       "  plugins directory = " + root + "/usr/lib/netdata/plugins.d\n"
-                       "  web files directory = " + root + "/usr/share/netdata/web\n"
-                       "  cache directory = " + d + "/cache\n  lib directory = " + d + "/lib\n"
-                       "  log directory = " + d + "/log\n  memory mode = ram\n  history = 60\n"
-                       "[web]\n  bind to = 127.0.0.1\n"
-                       "[plugins]\n  enable running new plugins = no\n  checks = no\n  idlejitter = no\n"
-                       "  proc = no\n  diskspace = no\n  cgroups = no\n  tc = no\n  statsd = no\n  timex = no\n"
-                       "[health]\n  enabled = no\n[ml]\n  enabled = no\n[registry]\n  enabled = no\n");
+    conf_ = dir_.Write(
+        "agent/netdata.conf",
+        "[global]\n  run as user = root\n  hostname = preflight-test\n"
+        "  config directory = " +
+            d +
+            "/etc\n"
+            "  stock config directory = " +
+            root +
+            "/usr/lib/netdata/conf.d\n"
+            "  plugins directory = " +
+            root +
+            "/usr/lib/netdata/plugins.d\n"
+            "  web files directory = " +
+            root +
+            "/usr/share/netdata/web\n"
+            "  cache directory = " +
+            d + "/cache\n  lib directory = " + d +
+            "/lib\n"
+            "  log directory = " +
+            d +
+            "/log\n  memory mode = ram\n  history = 60\n"
+            "[web]\n  bind to = 127.0.0.1\n"
+            "[plugins]\n  enable running new plugins = no\n  checks = no\n  idlejitter = no\n"
+            "  proc = no\n  diskspace = no\n  cgroups = no\n  tc = no\n  statsd = no\n  timex = "
+            "no\n"
+            "[health]\n  enabled = no\n[ml]\n  enabled = no\n[registry]\n  enabled = no\n");
   }
   // The agent changes into $HOME (else /var/lib/netdata, absent here).
   std::map<std::string, std::string> AgentEnv() const {
@@ -507,7 +558,9 @@ class RealAgentTest : public RunTest {
     env["HOME"] = dir_.path() + "/agent/lib";
     return env;
   }
-  std::vector<std::string> AgentArgs() const { return {agent_, "-D", "-c", conf_, "-p", std::to_string(port_)}; }
+  std::vector<std::string> AgentArgs() const {
+    return {agent_, "-D", "-c", conf_, "-p", std::to_string(port_)};
+  }
   std::string agent_, conf_;
   int port_ = 0;
 };
@@ -519,7 +572,8 @@ TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
   for (const auto& a : AgentArgs()) args.push_back(a);
   Background bg(args, AgentEnv(), dir_.path() + "/err");
   std::string info;
-  ASSERT_TRUE(WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
+  ASSERT_TRUE(
+      WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
       << info << bg.Err();
   EXPECT_TRUE(Contains(info, "200 OK")) << info;
   // exec: the agent took over this very process.
@@ -536,7 +590,8 @@ TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace)
   const int pid1 = bg.WaitPid1();
   ASSERT_GT(pid1, 0);
   std::string info;
-  ASSERT_TRUE(WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
+  ASSERT_TRUE(
+      WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
       << info << bg.Err();
   ASSERT_EQ(kill(pid1, SIGTERM), 0);
   const int code = bg.Wait(12s);
@@ -574,6 +629,29 @@ TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
     ASSERT_LE(parsed->size(), container::kMaxRunRecords);
   }
   EXPECT_GT(saw_file, 150) << "the kills did not land during writes";
+}
+
+}  // namespace
+}  // namespace preflight::testing
+
+namespace preflight::testing {
+namespace {
+
+TEST(CheckGate, WaitForCloudIsValidatedAndRunsTheNetworkRounds) {
+  auto r = RunPreflight({"check", "--gate", "--wait-for-cloud", "soon"});
+  EXPECT_EQ(r.exit_code, 64) << r.err;
+  EXPECT_NE(r.err.find("--wait-for-cloud"), std::string::npos) << r.err;
+  r = RunPreflight({"check", "--gate", "--offline", "--wait-for-cloud", "5s"});
+  EXPECT_EQ(r.exit_code, 64) << r.err;
+  r = RunPreflight({"check", "--wait-for-cloud", "5s"});
+  EXPECT_EQ(r.exit_code, 64) << "--wait-for-cloud goes with --gate: " << r.err;
+  // Whatever the network checks answer here, the gate ends within the wait plus one round.
+  const auto start = std::chrono::steady_clock::now();
+  r = RunPreflight({"check", "--gate", "--only", "network", "--deadline", "2s", "--wait-for-cloud", "3s",
+                    "--format", "json"});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 78) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3 + 2 + 2));
+  EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << r.out;
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ TEST(Resident, OnlyCleanReadOnlyMappingsOfTheFile) {
 }
 
 TEST(Resident, NoAnonymousLineMeansNotProvenClean) {
-  auto ranges = CleanFileRanges("00401000-0094c000 r-xp 00001000 fe:00 1 /bin/np\nRss: 4 kB\n", "/bin/np");
+  auto ranges =
+      CleanFileRanges("00401000-0094c000 r-xp 00001000 fe:00 1 /bin/np\nRss: 4 kB\n", "/bin/np");
   EXPECT_TRUE(ranges.empty());
 }
 

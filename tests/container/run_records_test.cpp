@@ -67,14 +67,14 @@ TEST(RunRecordsParse, EmptyTextIsNoRecords) {
 
 TEST(RunRecordsParse, RejectsWhatIsNotOurs) {
   const char* bad[] = {
-      "{",                                                        // torn
-      "[]",                                                       // not an object
-      "{\"schema\":2,\"runs\":[]}",                               // future schema
-      "{\"schema\":1}",                                           // no runs
-      "{\"schema\":1,\"runs\":{}}",                               // runs not a list
-      "{\"schema\":1,\"runs\":[1]}",                              // a run not an object
-      "{\"schema\":1,\"runs\":[{\"pid\":1}]}",                    // no start
-      "{\"schema\":1,\"runs\":[{\"start_ms\":\"x\"}]}",           // wrong type
+      "{",                                                          // torn
+      "[]",                                                         // not an object
+      "{\"schema\":2,\"runs\":[]}",                                 // future schema
+      "{\"schema\":1}",                                             // no runs
+      "{\"schema\":1,\"runs\":{}}",                                 // runs not a list
+      "{\"schema\":1,\"runs\":[1]}",                                // a run not an object
+      "{\"schema\":1,\"runs\":[{\"pid\":1}]}",                      // no start
+      "{\"schema\":1,\"runs\":[{\"start_ms\":\"x\"}]}",             // wrong type
       "{\"schema\":1,\"runs\":[{\"start_ms\":1,\"mode\":\"x\"}]}",  // unknown mode
       "{\"schema\":1,\"runs\":[{\"start_ms\":1,\"exit_code\":99999999999}]}",
       "{\"schema\":1,\"runs\":[{\"start_ms\":1,\"link_online_s\":-1}]}",
@@ -95,12 +95,14 @@ TEST(RunRecordsParse, ContainerIdFromMountinfoOrCgroup) {
   const std::string id = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899";
   const std::string mountinfo =
       "612 590 0:52 / / rw,relatime master:312 - overlay overlay rw\n"
-      "630 612 8:1 /var/lib/docker/containers/" + id + "/hostname /etc/hostname rw - ext4 /dev/sda1 rw\n";
+      "630 612 8:1 /var/lib/docker/containers/" +
+      id + "/hostname /etc/hostname rw - ext4 /dev/sda1 rw\n";
   EXPECT_EQ(ParseContainerId(mountinfo, ""), id);
   EXPECT_EQ(ParseContainerId("", "0::/system.slice/docker-" + id + ".scope\n"), id);
   EXPECT_EQ(ParseContainerId("", "12:pids:/docker/" + id + "\n"), id);
   EXPECT_EQ(ParseContainerId("", "0::/init.scope\n"), "");
-  EXPECT_EQ(ParseContainerId("/containers/abc/", "/docker/" + id.substr(0, 63) + "\n"), "") << "not 64 hex";
+  EXPECT_EQ(ParseContainerId("/containers/abc/", "/docker/" + id.substr(0, 63) + "\n"), "")
+      << "not 64 hex";
 }
 
 class RunRecordsStore : public ::testing::Test {
@@ -153,7 +155,9 @@ TEST_F(RunRecordsStore, ReportsThePreviousRun) {
 }
 
 TEST_F(RunRecordsStore, CorruptFileIsSetAsideAndNotTrusted) {
-  sys.AddDir(var_lib).AddDir(var_lib + "/preflight").AddFile(path, "{\"schema\":1,\"runs\":[{\"start");
+  sys.AddDir(var_lib)
+      .AddDir(var_lib + "/preflight")
+      .AddFile(path, "{\"schema\":1,\"runs\":[{\"start");
   std::string problem;
   ASSERT_TRUE(StoreRunRecord(sys, var_lib, Sample(5), &problem).ok());
   EXPECT_NE(problem.find("not valid JSON"), std::string::npos) << problem;
