@@ -2,11 +2,17 @@
 // (or 0/78 with --gate, the initContainer's policy).
 #include <memory>
 
+#include <cstdio>
+
 #include "checks/runner.h"
+#include "checks/wait_for_cloud.h"
 #include "cmd/cli_common.h"
 #include "cmd/commands.h"
 #include "cmd/exit_codes.h"
+#include "cmd/duration.h"
 #include "cmd/gate.h"
+#include "cmd/report_text.h"
+#include "container/redact.h"
 #include "container/log.h"
 
 namespace preflight::cmd {
@@ -20,13 +26,39 @@ struct CheckOptions {
   bool require_cloud = false;
 };
 
+void WaitForNetwork(container::System& sys, const CheckOptions& opts, std::chrono::milliseconds wait,
+                    const std::vector<std::string>& secrets) {
+  checks::WaitPolicy policy;
+  policy.budget = wait;
+  auto outcome = checks::WaitForCloud(sys, opts.common.inputs, opts.common.selection, policy,
+                                      [&](const checks::Report& round, int n) {
+                                        if (round.verdict.status == checks::Status::kPass) return;
+                                        std::string text = Redact("netdata-preflight: waiting for Netdata Cloud (round " +
+                                                                  std::to_string(n) + "):\n" + RenderSummary(round, 2048), secrets);
+                                        std::fwrite(text.data(), 1, text.size(), stderr);
+                                      });
+  log::Info("network " + std::string(outcome.ready ? "ready" : "still not ready") + " after " +
+            std::to_string(outcome.rounds) + " round(s)");
+}
+
 int RunCheck(CheckOptions& opts, container::System& sys) {
   if (auto s = FinishCommon(opts.common); !s.ok()) return UsageError(s.error().message);
   if (auto s = FinishOutput(opts.output); !s.ok()) return UsageError(s.error().message);
   if (!opts.gate && (!opts.wait_for_cloud.empty() || opts.require_cloud)) {
     return UsageError("--wait-for-cloud and --require-cloud go with --gate (check --gate ...)");
   }
+  std::chrono::milliseconds wait{0};
+  if (!opts.wait_for_cloud.empty()) {
+    auto d = ParseDuration(opts.wait_for_cloud);
+    if (!d.ok()) return UsageError("--wait-for-cloud: " + d.error().message);
+    if (d->count() == 0) return UsageError("--wait-for-cloud: must be more than 0, e.g. 60s");
+    if (opts.common.selection.offline) return UsageError("--wait-for-cloud waits for the network checks that --offline skips; drop one");
+    wait = *d;
+  }
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
+  // An initContainer that waits for the cloud first: a v2 agent claims once, at start. The
+  // report below runs the network checks once more, so it shows the state after the wait.
+  if (wait.count() > 0) WaitForNetwork(sys, opts, wait, secrets);
   checks::Report report = checks::RunChecks(sys, opts.common.inputs, opts.common.selection);
   report.command = "check";
   if (auto s = WriteReport(report, opts.output, secrets); !s.ok()) {

@@ -1,17 +1,195 @@
-// `netdata-preflight run`: placeholder until its issue lands.
+// `netdata-preflight run`: the Docker ENTRYPOINT. Offline checks, then hand off to the agent
+// (execve by default, or stay PID 1 with --supervise), or refuse with exit 78 and the
+// diagnosis on stderr. stdout belongs to the program: nothing is printed there.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "checks/claim_settings.h"
+#include "checks/runner.h"
+#include "checks/verdict.h"
+#include "checks/wait_for_cloud.h"
+#include "cmd/cli_common.h"
 #include "cmd/commands.h"
 #include "cmd/exit_codes.h"
+#include "cmd/gate.h"
+#include "cmd/report_text.h"
+#include "cmd/run_options.h"
+#include "cmd/supervise.h"
 #include "container/log.h"
+#include "container/process/exec.h"
+#include "container/redact.h"
+#include "container/run_records.h"
 
 namespace preflight::cmd {
+namespace {
+
+void Stderr(const std::string& text, const std::vector<std::string>& secrets) {
+  std::string out = Redact(text, secrets);
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  std::fflush(stderr);
+}
+
+bool AnythingToSay(const checks::Report& report) {
+  for (const auto& run : report.checks) {
+    auto s = run.result.status;
+    if (s == checks::Status::kWarn || s == checks::Status::kFail || s == checks::Status::kError)
+      return true;
+  }
+  return false;
+}
+
+// The network checks before the hand-off: one round (--online, --require-cloud) or retried
+// until ready or the budget is spent (--wait-for-cloud). Appended to `report`.
+void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Report& report,
+                      const std::vector<std::string>& secrets) {
+  checks::Report network;
+  if (opts.wait_for_cloud.empty()) {
+    // --online / --require-cloud: one round, bounded by --deadline.
+    network = checks::RunChecks(sys, opts.common.inputs, checks::Selection{},
+                                checks::NetworkChecks(opts.common.selection));
+  } else {
+    checks::WaitPolicy policy;
+    policy.budget = opts.wait_for_cloud_ms;
+    auto outcome = checks::WaitForCloud(
+        sys, opts.common.inputs, opts.common.selection, policy,
+        [&](const checks::Report& round, int n) {
+          if (!AnythingToSay(round)) return;
+          Stderr("netdata-preflight: waiting for Netdata Cloud (round " + std::to_string(n) +
+                     "):\n" + RenderSummary(round, 2048),
+                 secrets);
+        });
+    log::Info("network " + std::string(outcome.ready ? "ready" : "still not ready") + " after " +
+              std::to_string(outcome.rounds) + " round(s), " +
+              std::to_string(outcome.waited.count()) + " ms; handing off");
+    network = std::move(outcome.report);
+  }
+  for (auto& run : network.checks) report.checks.push_back(std::move(run));
+  report.verdict = checks::Decide(report);
+}
+
+container::RunRecord StartRecord(container::System& sys, const RunOptions& opts) {
+  container::RunRecord r;
+  r.start_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
+  r.pid = sys.Pid();
+  r.mode = opts.supervise ? "supervise" : "exec";
+  r.claimed_at_start = checks::ReadClaimedId(sys, opts.common.inputs).found;
+  r.container_id = container::ReadContainerId(sys);
+  r.boot_id = container::ReadBootId(sys);
+  return r;
+}
+
+// Never in the way: a record that cannot be written is logged, and the hand-off goes on.
+void Store(container::System& sys, const RunOptions& opts, const container::RunRecord& record,
+           bool report_previous) {
+  std::string problem;
+  std::optional<container::RunRecord> previous;
+  auto stored =
+      container::StoreRunRecord(sys, opts.common.inputs.var_lib, record, &problem, &previous);
+  if (!problem.empty()) log::Warn("run records: " + problem);
+  if (!stored.ok()) {
+    // No var-lib at all (not the agent's image, no volume): nothing to persist, nothing to say.
+    if (stored.error().code == ENOENT) {
+      log::Debug("run not recorded: " + stored.error().message);
+    } else {
+      log::Warn("cannot record this run: " + stored.error().message);
+    }
+    return;
+  }
+  if (report_previous && previous && !previous->end_ms) {
+    const std::string text =
+        "the previous run (pid " + std::to_string(previous->pid) + ", " + previous->mode +
+        " mode) has no recorded end: " +
+        (previous->mode == "supervise"
+             ? "it was killed with SIGKILL (stop timeout shorter than --grace, or an OOM kill)"
+             : "exec mode cannot see it; use --supervise to record whole runs");
+    if (previous->mode == "supervise") {
+      log::Warn(text);
+    } else {
+      log::Info(text);
+    }
+  }
+}
+
+// Exec mode: the record is written by an orphaned grandchild while the program starts, so
+// that its fsyncs (milliseconds on a real disk) are not on the hand-off path. Nothing else
+// writes this record later, so there is no race; the orphan is reaped by whoever is PID 1.
+void StoreBehind(container::System& sys, const RunOptions& opts,
+                 const container::RunRecord& record) {
+  const pid_t middle = ::fork();
+  if (middle < 0) return Store(sys, opts, record, true);
+  if (middle == 0) {
+    if (::fork() == 0) {
+      const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+      if (null >= 0) {
+        ::dup2(null, 0);  // do not hold the program's stdin/stdout open
+        ::dup2(null, 1);
+      }
+      Store(sys, opts, record, true);
+    }
+    ::_exit(0);
+  }
+  int status = 0;
+  while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::System& sys) {
+  if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
+  const auto secrets = CollectSecrets(sys, opts.common.inputs);
+  // 1. The offline checks only: the network never blocks by default.
+  checks::Selection offline = opts.common.selection;
+  offline.offline_only = true;
+  checks::Report report = checks::RunChecks(sys, opts.common.inputs, offline);
+  report.command = "run";
+  const bool network = opts.online || !opts.wait_for_cloud.empty() || opts.require_cloud;
+  if (network) RunNetworkChecks(sys, opts, report, secrets);
+  // 2. The hand-off policy.
+  const GateDecision gate = DecideGate(report, opts.fail_on, opts.require_cloud);
+  if (gate.refuse || network || AnythingToSay(report))
+    Stderr(RenderText(report, ::isatty(2) && !std::getenv("NO_COLOR")), secrets);
+  container::RunRecord record = StartRecord(sys, opts);
+  if (gate.refuse) {
+    Stderr("netdata-preflight: not starting `" + opts.command.front() + "`: " + gate.reason + "\n",
+           secrets);
+    WriteTerminationLog(report, opts.common.termination_log, secrets);
+    record.mode = "refused";
+    record.end_ms = record.start_ms;
+    record.exit_code = kExitRefused;
+    Store(sys, opts, record, false);
+    return kExitRefused;
+  }
+  // 3. Hand off. The supervisor updates its record later: that one is written first.
+  if (opts.supervise) {
+    Store(sys, opts, record, true);
+    return HandOffSupervised(opts, record.start_ms);
+  }
+  StoreBehind(sys, opts, record);
+  Error failed = container::process::ExecReplace(opts.command);
+  const int code = container::process::ExecFailureExitCode(failed.code);
+  Stderr("netdata-preflight: " + failed.message + "\n", secrets);
+  record.end_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
+  record.exit_code = code;
+  Store(sys, opts, record, false);
+  return code;
+}
+
+}  // namespace
 
 Command SetupRun(CLI::App& root) {
-  CLI::App* app = root.add_subcommand("run", "(not implemented yet)");
-  app->allow_extras();
-  return {app, [](container::System&) {
-            log::Error("`run` is not implemented yet");
-            return static_cast<int>(kExitInternal);
-          }};
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App* app = root.add_subcommand("run",
+                                      "Offline checks, then hand off to CMD (default "
+                                      "/usr/sbin/run.sh), or exit 78 with the diagnosis");
+  AddRunOptions(app, *opts);
+  return {app,
+          [opts, app](container::System& sys) { return RunRun(*opts, app->remaining(), sys); }};
 }
 
 }  // namespace preflight::cmd

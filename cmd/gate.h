@@ -14,6 +14,9 @@ struct GateDecision {
   std::string reason;  ///< one line, for stderr
 };
 
+/// Refuses on the first offline check at or above `fail_on` (fail | warn | never) and, with
+/// `require_cloud`, on the first network or cloud check that failed or could not evaluate
+/// (whatever `fail_on` says: --require-cloud is the explicit ask). Pure.
 GateDecision DecideGate(const checks::Report& report, const std::string& fail_on,
                         bool require_cloud);
 

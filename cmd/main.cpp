@@ -7,6 +7,7 @@
 #include "cmd/cli_common.h"
 #include "cmd/commands.h"
 #include "cmd/exit_codes.h"
+#include "cmd/supervise.h"
 #include "cmd/version.h"
 #include "container/log.h"
 #include "container/real_system.h"
@@ -24,6 +25,8 @@ int UsageError(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace preflight;
+  // 0. `run --supervise` re-execs itself into the lean supervisor: nothing else runs there.
+  if (argc > 1 && std::string_view(argv[1]) == cmd::kLeanSupervisor) return cmd::LeanSuperviseMain(argc, argv);
   // 1. Logging first, so that option errors can be reported; the claim token is registered
   //    for redaction before anything can echo it (even a usage error).
   log::Init("");

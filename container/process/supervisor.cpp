@@ -99,8 +99,11 @@ class Loop {
   void Handle(const signalfd_siginfo& info) {
     const int sig = static_cast<int>(info.ssi_signo);
     if (sig == SIGCHLD) return;  // reaped below
+    // Raised for our own terminal access (we are not the foreground group): ours, as in tini.
+    if (sig == SIGTTIN || sig == SIGTTOU) return;
     // Our own SIGPIPE (stderr closed under us) is ours, not the program's.
-    if (sig == SIGPIPE && info.ssi_code == SI_USER && static_cast<int>(info.ssi_pid) == ::getpid()) return;
+    if (sig == SIGPIPE && info.ssi_code == SI_USER && static_cast<int>(info.ssi_pid) == ::getpid())
+      return;
     if (program_status_) {
       // Descendants are already being stopped; a second stop request ends the wait.
       if (sig == SIGTERM || sig == SIGINT) stop_deadline_ = Clock::now();
@@ -168,8 +171,9 @@ class Loop {
     }
     if (killed_) return;
     if (!stop_deadline_) stop_deadline_ = Clock::now() + options_.grace;
-    log::Info("supervisor: stopping the processes the program left behind (SIGTERM, then SIGKILL in " +
-              std::to_string(MillisUntil(*stop_deadline_)) + " ms)");
+    log::Info(
+        "supervisor: stopping the processes the program left behind (SIGTERM, then SIGKILL in " +
+        std::to_string(MillisUntil(*stop_deadline_)) + " ms)");
     SignalEverything(SIGTERM);
   }
 
@@ -177,8 +181,9 @@ class Loop {
     if (no_children_) return true;
     const auto now = Clock::now();
     if (!killed_ && stop_deadline_ && now >= *stop_deadline_) {
-      log::Warn("supervisor: processes left by the program did not exit within the grace; "
-                "sending SIGKILL");
+      log::Warn(
+          "supervisor: processes left by the program did not exit within the grace; "
+          "sending SIGKILL");
       SignalEverything(SIGKILL);
       killed_ = true;
       kill_sent_at_ = now;

@@ -49,7 +49,8 @@ int ExitCodeFromWaitStatus(int wait_status);
 /// 1. blocks every signal but the synchronous ones (SEGV, BUS, FPE, ILL, TRAP, SYS, ABRT),
 /// 2. registers as child subreaper when not PID 1 (silently: it only matters when orphans
 /// exist), 3. opens a signalfd, 4. spawns the program, 5. loops: forwards every signal but
-/// SIGCHLD (and the supervisor's own SIGPIPE) to the program or its group, reaps every
+/// SIGCHLD, SIGTTIN/SIGTTOU (raised for the supervisor's own
+/// terminal access) and the supervisor's own SIGPIPE to the program or its group, reaps every
 /// child with waitpid(-1, WNOHANG), on SIGTERM/SIGINT starts the grace and then SIGKILLs the
 /// program's group and every descendant, 6. when the program exits, sends SIGTERM to what is
 /// left, waits up to the grace (or what is left of it) for it to go, then SIGKILLs it.

@@ -1,0 +1,332 @@
+#include "cmd/supervise.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+
+#include "checks/agent_target.h"
+#include "checks/claim_settings.h"
+#include "checks/runner.h"
+#include "checks/wait_for_cloud.h"
+#include "cmd/cli_common.h"
+#include "cmd/commands.h"
+#include "cmd/exit_codes.h"
+#include "cmd/report_text.h"
+#include "container/agent/agent_client.h"
+#include "container/log.h"
+#include "container/process/resident.h"
+#include "container/process/supervisor.h"
+#include "container/real_system.h"
+#include "container/redact.h"
+#include "container/run_records.h"
+#include "container/unique_fd.h"
+
+namespace preflight::cmd {
+namespace {
+
+namespace process = container::process;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kTick{1000};
+constexpr milliseconds kLinkPollEvery{2000};
+constexpr milliseconds kLinkPollTimeout{1500};
+constexpr milliseconds kDiagnoseEvery{60000};
+constexpr milliseconds kHelperSlack{5000};  // past its own deadline a helper is killed
+constexpr size_t kMaxDiagnosis = 3500;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void Stderr(const std::string& text) {
+  std::string line = Redact(text);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+// Loads the records, lets `change` edit this run's record (created from what is known when
+// it is missing, e.g. after a corrupt file was set aside), and stores it. Logged, never fatal.
+void UpdateRecord(container::System& sys, const RunOptions& opts, int64_t start_ms,
+                  const std::function<void(container::RunRecord&)>& change) {
+  const auto& var_lib = opts.common.inputs.var_lib;
+  container::RunRecord record;
+  record.start_ms = start_ms;
+  record.pid = ::getpid();
+  record.mode = "supervise";
+  bool found = false;
+  for (const auto& r : container::LoadRunRecords(sys, var_lib, /*set_aside=*/false).records) {
+    if (r.SameRun(record)) {
+      record = r;
+      found = true;
+    }
+  }
+  if (!found) {
+    record.container_id = container::ReadContainerId(sys);
+    record.boot_id = container::ReadBootId(sys);
+  }
+  change(record);
+  std::string problem;
+  auto stored = container::StoreRunRecord(sys, var_lib, record, &problem);
+  if (!problem.empty()) log::Warn("run records: " + problem);
+  if (!stored.ok() && stored.error().code != ENOENT)
+    log::Warn("cannot record this run: " + stored.error().message);
+}
+
+/// A helper child the loop is waiting for.
+struct Helper {
+  int pid = 0;
+  Clock::time_point kill_at;
+  bool running() const { return pid > 0; }
+};
+
+class RunSupervision final : public process::SupervisorEvents {
+ public:
+  RunSupervision(const RunOptions& opts, int64_t start_ms)
+      : opts_(opts), start_ms_(start_ms), started_(Clock::now()) {}
+
+  void OnStarted(int /*pid*/) override { next_diagnosis_ = started_ + opts_.link_timeout_ms; }
+
+  void OnTick() override {
+    const auto now = Clock::now();
+    KillOverdue(link_helper_, now);
+    KillOverdue(diagnosis_helper_, now);
+    KillOverdue(record_helper_, now);
+    // owner lease refresh: wired at merge
+    if (link_online_s_) return;
+    if (!link_helper_.running() && now >= next_link_poll_) StartLinkPoll(now);
+    if (!diagnosis_helper_.running() && now >= next_diagnosis_) StartDiagnosis(now);
+  }
+
+  void OnReaped(int pid, int wait_status) override {
+    const bool exited_ok = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+    if (pid == link_helper_.pid) {
+      link_helper_.pid = 0;
+      if (exited_ok && !link_online_s_) LinkCameUp();
+    } else if (pid == diagnosis_helper_.pid) {
+      diagnosis_helper_.pid = 0;
+      if (exited_ok) last_diagnosis_ = ReadAll(diagnosis_pipe_.get());
+      diagnosis_pipe_.Reset();
+    } else if (pid == record_helper_.pid) {
+      record_helper_.pid = 0;
+    }
+  }
+
+  void OnProgramExited(int wait_status) override { program_status_ = wait_status; }
+
+  /// After Supervise returned (no helper is left): the end of the run, in runs.json.
+  void RecordEnd() {
+    container::RealSystem sys(environ);
+    const bool claimed = checks::ReadClaimedId(sys, opts_.common.inputs).found;
+    UpdateRecord(sys, opts_, start_ms_, [&](container::RunRecord& r) {
+      r.end_ms = NowMs();
+      if (program_status_) {
+        r.exit_code = process::ExitCodeFromWaitStatus(*program_status_);
+        if (WIFSIGNALED(*program_status_)) r.signal = WTERMSIG(*program_status_);
+      }
+      r.claimed_at_end = claimed;
+      if (link_online_s_) r.link_online_s = *link_online_s_;
+    });
+  }
+
+ private:
+  static void KillOverdue(Helper& h, Clock::time_point now) {
+    if (h.running() && now >= h.kill_at) ::kill(h.pid, SIGKILL);  // reaped by the loop
+  }
+
+  double SecondsSinceStart() const { return static_cast<double>(NowMs() - start_ms_) / 1000.0; }
+
+  // The link watch: one bounded Aclk call in a child, so that signals are never delayed.
+  void StartLinkPoll(Clock::time_point now) {
+    next_link_poll_ = now + kLinkPollEvery;
+    const auto target = checks::AgentTargetFrom(opts_.common.inputs);
+    auto pid = process::ForkHelper([&target] {
+      container::RealSystem sys(environ);
+      auto state = sys.Agent().Aclk(target, container::DeadlineIn(kLinkPollTimeout));
+      return state.ok() && state->online.value_or(false) ? 0 : 1;
+    });
+    if (!pid.ok()) {
+      log::Debug("link watch: " + pid.error().message);
+      return;
+    }
+    link_helper_ = {*pid, now + kLinkPollTimeout + kHelperSlack};
+  }
+
+  void LinkCameUp() {
+    link_online_s_ = SecondsSinceStart();
+    char text[160];
+    std::snprintf(text, sizeof text, "the agent's link to Netdata Cloud came up %.1f s after start",
+                  *link_online_s_);
+    if (!last_diagnosis_.empty()) {
+      Stderr(std::string("netdata-preflight: ") + text + "\n");
+    } else {
+      log::Info(text);
+    }
+    // The record is written by a child too: the supervisor itself stays small.
+    const double online = *link_online_s_;
+    auto pid = process::ForkHelper([this, online] {
+      container::RealSystem sys(environ);
+      UpdateRecord(sys, opts_, start_ms_,
+                   [online](container::RunRecord& r) { r.link_online_s = online; });
+      return 0;
+    });
+    if (pid.ok()) record_helper_ = {*pid, Clock::now() + seconds(10)};
+  }
+
+  // The link is late: run the network checks (and cloud.link) in a child that logs their
+  // diagnosis when it differs from the last one and hands it back through a pipe.
+  void StartDiagnosis(Clock::time_point now) {
+    next_diagnosis_ = now + kDiagnoseEvery;
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;
+    container::UniqueFd read_end(fds[0]);
+    container::UniqueFd write_end(fds[1]);
+    const double late = SecondsSinceStart();
+    auto pid = process::ForkHelper([&] {
+      read_end.Reset();
+      return Diagnose(write_end.get(), late);
+    });
+    if (!pid.ok()) return;
+    diagnosis_pipe_ = std::move(read_end);
+    diagnosis_helper_ = {*pid, now + opts_.common.inputs.deadline + kHelperSlack};
+  }
+
+  int Diagnose(int out_fd, double late) const {
+    container::RealSystem sys(environ);
+    const auto secrets = CollectSecrets(sys, opts_.common.inputs);
+    auto list = checks::NetworkChecks(opts_.common.selection);
+    if (checks::IsSelected(checks::kCloudLink, opts_.common.selection))
+      list.push_back(&checks::kCloudLink);
+    checks::Report report = checks::RunChecks(sys, opts_.common.inputs, checks::Selection{}, list);
+    const std::string diagnosis = Redact(RenderSummary(report, kMaxDiagnosis), secrets);
+    if (diagnosis != last_diagnosis_) {
+      char head[200];
+      std::snprintf(
+          head, sizeof head,
+          "netdata-preflight: the agent's link to Netdata Cloud is not up %.0f s after start "
+          "(--link-timeout); the agent keeps running. Diagnosis:\n",
+          late);
+      Stderr(head + diagnosis);
+    }
+    // At most kMaxDiagnosis bytes: far below the pipe's capacity, so this never blocks.
+    return ::write(out_fd, diagnosis.data(), diagnosis.size()) ==
+                   static_cast<ssize_t>(diagnosis.size())
+               ? 0
+               : 1;
+  }
+
+  static std::string ReadAll(int fd) {
+    std::string out;
+    char buf[1024];
+    ssize_t n;
+    while (fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0)
+      out.append(buf, static_cast<size_t>(n));
+    return out;
+  }
+
+  const RunOptions& opts_;
+  const int64_t start_ms_;
+  const Clock::time_point started_;
+  Clock::time_point next_link_poll_{};
+  Clock::time_point next_diagnosis_{};
+  Helper link_helper_, diagnosis_helper_, record_helper_;
+  container::UniqueFd diagnosis_pipe_;
+  std::string last_diagnosis_;
+  std::optional<double> link_online_s_;
+  std::optional<int> program_status_;
+};
+
+int Supervise(const RunOptions& opts, int64_t start_ms) {
+  process::SupervisorOptions so;
+  so.argv = opts.command;
+  so.grace = opts.grace_ms;
+  so.signal_group = opts.signal_group;
+  so.tick = kTick;
+  RunSupervision events(opts, start_ms);
+  auto code = process::Supervise(so, events);
+  if (!code.ok()) {
+    // Nothing was started: the one case where the supervisor's own error is the exit.
+    Stderr("netdata-preflight: cannot start `" + opts.command.front() +
+           "`: " + code.error().message + "\n");
+    return kExitInternal;
+  }
+  events.RecordEnd();
+  return *code;
+}
+
+// This process's own arguments, from /proc/self/cmdline (main() keeps no copy of argv).
+std::vector<std::string> OwnArguments() {
+  std::vector<std::string> args;
+  container::UniqueFd fd(::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC));
+  if (!fd) return args;
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\0', start);
+    if (end == std::string::npos) end = text.size();
+    args.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return args;
+}
+
+}  // namespace
+
+int HandOffSupervised(const RunOptions& opts, int64_t start_ms) {
+  std::vector<std::string> args = OwnArguments();
+  if (args.size() >= 2 && args[1] == "run") {
+    args[1] = kLeanSupervisor;
+    args.insert(args.begin() + 2, std::to_string(start_ms));
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::fflush(stderr);
+    ::execv("/proc/self/exe", argv.data());
+    log::Debug(std::string("re-exec into the lean supervisor: ") + std::strerror(errno) +
+               "; supervising in this process");
+  }
+  return Supervise(opts, start_ms);
+}
+
+int LeanSuperviseMain(int argc, char** argv) {
+  log::Init("");
+  if (argc < 3) return UsageError("__supervise is internal to `run --supervise`");
+  char* end = nullptr;
+  const long long start_ms = std::strtoll(argv[2], &end, 10);
+  if (end == argv[2] || *end != '\0')
+    return UsageError("__supervise is internal to `run --supervise`");
+  RunOptions opts;
+  std::vector<std::string> remaining;
+  {
+    // Parsed the way `run` parsed it (flags and PREFLIGHT_* alike); the parser is freed
+    // before the program starts.
+    CLI::App app{"netdata-preflight __supervise"};
+    AddRunOptions(&app, opts);
+    std::vector<std::string> args(argv + 3, argv + argc);
+    std::reverse(args.begin(), args.end());
+    try {
+      app.parse(args);
+    } catch (const CLI::ParseError& e) {
+      return UsageError(e.what());
+    }
+    remaining = app.remaining();
+  }
+  if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
+  // What start-up faulted in is not what the loop runs: give the clean pages back.
+  process::DropCleanExecutablePages();
+  return Supervise(opts, start_ms);
+}
+
+}  // namespace preflight::cmd

@@ -1,0 +1,658 @@
+// Black-box: `run` and `run --supervise` as a container runs them. No Docker engine exists
+// here: a container is emulated with a fresh PID namespace (`unshare --pid --fork
+// --mount-proc`), where the static binary is PID 1 — hence the `NamespacePid1_` names.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "blackbox/run_util.h"
+#include "container/run_records.h"
+
+namespace preflight::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+const std::string kChild = PREFLIGHT_SIGNAL_CHILD;
+const std::vector<std::string> kPid1 = {"/usr/bin/unshare", "--pid", "--fork", "--mount-proc"};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Lines of a signal_child record file, as numbers (the "ready" line skipped).
+std::vector<int> Signals(const std::string& path) {
+  std::vector<int> out;
+  std::istringstream in(Slurp(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line != "ready") out.push_back(std::stoi(line));
+  }
+  return out;
+}
+
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto end = Clock::now() + timeout;
+  while (Clock::now() < end) {
+    if (done()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return done();
+}
+
+class RunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!IsRoot()) GTEST_SKIP() << "needs root for PID namespaces (CI runs the tests as root)";
+    static int usable = -1;
+    if (usable < 0) {
+      auto r = RunProcess({"/usr/bin/unshare", "--pid", "--fork", "--mount-proc", "/bin/true"});
+      usable = r.exit_code == 0 ? 1 : 0;
+      if (!usable) unshare_error_ = r.err;
+    }
+    if (!usable) GTEST_SKIP() << "this kernel refuses PID namespaces: " << unshare_error_;
+    var_lib_ = dir_.Mkdir("var/lib/netdata");
+    dir_.Mkdir("etc/netdata");
+    dir_.Mkdir("var/cache/netdata");
+  }
+
+  std::map<std::string, std::string> Env() const {
+    return {{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+            {"PREFLIGHT_VAR_LIB", var_lib_},
+            {"PREFLIGHT_CONFIG_DIR", dir_.path() + "/etc/netdata"},
+            {"PREFLIGHT_CACHE_DIR", dir_.path() + "/var/cache/netdata"}};
+  }
+
+  /// `netdata-preflight run ARGS` as PID 1 of a new PID namespace.
+  std::vector<std::string> Pid1(const std::vector<std::string>& run_args) const {
+    std::vector<std::string> argv = kPid1;
+    argv.push_back(BinaryPath());
+    argv.push_back("run");
+    argv.insert(argv.end(), run_args.begin(), run_args.end());
+    return argv;
+  }
+
+  ProcessResult RunPid1(const std::vector<std::string>& run_args,
+                        std::chrono::milliseconds timeout = 30s) {
+    return RunProcess(Pid1(run_args), Env(), timeout);
+  }
+
+  container::LoadedRuns Records() {
+    std::string text = Slurp(var_lib_ + "/preflight/runs.json");
+    container::LoadedRuns out;
+    auto parsed = container::ParseRunRecords(text);
+    if (parsed.ok()) {
+      out.records = *parsed;
+    } else {
+      out.problem = parsed.error().message;
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  std::string var_lib_;
+  static std::string unshare_error_;
+};
+std::string RunTest::unshare_error_;
+
+/// A process started in the background (its own process group), stderr to a file.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+             const std::string& err_path)
+      : err_path_(err_path) {
+    std::vector<std::string> env_strings;
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    pid_ = fork();
+    if (pid_ == 0) {
+      setpgid(0, 0);
+      int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int null = open("/dev/null", O_RDWR);
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(err, 2);
+      std::vector<char*> args, envp;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      for (auto& e : env_strings) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      execve(args[0], args.data(), envp.data());
+      _exit(127);
+    }
+  }
+  ~Background() {
+    if (pid_ > 0 && !reaped_) {
+      kill(-pid_, SIGKILL);
+      if (int inner = Pid1(); inner > 0) kill(inner, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  /// The PID 1 of the namespace `unshare --fork` made: unshare's only child.
+  int Pid1() const {
+    std::string children =
+        Slurp("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children");
+    return children.empty() ? -1 : std::stoi(children);
+  }
+  int WaitPid1() const {
+    int pid = -1;
+    WaitFor([&] { return (pid = Pid1()) > 0; }, 5s);
+    return pid;
+  }
+
+  /// The exit code, or -1 on timeout (-2 - N when killed by signal N).
+  int Wait(std::chrono::milliseconds timeout) {
+    const auto end = Clock::now() + timeout;
+    while (Clock::now() < end) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        reaped_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -2 - WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    return -1;
+  }
+  std::string Err() const { return Slurp(err_path_); }
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  std::string err_path_;
+};
+
+// ---- exit codes -------------------------------------------------------------------------
+
+TEST_F(RunTest, NamespacePid1_ExitCodes0To255PassThrough) {
+  for (int code = 0; code <= 255; ++code) {
+    auto r = RunPid1(
+        {"--only", "claim.token", "--supervise", "--", kChild, "exit", std::to_string(code)});
+    ASSERT_EQ(r.exit_code, code) << r.err;
+  }
+}
+
+TEST_F(RunTest, NamespacePid1_SignalDeathsExit128PlusN) {
+  for (int sig : {SIGHUP, SIGINT, SIGKILL, SIGSEGV, SIGTERM, SIGABRT, SIGUSR1}) {
+    auto r = RunPid1(
+        {"--only", "claim.token", "--supervise", "--", kChild, "kill", std::to_string(sig)});
+    EXPECT_EQ(r.exit_code, 128 + sig) << "signal " << sig << ": " << r.err;
+  }
+}
+
+TEST_F(RunTest, NamespacePid1_ExecFailuresExit127And126WithTheReason) {
+  const std::string not_exec = dir_.Write("not-executable", "#!/bin/sh\nexit 0\n", 0644);
+  for (bool supervise : {true, false}) {
+    std::vector<std::string> base = {"--only", "claim.token"};
+    if (supervise) base.push_back("--supervise");
+    auto args = base;
+    args.insert(args.end(), {"--", "/nonexistent/program"});
+    auto r = RunPid1(args);
+    EXPECT_EQ(r.exit_code, 127) << r.err;
+    EXPECT_TRUE(Contains(r.err, "/nonexistent/program")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "No such file or directory")) << r.err;
+    args = base;
+    args.insert(args.end(), {"--", not_exec});
+    r = RunPid1(args);
+    EXPECT_EQ(r.exit_code, 126) << r.err;
+    EXPECT_TRUE(Contains(r.err, "Permission denied")) << r.err;
+  }
+}
+
+// ---- signals ----------------------------------------------------------------------------
+
+TEST_F(RunTest, NamespacePid1_ForwardsEveryForwardableSignal) {
+  const std::string record = dir_.path() + "/signals";
+  Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "60s", "--", kChild,
+                      "record", record}),
+                Env(), dir_.path() + "/err");
+  const int pid1 = bg.WaitPid1();
+  ASSERT_GT(pid1, 0);
+  ASSERT_TRUE(WaitFor([&] { return Contains(Slurp(record), "ready"); }, 10s)) << bg.Err();
+  std::vector<int> sent = {SIGHUP,  SIGINT,  SIGQUIT,  SIGUSR1, SIGUSR2, SIGPIPE,
+                           SIGALRM, SIGCONT, SIGWINCH, SIGURG,  SIGTSTP, SIGVTALRM,
+                           SIGPROF, SIGIO,   SIGPWR,   SIGXCPU, SIGXFSZ, SIGSTKFLT};
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig) sent.push_back(sig);
+  for (int sig : sent) {
+    ASSERT_EQ(kill(pid1, sig), 0);
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          auto got = Signals(record);
+          return std::count(got.begin(), got.end(), sig) == 1;
+        },
+        3s))
+        << "signal " << sig << " did not reach the program; got: " << Slurp(record) << bg.Err();
+  }
+  ASSERT_EQ(kill(pid1, SIGTERM), 0);
+  EXPECT_EQ(bg.Wait(10s), 0) << bg.Err();
+  auto got = Signals(record);
+  EXPECT_EQ(got.back(), SIGTERM);
+  EXPECT_EQ(got.size(), sent.size() + 1) << "each signal exactly once: " << Slurp(record);
+}
+
+TEST_F(RunTest, NamespacePid1_SignalGroupReachesTheWholeGroup) {
+  for (bool group : {true, false}) {
+    SCOPED_TRACE(group ? "--signal-group" : "program only");
+    const std::string record = dir_.path() + (group ? "/group" : "/single");
+    std::vector<std::string> args = {"--only", "claim.token", "--supervise"};
+    if (group) args.push_back("--signal-group");
+    args.insert(args.end(), {"--", kChild, "group", record});
+    Background bg(Pid1(args), Env(), dir_.path() + "/err");
+    const int pid1 = bg.WaitPid1();
+    ASSERT_TRUE(WaitFor([&] { return Contains(Slurp(record), "ready"); }, 10s)) << bg.Err();
+    ASSERT_EQ(kill(pid1, SIGUSR1), 0);
+    const bool reached = WaitFor(
+        [&] {
+          auto s = Signals(record);
+          return !s.empty() && s[0] == SIGUSR1;
+        },
+        group ? 3s : 500ms);
+    EXPECT_EQ(reached, group) << Slurp(record);
+    kill(pid1, SIGTERM);
+    EXPECT_NE(bg.Wait(15s), -1) << bg.Err();
+  }
+}
+
+TEST_F(RunTest, NamespacePid1_IgnoredSigtermEndsInSigkillAfterTheGrace) {
+  const std::string ready = dir_.path() + "/ready";
+  Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "700ms", "--", kChild,
+                      "ignore-term", ready}),
+                Env(), dir_.path() + "/err");
+  const int pid1 = bg.WaitPid1();
+  ASSERT_TRUE(WaitFor([&] { return Contains(Slurp(ready), "ready"); }, 10s)) << bg.Err();
+  const auto sent = Clock::now();
+  ASSERT_EQ(kill(pid1, SIGTERM), 0);
+  const int code = bg.Wait(10s);
+  const auto took = Clock::now() - sent;
+  EXPECT_EQ(code, 128 + SIGKILL) << bg.Err();
+  EXPECT_GE(took, 650ms) << "SIGKILL came before the grace ended";
+  EXPECT_LE(took, 700ms + 1500ms) << "the grace is the bound";
+}
+
+TEST_F(RunTest, NamespacePid1_ProcessesLeftBehindGetSigtermAndTheExitCodeIsTheProgramS) {
+  const std::string record = dir_.path() + "/left";
+  auto r = RunPid1(
+      {"--only", "claim.token", "--supervise", "--grace", "5s", "--", kChild, "leave", record});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  auto got = Signals(record);
+  ASSERT_EQ(got.size(), 1u) << "the grandchild was asked to stop, not killed: " << Slurp(record);
+  EXPECT_EQ(got[0], SIGTERM);
+}
+
+// ---- reaping ----------------------------------------------------------------------------
+
+TEST_F(RunTest, NamespacePid1_ReapsAThousandOrphanedGrandchildren) {
+  auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "orphans", "1000"}, 60s);
+  EXPECT_EQ(r.exit_code, 0) << "zombies left: " << r.err;
+}
+
+TEST_F(RunTest, SubreaperWhenNotPid1AndNoWarning) {
+  // Not PID 1: orphans are re-parented to the supervisor only because it registered as a
+  // child subreaper; the program's exit code still passes through and nothing is printed.
+  auto r = RunProcess({BinaryPath(), "run", "--only", "claim.token", "--supervise", "--", "/bin/sh",
+                       "-c", "sleep 0.2 & exit 5"},
+                      Env());
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+// ---- refusing ---------------------------------------------------------------------------
+
+TEST_F(RunTest, NamespacePid1_FailingCheckExits78AndNothingStarts) {
+  const std::string marker = dir_.path() + "/started";
+  const std::string term_log = dir_.Write("termination-log", "");
+  const std::string token = " " + FakeClaimToken() + " ";  // whitespace: claim.token fails
+  for (bool supervise : {false, true}) {
+    std::vector<std::string> args = {"--termination-log", term_log};
+    if (supervise) args.push_back("--supervise");
+    args.insert(args.end(), {"--", "/usr/bin/touch", marker});
+    auto env = Env();
+    env["NETDATA_CLAIM_TOKEN"] = token;
+    auto r = RunProcess(Pid1(args), env);
+    EXPECT_EQ(r.exit_code, 78) << r.err;
+    EXPECT_TRUE(r.out.empty()) << "stdout belongs to the agent: " << r.out;
+    EXPECT_TRUE(Contains(r.err, "claim.token")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "not starting `/usr/bin/touch`")) << r.err;
+    EXPECT_FALSE(Contains(r.err, FakeClaimToken())) << "the token leaked";
+    EXPECT_NE(access(marker.c_str(), F_OK), 0) << "the program was started";
+    const std::string log = Slurp(term_log);
+    EXPECT_TRUE(Contains(log, "claim.token")) << log;
+    EXPECT_FALSE(Contains(log, FakeClaimToken()));
+  }
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 2u) << records.problem;
+  EXPECT_EQ(records.records.back().mode, "refused");
+  EXPECT_EQ(records.records.back().exit_code, 78);
+}
+
+TEST_F(RunTest, UsageErrorsExit64) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"run", "--online", "--wait-for-cloud", "5s", "--", "/bin/true"},
+      {"run", "--grace", "soon", "--", "/bin/true"},
+      {"run", "--link-timeout", "0s", "--", "/bin/true"},
+      {"run", "--fail-on", "sometimes", "--", "/bin/true"},
+      {"run", "--offline", "--require-cloud", "--", "/bin/true"},
+      {"run", "--frobnicate", "/bin/true"},
+  };
+  for (const auto& args : cases) {
+    auto r = RunPreflight(args, Env());
+    EXPECT_EQ(r.exit_code, 64) << args[1] << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  auto env = Env();
+  env["PREFLIGHT_GRACE"] = "whenever";
+  auto r = RunPreflight({"run", "--supervise", "--", "/bin/true"}, env);
+  EXPECT_EQ(r.exit_code, 64) << r.err;
+  EXPECT_TRUE(Contains(r.err, "--grace")) << r.err;
+}
+
+TEST_F(RunTest, OnlineReportsTheNetworkChecksOnStderrAndStillHandsOff) {
+  for (const char* flag : {"--online", "--require-cloud"}) {
+    auto r = RunProcess({BinaryPath(), "run", flag, "--deadline", "3s", "--", "/bin/echo", "agent"}, Env(),
+                        20s);
+    // Whatever the network answers here, --online never blocks; --require-cloud blocks only
+    // on a network check that failed, and then names it.
+    if (std::string(flag) == "--online" || r.exit_code == 0) {
+      EXPECT_EQ(r.exit_code, 0) << flag << ": " << r.err;
+      EXPECT_EQ(r.out, "agent\n") << "stdout belongs to the program";
+    } else {
+      EXPECT_EQ(r.exit_code, 78) << r.err;
+      EXPECT_TRUE(Contains(r.err, "not starting `/bin/echo`: network.")) << r.err;
+    }
+    EXPECT_TRUE(Contains(r.err, "network.dns")) << flag << ": the network checks are reported: " << r.err;
+  }
+}
+
+TEST_F(RunTest, EnvironmentOptionsApply) {
+  auto env = Env();
+  env["PREFLIGHT_SUPERVISE"] = "1";
+  env["PREFLIGHT_ONLY"] = "claim.token";
+  auto r = RunProcess(Pid1({"--", kChild, "exit", "9"}), env);
+  EXPECT_EQ(r.exit_code, 9) << r.err;
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  EXPECT_EQ(records.records[0].mode, "supervise") << "PREFLIGHT_SUPERVISE was not read";
+}
+
+// ---- hand-off ---------------------------------------------------------------------------
+
+TEST_F(RunTest, ExecModeKeepsThePidArgvAndEnvironment) {
+  auto env = Env();
+  env["SOME_AGENT_SETTING"] = "kept as is";
+  auto r = RunProcess({BinaryPath(), "run", "--only", "claim.token", "--", "/bin/sh", "-c",
+                       "echo \"pid=$$ arg=$1 env=$SOME_AGENT_SETTING\"", "sh", "--weird arg"},
+                      env);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "arg=--weird arg env=kept as is")) << r.out;
+  // The record is written behind the hand-off, by an orphan: wait for it.
+  WaitFor([&] { return Records().records.size() == 1; }, 5s);
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  const auto& rec = records.records[0];
+  EXPECT_TRUE(Contains(r.out, "pid=" + std::to_string(rec.pid))) << "exec keeps the pid: " << r.out;
+  EXPECT_EQ(rec.mode, "exec");
+  EXPECT_FALSE(rec.end_ms.has_value()) << "exec mode cannot see the end";
+}
+
+TEST_F(RunTest, NamespacePid1_SupervisedRunIsRecordedWholeAndTheNextStartSeesIt) {
+  auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "exit", "7"});
+  ASSERT_EQ(r.exit_code, 7) << r.err;
+  r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "kill", "15"});
+  ASSERT_EQ(r.exit_code, 143) << r.err;
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 2u) << records.problem;
+  EXPECT_EQ(records.records[0].exit_code, 7);
+  EXPECT_TRUE(records.records[0].end_ms.has_value());
+  EXPECT_GE(*records.records[0].end_ms, records.records[0].start_ms);
+  EXPECT_EQ(records.records[1].signal, 15);
+  EXPECT_EQ(records.records[1].exit_code, 143);
+  EXPECT_EQ(records.records[1].pid, 1) << "the supervisor is PID 1";
+  EXPECT_FALSE(records.records[1].boot_id.empty());
+}
+
+TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
+  dir_.Write("var/lib/netdata/preflight/runs.json", "{\"schema\":1,\"runs\":[{\"sta");
+  auto r = RunProcess(
+      {BinaryPath(), "run", "--only", "claim.token", "--log-level", "warn", "--", "/bin/true"},
+      Env());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  WaitFor([&] { return Records().records.size() == 1; }, 5s);
+  EXPECT_TRUE(Contains(r.err, "set aside as")) << r.err;
+  auto records = Records();
+  ASSERT_TRUE(records.problem.empty()) << records.problem;
+  EXPECT_EQ(records.records.size(), 1u);
+  bool aside = false;
+  for (const auto& e : std::filesystem::directory_iterator(var_lib_ + "/preflight")) {
+    aside = aside || Contains(e.path().filename().string(), "runs.json.corrupt-");
+  }
+  EXPECT_TRUE(aside);
+}
+
+TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
+  Background bg(Pid1({"--supervise", "--link-timeout", "1s", "--api", "http://127.0.0.1:9",
+                      "--cli-socket", dir_.path() + "/no.sock", "--", "/bin/sleep", "30"}),
+                Env(), dir_.path() + "/err");
+  const int pid1 = bg.WaitPid1();
+  ASSERT_GT(pid1, 0);
+  // After the link watch and the diagnosis helpers ran at least once.
+  std::this_thread::sleep_for(3s);
+  const std::string status = Slurp("/proc/" + std::to_string(pid1) + "/status");
+  auto pos = status.find("VmRSS:");
+  ASSERT_NE(pos, std::string::npos) << status;
+  const long rss_kb = std::stol(status.substr(pos + 6));
+  RecordProperty("supervisor_rss_kb", std::to_string(rss_kb));
+  std::cout << "supervisor VmRSS: " << rss_kb << " kB\n";
+  EXPECT_LE(rss_kb, 2048) << status;
+  EXPECT_TRUE(Contains(Slurp("/proc/" + std::to_string(pid1) + "/cmdline"), "__supervise"));
+  kill(pid1, SIGTERM);
+  EXPECT_EQ(bg.Wait(10s), 128 + SIGTERM) << bg.Err();
+  // The link never came up within --link-timeout: the diagnosis was logged, once.
+  const std::string err = bg.Err();
+  size_t count = 0;
+  for (size_t p = err.find("is not up"); p != std::string::npos; p = err.find("is not up", p + 1))
+    ++count;
+  EXPECT_EQ(count, 1u) << err;
+}
+
+// ---- the real agent ---------------------------------------------------------------------
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+/// GET http://127.0.0.1:port/path with a raw socket; "" when nothing answers.
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    std::string req = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    if (write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+      char buf[8192];
+      ssize_t n;
+      while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  return out;
+}
+
+class RealAgentTest : public RunTest {
+ protected:
+  void SetUp() override {
+    RunTest::SetUp();
+    if (IsSkipped()) return;
+    agent_ = std::string(PREFLIGHT_DEPS_DIR) + "/netdata/usr/sbin/netdata";
+    ASSERT_EQ(access(agent_.c_str(), X_OK), 0) << agent_ << " missing: run scripts/bootstrap.sh";
+    port_ = FreePort();
+    const std::string d = dir_.path() + "/agent";
+    for (const char* sub : {"etc", "lib", "cache", "log", "run", "web"})
+      dir_.Mkdir(std::string("agent/") + sub);
+    const std::string root = std::string(PREFLIGHT_DEPS_DIR) + "/netdata";
+    conf_ = dir_.Write(
+        "agent/netdata.conf",
+        "[global]\n  run as user = root\n  hostname = preflight-test\n"
+        "  config directory = " +
+            d +
+            "/etc\n"
+            "  stock config directory = " +
+            root +
+            "/usr/lib/netdata/conf.d\n"
+            "  plugins directory = " +
+            root +
+            "/usr/lib/netdata/plugins.d\n"
+            "  web files directory = " +
+            root +
+            "/usr/share/netdata/web\n"
+            "  cache directory = " +
+            d + "/cache\n  lib directory = " + d +
+            "/lib\n"
+            "  log directory = " +
+            d +
+            "/log\n  memory mode = ram\n  history = 60\n"
+            "[web]\n  bind to = 127.0.0.1\n"
+            "[plugins]\n  enable running new plugins = no\n  checks = no\n  idlejitter = no\n"
+            "  proc = no\n  diskspace = no\n  cgroups = no\n  tc = no\n  statsd = no\n  timex = "
+            "no\n"
+            "[health]\n  enabled = no\n[ml]\n  enabled = no\n[registry]\n  enabled = no\n");
+  }
+  // The agent changes into $HOME (else /var/lib/netdata, absent here).
+  std::map<std::string, std::string> AgentEnv() const {
+    auto env = Env();
+    env["HOME"] = dir_.path() + "/agent/lib";
+    return env;
+  }
+  std::vector<std::string> AgentArgs() const {
+    return {agent_, "-D", "-c", conf_, "-p", std::to_string(port_)};
+  }
+  std::string agent_, conf_;
+  int port_ = 0;
+};
+
+TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
+  // agent.version is left out: Debian's netdata is built --disable-cloud, which that check
+  // rightly fails (it can never reach Netdata Cloud); everything else runs.
+  std::vector<std::string> args = {BinaryPath(), "run", "--skip", "agent.version", "--"};
+  for (const auto& a : AgentArgs()) args.push_back(a);
+  Background bg(args, AgentEnv(), dir_.path() + "/err");
+  std::string info;
+  ASSERT_TRUE(
+      WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
+      << info << bg.Err();
+  EXPECT_TRUE(Contains(info, "200 OK")) << info;
+  // exec: the agent took over this very process.
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  const std::string exe = Slurp("/proc/" + std::to_string(records.records[0].pid) + "/cmdline");
+  EXPECT_TRUE(Contains(exe, agent_)) << "the recorded pid runs the agent now: " << exe;
+}
+
+TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace) {
+  std::vector<std::string> args = {"--skip", "agent.version", "--supervise", "--grace", "8s", "--"};
+  for (const auto& a : AgentArgs()) args.push_back(a);
+  Background bg(Pid1(args), AgentEnv(), dir_.path() + "/err");
+  const int pid1 = bg.WaitPid1();
+  ASSERT_GT(pid1, 0);
+  std::string info;
+  ASSERT_TRUE(
+      WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
+      << info << bg.Err();
+  ASSERT_EQ(kill(pid1, SIGTERM), 0);
+  const int code = bg.Wait(12s);
+  EXPECT_NE(code, -1) << "did not stop within the grace: " << bg.Err();
+  EXPECT_NE(code, 128 + SIGKILL) << "the agent had to be killed: " << bg.Err();
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  EXPECT_TRUE(records.records[0].end_ms.has_value());
+  EXPECT_EQ(records.records[0].exit_code, code);
+}
+
+// ---- crash safety of the records --------------------------------------------------------
+
+TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> delay_us(200, 15000);
+  const std::string path = var_lib_ + "/preflight/runs.json";
+  int saw_file = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      execl(PREFLIGHT_RECORDS_HAMMER, PREFLIGHT_RECORDS_HAMMER, var_lib_.c_str(), nullptr);
+      _exit(127);
+    }
+    usleep(static_cast<useconds_t>(delay_us(rng)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped on its own: " << status;
+    if (access(path.c_str(), F_OK) != 0) continue;  // killed before its first write
+    ++saw_file;
+    auto parsed = container::ParseRunRecords(Slurp(path));
+    ASSERT_TRUE(parsed.ok()) << "trial " << trial << ": " << parsed.error().message;
+    ASSERT_FALSE(parsed->empty());
+    ASSERT_LE(parsed->size(), container::kMaxRunRecords);
+  }
+  EXPECT_GT(saw_file, 150) << "the kills did not land during writes";
+}
+
+}  // namespace
+}  // namespace preflight::testing
+
+namespace preflight::testing {
+namespace {
+
+TEST(CheckGate, WaitForCloudIsValidatedAndRunsTheNetworkRounds) {
+  auto r = RunPreflight({"check", "--gate", "--wait-for-cloud", "soon"});
+  EXPECT_EQ(r.exit_code, 64) << r.err;
+  EXPECT_NE(r.err.find("--wait-for-cloud"), std::string::npos) << r.err;
+  r = RunPreflight({"check", "--gate", "--offline", "--wait-for-cloud", "5s"});
+  EXPECT_EQ(r.exit_code, 64) << r.err;
+  r = RunPreflight({"check", "--wait-for-cloud", "5s"});
+  EXPECT_EQ(r.exit_code, 64) << "--wait-for-cloud goes with --gate: " << r.err;
+  // Whatever the network checks answer here, the gate ends within the wait plus one round.
+  const auto start = std::chrono::steady_clock::now();
+  r = RunPreflight({"check", "--gate", "--only", "network", "--deadline", "2s", "--wait-for-cloud", "3s",
+                    "--format", "json"});
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 78) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3 + 2 + 2));
+  EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << r.out;
+}
+
+}  // namespace
+}  // namespace preflight::testing

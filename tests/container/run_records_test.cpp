@@ -1,0 +1,194 @@
+#include "container/run_records.h"
+
+#include <gtest/gtest.h>
+
+#include "fakes/fake_system.h"
+
+namespace preflight::container {
+namespace {
+
+RunRecord Sample(int64_t start) {
+  RunRecord r;
+  r.start_ms = start;
+  r.pid = 1;
+  r.mode = "supervise";
+  r.end_ms = start + 42000;
+  r.exit_code = 137;
+  r.signal = 9;
+  r.claimed_at_start = true;
+  r.claimed_at_end = false;
+  r.link_online_s = 12.25;
+  r.container_id = std::string(64, 'a');
+  r.boot_id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  return r;
+}
+
+TEST(RunRecordsParse, RoundTripKeepsEveryField) {
+  RunRecord exec;
+  exec.start_ms = 5;
+  exec.pid = 77;
+  const std::vector<RunRecord> in = {Sample(1000), exec};
+  auto out = ParseRunRecords(SerializeRunRecords(in));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->size(), 2u);
+  const RunRecord& a = (*out)[0];
+  EXPECT_EQ(a.start_ms, 1000);
+  EXPECT_EQ(a.end_ms, 43000);
+  EXPECT_EQ(a.exit_code, 137);
+  EXPECT_EQ(a.signal, 9);
+  EXPECT_TRUE(a.claimed_at_start);
+  EXPECT_EQ(a.claimed_at_end, false);
+  EXPECT_DOUBLE_EQ(*a.link_online_s, 12.25);
+  EXPECT_EQ(a.container_id, std::string(64, 'a'));
+  EXPECT_EQ(a.mode, "supervise");
+  const RunRecord& b = (*out)[1];
+  EXPECT_EQ(b.pid, 77);
+  EXPECT_EQ(b.mode, "exec");
+  EXPECT_FALSE(b.end_ms.has_value()) << "an exec-mode record has no end";
+  EXPECT_FALSE(b.link_online_s.has_value());
+  EXPECT_FALSE(b.claimed_at_end.has_value());
+}
+
+TEST(RunRecordsParse, KeepsOnlyTheNewestTwenty) {
+  std::vector<RunRecord> many;
+  for (int i = 0; i < 25; ++i) many.push_back(Sample(i));
+  auto out = ParseRunRecords(SerializeRunRecords(many));
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), kMaxRunRecords);
+  EXPECT_EQ(out->front().start_ms, 5);
+  EXPECT_EQ(out->back().start_ms, 24);
+}
+
+TEST(RunRecordsParse, EmptyTextIsNoRecords) {
+  auto out = ParseRunRecords("  \n");
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->empty());
+}
+
+TEST(RunRecordsParse, RejectsWhatIsNotOurs) {
+  const char* bad[] = {
+      "{",                                                          // torn
+      "[]",                                                         // not an object
+      "{\"schema\":2,\"runs\":[]}",                                 // future schema
+      "{\"schema\":1}",                                             // no runs
+      "{\"schema\":1,\"runs\":{}}",                                 // runs not a list
+      "{\"schema\":1,\"runs\":[1]}",                                // a run not an object
+      "{\"schema\":1,\"runs\":[{\"pid\":1}]}",                      // no start
+      "{\"schema\":1,\"runs\":[{\"start_ms\":\"x\"}]}",             // wrong type
+      "{\"schema\":1,\"runs\":[{\"start_ms\":1,\"mode\":\"x\"}]}",  // unknown mode
+      "{\"schema\":1,\"runs\":[{\"start_ms\":1,\"exit_code\":99999999999}]}",
+      "{\"schema\":1,\"runs\":[{\"start_ms\":1,\"link_online_s\":-1}]}",
+      "{\"schema\":1,\"runs\":[{\"start_ms\":-5}]}",
+  };
+  for (const char* text : bad) {
+    auto out = ParseRunRecords(text);
+    EXPECT_FALSE(out.ok()) << text;
+    if (!out.ok()) {
+      EXPECT_NE(out.error().message.find("runs.json"), std::string::npos);
+    }
+  }
+  EXPECT_FALSE(ParseRunRecords(std::string(300 * 1024, ' ') + "x").ok()) << "oversized";
+  EXPECT_FALSE(ParseRunRecords(std::string(100000, '[')).ok()) << "deep nesting";
+}
+
+TEST(RunRecordsParse, ContainerIdFromMountinfoOrCgroup) {
+  const std::string id = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899";
+  const std::string mountinfo =
+      "612 590 0:52 / / rw,relatime master:312 - overlay overlay rw\n"
+      "630 612 8:1 /var/lib/docker/containers/" +
+      id + "/hostname /etc/hostname rw - ext4 /dev/sda1 rw\n";
+  EXPECT_EQ(ParseContainerId(mountinfo, ""), id);
+  EXPECT_EQ(ParseContainerId("", "0::/system.slice/docker-" + id + ".scope\n"), id);
+  EXPECT_EQ(ParseContainerId("", "12:pids:/docker/" + id + "\n"), id);
+  EXPECT_EQ(ParseContainerId("", "0::/init.scope\n"), "");
+  EXPECT_EQ(ParseContainerId("/containers/abc/", "/docker/" + id.substr(0, 63) + "\n"), "")
+      << "not 64 hex";
+}
+
+class RunRecordsStore : public ::testing::Test {
+ protected:
+  testing::FakeSystem sys;
+  const std::string var_lib = "/var/lib/netdata";
+  const std::string path = "/var/lib/netdata/preflight/runs.json";
+};
+
+TEST_F(RunRecordsStore, AppendsAndReplacesTheSameRun) {
+  sys.AddDir(var_lib);
+  RunRecord r = Sample(1000);
+  r.end_ms.reset();
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, r).ok());
+  r.end_ms = 2000;
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, r).ok());
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, Sample(3000)).ok());
+  auto loaded = LoadRunRecords(sys, var_lib, false);
+  EXPECT_TRUE(loaded.problem.empty());
+  ASSERT_EQ(loaded.records.size(), 2u);
+  EXPECT_EQ(loaded.records[0].end_ms, 2000);
+  EXPECT_TRUE(sys.files.count("/var/lib/netdata/preflight")) << "preflight/ is created";
+}
+
+TEST_F(RunRecordsStore, ALateStartWriteKeepsTheEnd) {
+  sys.AddDir(var_lib);
+  RunRecord ended = Sample(1000);
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, ended).ok());
+  RunRecord start_only = ended;
+  start_only.end_ms.reset();
+  start_only.exit_code.reset();
+  start_only.signal.reset();
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, start_only).ok());
+  auto loaded = LoadRunRecords(sys, var_lib, false);
+  ASSERT_EQ(loaded.records.size(), 1u);
+  EXPECT_EQ(loaded.records[0].end_ms, ended.end_ms);
+  EXPECT_EQ(loaded.records[0].exit_code, 137);
+}
+
+TEST_F(RunRecordsStore, ReportsThePreviousRun) {
+  sys.AddDir(var_lib);
+  RunRecord first = Sample(1000);
+  first.end_ms.reset();
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, first).ok());
+  std::optional<RunRecord> previous;
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, Sample(2000), nullptr, &previous).ok());
+  ASSERT_TRUE(previous.has_value());
+  EXPECT_EQ(previous->start_ms, 1000);
+  EXPECT_FALSE(previous->end_ms.has_value());
+}
+
+TEST_F(RunRecordsStore, CorruptFileIsSetAsideAndNotTrusted) {
+  sys.AddDir(var_lib)
+      .AddDir(var_lib + "/preflight")
+      .AddFile(path, "{\"schema\":1,\"runs\":[{\"start");
+  std::string problem;
+  ASSERT_TRUE(StoreRunRecord(sys, var_lib, Sample(5), &problem).ok());
+  EXPECT_NE(problem.find("not valid JSON"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("set aside as " + path + ".corrupt-"), std::string::npos) << problem;
+  auto loaded = LoadRunRecords(sys, var_lib, false);
+  ASSERT_EQ(loaded.records.size(), 1u) << "only the new record: nothing of the corrupt file";
+  bool aside = false;
+  for (const auto& [p, f] : sys.files) aside = aside || p.rfind(path + ".corrupt-", 0) == 0;
+  EXPECT_TRUE(aside);
+}
+
+TEST_F(RunRecordsStore, ReadOnlyLoadLeavesACorruptFileInPlace) {
+  sys.AddDir(var_lib).AddDir(var_lib + "/preflight").AddFile(path, "garbage");
+  auto loaded = LoadRunRecords(sys, var_lib, false);
+  EXPECT_FALSE(loaded.problem.empty());
+  EXPECT_TRUE(sys.files.count(path));
+}
+
+TEST_F(RunRecordsStore, NoVarLibNoRecordAndNoDirectoryCreated) {
+  auto s = StoreRunRecord(sys, var_lib, Sample(1));
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ENOENT);
+  EXPECT_TRUE(sys.written.empty());
+  EXPECT_FALSE(sys.files.count(var_lib));
+}
+
+TEST_F(RunRecordsStore, SymlinkedFileIsRefused) {
+  sys.AddDir(var_lib).AddDir(var_lib + "/preflight").AddSymlink(path, "/etc/passwd");
+  EXPECT_FALSE(StoreRunRecord(sys, var_lib, Sample(1)).ok());
+  EXPECT_TRUE(sys.written.empty());
+}
+
+}  // namespace
+}  // namespace preflight::container
