@@ -281,6 +281,13 @@ def descendants(pid):
     return out
 
 
+def exe_name(pid):
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return ""
+
+
 def kill_tree(pid):
     """SIGKILL a process this harness started and everything below it."""
     for p in [pid] + descendants(pid):
@@ -397,19 +404,20 @@ class Container:
         self.argv = list(argv if argv is not None else spec["argv"])
         self.termination_log = os.path.join(work, "termination-log")
         open(self.termination_log, "w").close()
-        mounts = image_mounts() + list(mounts) + [{"source": self.termination_log, "target": "/dev/termination-log"}]
-        final_argv = self.argv
-        if seccomp:
-            final_argv = [seccomp["launcher"], seccomp["profile"], "--"] + self.argv
+        self.mounts = image_mounts() + list(mounts) + [{"source": self.termination_log, "target": "/dev/termination-log"}]
+        self.run_sh, self.seccomp = run_sh, seccomp
         self.spec_file = os.path.join(work, "spec.json")
-        with open(self.spec_file, "w") as f:
-            json.dump({"work": work, "argv": final_argv, "env": self.env, "mounts": mounts,
-                       "image_files": image_files(run_sh), "image_dirs": IMAGE_DIRS,
-                       "hostname": spec.get("hostname")}, f)
         self.pid_ns = (not spec.get("pid_host")) if pid_ns is None else pid_ns
         self.proc = None
 
     def start(self):
+        final_argv = self.argv
+        if self.seccomp:
+            final_argv = [self.seccomp["launcher"], self.seccomp["profile"], "--"] + self.argv
+        with open(self.spec_file, "w") as f:
+            json.dump({"work": self.work, "argv": final_argv, "env": self.env, "mounts": self.mounts,
+                       "image_files": image_files(self.run_sh), "image_dirs": IMAGE_DIRS,
+                       "hostname": self.spec.get("hostname")}, f)
         ns = ["unshare", "--mount", "--pid", "--fork", "--mount-proc"] if self.pid_ns else ["unshare", "--mount"]
         self.stdout = open(os.path.join(self.work, "stdout"), "w+")
         self.stderr = open(os.path.join(self.work, "stderr"), "w+")
