@@ -73,8 +73,8 @@ def files_parse():
 
     pod, _ = L.pod_spec_of(DAEMONSET, "DaemonSet")
     init = next(c for c in pod["initContainers"] if c["name"] == "preflight")
-    check(init["command"] + init["args"] == [L.PREFLIGHT, "check", "--gate", "--wait-for-cloud", "60s", "--output",
-                                             "/preflight/report.json"], "daemonset: the gate's command line")
+    check(init["command"] + init["args"] == [L.PREFLIGHT, "check", "--gate", "--wait-for-cloud", "60s", "--format", "json",
+                                             "--output", "/preflight/report.json"], "daemonset: the gate's command line")
     check(init.get("terminationMessagePolicy") == "FallbackToLogsOnError", "daemonset: FallbackToLogsOnError")
     vol = {v["name"]: v for v in pod["volumes"]}
     check(vol["persistencevarlibdir"]["hostPath"] == {"path": "/var/lib/netdata-k8s-child/var/lib/netdata",
@@ -329,19 +329,25 @@ class ComposeProject:
         self.sandbox = L.Sandbox("netdata-host")
         self.n = 0
 
-    def service(self, name, run_sh=L.RUN_SH_MARKER, extra_env=None, seccomp=None, command=None):
-        spec = L.compose_service(self.doc, name, os.path.dirname(COMPOSE), {"netdata.env": self.env_file}, self.overlay)
-        if command is not None:  # `docker compose run --rm preflight <command...>`
-            spec["argv"] = spec["raw"]["entrypoint"] + command
+    def service(self, name, run_sh=L.RUN_SH_MARKER, extra_env=None, seccomp=None, command=None, entrypoint=None):
+        # The operator's edit (overlay) is to the netdata service only.
+        spec = L.compose_service(self.doc, name, os.path.dirname(COMPOSE), {"netdata.env": self.env_file},
+                                 self.overlay if name == "netdata" else None)
+        if command is not None:  # `docker compose run --rm [--entrypoint E] SERVICE <command...>`
+            spec["argv"] = (entrypoint or spec["raw"]["entrypoint"]) + command
         self.n += 1
         mounts = L.compose_mounts(spec, self.vols, host_binds=(name == "netdata"))
         return L.Container(self.sandbox, spec, mounts, os.path.join(self.work, f"{name}-{self.n}"), run_sh=run_sh,
                            extra_env=extra_env, seccomp=seccomp)
 
-    def preflight_json(self, extra_env=None, seccomp=None):
-        c = self.service("preflight", extra_env=extra_env, seccomp=seccomp, command=["check", "--format", "json"])
+    def preflight_json(self, extra_env=None, seccomp=None, service="preflight"):
+        """docs/docker.md's one-shot checks: `docker compose run --rm preflight check --format json`,
+        or, with service="netdata", the agent service's own env and volumes with another entrypoint:
+        `docker compose run --rm --entrypoint /usr/local/bin/netdata-preflight netdata check --format json`."""
+        c = self.service(service, extra_env=extra_env, seccomp=seccomp, command=["check", "--format", "json"],
+                         entrypoint=[L.PREFLIGHT] if service == "netdata" else None)
         code = c.run(120)
-        print(f"preflight one-shot: exit {code}")
+        print(f"one-shot check ({service} service): exit {code}")
         report = L.report_of(c.out(), "compose preflight check --format json")
         L.show(report)
         L.no_token([c.out(), c.err()], "compose preflight")
@@ -408,7 +414,7 @@ def compose_quoted_token():
         check(not os.path.exists(os.path.join(p.varlib(), ".run-sh-started")), "the agent was never started")
         check("claim.token" in agent.err() and "quote" in agent.err().lower(), "docker logs name claim.token and the quotes")
         L.no_token([agent.out(), agent.err(), open(agent.termination_log).read()], "entrypoint")
-        report, code = p.preflight_json(extra_env={"PREFLIGHT_OFFLINE": "1"})
+        report, code = p.preflight_json(extra_env={"PREFLIGHT_OFFLINE": "1"}, service="netdata")
         c = L.check_status(report, "claim.token")
         check(c["status"] == "fail" and "quote" in (c.get("message", "") + c.get("remediation", "")).lower(),
               "claim.token fails naming the quotes")
@@ -429,8 +435,7 @@ def compose_no_volume():
         code = agent.run(60)
         check(code == 78, f"the wrapper refuses to hand off: exit 78 (got {code})")
         check("container.volume" in agent.err(), "docker logs name container.volume")
-        report, code = p.preflight_json(extra_env={"PREFLIGHT_OFFLINE": "1"})
-        # The one-shot has its own (same-spec) container: its /var/lib/netdata is also unmounted.
+        report, code = p.preflight_json(extra_env={"PREFLIGHT_OFFLINE": "1"}, service="netdata")
         c = L.check_status(report, "container.volume")
         check(c["status"] == "fail", "container.volume fails: /var/lib/netdata is not a volume")
         check(report["verdict"]["status"] == "fail", "verdict: fail")
@@ -452,7 +457,7 @@ def compose_old_docker_seccomp():
         code = agent.run(60)
         check(code == 78, f"the wrapper refuses to hand off: exit 78 (got {code})")
         check(not os.path.exists(os.path.join(p.varlib(), ".run-sh-started")), "the agent was never started")
-        report, code = p.preflight_json(extra_env={"PREFLIGHT_OFFLINE": "1"}, seccomp=seccomp)
+        report, code = p.preflight_json(extra_env={"PREFLIGHT_OFFLINE": "1"}, seccomp=seccomp, service="netdata")
         c = L.check_status(report, "container.seccomp")
         check(c["status"] == "fail" and "clone3" in json.dumps(c), "container.seccomp fails on clone3")
         check("20.10.10" in c.get("remediation", ""), "the fix names Docker 20.10.10")
@@ -643,4 +648,6 @@ if __name__ == "__main__":
         print("usage: scenarios.py " + "|".join(SCENARIOS), file=sys.stderr)
         sys.exit(64)
     SCENARIOS[sys.argv[1]]()
+    if L.FAILED:
+        fail(f"{len(L.FAILED)} assertion(s) failed")
     print("PASS")
