@@ -552,6 +552,24 @@ def start_fake_cloud(sandbox, pki, mode="ok"):
     wait_port(sandbox, CLOUD_ADDR, 443)
 
 
+PROXY_URL = "http://127.0.0.1:3128"
+
+
+def start_proxy(sandbox, work):
+    """Real tinyproxy in the sandbox: CONNECT to 443 only. It resolves the Cloud hosts through
+    its own /etc/hosts (its own mount namespace) to the fake cloud: the only way out."""
+    d = os.path.join(work, "proxy")
+    os.makedirs(d)
+    with open(os.path.join(d, "hosts"), "w") as f:
+        f.write("127.0.0.1 localhost\n" + "".join(f"{CLOUD_ADDR} {h}\n" for h in CLOUD_HOSTS))
+    with open(os.path.join(d, "tinyproxy.conf"), "w") as f:
+        f.write("Port 3128\nListen 127.0.0.1\nTimeout 30\nMaxClients 50\nAllow 127.0.0.1\n"
+                "ConnectPort 443\nLogLevel Error\n")
+    sandbox.spawn(["unshare", "--mount", "sh", "-c",
+                   f"mount --bind {d}/hosts /etc/hosts && exec tinyproxy -d -c {d}/tinyproxy.conf"])
+    wait_port(sandbox, "127.0.0.1", 3128)
+
+
 def cloud_overlay_env(pki, addr=CLOUD_ADDR):
     """What the tests add to a file's environment (never in the files): pin the Cloud hosts to
     the fake cloud and trust its test CA."""

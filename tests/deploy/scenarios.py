@@ -297,6 +297,19 @@ def k8s_proxy_required():
         check(report["verdict"]["status"] == "fail" and report["verdict"]["expected_node_state"] == "absent",
               "verdict: fail, the node will not appear (it cannot claim)")
         check(time.time() - start < 60 + 10 + 15, "the gate waited at most --wait-for-cloud 60s (+ deadline)")
+        # The control: the same network with the proxy configured (the operator's fix: both
+        # lowercase variables, the link reads http_proxy, the claim https_proxy) passes.
+        L.start_fake_cloud(pod.sandbox, pki, "ok")
+        L.start_proxy(pod.sandbox, work)
+        os.unlink(os.path.join(pod.volume("preflight"), "report.json"))
+        fixed = dict(L.cloud_overlay_env(pki, addr="127.0.0.3"), http_proxy=L.PROXY_URL, https_proxy=L.PROXY_URL)
+        gate, code = pod.run_init("preflight", fixed, timeout=200)
+        report = gate_report(pod)
+        check(code == 0, f"with the proxy configured: gate exit {code}")
+        check(L.check_status(report, "network.proxy")["status"] == "pass", "network.proxy passes: CONNECT through tinyproxy")
+        check(L.check_status(report, "network.websocket")["status"] == "pass", "network.websocket passes through the proxy")
+        check(report["verdict"]["status"] == "pass" and report["verdict"]["expected_node_state"] == "live",
+              "verdict: pass, live, once the proxy is configured")
     finally:
         pod.close()
 
