@@ -373,6 +373,21 @@ def image_mounts():
             {"source": os.path.join(base, "share", "netdata", "web"), "target": "/usr/share/netdata/web", "readonly": True}]
 
 
+def runtime_files(work, id_seed, hostname):
+    """What the runtime bind-mounts into every container: /etc/hostname, /etc/hosts and
+    /etc/resolv.conf from its own directory named by the 64-hex container id (Docker:
+    /var/lib/docker/containers/<id>/; Kubernetes: the pod sandbox's, shared by its containers)."""
+    cid = hashlib.sha256(id_seed.encode()).hexdigest()
+    d = os.path.join(work, "runtime", "containers", cid)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "hostname"), "w") as f:
+        f.write((hostname or cid[:12]) + "\n")
+    with open(os.path.join(d, "hosts"), "w") as f:
+        f.write("127.0.0.1\tlocalhost\n")
+    shutil.copyfile("/etc/resolv.conf", os.path.join(d, "resolv.conf"))
+    return [{"source": os.path.join(d, n), "target": "/etc/" + n} for n in ("hostname", "hosts", "resolv.conf")]
+
+
 IMAGE_DIRS = [
     {"path": "/var/lib/netdata", "uid": 201, "gid": 0, "mode": 0o770},
     {"path": "/var/cache/netdata", "uid": 201, "gid": 0, "mode": 0o770},
@@ -405,7 +420,7 @@ class Container:
     """One container of a spec, in a sandbox, with its mounts resolved to host directories."""
 
     def __init__(self, sandbox, spec, mounts, work, run_sh=RUN_SH_MARKER, extra_env=None,
-                 seccomp=None, argv=None, pid_ns=None):
+                 seccomp=None, argv=None, pid_ns=None, sandbox_id=None):
         self.sandbox, self.spec, self.work = sandbox, spec, work
         os.makedirs(work, exist_ok=True)
         self.env = image_env(spec.get("hostname"))
@@ -414,7 +429,8 @@ class Container:
         self.argv = list(argv if argv is not None else spec["argv"])
         self.termination_log = os.path.join(work, "termination-log")
         open(self.termination_log, "w").close()
-        self.mounts = image_mounts() + list(mounts) + [{"source": self.termination_log, "target": "/dev/termination-log"}]
+        self.mounts = image_mounts() + runtime_files(work, sandbox_id or work, spec.get("hostname")) + list(mounts) \
+            + [{"source": self.termination_log, "target": "/dev/termination-log"}]
         self.run_sh, self.seccomp = run_sh, seccomp
         self.spec_file = os.path.join(work, "spec.json")
         self.pid_ns = (not spec.get("pid_host")) if pid_ns is None else pid_ns
