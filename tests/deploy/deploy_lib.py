@@ -351,6 +351,33 @@ def docker_volume_init(target):
     return init
 
 
+def seed_claimed_state(varlib):
+    """cloud.d/ as a successful v2 claim leaves it (reference/netdata-facts.md §2d), owned by the
+    netdata user: the volume of an agent that claimed on its first start."""
+    d = os.path.join(varlib, "cloud.d")
+    os.makedirs(d)
+    subprocess.run(["openssl", "genrsa", "-out", os.path.join(d, "private.pem"), "2048"], check=True, capture_output=True)
+    subprocess.run(["openssl", "rsa", "-in", os.path.join(d, "private.pem"), "-pubout", "-out",
+                    os.path.join(d, "public.pem")], check=True, capture_output=True)
+    claim_id = "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+    with open(os.path.join(d, "claimed_id"), "w") as f:
+        f.write(claim_id)
+    with open(os.path.join(d, "cloud.conf"), "w") as f:
+        f.write(f"[global]\n    enabled = yes\n    cloud base url = https://app.netdata.cloud\n"
+                f"    claimed_id = {claim_id}\n")
+    for root, dirs, files in os.walk(varlib):
+        for n in dirs + files:
+            os.chown(os.path.join(root, n), 201, 201)
+    os.chmod(d, 0o770)
+    for n in ("private.pem", "public.pem", "claimed_id", "cloud.conf"):
+        os.chmod(os.path.join(d, n), 0o660)
+
+
+def with_line(path, line):
+    text = open(path).read()
+    return text if line.split(":")[0] + ":" in text else text + line + "\n"
+
+
 def image_files(run_sh):
     """The wrapper image: netdata/netdata:stable plus the binary (Dockerfile stage `agent`).
 
@@ -362,6 +389,10 @@ def image_files(run_sh):
         {"path": PREFLIGHT, "copy": BINARY, "mode": 0o755},
         {"path": "/usr/sbin/netdata", "text": agent_stub, "mode": 0o755},
         {"path": "/usr/sbin/run.sh", "text": run_sh, "mode": 0o755},
+        # The image's netdata user and group (uid/gid 201).
+        {"path": "/etc/passwd", "text": with_line("/etc/passwd", "netdata:x:201:201::/var/lib/netdata:/usr/sbin/nologin"),
+         "mode": 0o644},
+        {"path": "/etc/group", "text": with_line("/etc/group", "netdata:x:201:"), "mode": 0o644},
     ]
 
 
@@ -400,7 +431,7 @@ IMAGE_DIRS = [
 RUN_SH_DEBIAN = f"""#!/bin/sh
 # Stand-in for the image's run.sh: the real Debian netdata-core agent, in the foreground.
 echo started >> /var/lib/netdata/.run-sh-started
-exec {DEBIAN_AGENT} -u root -D -p "${{NETDATA_LISTENER_PORT:-19999}}" \
+exec {DEBIAN_AGENT} -u netdata -D -p "${{NETDATA_LISTENER_PORT:-19999}}" \
   -W set global 'web files owner' root -W set global 'web files group' root \
   -W set plugins 'enable running new plugins' no
 """

@@ -243,8 +243,10 @@ def k8s_fresh_claim():
         check(L.check_status(report, "claim.token")["status"] == "pass", "claim.token passes for a well-formed token")
         for cid in ("network.dns", "network.tls", "network.https", "network.websocket"):
             check(L.check_status(report, cid)["status"] == "pass", f"{cid} passes against the fake cloud")
-        check(report["verdict"]["status"] == "pass" and report["verdict"]["expected_node_state"] == "live",
-              "verdict: pass, the node can be live")
+        # The chart's child persists only /var/lib/netdata: the warning about /etc/netdata and
+        # /var/cache/netdata is right and does not stop the node from being Live.
+        check(report["verdict"]["status"] != "fail" and report["verdict"]["expected_node_state"] == "live",
+              "verdict: not fail, the node can be live")
         term = open(gate.termination_log).read()
         check(term.strip() != "", "the summary is in /dev/termination-log (kubectl describe pod)")
         L.no_token([term, gate.out(), gate.err(), json.dumps(report)], "gate")
@@ -308,8 +310,8 @@ def k8s_proxy_required():
         check(code == 0, f"with the proxy configured: gate exit {code}")
         check(L.check_status(report, "network.proxy")["status"] == "pass", "network.proxy passes: CONNECT through tinyproxy")
         check(L.check_status(report, "network.websocket")["status"] == "pass", "network.websocket passes through the proxy")
-        check(report["verdict"]["status"] == "pass" and report["verdict"]["expected_node_state"] == "live",
-              "verdict: pass, live, once the proxy is configured")
+        check(report["verdict"]["status"] != "fail" and report["verdict"]["expected_node_state"] == "live",
+              "verdict: live, once the proxy is configured")
     finally:
         pod.close()
 
@@ -488,6 +490,8 @@ def compose_killed_before_link():
     L.require_namespaces()
     p = ComposeProject("compose-killed")
     try:
+        # The first start claimed (cloud.d on the volume); the link never came up since.
+        L.seed_claimed_state(p.vols.get("docker:netdatalib", L.docker_volume_init("/var/lib/netdata")))
         codes = []
         for attempt in range(3):
             agent = p.service("netdata", run_sh=L.RUN_SH_DEBIAN).start()
