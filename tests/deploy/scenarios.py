@@ -324,10 +324,13 @@ def k8s_websockets_blocked():
         check(code == 0, f"the network never blocks the hand-off: gate exit {code}")
         check(L.check_status(report, "network.https")["status"] == "pass", "network.https passes (HTTPS is allowed)")
         check(L.check_status(report, "network.websocket")["status"] == "fail", "network.websocket fails: the upgrade is cut")
+        # HTTPS works, so the claim (a libcurl PUT) succeeds and the node appears; only the link's
+        # WSS is cut: claimed but Unseen (the guide files websockets under "claimed but can not
+        # connect").
         v = report["verdict"]
-        check(v["status"] == "fail" and v["expected_node_state"] == "unseen"
-              and v["section"] == "verify-that-your-firewall-allows-websockets",
-              "verdict: claimed but Unseen, the guide's websockets section")
+        check(v["status"] == "fail" and v["section"] == "verify-that-your-firewall-allows-websockets",
+              "verdict: the guide's websockets section")
+        check(v["expected_node_state"] == "unseen", f"verdict: claimed but Unseen (got {v['expected_node_state']})")
     finally:
         pod.close()
 
@@ -597,8 +600,15 @@ def k8s_sidecar_serve():
                     break
                 time.sleep(1)
             check(started is not None, "agent startupProbe (exec probe) succeeds")
-            status, body = get("/readyz")
-            check(status in (200, 503) and body.strip() != "", f"readinessProbe httpGet /readyz answers {status}: {body.strip()[:200]}")
+            # The sidecar probes the agent every few seconds and serves the cached answer: the
+            # pod turns Ready within a few readiness periods.
+            status, body = None, ""
+            for _ in range(30):
+                status, body = get("/readyz")
+                if status == 200:
+                    break
+                time.sleep(1)
+            check(status == 200, f"readinessProbe httpGet /readyz turns 200 once the agent runs: {status} {body.strip()[:200]}")
             status, body = get("/metrics")
             check(status == 200, "/metrics: 200")
             from prometheus_client.parser import text_string_to_metric_families
@@ -640,7 +650,9 @@ def helm_parent_gate():
         report = L.report_of(open(os.path.join(vols.dirs["k8s:preflight"], "report.json")).read(), "report.json")
         L.show(report)
         check(report["verdict"]["expected_node_state"] == "live", "verdict: the parent can be live")
-        check(L.check_status(report, "container.volume")["status"] == "pass", "container.volume: the PVC is persistent")
+        vol = L.check_status(report, "container.volume")
+        check(vol["status"] != "fail" and "/var/lib/netdata" not in vol.get("message", ""),
+              "container.volume: the PVC at /var/lib/netdata is persistent (the chart keeps /etc/netdata in the image)")
     finally:
         sandbox.close()
 
