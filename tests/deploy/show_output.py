@@ -2,7 +2,7 @@
 """Print the text report of a scenario's one-shot check, exactly as an operator sees it (for the
 README). Same emulation as the tests (deploy_lib.py); needs root.
 
-  python3 tests/deploy/show_output.py quoted-token | websockets-blocked
+  python3 tests/deploy/show_output.py quoted-token | websockets-blocked | old-docker
 """
 import os
 import sys
@@ -31,7 +31,8 @@ def websockets_blocked():
     try:
         pki = L.make_ca(work)
         L.start_fake_cloud(pod.sandbox, pki, "ws-blocked")
-        spec = L.k8s_container(pod.spec, "preflight", S.SECRETS)
+        pod.run_init("init-persistence")
+        spec = L.k8s_container(pod.spec, "netdata", S.SECRETS)
         spec["argv"] = [L.PREFLIGHT, "check"]
         c = L.Container(pod.sandbox, spec, L.k8s_mounts(spec, pod.vols), os.path.join(work, "c"),
                         extra_env=L.cloud_overlay_env(pki))
@@ -42,9 +43,23 @@ def websockets_blocked():
         pod.close()
 
 
+def old_docker():
+    launcher = L.seccomp_launcher()
+    if launcher is None:
+        L.skip("tests/tools/seccomp_launcher is not in this build")
+    seccomp = {"launcher": launcher, "profile": os.path.join(L.SHARED, "testdata", "seccomp", "docker-v20.10.9.json")}
+    p = S.ComposeProject("show-seccomp")
+    try:
+        c = p.service("netdata", seccomp=seccomp)
+        code = c.run(120)
+        return "$ docker compose up netdata   # on a Docker 20.10.9 host\n" + c.err() + f"(container exit code {code})\n"
+    finally:
+        p.close()
+
+
 if __name__ == "__main__":
     L.require_namespaces()
-    what = {"quoted-token": quoted_token, "websockets-blocked": websockets_blocked}
+    what = {"quoted-token": quoted_token, "websockets-blocked": websockets_blocked, "old-docker": old_docker}
     if len(sys.argv) != 2 or sys.argv[1] not in what:
         print(__doc__, file=sys.stderr)
         sys.exit(64)
