@@ -683,7 +683,18 @@ def seccomp_launcher():
     return None
 
 
+WORKDIRS = []
+
+
+def cleanup():
+    """Remove this run's work directories (kept when it failed, or with DEPLOY_KEEP_WORK=1)."""
+    if os.environ.get("DEPLOY_KEEP_WORK") != "1":
+        for d in WORKDIRS:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def workdir(name):
     d = tempfile.mkdtemp(prefix=f"deploy-{name}-", dir=os.environ.get("TMPDIR", "/tmp"))
+    WORKDIRS.append(d)
     os.chmod(d, 0o755)
     return d

@@ -681,4 +681,5 @@ if __name__ == "__main__":
     SCENARIOS[sys.argv[1]]()
     if L.FAILED:
         fail(f"{len(L.FAILED)} assertion(s) failed")
+    L.cleanup()
     print("PASS")
