@@ -68,6 +68,13 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   WriteTerminationLog(report, opts.common.termination_log, secrets);
   if (opts.gate) {
     GateDecision gate = DecideGate(report, opts.output.fail_on, opts.require_cloud);
+    // With --output the report went to a file: the refusal must still reach `kubectl logs`.
+    if (gate.refuse && !opts.output.output.empty()) {
+      std::string text = Redact("netdata-preflight: refusing hand-off (exit 78): " + gate.reason +
+                                    "\n" + RenderSummary(report, 4096) + "\n",
+                                secrets);
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    }
     return gate.refuse ? kExitRefused : kExitOk;
   }
   return ReachesFailOn(report, opts.output.fail_on) ? kExitChecksFailed : kExitOk;

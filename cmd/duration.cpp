@@ -1,6 +1,7 @@
 #include "cmd/duration.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <string>
 
 namespace preflight::cmd {
@@ -15,7 +16,11 @@ Expected<std::chrono::milliseconds> ParseDuration(std::string_view text) {
     size_t start = i;
     while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
     if (i == start) return bad;
-    double number = std::stod(std::string(text.substr(start, i - start)));
+    // strtod, not stod: "." or "1.2.3" must be a usage error, never an exception.
+    const std::string digits(text.substr(start, i - start));
+    char* end = nullptr;
+    double number = std::strtod(digits.c_str(), &end);
+    if (end != digits.c_str() + digits.size()) return bad;
     size_t unit_start = i;
     while (i < text.size() && text[i] >= 'a' && text[i] <= 'z') ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);

@@ -107,10 +107,18 @@ std::string RedactUrl(std::string_view text) {
   std::string_view authority =
       text.substr(start, end == std::string_view::npos ? end : end - start);
   auto at = authority.rfind('@');
-  if (at == std::string_view::npos) return std::string(text);
+  size_t cut;
+  if (at != std::string_view::npos) {
+    cut = start + at;
+  } else {
+    // No '@' before the first '/': a password holding '/', '?' or '#' unescaped would still
+    // follow. Hide up to the last '@' anywhere; over-hiding a path costs nothing.
+    cut = text.rfind('@');
+    if (cut == std::string_view::npos || cut < start) return std::string(text);
+  }
   std::string out(text.substr(0, start));
   out += "***@";
-  out += text.substr(start + at + 1);
+  out += text.substr(cut + 1);
   return out;
 }
 

@@ -90,6 +90,20 @@ TEST(Contract, ExitCodeFollowsFailOn) {
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
 }
 
+// fault: claiming | initContainer gate refuses while its report goes to a file | the refusal and failing checks still go to stderr (kubectl logs)
+TEST(Contract, GateRefusalWithOutputFileStillExplainsOnStderr) {
+  AgentDirs d;
+  const std::string out = d.dir.path() + "/report.json";
+  auto r = RunPreflight(Cat({"check", "--gate", "--offline", "--only", "claim.token", "--format",
+                             "json", "--output", out}, d.Args()),
+                        {{"NETDATA_CLAIM_TOKEN", "\"" + FakeClaimToken() + "\""}});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("refusing hand-off"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("claim.token"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(FakeClaimToken()), std::string::npos) << "the token leaked";
+}
+
 TEST(Contract, OutputFileAndTerminationLog) {
   AgentDirs d;
   const std::string out = d.dir.path() + "/report.json";

@@ -49,6 +49,20 @@ TEST(Verdict, WebsocketFailureNamesTheWebsocketSection) {
   EXPECT_EQ(v.section, section::kWebsockets);
 }
 
+// fault: network | WebSockets blocked on a node that is about to claim | claim succeeds over HTTPS; verdict unseen, websockets section
+TEST(Verdict, WebsocketsBlockedBeforeTheClaimStillMeansUnseen) {
+  Verdict v = Decide(Make({{"claim.token", Status::kPass, {{"wanted", true}}},
+                           {"claim.state", Status::kPass, {{"claimed", false}}},
+                           {"network.https", Status::kPass, kNone},
+                           {"network.websocket", Status::kFail, kNone}}));
+  EXPECT_EQ(v.expected_node_state, "unseen");
+  EXPECT_EQ(v.section, section::kWebsockets);
+  // Without a claim to make, a blocked link still means the node never appears.
+  Verdict none = Decide(Make({{"claim.token", Status::kSkip, {{"wanted", false}}},
+                              {"network.websocket", Status::kFail, kNone}}));
+  EXPECT_EQ(none.expected_node_state, "absent");
+}
+
 TEST(Verdict, PreviouslyConnectedAndNowFailingIsOffline) {
   Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},
                            {"network.dns", Status::kFail, kNone},

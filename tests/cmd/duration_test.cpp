@@ -24,5 +24,13 @@ TEST(Duration, RejectsGarbageWithAMessageNamingTheValue) {
   }
 }
 
+TEST(ParseDuration, MalformedNumbersAreErrorsNotExceptions) {
+  for (const char* text : {".", "..s", "1.2.3s", ".ms", "1..5m"}) {
+    auto d = ParseDuration(text);
+    EXPECT_FALSE(d.ok()) << text;
+  }
+  EXPECT_EQ(ParseDuration(".5s").value(), std::chrono::milliseconds(500));
+}
+
 }  // namespace
 }  // namespace preflight::cmd

@@ -36,6 +36,9 @@ TEST(ProxyUrl, RedactHidesCredentials) {
   EXPECT_EQ(RedactUrl("http://alice:s3cret@proxy:3128"), "http://***@proxy:3128");
   EXPECT_EQ(RedactUrl("http://proxy:3128"), "http://proxy:3128");
   EXPECT_EQ(RedactUrl("alice:s3cret@proxy:3128/x@y"), "***@proxy:3128/x@y");
+  // Unescaped '/', '?' or '#' in a password must not end the part that is hidden.
+  EXPECT_EQ(RedactUrl("http://alice:s3/cr?e#t@proxy:3128"), "http://***@proxy:3128");
+  EXPECT_EQ(RedactUrl("socks5h://bob:a/b@10.0.0.1:1080/"), "socks5h://***@10.0.0.1:1080/");
 }
 
 TEST(ClaimProxy, FollowsLibcurlEnvironmentRules) {
