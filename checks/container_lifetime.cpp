@@ -11,7 +11,8 @@ const CheckDef kContainerLifetime{
     Kind::kOffline,
     {},
     &NotImplemented,
-    "Earlier runs recorded by `run` did not exit or get killed before the link to Netdata Cloud came up.",
+    "Earlier runs recorded by `run` did not exit or get killed before the link to Netdata Cloud "
+    "came up.",
     /*implemented=*/false,
 };
 

@@ -74,7 +74,7 @@ std::string ContainerIdFromMounts(const MountTable& mounts) {
       continue;
     }
     // docker ".../containers/<id>/hostname", podman ".../overlay-containers/<id>/userdata/..."
-    std::string id = FindHex64(ComponentAfter(m.root, "containers/"));
+    std::string id = FindHex64(m.root);
     if (!id.empty()) return id;
   }
   return "";
