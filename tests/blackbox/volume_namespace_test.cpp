@@ -2,10 +2,11 @@
 // tmpfs, bind mounts, overlays, read-only binds and paths with spaces, as a container runtime
 // would mount volumes, then the static binary judges them from /proc/self/mountinfo.
 #include <gtest/gtest.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "blackbox/run_util.h"
@@ -20,12 +21,15 @@ bool CanUnshareMounts() {
   return r.exit_code == 0;
 }
 
+/// The netdata user of /etc/passwd, else the image's 201:201 (read by hand: getpwnam needs
+/// NSS libraries a static test binary does not have).
 struct Netdata {
   unsigned uid = 201, gid = 201;
   Netdata() {
-    if (const passwd* pw = getpwnam("netdata")) {
-      uid = pw->pw_uid;
-      gid = pw->pw_gid;
+    std::ifstream passwd("/etc/passwd");
+    std::string line;
+    while (std::getline(passwd, line)) {
+      if (sscanf(line.c_str(), "netdata:%*[^:]:%u:%u:", &uid, &gid) == 2) break;
     }
   }
 };
