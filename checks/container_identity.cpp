@@ -3,6 +3,7 @@
 // container from it is the same node), two live containers share the volume, or the disk of a
 // claimed VM was cloned. The owner lease (container/owner_lease.h) tells the last two apart.
 #include <cerrno>
+#include <optional>
 
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
@@ -52,18 +53,22 @@ std::vector<std::pair<std::string, int64_t>> IdentityFiles(const Context& ctx) {
   return found;
 }
 
-/// When the runtime created this container: the mtime of the /etc/hostname it bind-mounts.
-/// 0 when the runtime did not mount one.
-int64_t ContainerCreated(const Context& ctx, const container::MountTable& table) {
+/// When this container started: the mtime of the /etc/hostname the runtime bind-mounts (Docker
+/// rewrites it at every start, Kubernetes at pod creation). 0 when the runtime mounted none.
+int64_t ContainerStarted(const Context& ctx, const container::MountTable& table) {
   const container::MountEntry* m = container::FindMountFor(table, "/etc/hostname");
   if (m == nullptr || m->mount_point != "/etc/hostname") return 0;
   auto st = ctx.sys.Stat("/etc/hostname", true);
   return st.ok() ? st->mtime : 0;
 }
 
-/// Identity in the image layer: files that are older than the container came with the image.
+/// Identity in the image layer: identity files older than this container came with the image.
+/// "Older than this container" is certain when our own lease says when this container first ran,
+/// or when this is the entrypoint (take_lease) of a container that has no lease yet: its first
+/// start. A check by hand in a container without our lease only knows the last start: a warning.
 void CheckBaked(Context& ctx, const container::MountTable& table,
-                const container::ContainerEnv& env, Findings& f, Details& details) {
+                const container::ContainerEnv& env, const OwnerLease* own, Findings& f,
+                Details& details) {
   if (!env.in_container) return;
   std::string path = ctx.sys.RealPath(ctx.in.var_lib).value_or(ctx.in.var_lib);
   const container::MountEntry* m = container::FindMountFor(table, path);
@@ -75,41 +80,42 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
   }
   const auto files = IdentityFiles(ctx);
   if (files.empty()) return;
-  const int64_t created = ContainerCreated(ctx, table);
-  details["container_created"] = created;
+  const int64_t since = own != nullptr ? own->acquired : ContainerStarted(ctx, table);
+  const bool certain = since != 0 && (own != nullptr || ctx.in.take_lease);
+  details["container_since"] = since;
+  details["container_since_source"] = own != nullptr ? "owner lease" : "/etc/hostname";
   std::string older;
   for (const auto& [rel, mtime] : files) {
-    if (created == 0 || mtime < created) older += (older.empty() ? "" : ", ") + rel;
+    if (since == 0 || mtime < since) older += (older.empty() ? "" : ", ") + rel;
   }
   if (older.empty()) {
     details["identity_origin"] = "written by this container into its own layer";
     return;
   }
-  details["identity_origin"] = created == 0 ? "unknown (no runtime-made /etc/hostname)" : "image";
+  details["identity_origin"] = certain ? "image" : "unknown";
   const std::string what =
       ctx.in.var_lib + " is not a volume and already holds " + older +
-      (created == 0 ? "" : ", older than this container") +
+      (since == 0 ? "" : ", older than this container") +
       ": the identity is baked into the image, so every container from this image is the same "
       "node";
   const std::string fix = "Rebuild the image without " + ctx.in.var_lib +
                           "/registry and cloud.d (delete them in the Dockerfile), and mount a "
                           "volume at " +
                           ctx.in.var_lib + " (`-v netdatalib:/var/lib/netdata`).";
-  if (created == 0) {
-    f.Warn(what + " (could not tell when this container was created)", fix);
-  } else {
+  if (certain) {
     f.Fail(what, fix);
+  } else {
+    f.Warn(what + " (unless an earlier start of this same container wrote them)", fix);
   }
 }
 
 void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::string& guid,
-                Findings& f, Details& details) {
+                const Expected<std::optional<OwnerLease>>& held, Findings& f, Details& details) {
   OwnerLease self = container::SelfLease(ctx.sys, env, ctx.in.var_lib);
   const int64_t now = self.heartbeat;
   Details lease;
   lease["path"] = container::OwnerLeasePath(ctx.in.var_lib);
   lease["take"] = ctx.in.take_lease;
-  auto held = container::ReadOwnerLease(ctx.sys, ctx.in.var_lib);
   bool may_write = ctx.in.take_lease;
   if (!held.ok() && held.error().code == ELOOP) {
     lease["state"] = "symlink";
@@ -212,8 +218,18 @@ Result RunContainerIdentity(Context& ctx) {
     f.Fail("the machine GUID is all zeros: the agent replaces it with a new one at every start",
            ResetFix(ctx.in.var_lib));
   }
-  CheckBaked(ctx, table, env, f, details);
-  CheckLease(ctx, env, guid, f, details);
+  // Read once: the lease tells when this container first ran (baked?) and who holds the identity.
+  const auto held = container::ReadOwnerLease(ctx.sys, ctx.in.var_lib);
+  std::optional<OwnerLease> own;
+  if (held.ok() && held->has_value()) {
+    const OwnerLease self = container::SelfLease(ctx.sys, env, ctx.in.var_lib);
+    if (container::RelateLease(**held, self, env.in_container, self.heartbeat) ==
+        LeaseRelation::kOurs) {
+      own = **held;
+    }
+  }
+  CheckBaked(ctx, table, env, own ? &*own : nullptr, f, details);
+  CheckLease(ctx, env, guid, held, f, details);
   std::string pass = guid.empty() ? "no identity yet: the agent will create one here"
                                   : "identity " + guid.substr(0, 8) + "... is this node's own";
   pass += env.in_container ? " (container " + env.container_id.substr(0, 12) + ")"

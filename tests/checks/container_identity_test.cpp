@@ -180,20 +180,47 @@ TEST(ContainerIdentity, CorruptLeaseIsReplacedWhenTaking) {
   EXPECT_TRUE(container::ParseOwnerLease(sys.written.at(kLease)).ok());
 }
 
-TEST(ContainerIdentity, IdentityBakedIntoTheImageLayerFails) {
+TEST(ContainerIdentity, IdentityBakedIntoTheImageLayerFailsAtTheFirstStart) {
   auto sys = Container(/*volume=*/false);
-  AddIdentity(sys, kCreated - 30 * 86400);  // older than the container: from the image
-  Result r = RunCheck(sys, false);
+  AddIdentity(sys, kCreated - 30 * 86400);        // older than the container: from the image
+  Result r = RunCheck(sys, /*take_lease=*/true);  // the entrypoint, no lease yet: first start
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_NE(r.message.find("baked into the image"), std::string::npos) << r.message;
   EXPECT_NE(r.message.find("registry/netdata.public.unique.id"), std::string::npos);
   EXPECT_EQ(r.details["identity_origin"], "image");
+  EXPECT_NE(r.remediation.find("Rebuild the image"), std::string::npos);
+}
+
+TEST(ContainerIdentity, BakedLooksUncertainToACheckByHand) {
+  // Docker rewrites /etc/hostname at every start: files older than it may come from an earlier
+  // start of this same container when no lease of ours says otherwise.
+  auto sys = Container(/*volume=*/false);
+  AddIdentity(sys, kCreated - 30 * 86400);
+  Result r = RunCheck(sys, false);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("unless an earlier start of this same container"), std::string::npos)
+      << r.message;
+}
+
+TEST(ContainerIdentity, OurLeaseDatesTheContainer) {
+  auto sys = Container(/*volume=*/false);
+  sys.AddDir("/var/lib/netdata/preflight");
+  OwnerLease ours = Held(kSelfId, Now(sys) - 30);
+  ours.acquired = kCreated - 7 * 86400;  // this container first ran a week ago
+  sys.AddFile(kLease, container::SerializeOwnerLease(ours));
+  AddIdentity(sys, kCreated - 6 * 86400);  // the agent wrote it after that first run
+  Result r = RunCheck(sys, false);
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  EXPECT_EQ(r.details["container_since_source"], "owner lease");
+  AddIdentity(sys, kCreated - 8 * 86400);  // there before this container ever ran
+  Result baked = RunCheck(sys, false);
+  EXPECT_EQ(baked.status, Status::kFail) << baked.message;
 }
 
 TEST(ContainerIdentity, IdentityWrittenByThisContainerIsNotBaked) {
   auto sys = Container(/*volume=*/false);
   AddIdentity(sys, kCreated + 60);
-  Result r = RunCheck(sys, false);
+  Result r = RunCheck(sys, true);
   EXPECT_EQ(r.status, Status::kPass) << r.message;
   EXPECT_EQ(r.details["identity_origin"], "written by this container into its own layer");
 }
