@@ -3,6 +3,8 @@
 namespace preflight::container {
 namespace {
 
+constexpr size_t kLibcReadBytes = 512 * 1024;
+
 bool Digit(char c) { return c >= '0' && c <= '9'; }
 
 /// Reads "N.M" at `pos`; false when there is no such number there.
@@ -72,7 +74,9 @@ LibcInfo DetectLibc(const System& sys) {
     info.searched.push_back(dir);
     if (!info.glibc) {
       const std::string path = dir + "/libc.so.6";
-      auto bytes = sys.ReadFile(path, 16u << 20, true);
+      // The GLIBC_2.N version names live in .dynstr, in the first ~150 KiB: no need to read
+      // the whole 2 MiB library (the banner, deeper in .rodata, is used when a file is small).
+      auto bytes = sys.ReadFile(path, kLibcReadBytes, true);
       int major = 0, minor = 0;
       if (bytes.ok() && ParseGlibcVersion(*bytes, major, minor)) {
         info.glibc = true;
@@ -81,7 +85,7 @@ LibcInfo DetectLibc(const System& sys) {
         info.glibc_path = path;
       }
     }
-    if (!info.musl) {
+    if (!info.musl && (dir == "/lib" || dir == "/usr/lib")) {  // where ld-musl lives
       auto names = sys.ListDir(dir);
       if (!names.ok()) continue;
       for (const auto& name : *names) {

@@ -33,10 +33,12 @@ const std::vector<std::string>& LibcSearchDirs();
 
 /// The glibc version inside the bytes of a libc.so.6: its banner "... release version 2.36"
 /// (what running the library prints), else the highest "GLIBC_2.N" symbol version it defines.
-/// Pure and total; false when neither is found.
+/// The latter is exact at every release that added symbols, 2.33, 2.34 and 2.39 among them (the
+/// thresholds that matter here), and a lower bound otherwise. Pure and total; false when neither
+/// is found.
 bool ParseGlibcVersion(std::string_view libc_bytes, int& major, int& minor);
 
-/// Finds the image's C library through `sys` (reads at most 16 MiB of libc.so.6).
+/// Finds the image's C library through `sys` (reads the first 512 KiB of libc.so.6).
 LibcInfo DetectLibc(const System& sys);
 
 }  // namespace preflight::container
