@@ -127,7 +127,7 @@ class FakeSystem : public container::System {
   Expected<std::string> RealPath(const std::string& path) const override {
     std::string resolved;
     std::string rest = path;
-    for (int hops = 0; hops < 32;) {
+    for (int hops = 0;;) {
       size_t start = rest.find_first_not_of('/');
       if (start == std::string::npos) break;
       size_t end = rest.find('/', start);
@@ -142,7 +142,7 @@ class FakeSystem : public container::System {
       auto it = files.find(next);
       if (it == files.end()) return Errno("realpath", path, ENOENT);
       if (it->second.info.type == container::FileType::kSymlink) {
-        ++hops;
+        if (++hops > 32) return Errno("realpath", path, ELOOP);
         const std::string& t = it->second.link_target;
         rest = t + rest;
         if (!t.empty() && t[0] == '/') resolved.clear();
