@@ -1,8 +1,17 @@
 #include "container/owner_lease.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "blackbox/run_util.h"
+#include "container/real_system.h"
 #include "fakes/fake_system.h"
+
+extern char** environ;
 
 namespace preflight::container {
 namespace {
@@ -171,6 +180,38 @@ TEST_F(LeaseStore, ACorruptLeaseIsReplacedByTheSupervisor) {
   EXPECT_EQ(read.error().code, EINVAL);
   EXPECT_TRUE(RefreshOwnerLease(sys, "/var/lib/netdata").ok());
   EXPECT_TRUE(ParseOwnerLease(sys.written.at(path)).ok());
+}
+
+TEST(OwnerLeaseOnDisk, RealSystemWritesAtomicallyAndRefusesSymlinks) {
+  preflight::testing::TempDir dir;
+  const std::string var_lib = dir.Mkdir("var/lib/netdata");
+  RealSystem sys(environ);
+  ASSERT_TRUE(RefreshOwnerLease(sys, var_lib).ok());
+  std::ifstream f(OwnerLeasePath(var_lib));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto lease = ParseOwnerLease(ss.str());
+  ASSERT_TRUE(lease.ok()) << ss.str();
+  EXPECT_EQ(lease->pid, getpid());
+  EXPECT_TRUE(lease->supervised);
+  auto read = ReadOwnerLease(sys, var_lib);
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ((*read)->heartbeat, lease->heartbeat);
+
+  // A symlink planted at owner.json, or at preflight/, is never written through.
+  const std::string victim = dir.Write("victim", "keep me");
+  ASSERT_EQ(unlink(OwnerLeasePath(var_lib).c_str()), 0);
+  ASSERT_EQ(symlink(victim.c_str(), OwnerLeasePath(var_lib).c_str()), 0);
+  EXPECT_FALSE(RefreshOwnerLease(sys, var_lib).ok());
+  const std::string other = dir.Mkdir("elsewhere");
+  const std::string var_lib2 = dir.Mkdir("var/lib/netdata2");
+  ASSERT_EQ(symlink(other.c_str(), (var_lib2 + "/preflight").c_str()), 0);
+  EXPECT_FALSE(RefreshOwnerLease(sys, var_lib2).ok());
+  std::ifstream v(victim);
+  std::string content((std::istreambuf_iterator<char>(v)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "keep me");
+  struct stat st {};
+  EXPECT_NE(stat((other + "/owner.json").c_str(), &st), 0);
 }
 
 }  // namespace
