@@ -1,8 +1,255 @@
-// container.volume: placeholder until its issue lands.
+// container.volume: /var/lib/netdata holds the node's identity and claim; on the container's own
+// layer or in memory they are lost whenever the container is re-created, and the node comes back
+// as a new node. /etc/netdata and /var/cache/netdata matter less: warnings only.
+#include <unistd.h>
+
 #include "checks/catalog.h"
+#include "checks/findings.h"
 #include "checks/sections.h"
+#include "container/container_env.h"
+#include "container/volume_kind.h"
 
 namespace preflight::checks {
+namespace {
+
+using container::VolumeKind;
+
+constexpr uint64_t kMinFreeBytes = 100ull << 20;
+constexpr uint64_t kMinFreeInodes = 1000;
+
+enum class Role { kVarLib, kConfig, kCache };
+
+struct NetdataUser {
+  unsigned uid = 201;  // the image's netdata user (Dockerfile NETDATA_UID)
+  unsigned gid = 201;
+  std::string source = "default (the netdata image's uid 201)";
+};
+
+/// The netdata user of /etc/passwd, else the image's 201:201.
+NetdataUser FindNetdataUser(const container::System& sys) {
+  NetdataUser u;
+  std::string passwd = sys.ReadFile("/etc/passwd", 1 << 20, true).value_or("");
+  std::string_view rest = passwd;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    if (line.rfind("netdata:", 0) != 0) continue;
+    unsigned uid = 0, gid = 0;
+    std::string l(line);
+    if (sscanf(l.c_str(), "netdata:%*[^:]:%u:%u:", &uid, &gid) == 2) {
+      u.uid = uid;
+      u.gid = gid;
+      u.source = "/etc/passwd";
+    }
+    break;
+  }
+  return u;
+}
+
+std::string Parent(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+std::string Mib(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+std::string RemedyFor(Role role, const std::string& path) {
+  switch (role) {
+    case Role::kVarLib:
+      return "Mount a persistent volume at " + path +
+             ": `-v netdatalib:/var/lib/netdata` (docker run / compose `volumes:`), or a "
+             "PersistentVolumeClaim (or hostPath) in Kubernetes.";
+    case Role::kConfig:
+      return "Mount a volume at " + path +
+             " (`-v netdataconfig:/etc/netdata`) if you edit its "
+             "files inside the container (claim.conf, netdata.conf).";
+    case Role::kCache:
+      return "Mount a volume at " + path +
+             " (`-v netdatacache:/var/cache/netdata`, or a PVC) to "
+             "keep the metrics database and the node id across re-creations.";
+  }
+  return "";
+}
+
+/// Reports a problem at fail level for /var/lib/netdata, warn level for the other two.
+void Report(Findings& f, Role role, std::string message, std::string fix) {
+  if (role == Role::kVarLib) {
+    f.Fail(std::move(message), std::move(fix));
+  } else {
+    f.Warn(std::move(message), std::move(fix));
+  }
+}
+
+std::string WhyLost(Role role) {
+  switch (role) {
+    case Role::kVarLib:
+      return "identity and claim are lost on every restart that re-creates the container; the "
+             "node reappears as a new node";
+    case Role::kConfig:
+      return "configuration edited inside the container is lost when it is re-created";
+    case Role::kCache:
+      return "the metrics database and node id are lost when the container is re-created";
+  }
+  return "";
+}
+
+std::string KindPhrase(VolumeKind kind, const container::MountEntry& m) {
+  switch (kind) {
+    case VolumeKind::kImageLayer:
+      return m.mount_point == "/" ? "on the container's own layer (" + m.fs_type + " root)"
+                                  : "on an overlay (" + m.fs_type + ") mount, a throw-away layer";
+    case VolumeKind::kContainerRoot:
+      return "on the container's root filesystem (" + m.fs_type + " " + m.source +
+             "), normally its own layer";
+    case VolumeKind::kInMemory:
+      return "on " + m.fs_type + " (in memory)";
+    case VolumeKind::kK8sProjected:
+      return "on a Kubernetes configMap/secret/projected volume (in memory, read-only)";
+    case VolumeKind::kK8sEmptyDir:
+      return "on a Kubernetes emptyDir (deleted with the pod)";
+    default:
+      return "on " + std::string(container::VolumeKindName(kind));
+  }
+}
+
+/// Whether uid/gid `u` may create files in a directory with `info` (mode bits only).
+bool WritableBy(const container::FileInfo& info, const NetdataUser& u) {
+  if (info.uid == u.uid) return (info.mode & 0300) == 0300;
+  if (info.gid == u.gid) return (info.mode & 0030) == 0030;
+  return (info.mode & 0003) == 0003;
+}
+
+void CheckDir(Context& ctx, const container::MountTable& table, const container::ContainerEnv& env,
+              const NetdataUser& user, Role role, const std::string& path, Findings& f,
+              Details& out) {
+  Details d;
+  d["path"] = path;
+  // The mount is found for the resolved path; a missing directory is judged by its parent.
+  std::string probe = path;
+  auto real = ctx.sys.RealPath(path);
+  d["exists"] = real.ok();
+  while (!real.ok() && probe != "/") {
+    probe = Parent(probe);
+    real = ctx.sys.RealPath(probe);
+  }
+  const std::string resolved = real.ok() ? *real : path;
+  if (resolved != path) d["resolved"] = resolved;
+  const container::MountEntry* m = container::FindMountFor(table, resolved);
+  if (m == nullptr) {
+    d["error"] = "no mount in /proc/self/mountinfo holds it";
+    out.push_back(d);
+    f.Warn("could not tell which mount holds " + path + " (/proc/self/mountinfo unreadable?)",
+           "Run the check in the agent's container, where /proc is mounted.");
+    return;
+  }
+  const VolumeKind kind = container::ClassifyMount(*m, env.in_container);
+  d["kind"] = std::string(container::VolumeKindName(kind));
+  d["mount_point"] = m->mount_point;
+  d["fs_type"] = m->fs_type;
+  d["source"] = m->source;
+  d["root"] = m->root;
+  if (auto name = container::NamedVolumeName(*m); !name.empty()) d["volume"] = name;
+  d["read_only"] = m->ReadOnly();
+
+  if (kind == VolumeKind::kContainerRoot) {
+    // Not certainly the container's layer (a VM made from an image looks the same): warn.
+    f.Warn(path + " is " + KindPhrase(kind, *m) + " of what looks like a container (" +
+               env.signals.front() + "): " + WhyLost(role),
+           RemedyFor(role, path));
+  } else if (!container::IsPersistent(kind)) {
+    Report(f, role, path + " is " + KindPhrase(kind, *m) + ": " + WhyLost(role),
+           RemedyFor(role, path));
+  }
+  if (m->ReadOnly() && role != Role::kConfig && kind != VolumeKind::kK8sProjected) {
+    Report(f, role,
+           path + " is mounted read-only (" + m->mount_point + "): the agent cannot write " +
+               (role == Role::kVarLib ? "its GUID, claim and keys" : "its database"),
+           "Mount " + path + " read-write (drop `:ro` / `readOnly: true`).");
+  }
+  if (!d["exists"].get<bool>()) {
+    // Judging an ancestor's owner would advise a chown of /var/lib: say what is missing instead.
+    f.Warn(path + " does not exist (it would be " + KindPhrase(kind, *m) + ")",
+           "Pass --var-lib/--config-dir/--cache-dir where this agent keeps its files, or create " +
+               path + " owned by the netdata user (uid " + std::to_string(user.uid) + ").");
+  } else if (role != Role::kConfig && !m->ReadOnly()) {
+    auto st = ctx.sys.Stat(resolved, true);
+    if (st.ok()) {
+      char mode[8];
+      snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st->mode & 07777));
+      d["owner"] = std::to_string(st->uid) + ":" + std::to_string(st->gid);
+      d["mode"] = mode;
+      const bool as_root = ctx.sys.Euid() == 0;
+      const bool ok = as_root ? WritableBy(*st, user) : ctx.sys.Access(resolved, W_OK) == 0;
+      d["writable_by"] = as_root ? "netdata (" + std::to_string(user.uid) + ":" +
+                                       std::to_string(user.gid) + ", " + user.source + ")"
+                                 : "uid " + std::to_string(ctx.sys.Euid());
+      if (!ok) {
+        Report(f, role,
+               resolved + " (owner " + std::to_string(st->uid) + ":" + std::to_string(st->gid) +
+                   ", mode " + mode + ") is not writable by " +
+                   (as_root ? "the netdata user (uid " + std::to_string(user.uid) +
+                                  "): writable only by root, while the agent runs as netdata"
+                            : "this user (uid " + std::to_string(ctx.sys.Euid()) + ")"),
+               "Run `chown -R " + std::to_string(user.uid) + ":" + std::to_string(user.gid) + " " +
+                   resolved + "` on the volume (or set fsGroup: " + std::to_string(user.gid) +
+                   " in Kubernetes).");
+      }
+    }
+  }
+  if (auto space = ctx.sys.StatFs(resolved); space.ok()) {
+    d["bytes_free"] = space->bytes_free;
+    d["inodes_free"] = space->inodes_free;
+    if (space->bytes_total > 0 && space->bytes_free < kMinFreeBytes) {
+      f.Warn(path + " has only " + Mib(space->bytes_free) +
+                 " free: the agent fails to write "
+                 "its state when the filesystem fills up",
+             "Free space on, or grow, the volume holding " + path + " (at least " +
+                 Mib(kMinFreeBytes) + ").");
+    }
+    if (space->inodes_total > 0 && space->inodes_free < kMinFreeInodes) {
+      f.Warn(path + " has only " + std::to_string(space->inodes_free) + " free inodes",
+             "Delete files on, or grow, the volume holding " + path + ".");
+    }
+  }
+  out.push_back(d);
+}
+
+Result RunContainerVolume(Context& ctx) {
+  const container::MountTable table = container::ReadMountTable(ctx.sys);
+  const container::ContainerEnv env = container::DetectContainer(ctx.sys, table);
+  const NetdataUser user = FindNetdataUser(ctx.sys);
+  Details details;
+  details["in_container"] = env.in_container;
+  Details signals = Details::array();
+  for (const auto& s : env.signals) signals.push_back(s);
+  details["container_signals"] = signals;
+  if (!env.in_container)
+    details["rules"] = "host (no container signal: persistent root, no image layer)";
+  if (table.mounts.empty()) {
+    Result r = Result::Error("cannot read /proc/self/mountinfo: no mount table to judge by");
+    r.details = details;
+    return r;
+  }
+  Findings findings;
+  Details dirs = Details::array();
+  CheckDir(ctx, table, env, user, Role::kVarLib, ctx.in.var_lib, findings, dirs);
+  CheckDir(ctx, table, env, user, Role::kConfig, ctx.in.config_dir, findings, dirs);
+  CheckDir(ctx, table, env, user, Role::kCache, ctx.in.cache_dir, findings, dirs);
+  details["dirs"] = dirs;
+  const Details& var_lib = dirs.at(0);
+  std::string where = var_lib.value("kind", std::string("?"));
+  if (var_lib.contains("volume")) where += " " + var_lib["volume"].get<std::string>();
+  if (var_lib.contains("root") && where.rfind("bind", 0) == 0) {
+    where += " of " + var_lib["root"].get<std::string>();
+  }
+  return findings.ToResult(ctx.in.var_lib + " is persistent (" + where + " at " +
+                               var_lib.value("mount_point", std::string("?")) +
+                               "), writable and has room",
+                           details);
+}
+
+}  // namespace
 
 const CheckDef kContainerVolume{
     "container.volume",
@@ -10,9 +257,15 @@ const CheckDef kContainerVolume{
     section::kPersisted,
     Kind::kOffline,
     {},
-    &NotImplemented,
-    "/var/lib/netdata (and /etc/netdata, /var/cache/netdata) is on a persistent, writable volume, not the container's own layer or tmpfs, with free space.",
-    /*implemented=*/false,
+    &RunContainerVolume,
+    "/var/lib/netdata holds the machine GUID, the claim and the keys. On the container's own "
+    "layer (overlay), on tmpfs or a Kubernetes emptyDir they are lost whenever the container is "
+    "re-created and the node reappears in Netdata Cloud as a new node. The check finds the mount "
+    "that holds --var-lib in /proc/self/mountinfo (longest prefix), requires a named volume, bind "
+    "mount or PersistentVolume, read-write, writable by the netdata user (uid 201), with free "
+    "space and inodes; /etc/netdata and /var/cache/netdata are judged the same way at warn level. "
+    "Outside a container the host's filesystems count as persistent.",
+    /*implemented=*/true,
 };
 
 }  // namespace preflight::checks

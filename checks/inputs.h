@@ -18,6 +18,12 @@ struct Inputs {
   std::vector<std::string> resolve;  ///< HOST:PORT:ADDR pins, like curl --resolve
   std::string ca_file;
   std::chrono::milliseconds deadline{10000};
+  /// Whether container.identity may take or refresh the owner lease
+  /// (<var-lib>/preflight/owner.json). Only the commands that hand off to the agent set it:
+  /// `run`, and `check --gate` (the initContainer). A one-shot `check` by hand, or from a
+  /// troubleshooting container sharing the volumes, leaves it false: it only reads the lease and
+  /// reports a live foreign holder as a warning, never taking the lease from the agent.
+  bool take_lease = false;
 };
 
 }  // namespace preflight::checks

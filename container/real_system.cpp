@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 
 #include "container/agent/real_agent_client.h"
 #include "container/atomic_file.h"
@@ -35,7 +36,7 @@ EnvMap ParseEnviron(char** envp) {
 
 RealSystem::RealSystem(char** envp)
     : env_(ParseEnviron(envp)),
-      seccomp_(std::make_unique<SeccompProber>()),
+      seccomp_(std::make_unique<RealSeccompProber>()),
       network_(std::make_unique<RealNetworkProber>(*this)),
       agent_(std::make_unique<RealAgentClient>(env_)) {}
 
@@ -96,6 +97,12 @@ Expected<std::vector<std::string>> RealSystem::ListDir(const std::string& path) 
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+Expected<std::string> RealSystem::RealPath(const std::string& path) const {
+  std::unique_ptr<char, void (*)(void*)> resolved(::realpath(path.c_str(), nullptr), &::free);
+  if (!resolved) return Errno("realpath", path);
+  return std::string(resolved.get());
 }
 
 Expected<FsSpace> RealSystem::StatFs(const std::string& path) const {

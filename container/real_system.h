@@ -19,6 +19,7 @@ class RealSystem final : public System {
   Expected<FileInfo> Stat(const std::string& path, bool follow_symlinks) const override;
   int Access(const std::string& path, int mode) const override;
   Expected<std::vector<std::string>> ListDir(const std::string& path) const override;
+  Expected<std::string> RealPath(const std::string& path) const override;
   Expected<FsSpace> StatFs(const std::string& path) const override;
   Expected<CommandResult> Run(const std::vector<std::string>& argv,
                               std::chrono::milliseconds timeout,

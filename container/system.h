@@ -40,6 +40,8 @@ class System {
   virtual int Access(const std::string& path, int mode) const = 0;
   /// Names in a directory, without "." and "..", sorted.
   virtual Expected<std::vector<std::string>> ListDir(const std::string& path) const = 0;
+  /// realpath(): the absolute path with every symlink, "." and ".." resolved.
+  virtual Expected<std::string> RealPath(const std::string& path) const = 0;
   /// statvfs() of the filesystem that holds `path`.
   virtual Expected<FsSpace> StatFs(const std::string& path) const = 0;
   /// Runs argv[0] (a path, or a name looked up in PATH) with fork+exec, stdin /dev/null,

@@ -14,6 +14,7 @@
 #include "container/system.h"
 #include "fakes/fake_agent.h"
 #include "fakes/fake_network.h"
+#include "fakes/fake_seccomp.h"
 
 namespace preflight::testing {
 
@@ -39,7 +40,7 @@ class FakeSystem : public container::System {
   std::string hostname = "fakehost";
   std::map<std::string, std::string> written;  ///< WriteFileAtomic calls, path -> content
 
-  container::SeccompProber seccomp;
+  FakeSeccomp seccomp;
   FakeNetwork network;
   FakeAgent agent;
 
@@ -120,6 +121,36 @@ class FakeSystem : public container::System {
       }
     }
     return names;
+  }
+
+  /// Resolves symlinks of `files` component by component; a missing component is ENOENT.
+  Expected<std::string> RealPath(const std::string& path) const override {
+    std::string resolved;
+    std::string rest = path;
+    for (int hops = 0;;) {
+      size_t start = rest.find_first_not_of('/');
+      if (start == std::string::npos) break;
+      size_t end = rest.find('/', start);
+      std::string part = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      rest = end == std::string::npos ? "" : rest.substr(end);
+      if (part == ".") continue;
+      if (part == "..") {
+        resolved = resolved.substr(0, resolved.find_last_of('/'));
+        continue;
+      }
+      std::string next = resolved + "/" + part;
+      auto it = files.find(next);
+      if (it == files.end()) return Errno("realpath", path, ENOENT);
+      if (it->second.info.type == container::FileType::kSymlink) {
+        if (++hops > 32) return Errno("realpath", path, ELOOP);
+        const std::string& t = it->second.link_target;
+        rest = t + rest;
+        if (!t.empty() && t[0] == '/') resolved.clear();
+        continue;
+      }
+      resolved = next;
+    }
+    return resolved.empty() ? std::string("/") : resolved;
   }
 
   Expected<container::FsSpace> StatFs(const std::string& path) const override {

@@ -1,0 +1,139 @@
+// Black-box: the static binary under Docker's real default seccomp profiles (applied by
+// tests/tools/seccomp_launcher with libseccomp, as each Docker release's host would), and under a
+// profile whose default action kills the process. No Docker engine: the filter is the container.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "blackbox/run_util.h"
+
+namespace preflight::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Profile {
+  const char* file;
+  const char* clone3;      ///< expected verdict of clone3
+  const char* faccessat2;  ///< expected verdict of faccessat2
+  const char* status;      ///< expected status of container.seccomp (image = this glibc >= 2.34)
+};
+
+std::string ProfilePath(const std::string& file) {
+  return std::string(PREFLIGHT_SHARED_DIR) + "/testdata/seccomp/" + file;
+}
+
+bool HostGlibcUsesClone3() {
+  auto r = RunProcess({"/usr/bin/getconf", "GNU_LIBC_VERSION"});
+  int major = 0, minor = 0;
+  return sscanf(r.out.c_str(), "glibc %d.%d", &major, &minor) == 2 && (major > 2 || minor >= 34);
+}
+
+Json RunUnder(const std::string& profile, const std::vector<std::string>& extra,
+              const std::vector<std::string>& check_args, ProcessResult& r) {
+  TempDir dir;
+  std::vector<std::string> argv = {PREFLIGHT_SECCOMP_LAUNCHER, ProfilePath(profile)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.insert(argv.end(),
+              {"--", BinaryPath(), "check", "--offline", "--format", "json", "--var-lib",
+               dir.Mkdir("var/lib/netdata"), "--config-dir", dir.Mkdir("etc/netdata"),
+               "--cache-dir", dir.Mkdir("var/cache/netdata"), "--agent", dir.path() + "/no-agent"});
+  argv.insert(argv.end(), check_args.begin(), check_args.end());
+  r = RunProcess(argv, {}, std::chrono::seconds(30));
+  return Json::parse(r.out, nullptr, false);
+}
+
+const Json* FindCheck(const Json& doc, const std::string& id) {
+  if (!doc.is_object() || !doc.contains("checks")) return nullptr;
+  for (const auto& c : doc["checks"]) {
+    if (c["id"] == id) return &c;
+  }
+  return nullptr;
+}
+
+class DockerProfile : public ::testing::TestWithParam<Profile> {};
+
+TEST_P(DockerProfile, NamespaceContainer_CheckFinishesWithTheRightSeccompVerdict) {
+  if (!HostGlibcUsesClone3()) GTEST_SKIP() << "the verdicts assume this machine's glibc >= 2.34";
+  const Profile& p = GetParam();
+  ProcessResult r;
+  Json doc = RunUnder(p.file, {}, {}, r);
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.signal, 0) << "the tool itself was killed under " << p.file << ": " << r.err;
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << " " << r.err;
+  ASSERT_FALSE(doc.is_discarded()) << r.out.substr(0, 500) << r.err;
+  ASSERT_EQ(doc["checks"].size(), 15u);
+  for (const auto& c : doc["checks"]) {
+    if (c["id"].get<std::string>().rfind("container.", 0) == 0)
+      EXPECT_NE(c["status"], "error") << c.dump();
+  }
+  const Json* seccomp = FindCheck(doc, "container.seccomp");
+  ASSERT_NE(seccomp, nullptr);
+  EXPECT_EQ((*seccomp)["status"], p.status) << seccomp->dump(2);
+  EXPECT_EQ((*seccomp)["details"]["mode"], "filter");
+  EXPECT_EQ((*seccomp)["details"]["syscalls"]["clone3"]["verdict"], p.clone3);
+  EXPECT_EQ((*seccomp)["details"]["syscalls"]["faccessat2"]["verdict"], p.faccessat2);
+  EXPECT_TRUE((*seccomp)["details"]["kernel"].is_string());
+  const std::string all = seccomp->dump();
+  if (std::string(p.status) == "fail") {
+    EXPECT_NE(all.find("cannot start threads"), std::string::npos) << all;
+    EXPECT_NE((*seccomp)["remediation"].get<std::string>().find("20.10.10"), std::string::npos);
+  }
+  if (std::string(p.faccessat2) == "blocked") {
+    EXPECT_NE(all.find("the node cannot be claimed"), std::string::npos) << all;
+    EXPECT_NE(all.find("2.4.4"), std::string::npos);
+  }
+  // The verdict follows: a seccomp failure means the node cannot be claimed.
+  if (std::string(p.status) == "fail") EXPECT_EQ(doc["verdict"]["status"], "fail");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Releases, DockerProfile,
+    ::testing::Values(Profile{"docker-v19.03.15.json", "blocked", "blocked", "fail"},
+                      Profile{"docker-v20.10.0.json", "blocked", "allowed", "fail"},
+                      Profile{"docker-v20.10.9.json", "blocked", "allowed", "fail"},
+                      Profile{"docker-v20.10.10.json", "not-available", "allowed", "pass"},
+                      Profile{"docker-v24.0.0.json", "not-available", "allowed", "pass"},
+                      Profile{"docker-v29-current.json", "not-available", "allowed", "pass"}),
+    [](const auto& info) {
+      std::string n = info.param.file;  // "docker_v20_10_9_json"
+      for (char& c : n) {
+        if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return n;
+    });
+
+TEST(KillProfile, NamespaceContainer_KillActionIsAFindingNotADeadTool) {
+  if (!HostGlibcUsesClone3()) GTEST_SKIP() << "the verdicts assume this machine's glibc >= 2.34";
+  ProcessResult r;
+  Json doc = RunUnder("docker-v20.10.9.json", {"--default-action", "SCMP_ACT_KILL_PROCESS"}, {}, r);
+  ASSERT_EQ(r.signal, 0) << "the tool was killed: " << r.err;
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  ASSERT_FALSE(doc.is_discarded()) << r.out.substr(0, 500);
+  ASSERT_EQ(doc["checks"].size(), 15u);
+  const Json* seccomp = FindCheck(doc, "container.seccomp");
+  ASSERT_NE(seccomp, nullptr);
+  EXPECT_EQ((*seccomp)["status"], "fail");
+  const auto& sc = (*seccomp)["details"]["syscalls"];
+  EXPECT_EQ(sc["clone3"]["verdict"], "killed");
+  EXPECT_EQ(sc["clone3"]["signal"], 31);
+  EXPECT_EQ(sc["fchmodat2"]["verdict"], "killed");  // not in the profile either
+  // Probed one per child after the first kill: the calls in between are still answered.
+  EXPECT_EQ(sc["faccessat2"]["verdict"], "allowed");
+  EXPECT_EQ(sc["statx"]["verdict"], "allowed");
+  EXPECT_GE((*seccomp)["details"]["probe_children"].get<int>(), 3);
+  EXPECT_NE((*seccomp)["message"].get<std::string>().find("SIGSYS"), std::string::npos);
+}
+
+TEST(SeccompLauncher, RefusesAMalformedProfile) {
+  TempDir dir;
+  const std::string bad =
+      dir.Write("bad.json", "{\"defaultAction\": \"SCMP_ACT_NOPE\", \"syscalls\": []}");
+  auto r = RunProcess({PREFLIGHT_SECCOMP_LAUNCHER, bad, "--", "/bin/true"});
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.err.find("unknown defaultAction"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace preflight::testing

@@ -1,0 +1,195 @@
+// container.volume against fake mount tables captured from Docker, Podman and Kubernetes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "checks/catalog.h"
+#include "fakes/fake_system.h"
+
+namespace preflight::checks {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  std::ifstream f(std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures/mountinfo/" + name);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+/// A container with the three netdata directories as the image makes them (201:0, 0770).
+testing::FakeSystem Container(const std::string& mountinfo) {
+  testing::FakeSystem sys;
+  sys.AddFile("/.dockerenv", "");
+  sys.AddFile("/proc/self/mountinfo", mountinfo);
+  for (const char* d : {"/var", "/var/lib", "/var/cache", "/etc"}) sys.AddDir(d);
+  sys.AddDir("/var/lib/netdata", 0770, 201, 0);
+  sys.AddDir("/etc/netdata", 0755, 0, 0);
+  sys.AddDir("/var/cache/netdata", 0770, 201, 0);
+  container::FsSpace roomy;
+  roomy.bytes_total = 100ull << 30;
+  roomy.bytes_free = 50ull << 30;
+  roomy.inodes_total = 1000000;
+  roomy.inodes_free = 900000;
+  sys.filesystems["/"] = roomy;
+  return sys;
+}
+
+Result RunCheck(testing::FakeSystem& sys, Inputs in = {}) {
+  Context ctx(sys, in);
+  return kContainerVolume.run(ctx);
+}
+
+struct Case {
+  const char* name;
+  const char* fixture;
+  Status want;
+  const char* message_has;
+  const char* remediation_has;
+  const char* var_lib_kind;
+};
+
+class VolumeCases : public ::testing::TestWithParam<Case> {};
+
+TEST_P(VolumeCases, Judges) {
+  const Case& c = GetParam();
+  auto sys = Container(Fixture(c.fixture));
+  Result r = RunCheck(sys);
+  EXPECT_EQ(StatusName(r.status), StatusName(c.want)) << r.message;
+  EXPECT_NE(r.message.find(c.message_has), std::string::npos) << r.message;
+  EXPECT_NE(r.remediation.find(c.remediation_has), std::string::npos) << r.remediation;
+  ASSERT_EQ(r.details["dirs"].size(), 3u);
+  EXPECT_EQ(r.details["dirs"][0]["kind"], c.var_lib_kind);
+  EXPECT_EQ(r.details["in_container"], true);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Captures, VolumeCases,
+    ::testing::Values(Case{"docker_no_volume", "docker_overlay_root.txt", Status::kFail,
+                           "identity and claim are lost on every restart",
+                           "-v netdatalib:/var/lib/netdata", "image-layer"},
+                      Case{"docker_named_volumes", "docker_named_volume.txt", Status::kPass,
+                           "named-volume netdatalib", "", "named-volume"},
+                      // /var/lib/netdata bound from the host; the cache is tmpfs: a warning only.
+                      Case{"docker_bind_tmpfs_cache", "docker_bind.txt", Status::kWarn,
+                           "/var/cache/netdata is on tmpfs", "netdatacache", "bind-mount"},
+                      Case{"podman_volume_overlay_cache", "podman_rootless.txt", Status::kWarn,
+                           "/etc/netdata is on the container's own layer", "netdataconfig",
+                           "named-volume"},
+                      Case{"k8s_emptydir", "k8s_emptydir.txt", Status::kFail, "emptyDir",
+                           "PersistentVolumeClaim", "k8s-emptydir"},
+                      Case{"k8s_hostpath", "k8s_hostpath.txt", Status::kWarn, "/etc/netdata",
+                           "netdataconfig", "bind-mount"},
+                      Case{"k8s_pvc", "k8s_pvc.txt", Status::kWarn, "/etc/netdata", "netdataconfig",
+                           "bind-mount"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ContainerVolume, NamedVolumeSourceIsInDetails) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.details["dirs"][0]["volume"], "netdatalib");
+  EXPECT_EQ(r.details["dirs"][0]["root"], "/var/lib/docker/volumes/netdatalib/_data");
+  EXPECT_EQ(r.details["dirs"][0]["writable_by"].get<std::string>().substr(0, 13), "netdata (201:");
+}
+
+TEST(ContainerVolume, ReadOnlyVarLibFails) {
+  std::string mi = Fixture("docker_named_volume.txt");
+  mi += "1099 1021 259:2 /srv/ro /var/lib/netdata ro,relatime - ext4 /dev/nvme0n1p2 rw\n";
+  auto sys = Container(mi);
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("read-only"), std::string::npos) << r.message;
+  EXPECT_NE(r.remediation.find("read-write"), std::string::npos);
+}
+
+TEST(ContainerVolume, RootOwnedVolumeIsNotWritableByNetdata) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  sys.AddDir("/var/lib/netdata", 0755, 0, 0);
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("not writable by the netdata user (uid 201)"), std::string::npos)
+      << r.message;
+  EXPECT_NE(r.remediation.find("chown -R 201:201 /var/lib/netdata"), std::string::npos);
+  // Group 201 with group write is enough; so is a netdata user of another uid in /etc/passwd.
+  sys.AddDir("/var/lib/netdata", 0775, 0, 201);
+  EXPECT_EQ(RunCheck(sys).status, Status::kPass);
+  sys.AddDir("/var/lib/netdata", 0755, 999, 999);
+  sys.AddDir("/var/cache/netdata", 0770, 999, 999);
+  sys.AddFile("/etc/passwd",
+              "root:x:0:0:root:/root:/bin/sh\nnetdata:x:999:999::/var/lib/netdata:/bin/false\n");
+  EXPECT_EQ(RunCheck(sys).status, Status::kPass) << RunCheck(sys).message;
+}
+
+TEST(ContainerVolume, NonRootIsJudgedByAccess) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  sys.euid = 201;
+  sys.files["/var/lib/netdata"].access_error = EACCES;
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("this user (uid 201)"), std::string::npos) << r.message;
+}
+
+TEST(ContainerVolume, LowSpaceAndInodesWarn) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  container::FsSpace tight;
+  tight.bytes_total = 1ull << 30;
+  tight.bytes_free = 10ull << 20;
+  tight.inodes_total = 5000;
+  tight.inodes_free = 12;
+  sys.filesystems["/var/lib/netdata"] = tight;
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("only 10 MiB free"), std::string::npos) << r.message;
+  EXPECT_NE(r.details["findings"].dump().find("12 free inodes"), std::string::npos);
+}
+
+TEST(ContainerVolume, SymlinkedVarLibIsJudgedByItsTarget) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  sys.files.erase("/var/lib/netdata");
+  sys.AddSymlink("/var/lib/netdata", "/data/netdata");
+  sys.AddDir("/data");
+  sys.AddDir("/data/netdata", 0770, 201, 201);
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.details["dirs"][0]["resolved"], "/data/netdata");
+  EXPECT_EQ(r.details["dirs"][0]["kind"], "image-layer");
+  EXPECT_EQ(r.status, Status::kFail);
+}
+
+TEST(ContainerVolume, ContainerRootThatIsNotAnOverlayOnlyWarns) {
+  auto sys = Container("26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kWarn);
+  EXPECT_NE(r.message.find("looks like a container (/.dockerenv)"), std::string::npos) << r.message;
+}
+
+TEST(ContainerVolume, HostRulesOnAHost) {
+  auto sys = Container("26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n");
+  sys.files.erase("/.dockerenv");
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  EXPECT_EQ(r.details["in_container"], false);
+  EXPECT_EQ(r.details["dirs"][0]["kind"], "host-filesystem");
+  EXPECT_TRUE(r.details.contains("rules"));
+}
+
+TEST(ContainerVolume, AMissingDirectoryIsNamedNotItsParent) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  sys.files.erase("/var/cache/netdata");
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kWarn);
+  const std::string findings = r.details["findings"].dump();
+  EXPECT_NE(findings.find("/var/cache/netdata does not exist (it would be on the container's own "
+                          "layer"),
+            std::string::npos)
+      << findings;
+  EXPECT_EQ(findings.find("chown"), std::string::npos) << "no chown of /var/cache";
+  EXPECT_EQ(r.details["dirs"][2]["exists"], false);
+}
+
+TEST(ContainerVolume, UnreadableMountinfoIsAnError) {
+  testing::FakeSystem sys;
+  EXPECT_EQ(RunCheck(sys).status, Status::kError);
+}
+
+}  // namespace
+}  // namespace preflight::checks
