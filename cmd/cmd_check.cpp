@@ -47,6 +47,9 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   if (!opts.gate && (!opts.wait_for_cloud.empty() || opts.require_cloud)) {
     return UsageError("--wait-for-cloud and --require-cloud go with --gate (check --gate ...)");
   }
+  // The gate of an initContainer precedes the agent of its pod: it takes the identity lease;
+  // a check by hand only reads it (checks/inputs.h take_lease).
+  opts.common.inputs.take_lease = opts.gate;
   std::chrono::milliseconds wait{0};
   if (!opts.wait_for_cloud.empty()) {
     auto d = ParseDuration(opts.wait_for_cloud);

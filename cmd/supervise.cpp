@@ -21,6 +21,7 @@
 #include "cmd/report_text.h"
 #include "container/agent/agent_client.h"
 #include "container/log.h"
+#include "container/owner_lease.h"
 #include "container/process/resident.h"
 #include "container/process/supervisor.h"
 #include "container/real_system.h"
@@ -102,7 +103,9 @@ class RunSupervision final : public process::SupervisorEvents {
     KillOverdue(link_helper_, now);
     KillOverdue(diagnosis_helper_, now);
     KillOverdue(record_helper_, now);
-    // owner lease refresh: wired at merge
+    KillOverdue(lease_helper_, now);
+    // The identity lease lives as long as the agent does, link or no link.
+    if (!lease_helper_.running() && now >= next_lease_refresh_) StartLeaseRefresh(now);
     if (link_online_s_) return;
     if (!link_helper_.running() && now >= next_link_poll_) StartLinkPoll(now);
     if (!diagnosis_helper_.running() && now >= next_diagnosis_) StartDiagnosis(now);
@@ -119,6 +122,8 @@ class RunSupervision final : public process::SupervisorEvents {
       diagnosis_pipe_.Reset();
     } else if (pid == record_helper_.pid) {
       record_helper_.pid = 0;
+    } else if (pid == lease_helper_.pid) {
+      lease_helper_.pid = 0;
     }
   }
 
@@ -127,6 +132,9 @@ class RunSupervision final : public process::SupervisorEvents {
   /// After Supervise returned (no helper is left): the end of the run, in runs.json.
   void RecordEnd() {
     container::RealSystem sys(environ);
+    // Let go of the identity: the container that replaces this one takes it over at once.
+    if (auto s = container::ReleaseOwnerLease(sys, opts_.common.inputs.var_lib); !s.ok())
+      log::Warn("owner lease: " + s.error().message);
     const bool claimed = checks::ReadClaimedId(sys, opts_.common.inputs).found;
     UpdateRecord(sys, opts_, start_ms_, [&](container::RunRecord& r) {
       r.end_ms = NowMs();
@@ -160,6 +168,19 @@ class RunSupervision final : public process::SupervisorEvents {
       return;
     }
     link_helper_ = {*pid, now + kLinkPollTimeout + kHelperSlack};
+  }
+
+  // The owner lease heartbeat (container.identity), written by a child like the records.
+  void StartLeaseRefresh(Clock::time_point now) {
+    next_lease_refresh_ = now + container::kLeaseHeartbeatInterval;
+    auto pid = process::ForkHelper([this] {
+      container::RealSystem sys(environ);
+      auto s = container::RefreshOwnerLease(sys, opts_.common.inputs.var_lib);
+      // Another live holder is the clone container.identity reported: say so, keep running.
+      if (!s.ok()) log::Warn("owner lease: " + s.error().message);
+      return s.ok() ? 0 : 1;
+    });
+    if (pid.ok()) lease_helper_ = {*pid, now + seconds(10)};
   }
 
   void LinkCameUp() {
@@ -239,7 +260,8 @@ class RunSupervision final : public process::SupervisorEvents {
   const Clock::time_point started_;
   Clock::time_point next_link_poll_{};
   Clock::time_point next_diagnosis_{};
-  Helper link_helper_, diagnosis_helper_, record_helper_;
+  Clock::time_point next_lease_refresh_{};  // epoch: the first tick refreshes at once
+  Helper link_helper_, diagnosis_helper_, record_helper_, lease_helper_;
   container::UniqueFd diagnosis_pipe_;
   std::string last_diagnosis_;
   std::optional<double> link_online_s_;

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "blackbox/run_util.h"
+#include "container/owner_lease.h"
 #include "container/run_records.h"
 
 namespace preflight::testing {
@@ -431,6 +432,25 @@ TEST_F(RunTest, NamespacePid1_SupervisedRunIsRecordedWholeAndTheNextStartSeesIt)
   EXPECT_EQ(records.records[1].exit_code, 143);
   EXPECT_EQ(records.records[1].pid, 1) << "the supervisor is PID 1";
   EXPECT_FALSE(records.records[1].boot_id.empty());
+}
+
+// fault: identity | the agent runs under the supervisor, then exits | owner.json held with a supervised heartbeat while it runs, released at exit so a replacement container takes over
+TEST_F(RunTest, NamespacePid1_SupervisorHoldsTheOwnerLeaseAndReleasesItAtExit) {
+  const std::string lease = var_lib_ + "/preflight/owner.json";
+  const std::string seen = dir_.path() + "/lease-while-running.json";
+  // The child waits for the first heartbeat (the first tick, at most ~1 s) and copies it.
+  const std::string script = "for i in $(seq 50); do [ -s " + lease + " ] && break; sleep 0.1; done; cp " +
+                             lease + " " + seen;
+  auto r = RunPid1({"--only", "claim.token", "--supervise", "--", "/bin/sh", "-c", script});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto running = container::ParseOwnerLease(Slurp(seen));
+  ASSERT_TRUE(running.ok()) << running.error().message;
+  EXPECT_TRUE(running->supervised);
+  EXPECT_FALSE(running->released);
+  EXPECT_GT(running->heartbeat, 0);
+  auto after = container::ParseOwnerLease(Slurp(lease));
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_TRUE(after->released) << "the next container must be able to take the identity at once";
 }
 
 TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
