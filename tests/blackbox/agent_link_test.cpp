@@ -30,6 +30,10 @@ class ProbeFakeAgent : public ::testing::Test {
   FakeAgentServer agent{dir.path(), "v2.x/online"};
 };
 
+// fault: agent | agent claimed but its link offline, probe --require online | exit 1, one line "not ready: running, claimed, offline"
+// fault: agent | agent banned by Netdata Cloud (1.44 capture) | probe exit 1, one line naming "banned by Netdata Cloud"
+// fault: agent | agent built without Netdata Cloud (1.37 capture) | probe --require claimed exit 1 "built without Netdata Cloud"
+// fault: agent | agent still initializing | probe exit 1 "initializing" for --require running and online
 TEST_F(ProbeFakeAgent, OneLineAndExit0Or1PerRequirement) {
   struct Case {
     const char* scenario;
@@ -56,6 +60,7 @@ TEST_F(ProbeFakeAgent, OneLineAndExit0Or1PerRequirement) {
   }
 }
 
+// fault: agent | agent socket and API accept and never answer | probe exit 1 "not ready" within --timeout 300 ms + 200 ms
 TEST_F(ProbeFakeAgent, NeverHangsBeyondTheTimeout) {
   agent.Use("hang");
   auto start = Clock::now();
@@ -67,6 +72,8 @@ TEST_F(ProbeFakeAgent, NeverHangsBeyondTheTimeout) {
       << "probe took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
 }
 
+// fault: agent | explicit --cli-socket that does not exist | probe exit 1 naming the socket path
+// fault: input | probe --require live, --timeout 0s | exit 64 naming "running, claimed or online"
 TEST_F(ProbeFakeAgent, ApiOnlyAndUsageErrors) {
   // An explicit --cli-socket is authoritative: when it is not there, the probe says so.
   auto gone = RunPreflight({"probe", "--cli-socket", dir.path() + "/none"});
@@ -130,6 +137,7 @@ class ServeFakeAgent : public ::testing::Test {
   std::unique_ptr<Background> serve;
 };
 
+// fault: serve | agent link offline under serve --require online | /readyz 503 naming offline and "required: online"; metrics show cloud.link fail, link_state offline; 200 once online
 TEST_F(ServeFakeAgent, EndpointsReadinessReportAndMetrics) {
   Start("online", "v2.x/offline");
   ASSERT_EQ(Get(port, "/healthz").status, 200) << Log();
@@ -173,6 +181,9 @@ TEST_F(ServeFakeAgent, EndpointsReadinessReportAndMetrics) {
       << online.body;
 }
 
+// fault: serve | slowloris client sending one byte a second | /readyz still answers 200 in < 1 s each second
+// fault: serve | 300 idle connections held open | /readyz and /healthz still answer 200
+// fault: serve | request with a 1 MiB header | not served (no 200); the server stays up
 TEST_F(ServeFakeAgent, HostileClientsDoNotStallIt) {
   Start("running", "v2.x/online");
   ASSERT_EQ(WaitFor("/readyz", 200).status, 200) << Log();
@@ -205,6 +216,7 @@ TEST_F(ServeFakeAgent, HostileClientsDoNotStallIt) {
   EXPECT_EQ(Get(port, "/healthz").status, 200);
 }
 
+// fault: signals | SIGTERM or SIGINT to `serve` | exits 0 within 3 s and the port closes
 TEST_F(ServeFakeAgent, SigtermAndSigintStopItCleanly) {
   for (int sig : {SIGTERM, SIGINT}) {
     Start("running", "v2.x/online");
@@ -217,6 +229,7 @@ TEST_F(ServeFakeAgent, SigtermAndSigintStopItCleanly) {
   }
 }
 
+// fault: input | serve --listen nowhere, --interval 0s | exit 64 naming --listen
 TEST(ServeUsage, BadListenAndInterval) {
   auto listen = RunPreflight({"serve", "--listen", "nowhere"});
   EXPECT_EQ(listen.exit_code, 64);
@@ -247,6 +260,7 @@ class DebianAgent1371 : public ::testing::Test {
 };
 DebianAgent* DebianAgent1371::agent_ = nullptr;
 
+// fault: agent | real Debian 1.37.1 agent (built --disable-cloud), probe --require claimed/online | exit 1 "not claimed: built without Netdata Cloud", naming the GET of /api/v1/aclk
 TEST_F(DebianAgent1371, ProbeSaysRunningOverTheSocketAndTheApi) {
   auto sock = RunPreflight({"probe", "--cli-socket", agent_->socket()});
   EXPECT_EQ(sock.exit_code, 0) << sock.out << sock.err;
@@ -263,6 +277,7 @@ TEST_F(DebianAgent1371, ProbeSaysRunningOverTheSocketAndTheApi) {
   EXPECT_NE(api.out.find("GET " + agent_->api() + "/api/v1/aclk"), std::string::npos) << api.out;
 }
 
+// fault: agent | real Debian 1.37.1 agent (built --disable-cloud) | cloud.link fail "built without Netdata Cloud"; expected node state absent
 TEST_F(DebianAgent1371, CloudLinkSaysUnclaimedAndBuiltWithoutCloud) {
   auto r = RunPreflight({"check", "--only", "cloud.link", "--format", "json", "--cli-socket",
                          agent_->socket(), "--api", agent_->api()});

@@ -84,6 +84,7 @@ const std::map<std::string, std::string> kClaiming = {
      "qrstUVWXyz0123456789_-abcdEFGHijklMNOPqrstUVWX"},
     {"NETDATA_CLAIM_URL", "https://app.netdata.cloud"}};
 
+// fault: claiming | cloud.d/claimed_id holding binary garbage | claim.state fail "which is not a UUID", remediation naming cloud.d/claimed_id
 TEST(ClaimChecks, CorruptClaimedIdIsAClearFailure) {
   Sandbox s;
   s.dir.Mkdir("var/lib/netdata/cloud.d", 0770);
@@ -97,6 +98,8 @@ TEST(ClaimChecks, CorruptClaimedIdIsAClearFailure) {
   EXPECT_NE(state["remediation"].get<std::string>().find("cloud.d/claimed_id"), std::string::npos);
 }
 
+// fault: input | cloud.d a symlink to a directory outside var-lib holding a claim | claim.state warn "is a symlink; netdata-preflight does not read claim state"; the claim behind it is not read
+// fault: input | cloud.d a dangling symlink | claim.state fail with an `rm` remediation
 TEST(ClaimChecks, SymlinkedCloudDIsReportedAndNotReadThrough) {
   Sandbox s;
   // The link points outside var-lib, at a directory holding a "claim".
@@ -121,6 +124,7 @@ TEST(ClaimChecks, SymlinkedCloudDIsReportedAndNotReadThrough) {
   EXPECT_NE(dangling["remediation"].get<std::string>().find("rm "), std::string::npos);
 }
 
+// fault: input | cloud.d/private.pem a symlink to a secret file | claim.state warn "cloud.d/private.pem is a symlink"; the target's content never printed
 TEST(ClaimChecks, SymlinkedKeyFileIsNotFollowed) {
   Sandbox s;
   s.dir.Mkdir("var/lib/netdata/cloud.d", 0770);
@@ -138,6 +142,7 @@ TEST(ClaimChecks, SymlinkedKeyFileIsNotFollowed) {
 // chmod 000 does not stop root, so a directory where claim.conf should be (what a bind mount of
 // a missing host file creates) is the black-box "unreadable claim.conf"; the EACCES case is
 // covered against the fake System (claim_config_test).
+// fault: claiming | claim.conf is a directory (bind mount of a missing host file) | claim.config fail "claim.conf is a directory, not a file"; claim.token skipped, named once
 TEST(ClaimChecks, ClaimConfThatCannotBeReadIsAClearFailure) {
   Sandbox s;
   s.dir.Mkdir("etc/netdata/claim.conf");
@@ -158,6 +163,7 @@ TEST(ClaimChecks, ClaimConfThatCannotBeReadIsAClearFailure) {
   }
 }
 
+// fault: volume | cloud.d root-owned 0755 on a pre-populated volume | claim.state fail "is owned by root (0:0, mode 0755)" quoting "Cannot write private key file"; remediation `chown -R uid:gid`; pass once fixed
 TEST(ClaimChecks, RootOwnedCloudDOfAPrePopulatedVolumeIsNamed) {
   if (!IsRoot()) GTEST_SKIP() << "needs root to create root-owned files for another agent user";
   Sandbox s;
@@ -181,6 +187,7 @@ TEST(ClaimChecks, RootOwnedCloudDOfAPrePopulatedVolumeIsNamed) {
 }
 
 // The real agent of Debian's netdata-core package (1.37.1, built --disable-cloud).
+// fault: agent | real Debian netdata 1.37.1 built --disable-cloud | agent.version fail "built without Netdata Cloud support … this build can never connect"; claim.script warn "built with --disable-cloud"
 TEST(ClaimChecks, RealDebianAgentIsABuildThatCanNeverConnect) {
   const std::string agent = std::string(PREFLIGHT_DEPS_DIR) + "/netdata/usr/sbin/netdata";
   ASSERT_EQ(access(agent.c_str(), X_OK), 0) << agent << " is unpacked by scripts/bootstrap.sh";

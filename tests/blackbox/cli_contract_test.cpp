@@ -46,6 +46,7 @@ TEST(CliContract, ListShowsEveryCheckInOrderAndSaysWhichAreNotImplemented) {
   EXPECT_EQ(md.out.rfind("# Checks", 0), 0u) << "PREFLIGHT_FORMAT reaches list too";
 }
 
+// fault: input | misspelled check id to `explain` (state, claim.tokn, agent.versoin, CLAIM.TOKEN) | exit 64 with "did you mean `<id>`?", nothing on stdout; no suggestion for a far-off name
 TEST(CliContract, ExplainNamesWhatAndWhereAndSuggestsOnATypo) {
   auto r = RunPreflight({"explain", "claim.state"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -71,6 +72,7 @@ TEST(CliContract, ExplainNamesWhatAndWhereAndSuggestsOnATypo) {
   EXPECT_EQ(RunPreflight({"explain"}).exit_code, 64) << "the id is required";
 }
 
+// fault: input | PREFLIGHT_FAIL_ON=sometimes in the environment | exit 64 naming --fail-on
 TEST(CliContract, EveryCheckOptionAlsoFromTheEnvironment) {
   TempDir d;
   const std::string var_lib = d.Mkdir("var/lib/netdata");

@@ -17,6 +17,7 @@ TEST(Cli, VersionAndList) {
   EXPECT_NE(r.out.find("cloud.link"), std::string::npos);
 }
 
+// fault: input | unknown flag, misspelled --only id, --deadline soon, --format yaml, --fail-on sometimes, --resolve nonsense, unknown or missing subcommand | exit 64, one stderr line naming the input ("did you mean" for typos), nothing on stdout
 TEST(Cli, UsageErrorsExit64WithOneLineNamingTheInput) {
   struct Case {
     std::vector<std::string> args;
@@ -42,6 +43,7 @@ TEST(Cli, UsageErrorsExit64WithOneLineNamingTheInput) {
   }
 }
 
+// fault: input | PREFLIGHT_DEADLINE=forever | exit 64 naming --deadline
 TEST(Cli, EnvironmentProvidesOptionsAndFlagsWin) {
   auto r = RunPreflight({"check", "--format", "json", "--offline"}, {{"PREFLIGHT_FORMAT", "text"}});
   ASSERT_EQ(r.exit_code == 0 || r.exit_code == 1, true) << r.err;

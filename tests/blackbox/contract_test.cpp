@@ -73,6 +73,7 @@ TEST(Contract, OnlyAndSkipSelectChecks) {
   EXPECT_EQ(ids, (std::vector<std::string>{"agent.version", "claim.token", "claim.config", "claim.state"}));
 }
 
+// fault: claiming | NETDATA_CLAIM_TOKEN wrapped in double quotes (compose list syntax) | claim.token fail: exit 1, exit 78 with --gate, exit 0 with --fail-on never
 TEST(Contract, ExitCodeFollowsFailOn) {
   AgentDirs d;
   // A quoted token (compose list syntax) is a failure of claim.token.
@@ -104,6 +105,7 @@ TEST(Contract, GateRefusalWithOutputFileStillExplainsOnStderr) {
   EXPECT_EQ(r.err.find(FakeClaimToken()), std::string::npos) << "the token leaked";
 }
 
+// fault: claiming | single-quoted claim token, report sent to --output | termination log ≤ 4 KiB starting "netdata-preflight: FAIL" naming claim.token; an absent log is not created
 TEST(Contract, OutputFileAndTerminationLog) {
   AgentDirs d;
   const std::string out = d.dir.path() + "/report.json";
@@ -124,6 +126,7 @@ TEST(Contract, OutputFileAndTerminationLog) {
   EXPECT_NE(stat(absent.c_str(), &st), 0);
 }
 
+// fault: input | --output into a directory that does not exist | exit 70 with an error naming the path
 TEST(Contract, OutputToAnUnwritablePlaceIsAClearError) {
   AgentDirs d;
   auto r = RunPreflight(Cat({"check", "--offline", "--output", "/nonexistent-dir/report.txt"}, d.Args()));
@@ -132,6 +135,7 @@ TEST(Contract, OutputToAnUnwritablePlaceIsAClearError) {
 }
 
 // The token must never appear: not in stdout, stderr, files, JSON or logs.
+// fault: input | claim token in env (quoted, trailing newline), claim.conf, cloud.d/token and as an --only value, trace logging | no 8-character window of it in stdout, stderr, --output or termination log of 10 commands
 TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
   AgentDirs d;
   const std::string token = "SECRETtokenXYZ" + std::string(100, 'q') + "ENDofTOKEN123456789_-";
@@ -165,6 +169,7 @@ TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
   }
 }
 
+// fault: input | 1 MiB of binary garbage in claim.conf, claimed_id, private.pem, cloud.conf and eight 128 KiB claim env variables | exit 0/1, no crash; report < 64 KiB, each message one line < 1500 chars; claim.token, claim.config, claim.state fail with a remediation
 TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
   AgentDirs d;
   std::string garbage(1 << 20, 'x');

@@ -197,6 +197,11 @@ TEST_F(NamespaceNetwork, SearchDomainsAndNdotsAreHonoured) {
   EXPECT_EQ(r.Check("network.dns")["details"]["search"][1], "test");
 }
 
+// fault: dns | nameserver answers NXDOMAIN | network.dns fail naming NXDOMAIN; network.tls skipped pointing at network.dns
+// fault: dns | nameserver refuses the query | network.dns fail saying the query was refused
+// fault: dns | nameserver answers SERVFAIL | network.dns fail naming SERVFAIL
+// fault: dns | nameserver drops every query | network.dns fail "No answer from the nameserver (127.0.0.2)", within deadline + 200 ms
+// fault: dns | resolv.conf names no nameserver | network.dns fail saying resolv.conf names no nameserver; all five DNS messages distinct
 TEST_F(NamespaceNetwork, DnsFaultsAreDistinct) {
   auto dns = Dnsmasq();
   Run nx = Preflight("https://nx.test");
@@ -230,6 +235,9 @@ TEST_F(NamespaceNetwork, DnsFaultsAreDistinct) {
   EXPECT_EQ(distinct.size(), 5u);
 }
 
+// fault: network | TCP connect to the Cloud refused | network.tls fail saying refused; network.https skipped
+// fault: network | Cloud address blackholed (packets dropped) | network.tls fail saying timed out, within deadline + 200 ms
+// fault: network | no route to the Cloud address | network.tls fail saying No route
 TEST_F(NamespaceNetwork, TcpRefusedBlackholedUnreachableAreDistinct) {
   Run refused = Preflight("https://cloud.test:4431", {"--resolve", "cloud.test:4431:127.0.0.1"});
   EXPECT_NE(refused.Message("network.tls").find("refused"), std::string::npos) << refused.raw;
@@ -245,6 +253,10 @@ TEST_F(NamespaceNetwork, TcpRefusedBlackholedUnreachableAreDistinct) {
   }
 }
 
+// fault: tls | TLS-intercepting middlebox (certificate from an unknown CA) | network.tls fail naming the issuer `Corp TLS Inspection CA`
+// fault: tls | server certificate expired | network.tls fail "expired on 2021-01-01"
+// fault: tls | server certificate not yet valid (clock skew) | network.tls fail "valid only from 2099-01-01"
+// fault: tls | certificate for another host name | network.tls fail naming the certificate's subject `CN = other.example`
 TEST_F(NamespaceNetwork, TlsFaultsAreDistinct) {
   struct Case {
     const char* cert;
@@ -265,6 +277,13 @@ TEST_F(NamespaceNetwork, TlsFaultsAreDistinct) {
   }
 }
 
+// fault: network | Cloud HTTPS answers 403 | network.https fail "answered 403"
+// fault: network | firewall returns an HTML block page | network.https fail naming an HTML block page
+// fault: network | WebSocket upgrade refused 403 by a FortiGate, HTTPS fine | network.websocket fail naming FortiGate and "your firewall blocks WebSockets, even outbound"; network.https pass
+// fault: network | connection reset on the WebSocket upgrade | network.websocket fail saying reset; firewall-blocks-WebSockets remediation
+// fault: network | WebSocket upgrade answered 401 (no credentials yet) | network.websocket pass noting 401 (the endpoint is reachable)
+// fault: tls | peer accepts TCP and never sends a TLS byte | network.tls fail "stays silent", within deadline + 200 ms
+// fault: tls | TCP reset during the TLS handshake | network.tls fail "reset by peer"
 TEST_F(NamespaceNetwork, HttpAndWebSocketFaultsAreDistinct) {
   struct Case {
     const char* fault;
@@ -310,6 +329,11 @@ TEST_F(NamespaceNetwork, TinyproxyTunnelsAndDnsIsSkipped) {
   EXPECT_EQ(r.Check("network.tls")["details"]["connections"][0]["via_proxy"], true);
 }
 
+// fault: proxy | proxy demands credentials, none given | network.proxy fail "demands credentials (407"
+// fault: proxy | wrong proxy password | network.proxy fail "rejected the credentials"; the password never appears in output
+// fault: proxy | proxy refuses CONNECT to port 443 | network.proxy fail "refuses CONNECT"; network.tls skipped
+// fault: proxy | proxy port closed | network.proxy fail "cannot be reached"
+// fault: proxy | proxy password in https_proxy | never appears in any output (wrong or right password)
 TEST_F(NamespaceNetwork, ProxyFaultsAreDistinctAndCredentialsNeverShown) {
   auto cloud = Cloud();
   auto auth = Tinyproxy(3129, "BasicAuth alice s3cretpw\n");
@@ -343,6 +367,7 @@ TEST_F(NamespaceNetwork, ProxyFaultsAreDistinctAndCredentialsNeverShown) {
   EXPECT_NE(down.Message("network.proxy").find("cannot be reached"), std::string::npos) << down.raw;
 }
 
+// fault: proxy | only HTTPS_PROXY (uppercase) set | network.proxy warn: claim goes via the proxy, the link (ACLK) connects directly
 TEST_F(NamespaceNetwork, OnlyUppercaseHttpsProxyWarnsTheLinkGoesDirect) {
   auto dns = Dnsmasq();
   auto cloud = Cloud();
@@ -356,6 +381,7 @@ TEST_F(NamespaceNetwork, OnlyUppercaseHttpsProxyWarnsTheLinkGoesDirect) {
   EXPECT_EQ(r.Status("network.websocket"), "pass") << r.raw;
 }
 
+// fault: proxy | proxy accepts and never answers CONNECT | network.proxy fail "never answered CONNECT", within deadline + 200 ms; network.tls skipped
 TEST_F(NamespaceNetwork, SilentProxyEndsWithinTheDeadline) {
   auto silent = Cloud("silent");  // accepts on 127.0.0.1:443 and never says a word
   Run r =
@@ -366,6 +392,7 @@ TEST_F(NamespaceNetwork, SilentProxyEndsWithinTheDeadline) {
   EXPECT_EQ(r.Status("network.tls"), "skip");
 }
 
+// fault: network | dropping nameserver plus a silent Cloud on the pinned host | network.dns fail; report duration and wall time within deadline + 200 ms
 TEST_F(NamespaceNetwork, SilentPeerOnEveryHopStillEndsWithinTheDeadline) {
   // A nameserver that drops, and a cloud that accepts and never answers.
   auto cloud = Cloud("silent");

@@ -58,6 +58,7 @@ class LateCloud : public ::testing::Test {
   char* envp[2] = {path_env, nullptr};
 };
 
+// fault: network | Cloud refuses connections at start, comes up 3 s later | --wait-for-cloud: first round network.tls fail (refused), rounds retry until pass within the budget
 TEST_F(LateCloud, WaitForCloudRetriesUntilTheCloudComesUp) {
   container::RealSystem sys(envp);
   auto cloud = StartCloud(3.0);

@@ -196,6 +196,7 @@ TEST_F(RunTest, NamespacePid1_ExitCodes0To255PassThrough) {
   }
 }
 
+// fault: signals | supervised program dies of SIGHUP, SIGINT, SIGKILL, SIGSEGV, SIGTERM, SIGABRT or SIGUSR1 | `run --supervise` as PID 1 exits 128+N
 TEST_F(RunTest, NamespacePid1_SignalDeathsExit128PlusN) {
   for (int sig : {SIGHUP, SIGINT, SIGKILL, SIGSEGV, SIGTERM, SIGABRT, SIGUSR1}) {
     auto r = RunPid1(
@@ -204,6 +205,7 @@ TEST_F(RunTest, NamespacePid1_SignalDeathsExit128PlusN) {
   }
 }
 
+// fault: input | program to hand off to does not exist, or is not executable | exit 127 naming the path and "No such file or directory", 126 "Permission denied" (exec and --supervise)
 TEST_F(RunTest, NamespacePid1_ExecFailuresExit127And126WithTheReason) {
   const std::string not_exec = dir_.Write("not-executable", "#!/bin/sh\nexit 0\n", 0644);
   for (bool supervise : {true, false}) {
@@ -225,6 +227,7 @@ TEST_F(RunTest, NamespacePid1_ExecFailuresExit127And126WithTheReason) {
 
 // ---- signals ----------------------------------------------------------------------------
 
+// fault: signals | every forwardable signal (SIGHUP … SIGSTKFLT, SIGTSTP, SIGRTMIN..SIGRTMAX) sent to PID 1 | each reaches the program exactly once; SIGTERM then ends it with exit 0
 TEST_F(RunTest, NamespacePid1_ForwardsEveryForwardableSignal) {
   const std::string record = dir_.path() + "/signals";
   Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "60s", "--", kChild,
@@ -254,6 +257,7 @@ TEST_F(RunTest, NamespacePid1_ForwardsEveryForwardableSignal) {
   EXPECT_EQ(got.size(), sent.size() + 1) << "each signal exactly once: " << Slurp(record);
 }
 
+// fault: signals | SIGUSR1 to PID 1 while the program has a child in its process group | with --signal-group the whole group gets it; without, only the program
 TEST_F(RunTest, NamespacePid1_SignalGroupReachesTheWholeGroup) {
   for (bool group : {true, false}) {
     SCOPED_TRACE(group ? "--signal-group" : "program only");
@@ -277,6 +281,7 @@ TEST_F(RunTest, NamespacePid1_SignalGroupReachesTheWholeGroup) {
   }
 }
 
+// fault: signals | program ignores SIGTERM | SIGKILL once --grace (700 ms) is over, not before; exit 137
 TEST_F(RunTest, NamespacePid1_IgnoredSigtermEndsInSigkillAfterTheGrace) {
   const std::string ready = dir_.path() + "/ready";
   Background bg(Pid1({"--only", "claim.token", "--supervise", "--grace", "700ms", "--", kChild,
@@ -293,6 +298,7 @@ TEST_F(RunTest, NamespacePid1_IgnoredSigtermEndsInSigkillAfterTheGrace) {
   EXPECT_LE(took, 700ms + 1500ms) << "the grace is the bound";
 }
 
+// fault: signals | program exits leaving a grandchild running | the grandchild gets SIGTERM (not SIGKILL); the exit code is the program's
 TEST_F(RunTest, NamespacePid1_ProcessesLeftBehindGetSigtermAndTheExitCodeIsTheProgramS) {
   const std::string record = dir_.path() + "/left";
   auto r = RunPid1(
@@ -305,6 +311,7 @@ TEST_F(RunTest, NamespacePid1_ProcessesLeftBehindGetSigtermAndTheExitCodeIsThePr
 
 // ---- reaping ----------------------------------------------------------------------------
 
+// fault: signals | 1000 orphaned grandchildren re-parented to PID 1 | all reaped, exit 0
 TEST_F(RunTest, NamespacePid1_ReapsAThousandOrphanedGrandchildren) {
   auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "orphans", "1000"}, 60s);
   EXPECT_EQ(r.exit_code, 0) << "zombies left: " << r.err;
@@ -322,6 +329,7 @@ TEST_F(RunTest, SubreaperWhenNotPid1AndNoWarning) {
 
 // ---- refusing ---------------------------------------------------------------------------
 
+// fault: claiming | claim token with surrounding whitespace at `run` | exit 78, program never started; stderr and termination log name claim.token, never the token; run recorded as refused
 TEST_F(RunTest, NamespacePid1_FailingCheckExits78AndNothingStarts) {
   const std::string marker = dir_.path() + "/started";
   const std::string term_log = dir_.Write("termination-log", "");
@@ -349,6 +357,7 @@ TEST_F(RunTest, NamespacePid1_FailingCheckExits78AndNothingStarts) {
   EXPECT_EQ(records.records.back().exit_code, 78);
 }
 
+// fault: input | bad `run` options: --grace soon, --link-timeout 0s, --fail-on sometimes, --offline with --require-cloud, unknown flag, PREFLIGHT_GRACE=whenever | exit 64 with a one-line error (naming --grace for the variable)
 TEST_F(RunTest, UsageErrorsExit64) {
   const std::vector<std::vector<std::string>> cases = {
       {"run", "--online", "--wait-for-cloud", "5s", "--", "/bin/true"},
@@ -453,6 +462,7 @@ TEST_F(RunTest, NamespacePid1_SupervisorHoldsTheOwnerLeaseAndReleasesItAtExit) {
   EXPECT_TRUE(after->released) << "the next container must be able to take the identity at once";
 }
 
+// fault: records | truncated runs.json | set aside as runs.json.corrupt-*, "set aside as" on stderr, a fresh record written, hand-off goes on (exit 0)
 TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
   dir_.Write("var/lib/netdata/preflight/runs.json", "{\"schema\":1,\"runs\":[{\"sta");
   auto r = RunProcess(
@@ -471,6 +481,7 @@ TEST_F(RunTest, CorruptRunRecordsAreSetAsideAndReported) {
   EXPECT_TRUE(aside);
 }
 
+// fault: agent | agent API unreachable, link never up within --link-timeout 1s | "is not up" diagnosis logged exactly once; supervisor stays ≤ 2 MiB resident
 TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
   Background bg(Pid1({"--supervise", "--link-timeout", "1s", "--api", "http://127.0.0.1:9",
                       "--cli-socket", dir_.path() + "/no.sock", "--", "/bin/sleep", "30"}),
@@ -625,6 +636,7 @@ TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace)
 
 // ---- crash safety of the records --------------------------------------------------------
 
+// fault: records | kill -9 of a runs.json writer at random moments, 200 times | runs.json always parses, never empty, never over the record cap
 TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
   std::mt19937 rng(8);
   std::uniform_int_distribution<int> delay_us(200, 15000);
@@ -657,6 +669,7 @@ TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
 namespace preflight::testing {
 namespace {
 
+// fault: input | --wait-for-cloud soon, or with --offline, or without --gate | exit 64 naming --wait-for-cloud; a real wait ends within wait + one round
 TEST(CheckGate, WaitForCloudIsValidatedAndRunsTheNetworkRounds) {
   auto r = RunPreflight({"check", "--gate", "--wait-for-cloud", "soon"});
   EXPECT_EQ(r.exit_code, 64) << r.err;

@@ -173,6 +173,17 @@ const Case kCases[] = {
 
 class AgentVersionTest : public ::testing::TestWithParam<Case> {};
 
+// fault: input | --agent pointing at a missing path, or a directory (AgentFlagPointsNowhere, AgentFlagIsADirectory) | agent.version error naming "--agent `/nope/netdata`" / "not a regular file", remediation `--agent /usr/sbin/netdata`
+// fault: agent | build without Netdata Cloud, Debian 1.37.1 buildinfo (DebianBuildWithoutCloudCanNeverConnect) | agent.version fail quoting `-W buildinfo` "Netdata Cloud NO (by user request)": "this build can never connect", official image remediation
+// fault: agent | buildinfo Netdata Cloud YES but ACLK NO (CloudYesButAclkNoCannotConnect) | agent.version fail "(`-W buildinfo`: ACLK NO): this build can never connect"
+// fault: agent | agent older than v1.32 (OlderThan132Fails, OldAndWithoutCloudNamesBoth) | agent.version fail "older than v1.32", "Upgrade the agent"; both faults named when also built without cloud
+// fault: agent | `netdata -V` exits 127, shared library missing (MissingLibraryExit127) | agent.version error "was not found or a library is missing (exit 127)"
+// fault: agent | `netdata -V` hangs (TimedOut) | agent.version error "did not answer within 3 s"
+// fault: agent | `netdata -V` killed by signal 31 (KilledBySignal) | agent.version error "was killed by signal 31"
+// fault: agent | --agent is not the agent, prints no version (NotTheAgent) | agent.version error "printed no version", "--agent PATH"
+// fault: agent | `netdata -V` prints binary garbage (GarbageOutputIsQuotedPrintable) | agent.version error quoting it printable: "printed no version (\"?? hello ?\")"
+// fault: agent | running agent's /api/v1/info says cloud unavailable (ApiDebianAgentWithoutCloud) | agent.version fail "this build can never connect"
+// fault: agent | /api/v1/info without a version (ApiWithoutVersionIsSkipped) | agent.version skip "its /api/v1/info names no version"
 TEST_P(AgentVersionTest, Outcome) {
   const Case& c = GetParam();
   FakeSystem sys;

@@ -224,6 +224,35 @@ const Case kCases[] = {
 
 class ClaimConfigTest : public ::testing::TestWithParam<Case> {};
 
+// fault: claiming | NETDATA_CLAIM_URL with http:// (UrlHttpFails) | claim.config fail "uses http://; Netdata Cloud only speaks https", remediation https://app.netdata.cloud
+// fault: claiming | NETDATA_CLAIM_URL without a scheme (UrlWithoutSchemeFails) | claim.config fail "has no https:// scheme"
+// fault: claiming | NETDATA_CLAIM_URL wrapped in quotes (UrlQuotedFails) | claim.config fail "is wrapped in quotes"
+// fault: claiming | NETDATA_CLAIM_URL set but empty (UrlEmptyFails) | claim.config fail "is set but empty"
+// fault: claiming | NETDATA_CLAIM_URL with trailing whitespace (UrlWithWhitespaceFails) | claim.config fail "contains whitespace"
+// fault: claiming | NETDATA_CLAIM_URL port 99999 (UrlBadPortFails) | claim.config fail "has a bad port"
+// fault: claiming | NETDATA_CLAIM_URL with user:password (UrlWithCredentialsWarns) | claim.config warn "contains user credentials"; the password never shown
+// fault: claiming | NETDATA_CLAIM_URL copied with a /spaces/… path (UrlWithSpacePathWarns) | claim.config warn "has a path; the agent appends /api/v1/spaces/nodes/<id>"
+// fault: claiming | v1 image with the token but no URL (V1TokenWithoutUrlFails) | claim.config fail "v1 images claim only when both … are set", "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well."
+// fault: claiming | v1 image with the URL but no token (V1UrlWithoutTokenFails) | claim.config fail "only NETDATA_CLAIM_URL is", "Set NETDATA_CLAIM_TOKEN"
+// fault: claiming | claim.conf only, on a v1 agent (V1IgnoresClaimConf) | claim.config fail "is used only by v2 agents", "upgrade to a v2 image"
+// fault: claiming | claim.conf and env on a v1 agent (V1WithClaimConfAndEnvWarnsClaimConfIgnored) | claim.config warn "is ignored by this v1 agent"
+// fault: claiming | room name instead of room id (RoomNameInsteadOfIdFails) | claim.config fail "NETDATA_CLAIM_ROOMS item 2 (`General`) is not a room id", "Copy the room ids"
+// fault: claiming | NETDATA_CLAIM_ROOMS wrapped in quotes (RoomsQuotedFails) | claim.config fail "is wrapped in quotes"
+// fault: proxy | NETDATA_CLAIM_PROXY with credentials (ProxyHttpWithCredentialsIsRedacted) | claim.config pass showing "http://***@proxy.internal:3128"
+// fault: proxy | NETDATA_CLAIM_PROXY https:// (ProxyHttpsRejected) | claim.config fail "is an https:// proxy, which the agent's Cloud link does not support", "plain http:// address"
+// fault: proxy | NETDATA_CLAIM_PROXY without a scheme, or socks4:// (ProxyWithoutSchemeRejected, ProxySocks4Rejected) | claim.config fail "is not none, env, or an http://"
+// fault: proxy | NETDATA_CLAIM_PROXY wrapped in quotes (ProxyQuotedRejected) | claim.config fail "is wrapped in quotes"
+// fault: proxy | NETDATA_CLAIM_PROXY port 0 (ProxyBadPortRejected) | claim.config fail "has a bad port"
+// fault: claiming | NETDATA_CLAIM_INSECURE=yes (ClaimInsecureEnvIsIgnoredByEveryAgent) | claim.config warn "NETDATA_CLAIM_INSECURE is set, but no agent reads it", fix NETDATA_EXTRA_CLAIM_OPTS=-insecure
+// fault: claiming | env token differs from claim.conf's (EnvTokenDiffersFromClaimConf) | claim.config warn "claim.conf token and NETDATA_CLAIM_TOKEN differ", "Keep one source"; no token fragment shown
+// fault: claiming | NETDATA_CLAIM_ROOMS beside a claim.conf with a token (EnvRoomsIgnoredWhenClaimConfHasAToken) | claim.config warn "NETDATA_CLAIM_ROOMS is ignored: /etc/netdata/claim.conf has a token"
+// fault: claiming | claim.conf without a token plus env token (ClaimConfWithoutTokenIsSkippedWithItsSettings) | claim.config warn: v2 skips claim.conf, its `url`, `proxy` are not used
+// fault: claiming | claim.conf root-only 0600 (ClaimConfRootOnlyCannotBeReadByTheAgent) | claim.config fail naming owner, mode and the agent's uid/gid; `chown root:201 … && chmod 0640 …`
+// fault: claiming | /etc/netdata 0700 root (ConfigDirNotSearchableByTheAgent) | claim.config fail "cannot reach claim.conf in it"
+// fault: claiming | claim.conf is a directory (ClaimConfIsADirectory) | claim.config fail "is a directory, not a file", "mount the host's claim.conf file itself"
+// fault: claiming | claim.conf read fails with EACCES (ClaimConfUnreadable) | claim.config fail "exists but cannot be read", `chmod 0640 /etc/netdata/claim.conf`
+// fault: claiming | claim.conf garbage line (ClaimConfGarbageLinesWarn) | claim.config warn "line 3 is neither …"
+// fault: claiming | claim.conf `token` before [global] (TokenOutsideGlobalFails) | claim.config fail "line 1 sets `token` outside the [global] section", "Put `[global]`"
 TEST_P(ClaimConfigTest, Outcome) {
   const Case& c = GetParam();
   FakeSystem sys;
@@ -258,6 +287,7 @@ TEST(ClaimConfig, InsecureAndSourceInDetails) {
 
 // Credentials that a URL parser cuts short ('/', '#' in the password, or past the 60 characters
 // shown) must still never be printed.
+// fault: proxy | proxy password with '/', '#', 80 characters, or a bad port | no part of the password in message, remediation or details
 TEST(ClaimConfig, ProxyCredentialsNeverShownEvenWhenTheyBreakTheUrl) {
   for (const std::string& proxy : {std::string("http://user:pa/ss#word@proxy.internal:3128"),
                                    std::string("http://user:pa/ss#word@proxy.internal:notaport"),

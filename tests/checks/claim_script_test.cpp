@@ -106,6 +106,13 @@ const Case kCases[] = {
 
 class ClaimScriptTest : public ::testing::TestWithParam<Case> {};
 
+// fault: claiming | v1 claim, no netdata-claim.sh anywhere (NoneFound) | claim.script fail "no netdata-claim.sh found in any of the 8 search paths", "Reinstall the agent"
+// fault: claiming | netdata-claim.sh a dangling symlink (PathMissing) | claim.script fail "is a symlink whose target does not exist"
+// fault: claiming | netdata-claim.sh is a directory (NotAFile) | claim.script fail "exists but is not a file (it is a directory"
+// fault: claiming | netdata-claim.sh mode 0644 (NotExecutable) | claim.script fail "is not executable (mode 0644)", `chmod 0755 /usr/sbin/netdata-claim.sh`
+// fault: seccomp | access(X_OK) on the claim script refused with EPERM by a seccomp filter (EpermFromAccessIsSeccomp) | claim.script fail "access(X_OK) fails with EPERM", "See container.seccomp"
+// fault: claiming | access(X_OK) on the claim script denied with EACCES (EaccesFromAccessIsPermissions) | claim.script fail "is not executable by this user: access(X_OK) says Permission denied"
+// fault: agent | real Debian netdata-claim.sh templated for --disable-cloud (DebianScriptBuiltWithoutCloud) | claim.script warn "built with --disable-cloud and cannot be claimed", "official netdata/netdata"
 TEST_P(ClaimScriptTest, Outcome) {
   const Case& c = GetParam();
   FakeSystem sys;
@@ -135,6 +142,7 @@ TEST(ClaimScript, FourOutcomesHaveDistinctMessages) {
   EXPECT_EQ(messages.size(), 4u);
 }
 
+// fault: seccomp | EPERM from access(X_OK) on an executable claim script | details see=container.seccomp, access_errno EPERM; message "this is not a permission problem"
 TEST(ClaimScript, SeccompResultPointsAtContainerSeccomp) {
   FakeSystem sys;
   Claiming(sys), Script(sys);

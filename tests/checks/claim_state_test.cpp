@@ -319,6 +319,36 @@ const Case kCases[] = {
 
 class ClaimStateTest : public ::testing::TestWithParam<Case> {};
 
+// fault: volume | /var/lib/netdata root-owned 0755 while claiming (ClaimWantedVarLibRootOwnedCannotCreateCloudD) | claim.state fail "cannot create cloud.d there", remediation `chown -R 201:201 /var/lib/netdata`
+// fault: volume | cloud.d root-owned 0755 in a pre-populated volume, v2 agent (RootOwnedCloudDInPrePopulatedVolumeFails) | claim.state fail naming owner, mode, the agent's uid/gid and "Cannot write private key file"; `chown -R 201:201 …/cloud.d`
+// fault: volume | root-owned private.pem/public.pem in an agent-owned cloud.d (RootOwnedFilesInAnAgentOwnedDirFailWhenClaiming) | claim.state fail "cloud.d/private.pem, cloud.d/public.pem are owned by root"
+// fault: volume | agent user remapped in /etc/passwd to 999:996 (UserIdsComeFromEtcPasswd) | claim.state fail naming uid 999, gid 996; `chown -R 999:996`
+// fault: volume | non-root container user (uid 1000) denied access to cloud.d (NonRootProcessIsTheAgentUserAndAccessDecides) | claim.state fail "running as this user (uid 1000)"; `chown -R 1000`
+// fault: volume | claimed node's private.pem root-owned 0600 (ClaimedButPrivateKeyUnreadableByTheAgent) | claim.state fail "cloud.d/private.pem is owned by root (0:0, mode 0600)"
+// fault: volume | claimed node's cloud.d root-owned 0700 (ClaimedButCloudDNotSearchable) | claim.state fail "cannot read its claim state"; `chown -R 201:201 …/cloud.d`
+// fault: input | DOCKER_USR carrying an ANSI escape (DockerUsrIsShownPrintableOnly) | shown printable only ("?[31mevil")
+// fault: claiming | claimed but private.pem missing (ClaimedButPrivateKeyMissing) | claim.state fail "private.pem is missing", remediation: restart with the claim token set
+// fault: claiming | private.pem corrupted (ClaimedButPrivateKeyCorrupt) | claim.state fail "private.pem does not parse as a private key"
+// fault: claiming | EC key instead of RSA (ClaimedButPrivateKeyIsNotRsa) | claim.state fail "is an EC key; the agent needs RSA"
+// fault: claiming | public.pem of another key pair (ClaimedButPublicKeyIsNotItsHalf) | claim.state fail "public.pem is not the public half of cloud.d/private.pem"
+// fault: claiming | public.pem garbage (ClaimedButPublicKeyGarbage) | claim.state fail "public.pem does not parse"
+// fault: claiming | claimed_id binary garbage, not claiming (CorruptClaimedIdNotClaimingFails) | claim.state fail "`?garbage?` (9 characters), which is not a UUID"; "Delete …/cloud.d/claimed_id"
+// fault: claiming | claimed_id not a UUID on a v1 agent with a token (CorruptClaimedIdV1NeverClaimsAgain) | claim.state fail "the v1 entrypoint never claims again while the file exists"
+// fault: claiming | cloud.conf claimed_id `1234` on a v2 agent (CorruptClaimedIdV2ClaimsAgainAsNewNode) | claim.state warn "cloud.d/cloud.conf holds `1234`" (claims again as a new node)
+// fault: claiming | claimed_id with a leading space (ClaimedIdWithLeadingSpaceIsRejectedByEveryAgent) | claim.state fail "starts with whitespace"
+// fault: claiming | claimed_id with a trailing newline on v1 (ClaimedIdWithTrailingNewlineWarnsForV1) | claim.state warn "older agents (e.g. v1.37", remediation with `printf %s`
+// fault: claiming | empty claimed_id on a v1 agent with a token (EmptyClaimedIdBlocksTheV1Entrypoint) | claim.state fail "the v1 entrypoint does not claim while the file exists"; "Delete …/cloud.d/claimed_id"
+// fault: claiming | cloud.conf `enabled = no` on v1 (CloudConfDisabledFailsForV1) | claim.state fail naming `enabled = no`, remediation `enabled = yes`
+// fault: claiming | cloud.conf `enabled = no`, generation unknown (CloudConfDisabledUnknownGenerationWarns) | claim.state warn "v2 agents ignore it"
+// fault: claiming | cloud.conf garbage line (CloudConfGarbageLineWarns) | claim.state warn naming "cloud.conf line 2"
+// fault: claiming | cloud.conf read fails with EIO (CloudConfUnreadableWarns) | claim.state warn "cannot read cloud.d/cloud.conf"
+// fault: claiming | claimed_id is a directory (ClaimedIdIsADirectory) | claim.state fail "cloud.d/claimed_id is a directory, not a file"
+// fault: claiming | cloud.d is a file (CloudDIsAFile) | claim.state fail "exists but is not a directory"
+// fault: input | cloud.d a symlink (SymlinkedCloudDIsReportedNotRead) | claim.state warn "is a symlink; netdata-preflight does not read claim state through", "mount the volume"; claimed unknown
+// fault: input | cloud.d a dangling symlink (DanglingSymlinkedCloudDFails) | claim.state fail "symlink to a path that does not exist", `rm /var/lib/netdata/cloud.d`
+// fault: input | private.pem symlinked to /etc/shadow (SymlinkedPrivateKeyIsNotFollowed) | claim.state warn "cloud.d/private.pem is a symlink", "Replace the symlink"
+// fault: input | private.pem a dangling symlink (DanglingSymlinkedPrivateKeyFails) | claim.state fail "private.pem is a symlink to a path that does not exist"
+// fault: input | claimed_id a symlink (SymlinkedClaimedIdIsNotFollowed) | claim.state warn "cloud.d/claimed_id is a symlink"; not counted as claimed
 TEST_P(ClaimStateTest, Outcome) {
   const Case& c = GetParam();
   FakeSystem sys;
@@ -341,6 +371,7 @@ TEST_P(ClaimStateTest, Outcome) {
 INSTANTIATE_TEST_SUITE_P(Cases, ClaimStateTest, ::testing::ValuesIn(kCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// fault: input | symlinked cloud.d whose target holds a claimed_id | the claimed id is not found ("cloud.d is a symlink")
 TEST(ClaimState, EverySymlinkedTargetStaysUnread) {
   // The target of a symlinked cloud.d holds a claim: no check may see it.
   FakeSystem sys;
@@ -353,6 +384,7 @@ TEST(ClaimState, EverySymlinkedTargetStaysUnread) {
   EXPECT_EQ(id.blocked, "cloud.d is a symlink");
 }
 
+// fault: input | token file behind a symlinked cloud.d | not taken as a claim token source
 TEST(ClaimState, SymlinkedCloudDTokenFileIsNotAClaimSource) {
   FakeSystem sys;
   Image(sys);

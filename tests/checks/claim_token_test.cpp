@@ -142,6 +142,27 @@ const Case kCases[] = {
 
 class ClaimTokenTest : public ::testing::TestWithParam<Case> {};
 
+// fault: claiming | NETDATA_CLAIM_TOKEN set but empty (Empty) | claim.token fail "NETDATA_CLAIM_TOKEN is set but empty", "Copy the claim token again"
+// fault: claiming | token only whitespace (OnlyWhitespace) | claim.token fail "contains only whitespace"
+// fault: claiming | token in double quotes from compose list syntax (DoubleQuotesFromComposeListSyntax) | claim.token fail "is wrapped in quotes", remediation names docker-compose list syntax
+// fault: claiming | token in single quotes (SingleQuotes) | claim.token fail "is wrapped in quotes"
+// fault: claiming | quoted token in claim.conf (QuotesInClaimConf) | claim.token fail "claim.conf token is wrapped in quotes"
+// fault: claiming | token with a trailing newline from a secret file (TrailingNewlineFromASecretFile) | claim.token fail "ends with a line break", remediation `printf %s`
+// fault: claiming | token with a leading space (LeadingSpace) | claim.token fail "leading or trailing whitespace"
+// fault: claiming | space, line break, tab or CR inside the token (EmbeddedSpace, EmbeddedNewlineWrappedToken, EmbeddedTab, CarriageReturnInside) | claim.token fail naming the character and "at position 61"
+// fault: claiming | '!' inside the token (BadCharacter) | claim.token fail "contains '!' at position 61; the agent and Cloud accept only …"
+// fault: claiming | typographic dash (UTF-8) inside the token (TypographicCharacter) | claim.token fail naming "a non-ASCII byte"
+// fault: claiming | control character (BEL) inside the token (ControlCharacter) | claim.token fail "a control character (byte 7)"
+// fault: claiming | '.' inside the token (AcceptedButUnusualCharacterWarns) | claim.token warn "Netdata Cloud tokens use only letters, digits, _ and -"
+// fault: claiming | placeholder token: <TOKEN>, YOUR_CLAIM_TOKEN, <your claim token>, ${NETDATA_CLAIM_TOKEN}, $CLAIM_TOKEN, 135×x, changeme in claim.conf (Placeholder*) | claim.token fail "placeholder text", "Replace the placeholder"
+// fault: claiming | token truncated to 40 characters (TooShortWarns) | claim.token warn "is 40 characters long"
+// fault: claiming | token pasted twice (PastedTwiceWarns) | claim.token warn "is 270 characters long"
+// fault: claiming | claim.conf without `token` (ClaimConfWithoutToken) | claim.token fail "/etc/netdata/claim.conf exists but has no `token`"
+// fault: claiming | NETDATA_CLAIM_URL without NETDATA_CLAIM_TOKEN (UrlWithoutToken) | claim.token fail "NETDATA_CLAIM_URL is set but NETDATA_CLAIM_TOKEN is not"
+// fault: claiming | bad token on an already claimed node (AlreadyClaimedWithBadTokenWarns) | claim.token warn "already claimed (cloud.d/claimed_id) and the token is not used again"
+// fault: claiming | placeholder token beside a corrupt claimed_id (CorruptClaimedIdDoesNotHideABadToken) | claim.token fail "placeholder text"
+// fault: claiming | good token in claim.conf, placeholder in env, v1 agent (V1UsesTheEnvironmentOnly) | claim.token fail "NETDATA_CLAIM_TOKEN is placeholder text"
+// fault: input | claim token in env or claim.conf, every claim.token case | no 6-character window of the token in message, remediation or details
 TEST_P(ClaimTokenTest, Outcome) {
   const Case& c = GetParam();
   FakeSystem sys;
@@ -174,6 +195,7 @@ TEST(ClaimToken, DetailsRecordWantedClaimedAndOnlyAHint) {
   EXPECT_EQ(r.details["source"], "NETDATA_CLAIM_TOKEN");
 }
 
+// fault: claiming | placeholder token with a trailing newline | claim.token fail "ends with a line break" (the whitespace is named first)
 TEST(ClaimToken, WhitespaceAroundAPlaceholderIsStillNamedAsWhitespace) {
   // The fix for a trailing newline is the same whatever the text: strip it first.
   FakeSystem sys;

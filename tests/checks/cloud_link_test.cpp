@@ -59,6 +59,16 @@ struct Case {
 
 class CloudLinkTable : public ::testing::TestWithParam<Case> {};
 
+// fault: agent | /api/v1/aclk says banned (banned_aclk_state) | cloud.link fail "banned", not-banned section, node offline
+// fault: agent | /api/v3/info cloud status banned (banned_cloud_status) | cloud.link fail "banned", not-banned section, node offline
+// fault: agent | link offline after being online, reason TLS verification failed (offline_tls) | cloud.link fail quoting "TLS certificate verification failed", previously-connected section
+// fault: agent | claimed, never online, reason https client timeout (never_online_timeout) | cloud.link fail quoting it, claimed-cannot-connect section, node unseen
+// fault: agent | claimed, offline, no reason yet (offline_no_reason_yet) | cloud.link warn "may still be connecting", node unseen
+// fault: agent | claim refused 403: token expired or invalid (claim_403) | cloud.link fail "token is expired", claiming-unsuccessful section, node absent
+// fault: agent | claim refused 409: cloned node already claimed (claim_409_cloned) | cloud.link fail "already claimed", not-cloned section, node absent
+// fault: agent | v1.44 cloud status disabled (v144_disabled) | cloud.link fail "disabled", claiming-unsuccessful section
+// fault: agent | agent built without Netdata Cloud (built_without_cloud) | cloud.link fail "built without Netdata Cloud", node absent
+// fault: agent | agent still initializing (initializing) | cloud.link warn "initializing"
 TEST_P(CloudLinkTable, JudgesWhatTheAgentSays) {
   const Case& c = GetParam();
   FakeSystem sys;
@@ -130,6 +140,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"initializing", Initializing(), std::nullopt, Status::kWarn, "initializing", "", ""}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// fault: agent | link offline for proxy negotiation, TLS verification, DNS, https timeout, WebSocket protocol error, connection refused | cloud.link fail naming the network check that explains it (explained_by), quoting that check's finding when it ran
 TEST(CloudLink, OfflineReasonNamesTheNetworkCheckThatExplainsIt) {
   struct Reason {
     const char* reason;
@@ -160,6 +171,7 @@ TEST(CloudLink, OfflineReasonNamesTheNetworkCheckThatExplainsIt) {
   EXPECT_NE(r.message.find("CONNECT to proxy:3128 answered 403"), std::string::npos) << r.message;
 }
 
+// fault: agent | agent unclaimed although a claim token is configured | cloud.link fail, node absent
 TEST(CloudLink, UnclaimedWhileClaimingIsConfiguredFails) {
   FakeSystem sys;
   sys.agent.Running(Unclaimed());
@@ -171,6 +183,7 @@ TEST(CloudLink, UnclaimedWhileClaimingIsConfiguredFails) {
   EXPECT_EQ(r.node_state, "absent");
 }
 
+// fault: agent | agent not running, status-netdata.json says it was online and exited on SIGTERM | cloud.link fail "was online until …", "exit reason: signal-sigterm", 7 restarts, node offline; banned file → not-banned section
 TEST(CloudLink, AgentDownReadsTheStatusFile) {
   FakeSystem sys;  // the fake agent refuses connections by default
   container::StatusFile sf;
@@ -202,6 +215,7 @@ TEST(CloudLink, AgentDownReadsTheStatusFile) {
   EXPECT_NE(none.message.find("not running"), std::string::npos);
 }
 
+// fault: agent | /api/v1/aclk bearer-protected (HTTP 401) | falls back to /api/v3/info: cloud.link fail naming 401 and network.proxy; warn with a remediation when v3 is 401 too
 TEST(CloudLink, BearerProtectionFallsBackToV3AndIsReported) {
   FakeSystem sys;
   sys.agent.aclk = Error{EACCES, "GET /api/v1/aclk: HTTP 401"};

@@ -45,6 +45,9 @@ class ContainerLifetimeTest : public ::testing::Test {
   Inputs inputs;
 };
 
+// fault: lifetime | the last run, or the last 2 runs, died before the link came up | container.lifetime warn "the last run ended" / "the last 2 runs", killed-early section, remediation naming OOM and stop
+// fault: lifetime | the last 3 runs in a row died before the link came up | container.lifetime fail "the last 3 runs in a row"
+// fault: lifetime | runs killed -9, their end never recorded | container.lifetime fail "end never recorded" (each life bounded by the next start)
 TEST_F(ContainerLifetimeTest, Table) {
   struct Case {
     const char* name;
@@ -117,6 +120,7 @@ TEST_F(ContainerLifetimeTest, Table) {
   }
 }
 
+// fault: lifetime | three early deaths: exit 1 after 9 s, SIGKILL after 12 s, SIGTERM after 40 s | container.lifetime fail naming each lifetime and cause; remediation "exit 137 was seen" (OOM)
 TEST_F(ContainerLifetimeTest, FailNamesTheLifetimesAndTheOomKill) {
   Result r = Run({Supervised(0, 9, std::nullopt, 1), Supervised(100, 12, std::nullopt, 137),
                   Supervised(200, 40, std::nullopt, 143)});
@@ -134,6 +138,7 @@ TEST_F(ContainerLifetimeTest, NoRecordsIsASkipNamingTheFile) {
   EXPECT_NE(r.message.find("/var/lib/netdata/preflight/runs.json"), std::string::npos);
 }
 
+// fault: records | truncated runs.json read by `check` | container.lifetime warn "cannot be trusted"; the file is left in place
 TEST_F(ContainerLifetimeTest, CorruptRecordsWarnAndAreNotMoved) {
   sys.AddFile("/var/lib/netdata/preflight/runs.json", "{\"schema\":1,\"ru");
   Result r = RunRaw();

@@ -105,6 +105,7 @@ TEST_F(NetworkChecksTest, ProxyNoneIsAPassWithoutProbing) {
   EXPECT_EQ(sys.network.proxy_calls, 0);
 }
 
+// fault: proxy | only HTTPS_PROXY (uppercase) set | network.proxy warn "link (ACLK) connects directly", remediation lowercase `https_proxy`; claim via proxy, link direct
 TEST_F(NetworkChecksTest, ProxyOnlyUppercaseHttpsProxyWarnsThatTheLinkGoesDirect) {
   sys.env["HTTPS_PROXY"] = "http://proxy.corp:3128";
   sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
@@ -117,6 +118,7 @@ TEST_F(NetworkChecksTest, ProxyOnlyUppercaseHttpsProxyWarnsThatTheLinkGoesDirect
   EXPECT_EQ(sys.network.last_plan.link_proxy, "");
 }
 
+// fault: proxy | only http_proxy set | network.proxy warn "claiming connects directly"
 TEST_F(NetworkChecksTest, ProxyOnlyHttpProxyWarnsThatClaimingGoesDirect) {
   sys.env["http_proxy"] = "http://proxy.corp:3128";
   sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
@@ -125,6 +127,7 @@ TEST_F(NetworkChecksTest, ProxyOnlyHttpProxyWarnsThatClaimingGoesDirect) {
   EXPECT_NE(r.message.find("claiming connects directly"), std::string::npos) << r.message;
 }
 
+// fault: proxy | NO_PROXY=.netdata.cloud beside https_proxy | network.proxy warn "NO_PROXY matches" (exempts claiming only)
 TEST_F(NetworkChecksTest, ProxyNoProxyExemptsClaimingOnly) {
   sys.env["https_proxy"] = "http://proxy.corp:3128";
   sys.env["NO_PROXY"] = ".netdata.cloud";
@@ -142,6 +145,10 @@ struct ProxyCase {
   const char* fix_part;
 };
 
+// fault: proxy | proxy answers 407 | network.proxy fail "(407", remediation USER:PASSWORD; credentials never shown
+// fault: proxy | proxy answers 403 to CONNECT | network.proxy fail "refuses CONNECT", remediation "ConnectPort 443"
+// fault: proxy | proxy down (connection refused) | network.proxy fail "cannot be reached", "start the proxy"
+// fault: proxy | proxy silent | network.proxy fail "did not answer"
 TEST_F(NetworkChecksTest, ProxyProbeFaultsAreDistinct) {
   const ProxyCase cases[] = {
       {"ok", Probe("p", "t", true, 200, true), Status::kPass, "tunnels", ""},
@@ -166,6 +173,7 @@ TEST_F(NetworkChecksTest, ProxyProbeFaultsAreDistinct) {
   }
 }
 
+// fault: proxy | proxy rejects the given credentials (407 with user:pass) | network.proxy fail "rejected the credentials"
 TEST_F(NetworkChecksTest, ProxyCredentialsRejectedIsItsOwnMessage) {
   sys.env = {{"http_proxy", "http://u:bad@proxy:3128"}, {"https_proxy", "http://u:bad@proxy:3128"}};
   sys.network.proxy = Probe("http://***@proxy:3128", "t", true, 407, false);
@@ -173,6 +181,7 @@ TEST_F(NetworkChecksTest, ProxyCredentialsRejectedIsItsOwnMessage) {
   EXPECT_NE(r.message.find("rejected the credentials"), std::string::npos) << r.message;
 }
 
+// fault: proxy | cloud.conf proxy socks5h:// while claiming goes direct | the link proxy is tested; network.proxy warn
 TEST_F(NetworkChecksTest, ProxyFromCloudConfIsTheLinkProxy) {
   sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
               "[global]\n  proxy = socks5h://10.1.1.1:1080\n");
@@ -185,6 +194,7 @@ TEST_F(NetworkChecksTest, ProxyFromCloudConfIsTheLinkProxy) {
 
 // ---- network.dns ------------------------------------------------------------------------
 
+// fault: dns | NXDOMAIN, SERVFAIL, timeout, no nameserver, REFUSED, no A/AAAA record | six distinct network.dns fails, each with its fix ("does not exist", "upstream", "port 53", "dnsPolicy", "Allow this container", "A/AAAA")
 TEST_F(NetworkChecksTest, DnsFaultsAreDistinctFindings) {
   struct Case {
     DnsOutcome outcome;
@@ -228,6 +238,7 @@ TEST_F(NetworkChecksTest, DnsSkippedWhenTheProxyResolvesNames) {
 
 // ---- network.tls ------------------------------------------------------------------------
 
+// fault: tls | TCP refused, timed out, no route; TLS silent, unknown CA, expired, not yet valid, wrong host, handshake error, proxy did not tunnel | ten distinct network.tls fails, each with a remediation ("clock of this machine is behind" for not-yet-valid)
 TEST_F(NetworkChecksTest, TlsFaultsAreDistinctFindings) {
   struct Case {
     ConnectOutcome outcome;
@@ -266,6 +277,7 @@ TEST_F(NetworkChecksTest, TlsFaultsAreDistinctFindings) {
   EXPECT_EQ(fixes.size(), std::size(cases));
 }
 
+// fault: tls | certificate issued by Zscaler Root CA (TLS inspection) | network.tls fail naming "Zscaler Root CA" as a "TLS-intercepting proxy or firewall", "Exempt *.netdata.cloud from TLS inspection"
 TEST_F(NetworkChecksTest, TlsUnknownCaNamesTheMiddlebox) {
   TargetReach t = Ok("api.netdata.cloud", "192.0.2.7");
   t.outcome = ConnectOutcome::kTlsUnknownCa;
@@ -277,6 +289,7 @@ TEST_F(NetworkChecksTest, TlsUnknownCaNamesTheMiddlebox) {
   EXPECT_NE(r.remediation.find("Exempt *.netdata.cloud from TLS inspection"), std::string::npos);
 }
 
+// fault: network | IPv6 path unreachable beside working IPv4 | network.tls pass; a blackholed (timed out) IPv6 path is a warn naming the address
 TEST_F(NetworkChecksTest, TlsUnreachableIpv6BesideWorkingIpv4IsNotAFinding) {
   AllGood();
   TargetReach v6 = Ok("api.netdata.cloud", "2001:db8::1");
@@ -290,6 +303,7 @@ TEST_F(NetworkChecksTest, TlsUnreachableIpv6BesideWorkingIpv4IsNotAFinding) {
   EXPECT_NE(r.message.find("2001:db8::1"), std::string::npos);
 }
 
+// fault: tls | no CA certificates in the container | network.tls fail, remediation --ca-file
 TEST_F(NetworkChecksTest, TlsReportsTheCaBundleUsed) {
   AllGood();
   Result r = RunCheck(kNetworkTls);
@@ -318,6 +332,7 @@ TEST_F(NetworkChecksTest, HttpsAnyAnswerIsReachable) {
   EXPECT_EQ(RunCheck(kNetworkHttps).status, Status::kPass);
 }
 
+// fault: network | Cloud HTTPS answers 403, 429, or an HTML block page | network.https fail naming 403 / 429 / "block page", not-banned section
 TEST_F(NetworkChecksTest, HttpsBlocksPointAtTheBannedIpSection) {
   struct Case {
     int status;
@@ -346,6 +361,7 @@ TEST_F(NetworkChecksTest, HttpsBlocksPointAtTheBannedIpSection) {
   }
 }
 
+// fault: network | TLS up but no HTTP answer before the deadline | network.https fail "No HTTP answer"
 TEST_F(NetworkChecksTest, HttpsNoAnswerAfterTlsFails) {
   AllGood();
   auto& h = sys.network.reach.targets[0].http;
@@ -358,6 +374,7 @@ TEST_F(NetworkChecksTest, HttpsNoAnswerAfterTlsFails) {
 
 // ---- network.websocket ------------------------------------------------------------------
 
+// fault: network | WebSocket upgrade answered 403 HTML or 400 by a proxy, reset, or 101 with a bad accept key | network.websocket fail "your firewall blocks WebSockets, even outbound", "Allow WebSocket upgrades"; 401 from the Cloud passes
 TEST_F(NetworkChecksTest, WebsocketVerdicts) {
   struct Case {
     const char* name;

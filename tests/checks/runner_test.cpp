@@ -103,6 +103,7 @@ TEST_F(RunnerTest, OfflineReportsOnlineChecksAsSkippedAndOfflineOnlyLeavesThemOu
   EXPECT_EQ(RunChecks(sys, inputs, offline_only, {&kFirst, &kOnline}).checks.size(), 1u);
 }
 
+// fault: network | network checks overrun --deadline | checks started past the deadline are an error naming --deadline
 TEST_F(RunnerTest, OnlineChecksGetTheSharedDeadlineAndLateOnesAreErrors) {
   Report r = RunChecks(sys, inputs, {}, {&kOnline});
   EXPECT_EQ(r.checks[0].result.status, Status::kPass) << r.checks[0].result.message;

@@ -25,6 +25,7 @@ Report Make(std::vector<std::tuple<std::string, Status, Details>> rows) {
 
 const Details kNone = Details::object();
 
+// fault: claiming | claim.token fails while claiming is wanted | verdict fail, node absent, primary claim.token, "will not appear"
 TEST(Verdict, ClaimFailureMeansTheNodeWillBeAbsent) {
   Verdict v = Decide(Make({{"claim.token", Status::kFail, {{"wanted", true}}},
                            {"claim.state", Status::kPass, {{"claimed", false}}}}));
@@ -35,6 +36,7 @@ TEST(Verdict, ClaimFailureMeansTheNodeWillBeAbsent) {
   EXPECT_NE(v.summary.find("will not appear"), std::string::npos);
 }
 
+// fault: network | claimed node whose network.tls fails | verdict unseen, claimed-cannot-connect section
 TEST(Verdict, ClaimedButCannotConnectIsUnseen) {
   Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},
                            {"network.tls", Status::kFail, kNone}}));
@@ -63,6 +65,7 @@ TEST(Verdict, WebsocketsBlockedBeforeTheClaimStillMeansUnseen) {
   EXPECT_EQ(none.expected_node_state, "absent");
 }
 
+// fault: network | node online before, now network.dns fails | verdict offline, still-connectable section, primary network.dns
 TEST(Verdict, PreviouslyConnectedAndNowFailingIsOffline) {
   Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},
                            {"network.dns", Status::kFail, kNone},

@@ -46,6 +46,7 @@ TEST_F(WaitForCloudTest, FirstRoundPassesNoSleep) {
   ASSERT_EQ(out.report.checks.size(), 1u) << "offline and cloud checks are not part of the wait";
 }
 
+// fault: network | network comes up 40 s late under --wait-for-cloud | retried with backoff 1, 2, 4, 8, 15, 15 s; ready in round 7
 TEST_F(WaitForCloudTest, BacksOffExponentiallyUpToTheCapUntilReady) {
   g_ready_at = sys.now + std::chrono::seconds(40);
   WaitPolicy policy{milliseconds(120000), milliseconds(1000), milliseconds(15000)};
@@ -59,6 +60,7 @@ TEST_F(WaitForCloudTest, BacksOffExponentiallyUpToTheCapUntilReady) {
   EXPECT_EQ(out.rounds, 7);
 }
 
+// fault: network | network never comes up within the --wait-for-cloud budget | gives up after exactly the budget, last round at its end, network check fail
 TEST_F(WaitForCloudTest, GivesUpWhenTheBudgetIsSpentAndTriesAtTheEnd) {
   g_ready_at = sys.now + std::chrono::hours(1);
   std::vector<int> heard;

@@ -15,6 +15,7 @@ TEST(Duration, AcceptsTheUsualForms) {
   EXPECT_EQ(ParseDuration("60")->count(), 60000) << "a bare number is seconds";
 }
 
+// fault: input | duration flags "", "s", "10x", "-1s", "soon", "1s2", "10 s", "9999999h", 33 digits | error "invalid duration", never a crash
 TEST(Duration, RejectsGarbageWithAMessageNamingTheValue) {
   for (const char* bad : {"", "s", "10x", "-1s", "soon", "1s2", "10 s", "9999999h",
                           "123456789012345678901234567890123"}) {
@@ -24,6 +25,7 @@ TEST(Duration, RejectsGarbageWithAMessageNamingTheValue) {
   }
 }
 
+// fault: input | durations ".", "..s", "1.2.3s", ".ms", "1..5m" | an error, not an exception
 TEST(ParseDuration, MalformedNumbersAreErrorsNotExceptions) {
   for (const char* text : {".", "..s", "1.2.3s", ".ms", "1..5m"}) {
     auto d = ParseDuration(text);

@@ -30,6 +30,7 @@ TEST(ParseRequirement, ThreeStatesAndAClearError) {
   EXPECT_NE(bad.error().message.find("running, claimed or online"), std::string::npos);
 }
 
+// fault: agent | agent not running (nothing on the socket or API) | probe not ready, "not running"
 TEST(ProbeAgent, RunningAsksPingOnly) {
   FakeAgent agent;
   agent.Running(State(false, false));
@@ -42,6 +43,7 @@ TEST(ProbeAgent, RunningAsksPingOnly) {
   EXPECT_NE(d.line.find("not running"), std::string::npos);
 }
 
+// fault: agent | agent built without Netdata Cloud, probe --require claimed | not ready, "built without Netdata Cloud", link state unsupported
 TEST(ProbeAgent, ClaimedAndOnlineAskAclkStateOnce) {
   struct Case {
     bool claimed, online;
@@ -71,6 +73,7 @@ TEST(ProbeAgent, ClaimedAndOnlineAskAclkStateOnce) {
   EXPECT_EQ(LinkState(d), "unsupported");
 }
 
+// fault: agent | /api/v1/aclk answers 503 (initializing) or 401 (bearer protection) | running but not ready: link state "initializing" / "unknown"
 TEST(ProbeAgent, InitializingAndBearerProtected) {
   FakeAgent init;
   init.aclk = Error{EAGAIN, "HTTP 503"};
@@ -142,6 +145,7 @@ TEST(RenderPrometheus, ParsesAndCarriesEveryFamily) {
   }
 }
 
+// fault: serve | check id with a quote, backslash and newline as a metric label | /metrics escapes it and still parses with the Prometheus parser
 TEST(RenderPrometheus, BeforeAnythingIsKnownAndWithHostileLabels) {
   MetricsSnapshot empty;
   empty.version = "0.1.0";

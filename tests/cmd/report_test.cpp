@@ -51,6 +51,7 @@ TEST(ReportJson, MatchesSchemaOneExactly) {
   EXPECT_EQ(doc["checks"][1]["details"]["length"], 137);
 }
 
+// fault: input | invalid UTF-8 bytes in a check message | the JSON report still parses (bytes replaced)
 TEST(ReportJson, InvalidUtf8IsReplacedNotFatal) {
   auto r = SampleReport();
   r.checks[0].result.message = std::string("bad \xff\xfe bytes");

@@ -64,6 +64,7 @@ TEST(RenderSummary, CutsOnALineBoundaryWithinTheLimit) {
   EXPECT_NE(RenderSummary(r, 4096).find("claim.state"), std::string::npos);
 }
 
+// fault: input | line breaks and tabs inside a check message | the text report keeps it on one line
 TEST(RenderText, MessagesWithLineBreaksStayOneLine) {
   checks::Report r = WarnThenFail();
   r.checks[2].result.message = "line one\nline two\r\tend";

@@ -65,6 +65,7 @@ TEST(CliSocketCandidates, EveryGenerationInTheAgentsOrder) {
   EXPECT_EQ(CliSocketCandidates({}).front(), "/run/netdata/netdata.pipe");
 }
 
+// fault: agent | --cli-socket names a plain file, or nothing | ENOTSOCK / ENOENT
 TEST_F(AgentClientTest, FindsTheSocketFromPipenameAndRunDir) {
   auto by_pipename = FindCliSocket({{"NETDATA_PIPENAME", agent.socket_path()}}, "");
   ASSERT_TRUE(by_pipename.ok()) << by_pipename.error().message;
@@ -107,6 +108,7 @@ TEST_F(AgentClientTest, PingOverHttpWhen503UntilReady) {
   EXPECT_NE(init->detail.find("503"), std::string::npos);
 }
 
+// fault: agent | v1.32 agent refuses `aclk-state json` | falls back to the text form and reads the state
 TEST_F(AgentClientTest, AclkStateJsonOverTheSocket) {
   auto st = client.Aclk(SocketTarget(), Soon());
   ASSERT_TRUE(st.ok()) << st.error().message;
@@ -126,6 +128,7 @@ TEST_F(AgentClientTest, AclkStateJsonOverTheSocket) {
   EXPECT_TRUE(client.Aclk(SocketTarget(), Soon())->initializing);
 }
 
+// fault: agent | /api/v1/aclk answers 503 (initializing) or 401 (bearer protection) | EAGAIN / EACCES naming 401
 TEST_F(AgentClientTest, AclkOverHttpAndItsErrors) {
   RealAgentClient& http_client = client;
   agent.Use("v1.44/banned");
@@ -154,6 +157,7 @@ TEST_F(AgentClientTest, InfoOfEachGeneration) {
   EXPECT_EQ(client.Info(ApiTarget(), Soon()).error().code, EAGAIN);
 }
 
+// fault: agent | v1.44 agent without /api/v3/info; v1.37 without either | falls back to /api/v2/info; ENOTSUP for v1.37
 TEST_F(AgentClientTest, CloudTriesV3ThenV2) {
   agent.Use("v1.44/offline");
   auto cs = client.Cloud(ApiTarget(), Soon());
@@ -172,6 +176,7 @@ TEST_F(AgentClientTest, CloudTriesV3ThenV2) {
   EXPECT_EQ(old.error().code, ENOTSUP);
 }
 
+// fault: agent | agent accepts on the socket and the API and never answers | ETIMEDOUT within the 300 ms deadline + 200 ms
 TEST_F(AgentClientTest, AHungAgentCostsNoMoreThanTheDeadline) {
   agent.Use("hang");
   for (bool via_socket : {true, false}) {
@@ -185,6 +190,7 @@ TEST_F(AgentClientTest, AHungAgentCostsNoMoreThanTheDeadline) {
   }
 }
 
+// fault: agent | agent API port closed, CLI socket missing | ECONNREFUSED / ENOENT
 TEST_F(AgentClientTest, NothingListening) {
   AgentTarget t;
   t.api = "http://127.0.0.1:" + std::to_string(ClosedPort());
@@ -196,6 +202,7 @@ TEST_F(AgentClientTest, NothingListening) {
   EXPECT_EQ(client.Ping(t, Soon()).error().code, ENOENT);
 }
 
+// fault: input | NETDATA_LISTENER_PORT=http | error naming NETDATA_LISTENER_PORT
 TEST(EffectiveApi, ListenerPortAppliesToTheDefaultOnly) {
   AgentTarget t;
   auto d = EffectiveApi(t, {{"NETDATA_LISTENER_PORT", "20000"}});
@@ -210,6 +217,7 @@ TEST(EffectiveApi, ListenerPortAppliesToTheDefaultOnly) {
   EXPECT_NE(e.error().message.find("NETDATA_LISTENER_PORT"), std::string::npos);
 }
 
+// fault: input | status-netdata.json a symlink to another agent's file | never read through the symlink
 TEST(ReadStatusFile, NewestOfTheLocationsAndNeverThroughASymlink) {
   TempDir lib, cache;
   std::ifstream in(FakeAgentServer::FixtureDir() + "/status/online-exited/status-netdata.json");

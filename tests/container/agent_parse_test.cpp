@@ -36,6 +36,7 @@ TEST(ParseCliReply, StatusAndMessageOfTheDebianAgent) {
   EXPECT_TRUE(bare->out.empty());
 }
 
+// fault: agent | malformed netdatacli replies: empty, "pong", "X0", non-numeric or 3-digit status, unknown stream tag | rejected with EPROTO, never a crash
 TEST(ParseCliReply, RejectsWhatIsNotTheProtocol) {
   for (std::string bad :
        {std::string(""), std::string("pong"), std::string("X0"), std::string("Xa\0Ox", 5),
@@ -84,6 +85,7 @@ TEST(ParseAclkStateText, BannedOfflineUnclaimedAndOldFormats) {
   EXPECT_FALSE(debian->claimed.has_value());
 }
 
+// fault: agent | aclk-state text empty, "Illegal command.", or without the ACLK lines | rejected; "Agent is initializing" recognised as initializing
 TEST(ParseAclkStateText, InitializingAndGarbage) {
   auto init = ParseAclkStateText("Agent is initializing\n");
   ASSERT_TRUE(init.ok());
@@ -120,6 +122,7 @@ TEST(ParseAclkStateJson, EveryCapture) {
   EXPECT_EQ(debian->available, false);
 }
 
+// fault: agent | aclk-state JSON `{}`, `[true]`, truncated, or with wrong types ("online":"yes", 1e300) | rejected; wrong-typed fields ignored, not trusted
 TEST(ParseAclkStateJson, RejectsOtherDocuments) {
   EXPECT_FALSE(ParseAclkStateJson("{}").ok());
   EXPECT_FALSE(ParseAclkStateJson("[true]").ok());
@@ -132,6 +135,7 @@ TEST(ParseAclkStateJson, RejectsOtherDocuments) {
   EXPECT_FALSE(odd->claimed.has_value());
 }
 
+// fault: agent | /api/v1/info answers "Netdata is starting. Please try again later." or JSON without the info fields | rejected, not taken as agent info
 TEST(ParseAgentInfo, DebianAndV2) {
   auto debian = ParseAgentInfo(Capture("v1.37/unsupported/info.json"));
   ASSERT_TRUE(debian.ok()) << debian.error().message;
@@ -148,6 +152,7 @@ TEST(ParseAgentInfo, DebianAndV2) {
   EXPECT_FALSE(ParseAgentInfo("{\"alarms\":{}}").ok());
 }
 
+// fault: agent | /api/v3/info without a cloud object, with no agents, or without a status | rejected (ENOTSUP when there is no cloud status)
 TEST(ParseCloudStatus, V2AndV144StatusValues) {
   struct Case {
     const char* file;
@@ -178,6 +183,7 @@ TEST(ParseCloudStatus, V2AndV144StatusValues) {
   EXPECT_FALSE(ParseCloudStatus(R"({"agents":[{"cloud":{"reason":"x"}}]})").ok());
 }
 
+// fault: agent | status-netdata.json empty, without agent status, or with pid 1e300 | the first two rejected, the huge number tolerated
 TEST(ParseStatusFile, OnlineThenExited) {
   auto sf = ParseStatusFile(Capture("status/online-exited/status-netdata.json"));
   ASSERT_TRUE(sf.ok()) << sf.error().message;
@@ -196,6 +202,7 @@ TEST(ParseStatusFile, OnlineThenExited) {
   EXPECT_TRUE(ParseStatusFile(R"({"version":29,"agent":{"status":"running","pid":1e300}})").ok());
 }
 
+// fault: agent | HTTP reply shorter than its Content-Length, an SSH banner, status "2x0", chunk size ffffffff | rejected, never a crash
 TEST(ParseHttpResponse, LengthChunkedAndBroken) {
   auto r = ParseHttpResponse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
   ASSERT_TRUE(r.ok());
@@ -215,6 +222,7 @@ TEST(ParseHttpResponse, LengthChunkedAndBroken) {
           .ok());
 }
 
+// fault: input | --api https://, a host name, port 0 or 99999, no host, "[::1" unclosed, empty port | rejected
 TEST(ParseHttpUrl, AcceptsLiteralsOnly) {
   auto u = ParseHttpUrl("http://localhost:19999/");
   ASSERT_TRUE(u.ok());

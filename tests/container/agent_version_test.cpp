@@ -41,6 +41,7 @@ TEST(ParseAgentVersion, EveryShapeNetdataPrints) {
   }
 }
 
+// fault: agent | `netdata -V` output without a version: empty, "command not found", "vX.Y.Z", "v1", a 20-digit major | EINVAL error, never a crash
 TEST(ParseAgentVersion, NoVersionIsAnErrorNotACrash) {
   for (const char* output :
        {"", "\n\n", "netdata", "command not found", "netdata vX.Y.Z", "netdata v1", "netdata v.1.2",
@@ -52,6 +53,7 @@ TEST(ParseAgentVersion, NoVersionIsAnErrorNotACrash) {
   }
 }
 
+// fault: agent | version suffix with an ANSI escape and 500 characters | escape removed, suffix ≤ 64 characters
 TEST(ParseAgentVersion, SuffixIsSanitisedAndBounded) {
   auto v = ParseAgentVersion("netdata v1.2.3-\x1b[31mred" + std::string(500, 'x'));
   ASSERT_TRUE(v.ok());
@@ -91,6 +93,7 @@ TEST(ParseBuildInfo, V2Layout) {
   EXPECT_EQ(info.aclk, std::optional<bool>(true));
 }
 
+// fault: agent | `-W buildinfo` garbage ("", ":::", "Netdata Cloud: maybe") | Cloud and ACLK support left unknown, not guessed
 TEST(ParseBuildInfo, UnknownTextLeavesFactsEmpty) {
   for (const char* text : {"", "garbage", ":::", " : ", "Netdata Cloud", "Netdata Cloud: maybe"}) {
     BuildInfo info = ParseBuildInfo(text);

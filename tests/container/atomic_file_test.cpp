@@ -34,6 +34,7 @@ TEST(AtomicFile, WritesReplacesAndLeavesNoTempFile) {
   EXPECT_EQ(entries, 1);
 }
 
+// fault: input | state file (owner.json) a symlink to another file | write refused with ELOOP; the target untouched
 TEST(AtomicFile, RefusesASymlinkAtTheTargetAndLeavesItsTargetAlone) {
   testing::TempDir dir;
   const std::string victim = dir.Write("victim", "precious");
@@ -45,6 +46,7 @@ TEST(AtomicFile, RefusesASymlinkAtTheTargetAndLeavesItsTargetAlone) {
   EXPECT_EQ(Slurp(victim), "precious");
 }
 
+// fault: input | preflight/ state directory a symlink | the write and the mkdir are refused
 TEST(AtomicFile, RefusesASymlinkedDirectory) {
   testing::TempDir dir;
   dir.Mkdir("real");

@@ -28,6 +28,7 @@ TEST(Command, MissingAndNonExecutableProgramsAre127And126) {
   EXPECT_EQ(not_exec->exit_code, 126);
 }
 
+// fault: agent | helper command (e.g. `netdata -V`) runs past its timeout | SIGKILLed at the 200 ms timeout, back within 2 s, marked timed out
 TEST(Command, KillsAProgramThatRunsPastItsTimeout) {
   auto start = std::chrono::steady_clock::now();
   auto r = RunCommand({"sleep", "10"}, milliseconds(200), 1024);
@@ -37,6 +38,7 @@ TEST(Command, KillsAProgramThatRunsPastItsTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
+// fault: agent | helper command prints 1 MB | output capped at the limit and drained; exit code kept
 TEST(Command, TruncatesHugeOutputButDrainsIt) {
   auto r = RunCommand({"sh", "-c", "head -c 1000000 /dev/zero; exit 0"}, milliseconds(5000), 100);
   ASSERT_TRUE(r.ok());

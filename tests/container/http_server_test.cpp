@@ -18,6 +18,7 @@ using namespace std::chrono_literals;
 using preflight::testing::ConnectLoopback;
 using preflight::testing::Get;
 
+// fault: input | --listen "19998", "host:80", "127.0.0.1:", port 65536, "[::1:80", "[:80", "1.2.3.4:8x" | rejected with an error naming --listen
 TEST(ParseListenAddress, FormsAndErrors) {
   auto a = ParseListenAddress("127.0.0.1:19998");
   ASSERT_TRUE(a.ok());
@@ -106,6 +107,8 @@ double SecondsUntilClosed(int fd, const std::string& trickle, std::chrono::secon
   return -1;
 }
 
+// fault: serve | client trickling a header one byte per 300 ms | cut after the connection lifetime (1.5–5 s) while other requests get 200
+// fault: serve | idle connection that never sends | closed after the idle timeout
 TEST(HttpServer, ServesAndCutsSlowAndIdleClients) {
   ServerChild server;
   auto ok = Get(server.port(), "/x?y=1");
@@ -127,6 +130,7 @@ TEST(HttpServer, ServesAndCutsSlowAndIdleClients) {
   ::close(slow);
 }
 
+// fault: serve | POST with a body; a 64 KiB header | not served (no 200); the next GET still 200
 TEST(HttpServer, RejectsPostAndOversizedHeaders) {
   ServerChild server;
   auto post = preflight::testing::RawRequest(server.port(),
@@ -138,6 +142,7 @@ TEST(HttpServer, RejectsPostAndOversizedHeaders) {
   EXPECT_EQ(Get(server.port(), "/after").status, 200);
 }
 
+// fault: signals | SIGTERM to the server's event loop | Run() returns with SIGTERM's number
 TEST(HttpServer, SigtermEndsRunWithTheSignal) {
   ServerChild server;
   ASSERT_EQ(Get(server.port(), "/").status, 200);

@@ -27,6 +27,7 @@ TEST(FindUser, NamesMustMatchWholly) {
   EXPECT_FALSE(FindUser("netdatax:x:1:1::/:/bin/sh\n", "netdata").has_value());
 }
 
+// fault: input | /etc/passwd netdata entry with a non-numeric, missing, 11-digit or negative uid | no user found, nothing guessed
 TEST(FindUser, BrokenEntriesAreNotGuessed) {
   for (const char* text :
        {"netdata:x:abc:201::/:/bin/sh", "netdata:x::201", "netdata", "netdata:x:201",

@@ -38,6 +38,7 @@ TEST(PemKey, EcKeyParsesAsEc) {
   EXPECT_EQ(priv->type, "EC");
 }
 
+// fault: claiming | private.pem empty, text, bogus base64, truncated, corrupted, a public key, 64 KiB of NULs | one-line EINVAL error; OpenSSL error queue left empty
 TEST(PemKey, GarbageIsAOneLineErrorAndLeavesNoOpensslErrors) {
   std::string pem = RsaKey().private_pem;
   std::string truncated = pem.substr(0, pem.size() / 2);
@@ -64,6 +65,7 @@ TEST(PemKey, GarbageIsAOneLineErrorAndLeavesNoOpensslErrors) {
   EXPECT_EQ(ERR_peek_error(), 0u);
 }
 
+// fault: claiming | passphrase-encrypted private.pem | an error naming it encrypted; never prompts for a passphrase
 TEST(PemKey, EncryptedKeyIsReportedNeverPrompted) {
   EVP_PKEY* key = nullptr;
   {

@@ -31,12 +31,14 @@ TEST(Resident, OnlyCleanReadOnlyMappingsOfTheFile) {
   // Relocated (copied-on-write) RELRO, data, anonymous memory and other files are never dropped.
 }
 
+// fault: input | /proc/self/smaps entry without an Anonymous line | not proven clean: nothing dropped
 TEST(Resident, NoAnonymousLineMeansNotProvenClean) {
   auto ranges =
       CleanFileRanges("00401000-0094c000 r-xp 00001000 fe:00 1 /bin/np\nRss: 4 kB\n", "/bin/np");
   EXPECT_TRUE(ranges.empty());
 }
 
+// fault: input | empty or garbage /proc/self/smaps | no range dropped
 TEST(Resident, GarbageIsNothing) {
   EXPECT_TRUE(CleanFileRanges("", "/bin/np").empty());
   EXPECT_TRUE(CleanFileRanges("zz-yy r-xp\nAnonymous: 0 kB\n", "/bin/np").empty());

@@ -65,6 +65,7 @@ TEST(RunRecordsParse, EmptyTextIsNoRecords) {
   EXPECT_TRUE(out->empty());
 }
 
+// fault: records | runs.json torn, future schema, wrong types, unknown mode, exit code 99999999999, negative times, 300 KiB, 100 000-deep nesting | rejected with an error naming runs.json, never a crash
 TEST(RunRecordsParse, RejectsWhatIsNotOurs) {
   const char* bad[] = {
       "{",                                                          // torn
@@ -154,6 +155,7 @@ TEST_F(RunRecordsStore, ReportsThePreviousRun) {
   EXPECT_FALSE(previous->end_ms.has_value());
 }
 
+// fault: records | torn runs.json when a run is recorded | "not valid JSON", set aside as runs.json.corrupt-*, nothing of it kept
 TEST_F(RunRecordsStore, CorruptFileIsSetAsideAndNotTrusted) {
   sys.AddDir(var_lib)
       .AddDir(var_lib + "/preflight")
@@ -169,6 +171,7 @@ TEST_F(RunRecordsStore, CorruptFileIsSetAsideAndNotTrusted) {
   EXPECT_TRUE(aside);
 }
 
+// fault: records | garbage runs.json on a read-only load | a problem reported, the file left in place
 TEST_F(RunRecordsStore, ReadOnlyLoadLeavesACorruptFileInPlace) {
   sys.AddDir(var_lib).AddDir(var_lib + "/preflight").AddFile(path, "garbage");
   auto loaded = LoadRunRecords(sys, var_lib, false);
@@ -176,6 +179,7 @@ TEST_F(RunRecordsStore, ReadOnlyLoadLeavesACorruptFileInPlace) {
   EXPECT_TRUE(sys.files.count(path));
 }
 
+// fault: volume | /var/lib/netdata absent | no record (ENOENT), nothing written, no directory created
 TEST_F(RunRecordsStore, NoVarLibNoRecordAndNoDirectoryCreated) {
   auto s = StoreRunRecord(sys, var_lib, Sample(1));
   EXPECT_FALSE(s.ok());
@@ -184,6 +188,7 @@ TEST_F(RunRecordsStore, NoVarLibNoRecordAndNoDirectoryCreated) {
   EXPECT_FALSE(sys.files.count(var_lib));
 }
 
+// fault: input | runs.json a symlink to /etc/passwd | the write is refused, nothing written
 TEST_F(RunRecordsStore, SymlinkedFileIsRefused) {
   sys.AddDir(var_lib).AddDir(var_lib + "/preflight").AddSymlink(path, "/etc/passwd");
   EXPECT_FALSE(StoreRunRecord(sys, var_lib, Sample(1)).ok());

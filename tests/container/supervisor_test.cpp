@@ -27,6 +27,7 @@ TEST(Supervisor, ExecFailureExitCodes) {
   EXPECT_EQ(ExecFailureExitCode(ENOEXEC), 126);
 }
 
+// fault: input | /proc/PID/stat with ") " or spaces in the command name, truncated, or a non-numeric ppid | the right ppid, or -1; never a crash
 TEST(Supervisor, ParseStatPpidSurvivesHostileNames) {
   EXPECT_EQ(ParseStatPpid("42 (sleep) S 7 42 42 0 -1"), 7);
   EXPECT_EQ(ParseStatPpid("42 (a) b) S 9 1"), 9) << "comm with ') '";

@@ -10,6 +10,7 @@ namespace {
 
 const char kPem[] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
+// fault: tls | no CA bundle anywhere, or --ca-file naming a missing file | an error (naming the --ca-file path), never a silent fallback
 TEST(CaBundle, SearchOrder) {
   testing::FakeSystem sys;
   EXPECT_FALSE(FindCaBundle(sys, "").error.empty());
@@ -36,6 +37,7 @@ TEST(CaBundle, SearchOrder) {
   EXPECT_NE(missing.error.find("/nope.pem"), std::string::npos);  // no silent fallback
 }
 
+// fault: tls | SSL_CERT_DIR holding no certificates | 0 certificates and an error
 TEST(CaBundle, DirectoryWithoutCertificatesIsAnError) {
   testing::FakeSystem sys;
   sys.AddDir("/empty");

@@ -7,6 +7,7 @@
 namespace preflight::container {
 namespace {
 
+// fault: input | --resolve "", "host", "host:443", ":443:1.2.3.4", port "x" or 1234567, a non-address | rejected
 TEST(ResolvePin, ParsesLikeCurl) {
   Pin p;
   ASSERT_TRUE(ParsePin("api.netdata.cloud:443:127.0.0.1", p));

@@ -6,6 +6,7 @@
 namespace preflight::container {
 namespace {
 
+// fault: network | malformed HTTP status lines: "", "HTTP/1.1", "HTTP/1.1 20", "HTTP/x 200", "FTP/1.1 200", "HTTP/1.1 099" | rejected
 TEST(HttpParse, StatusLines) {
   auto s = ParseStatusLine("HTTP/1.1 404 Not Found");
   ASSERT_TRUE(s);
@@ -27,6 +28,7 @@ TEST(HttpParse, Headers) {
   EXPECT_FALSE(ParseHeaderLine(": empty name"));
 }
 
+// fault: network | 403/429 answers, an HTML "Access denied by policy" 200 page, an HTML 401 or a 200 to the WebSocket upgrade | classified blocked, block page, WebSocket refused; a JSON 401 is the Cloud's auth refusal
 TEST(HttpParse, Classification) {
   EXPECT_EQ(ClassifyHttpAnswer(404, "application/json", "{}"), HttpVerdict::kReachable);
   EXPECT_EQ(ClassifyHttpAnswer(200, "text/html", "<html>Netdata</html>"), HttpVerdict::kReachable);

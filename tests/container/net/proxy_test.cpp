@@ -23,6 +23,7 @@ TEST(ProxyUrl, ParsesSchemeCredentialsHostPort) {
   EXPECT_EQ(ParseUrl("https://api.netdata.cloud")->port, 443);
 }
 
+// fault: proxy | malformed proxy URL carrying a password: empty host, port 99999, "[::1" unclosed, a space in the host | an error that never shows the password
 TEST(ProxyUrl, BadUrlsAreErrorsThatNeverShowThePassword) {
   for (const char* bad : {"", "http://", "http://u:pw1234@host:99999", "http://u:pw1234@[::1",
                           "http://u:pw1234@ho st:1"}) {
@@ -32,6 +33,7 @@ TEST(ProxyUrl, BadUrlsAreErrorsThatNeverShowThePassword) {
   }
 }
 
+// fault: proxy | proxy password with unescaped '/', '?' or '#' | the whole user:password shown as ***@host
 TEST(ProxyUrl, RedactHidesCredentials) {
   EXPECT_EQ(RedactUrl("http://alice:s3cret@proxy:3128"), "http://***@proxy:3128");
   EXPECT_EQ(RedactUrl("http://proxy:3128"), "http://proxy:3128");
