@@ -117,7 +117,8 @@ for v in verdicts:
 print(f"\nFloor: /bin/true timed in every run, median of the runs' medians {floor:.2f} ms "
       f"(range {min(floors):.2f}–{max(floors):.2f} ms): the machine is shared and loaded, so "
       "wall times carry its process-start cost. Each series is one hyperfine run (A/B), except "
-      f"the mounts: one run per count, each in its own mount namespace.")
+      f"the mounts: one run per count, each in its own mount namespace. The room series runs "
+      "through `env` (to set the variables per command), so it carries one more exec than the others.")
 stub = "not implemented" in volume
 print(f"\ncontainer.volume (the check that reads mountinfo) when measured: `{volume}`"
       + (" — a stub on this branch, so the mount series measures the rest of `check --offline`;"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# probe vs the usual health checks, against the real Debian netdata-core 1.37.1 agent:
-# median wall time (hyperfine) and peak RSS. Target: probe <= 5 ms median, <= 4 MiB.
+# probe vs the usual health checks, against the real Debian netdata-core 1.37.1 agent
+# Median wall time (hyperfine) and peak RSS. Target: probe <= 5 ms median, <= 4 MiB.
 #   DEPS=/work/main/build/deps bench/probe.sh [BINARY]
 # Prints a markdown table.
 set -euo pipefail

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `serve` under a soak of 100 000 requests (/healthz, /readyz, /metrics, /report in turn, over
-# 8 keep-alive connections plus a new connection every 100th request): RSS before, halfway
-# and after. Steady memory means the two later figures stay close to the first.
+# `serve` memory under a soak of 100 000 requests
+# /healthz, /readyz, /metrics, /report in turn, over 8 keep-alive connections plus a new
+# connection every 100th request: RSS before, halfway and after. Steady memory means the two later figures stay close to the first.
 #   bench/serve_soak.sh [BINARY]   (REQUESTS=100000)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
