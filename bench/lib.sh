@@ -12,13 +12,36 @@ peak_rss_kib() {
   rm -f "$f"
 }
 
-# machine_line: one line naming the machine the figures were measured on.
+# machine_line: one line naming the machine the figures were measured on, with its load average
+# (the 2 cores are shared with other builds: a loaded machine inflates every figure).
 machine_line() {
-  printf '%s, %s cores, %s, kernel %s' "$(. /etc/os-release && echo "$PRETTY_NAME")" "$(nproc)" \
-    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)"
+  printf '%s, %s cores, %s, kernel %s, load average %s' "$(. /etc/os-release && echo "$PRETTY_NAME")" \
+    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(uname -r)" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# median_ms JSON: the median of a hyperfine --export-json file, in milliseconds, per command.
+# need TOOL...: exits with a clear error naming the first missing tool.
+need() {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null 2>&1 || { echo "$(basename "$0"): $t missing (scripts/bootstrap.sh installs it)" >&2; exit 1; }
+  done
+}
+
+# free_port: an unused TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_file FILE: waits up to 10 s for FILE to exist (a fixture's ready file).
+wait_file() {
+  local i
+  for i in $(seq 1 200); do [ -e "$1" ] && return 0; sleep 0.05; done
+  echo "$(basename "$0"): $1 did not appear within 10 s" >&2
+  return 1
+}
+
+# hyperfine_medians JSON: the median of a hyperfine --export-json file, in milliseconds, per command.
 hyperfine_medians() {
   python3 - "$1" <<'PY'
 import json, sys

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# probe vs the usual health checks, against the real Debian netdata-core 1.37.1 agent:
-# median wall time (hyperfine) and peak RSS. Target: probe <= 5 ms median, <= 4 MiB.
-#   DEPS=/work/main/build/deps bench/probe.sh
+# probe vs the usual health checks, against the real Debian netdata-core 1.37.1 agent
+# Median wall time (hyperfine) and peak RSS. Target: probe <= 5 ms median, <= 4 MiB.
+#   DEPS=/work/main/build/deps bench/probe.sh [BINARY]
 # Prints a markdown table.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-BIN=${BIN:-$top/build/netdata-preflight}
+BIN=$(realpath "${1:-${BIN:-$top/build/netdata-preflight}}")  # run.sh passes the binary as $1
 source "$here/debian_agent.sh"
 CLI=$ND/usr/sbin/netdatacli
 RUNS=${RUNS:-200}

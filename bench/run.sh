@@ -18,6 +18,8 @@ tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
   echo "Made by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d): $(machine_line)."
   echo "Each table below was printed by the command above it; rerun it to reproduce."
   echo "hyperfine medians; every comparison ran A/B in the same hyperfine run."
+  echo "The machine is shared with other engineers' builds and tests (see the load average): absolute"
+  echo "times are inflated and noisy; the ratios within one run are the figures to compare."
 } > "$tmp"
 status=0
 for s in "${scripts[@]}"; do

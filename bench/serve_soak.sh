@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# `serve` under a soak of 100 000 requests (/healthz, /readyz, /metrics, /report in turn, over
-# 8 keep-alive connections plus a new connection every 100th request): RSS before, halfway
-# and after. Steady memory means the two later figures stay close to the first.
-#   bench/serve_soak.sh            (REQUESTS=100000)
+# `serve` memory under a soak of 100 000 requests
+# /healthz, /readyz, /metrics, /report in turn, over 8 keep-alive connections plus a new
+# connection every 100th request: RSS before, halfway and after. Steady memory means the two later figures stay close to the first.
+#   bench/serve_soak.sh [BINARY]   (REQUESTS=100000)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${BIN:-$top/build/netdata-preflight}
+BIN=$(realpath "${1:-${BIN:-$top/build/netdata-preflight}}")  # run.sh passes the binary as $1
 REQUESTS=${REQUESTS:-100000}
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
