@@ -116,6 +116,13 @@ Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& 
           failed_need = std::string(need);
           break;
         }
+        // A prerequisite skipped for a failed prerequisite of its own: name the root cause
+        // (network.websocket after network.tls was skipped because network.dns failed).
+        if (r != nullptr && r->status == Status::kSkip && r->details.is_object() &&
+            r->details.contains("needs") && r->details["needs"].is_string()) {
+          failed_need = r->details["needs"].get<std::string>();
+          break;
+        }
       }
       if (!failed_need.empty()) {
         run.result = Result::Skip(failed_need + " failed");

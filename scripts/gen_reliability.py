@@ -5,6 +5,8 @@ the test that proves it. A fault is declared by a comment on the line(s) right a
     // fault: <area> | <the fault> | <what the tool says or does>
     TEST(Suite, Name) {
 
+(or `# fault:` above a `def scenario():` of tests/deploy/scenarios.py)
+
 so the table cannot drift from the tests: a deleted test takes its row with it, and
 tests/blackbox/docs_test.cpp fails when the committed file differs from this output.
 Usage: gen_reliability.py SOURCE_DIR  (prints the markdown to stdout)
@@ -13,8 +15,10 @@ import os
 import re
 import sys
 
-FAULT = re.compile(r'^\s*//\s*fault:\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*$')
+FAULT = re.compile(r'^\s*(?://|#)\s*fault:\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*$')
 TEST = re.compile(r'^\s*(?:TEST|TEST_F|TEST_P)\(\s*(\w+)\s*,\s*(\w+)\s*\)')
+# The deploy scenarios (tests/deploy/scenarios.py): one function per CTest test.
+PY_TEST = re.compile(r'^def (\w+)\(')
 AREAS = ["claiming", "seccomp", "volume", "identity", "lifetime", "network", "proxy", "dns",
          "tls", "agent", "signals", "records", "serve", "input"]
 
@@ -34,12 +38,13 @@ def collect(top):
                         pending.append(m.groups())
                         continue
                     t = TEST.match(line)
-                    if t and pending:
+                    p = PY_TEST.match(line) if name.endswith(".py") else None
+                    test = (f"{t.group(1)}.{t.group(2)}" if t else
+                            f"NamespaceContainer_Deploy_{p.group(1)}" if p else None)
+                    if test and pending:
                         for area, fault, finding in pending:
-                            rows.append((area, fault, finding,
-                                         f"{t.group(1)}.{t.group(2)}",
-                                         os.path.relpath(path, top)))
-                    if line.strip() and not line.strip().startswith("//"):
+                            rows.append((area, fault, finding, test, os.path.relpath(path, top)))
+                    if line.strip() and not line.strip().startswith(("//", "#", "@")):
                         pending = []
     order = {a: i for i, a in enumerate(AREAS)}
     rows.sort(key=lambda r: (order.get(r[0], len(AREAS)), r[0], r[1], r[3]))

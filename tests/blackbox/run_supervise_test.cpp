@@ -79,6 +79,13 @@ class RunTest : public ::testing::Test {
     var_lib_ = dir_.Mkdir("var/lib/netdata");
     dir_.Mkdir("etc/netdata");
     dir_.Mkdir("var/cache/netdata");
+    // Stand-ins for the image's volumes, owned as the netdata image owns them (uid/gid 201),
+    // so container.volume judges them as it would a correct volume.
+    ::chmod(dir_.path().c_str(), 0755);
+    for (const char* d : {"var/lib/netdata", "etc/netdata", "var/cache/netdata"}) {
+      const std::string path = dir_.path() + "/" + d;
+      EXPECT_EQ(::chown(path.c_str(), 201, 201), 0) << path;
+    }
   }
 
   std::map<std::string, std::string> Env() const {

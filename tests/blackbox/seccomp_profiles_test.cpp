@@ -54,6 +54,8 @@ const Json* FindCheck(const Json& doc, const std::string& id) {
 
 class DockerProfile : public ::testing::TestWithParam<Profile> {};
 
+// fault: seccomp | Docker's real default profiles v19.03.15, v20.10.0, v20.10.9 applied with libseccomp | container.seccomp fail: clone3 EPERM (v19.03 also faccessat2) naming Docker >= 20.10.10; check still finishes
+// fault: seccomp | Docker's real default profiles v20.10.10, v24.0.0, v29-current | container.seccomp pass (clone3 ENOSYS is fine: glibc falls back)
 TEST_P(DockerProfile, NamespaceContainer_CheckFinishesWithTheRightSeccompVerdict) {
   if (!HostGlibcUsesClone3()) GTEST_SKIP() << "the verdicts assume this machine's glibc >= 2.34";
   const Profile& p = GetParam();
@@ -104,6 +106,7 @@ INSTANTIATE_TEST_SUITE_P(
       return n;
     });
 
+// fault: seccomp | a profile whose default action kills the process | the probe child dies by SIGSYS, reported as killed syscalls; the full check still finishes
 TEST(KillProfile, NamespaceContainer_KillActionIsAFindingNotADeadTool) {
   if (!HostGlibcUsesClone3()) GTEST_SKIP() << "the verdicts assume this machine's glibc >= 2.34";
   ProcessResult r;
@@ -126,6 +129,7 @@ TEST(KillProfile, NamespaceContainer_KillActionIsAFindingNotADeadTool) {
   EXPECT_NE((*seccomp)["message"].get<std::string>().find("SIGSYS"), std::string::npos);
 }
 
+// fault: input | a malformed seccomp profile given to the test launcher | one-line error naming the profile, nothing executed
 TEST(SeccompLauncher, RefusesAMalformedProfile) {
   TempDir dir;
   const std::string bad =

@@ -84,6 +84,7 @@ class NamespaceContainer : public ::testing::Test {
   std::string vl, cd, ca, src, src_cd, src_ca;
 };
 
+// fault: volume | /var/lib/netdata on tmpfs (mount namespace) | container.volume fail: identity and claim lost on every restart, -v netdatalib fix
 TEST_F(NamespaceContainer, TmpfsVarLibFails) {
   Json c = Check("mount -t tmpfs -o mode=0770,uid=" + std::to_string(nd.uid) + " tmpfs \"$VL\"; " +
                  BindOthers());
@@ -104,6 +105,7 @@ TEST_F(NamespaceContainer, BindMountedVolumesPassWithTheirSource) {
   EXPECT_EQ(root.substr(root.size() - std::string("/host/lib").size()), "/host/lib") << root;
 }
 
+// fault: volume | /var/lib/netdata on the container's overlay root (mount namespace) | container.volume fail: not persistent
 TEST_F(NamespaceContainer, OverlayVarLibFails) {
   std::ifstream fs("/proc/filesystems");
   std::string all((std::istreambuf_iterator<char>(fs)), std::istreambuf_iterator<char>());
@@ -118,6 +120,7 @@ TEST_F(NamespaceContainer, OverlayVarLibFails) {
   EXPECT_EQ(c["details"]["dirs"][0]["fs_type"], "overlay");
 }
 
+// fault: volume | /var/lib/netdata bind-mounted read-only | container.volume fail: read-only
 TEST_F(NamespaceContainer, ReadOnlyBindFails) {
   Json c =
       Check("mount --bind \"$SRC\" \"$VL\"; mount -o remount,bind,ro \"$VL\"; " + BindOthers());
@@ -126,6 +129,7 @@ TEST_F(NamespaceContainer, ReadOnlyBindFails) {
   EXPECT_NE(c["message"].get<std::string>().find("read-only"), std::string::npos) << c["message"];
 }
 
+// fault: volume | a root-owned volume at /var/lib/netdata | container.volume fail: not writable by uid 201, chown fix
 TEST_F(NamespaceContainer, RootOwnedBindIsNotWritableByNetdata) {
   ASSERT_EQ(chown(src.c_str(), 0, 0), 0);
   ASSERT_EQ(chmod(src.c_str(), 0755), 0);
@@ -135,6 +139,7 @@ TEST_F(NamespaceContainer, RootOwnedBindIsNotWritableByNetdata) {
             std::string::npos);
 }
 
+// fault: volume | a volume path with spaces (octal escapes in mountinfo) | found and named correctly
 TEST_F(NamespaceContainer, PathWithSpacesIsUnescaped) {
   const std::string spaced = dir.Mkdir("my data/var lib/netdata", 0770);
   ASSERT_EQ(chown(spaced.c_str(), nd.uid, nd.gid), 0);
@@ -149,6 +154,7 @@ TEST_F(NamespaceContainer, PathWithSpacesIsUnescaped) {
   EXPECT_NE(root.find("host dir/with space"), std::string::npos) << root;
 }
 
+// fault: identity | a one-shot check by hand on a volume shared with the live agent | reads the owner lease, never writes or steals it
 TEST_F(NamespaceContainer, ACheckByHandNeverWritesTheLease) {
   Json c = Check("mount --bind \"$SRC\" \"$VL\"; " + BindOthers() +
                  "; \"$BIN\" check --offline --var-lib \"$VL\" --config-dir \"$CD\" --cache-dir "

@@ -97,6 +97,7 @@ TEST(ContainerIdentity, FreshVolumeTakesTheLeaseOnlyWhenAllowed) {
   EXPECT_EQ(lease->heartbeat, Now(sys));
 }
 
+// fault: identity | another live container holds the identity (fresh supervised lease) | run/gate fail: two containers use one identity, Cloud flaps; a check by hand warns naming the holder
 TEST(ContainerIdentity, FreshForeignLeaseFailsOnlyForTheHandOffCommands) {
   auto sys = Container();
   AddIdentity(sys, kCreated - 86400);
@@ -120,6 +121,7 @@ TEST(ContainerIdentity, FreshForeignLeaseFailsOnlyForTheHandOffCommands) {
   EXPECT_EQ(sys.written.count(kLease), 0u);
 }
 
+// fault: identity | a stale or released lease from a previous container | taken over, pass
 TEST(ContainerIdentity, StaleOrReleasedLeaseIsTakenOver) {
   auto sys = Container();
   sys.AddDir("/var/lib/netdata/preflight");
@@ -150,6 +152,7 @@ TEST(ContainerIdentity, OurOwnLeaseIsRefreshed) {
   EXPECT_EQ(lease->acquired, ours.acquired);
 }
 
+// fault: identity | a fresh lease nobody refreshes (exec mode) | warn, not a certain clone
 TEST(ContainerIdentity, UnsupervisedForeignLeaseWarns) {
   auto sys = Container();
   sys.AddDir("/var/lib/netdata/preflight");
@@ -160,6 +163,7 @@ TEST(ContainerIdentity, UnsupervisedForeignLeaseWarns) {
   EXPECT_NE(r.remediation.find("--supervise"), std::string::npos);
 }
 
+// fault: identity | owner.json is a symlink | refused, never written through
 TEST(ContainerIdentity, SymlinkedLeaseIsRefused) {
   auto sys = Container();
   sys.AddDir("/var/lib/netdata/preflight");
@@ -170,6 +174,7 @@ TEST(ContainerIdentity, SymlinkedLeaseIsRefused) {
   EXPECT_TRUE(sys.written.empty());
 }
 
+// fault: identity | a corrupt owner.json | replaced when taking the lease, reported
 TEST(ContainerIdentity, CorruptLeaseIsReplacedWhenTaking) {
   auto sys = Container();
   sys.AddDir("/var/lib/netdata/preflight");
@@ -180,6 +185,7 @@ TEST(ContainerIdentity, CorruptLeaseIsReplacedWhenTaking) {
   EXPECT_TRUE(container::ParseOwnerLease(sys.written.at(kLease)).ok());
 }
 
+// fault: identity | claimed_id and GUID baked into the image layer | container.identity fail: every container from this image is the same node
 TEST(ContainerIdentity, IdentityBakedIntoTheImageLayerFailsAtTheFirstStart) {
   auto sys = Container(/*volume=*/false);
   AddIdentity(sys, kCreated - 30 * 86400);        // older than the container: from the image
@@ -231,6 +237,7 @@ TEST(ContainerIdentity, IdentityOnAVolumeIsNeverBaked) {
   EXPECT_EQ(RunCheck(sys, false).status, Status::kPass);
 }
 
+// fault: identity | a blacklisted well-known machine GUID | container.identity fail
 TEST(ContainerIdentity, BlacklistedGuidsFail) {
   for (const char* guid :
        {"8a795b0c-2311-11e6-8563-000c295076a6", "4aed1458-1c3e-11e6-a53f-000c290fc8f5"}) {
@@ -256,6 +263,7 @@ testing::FakeSystem Host() {
   return sys;
 }
 
+// fault: identity | a VM cloned from a claimed image (lease under another /etc/machine-id) | container.identity fail with the guide's cloned-claim fix
 TEST(ContainerIdentity, HostRulesDetectACloneByMachineId) {
   auto sys = Host();
   OwnerLease original = Held("", Now(sys) - 86400 * 3);  // written on the VM that was imaged

@@ -129,6 +129,7 @@ TEST(ContainerVolume, NonRootIsJudgedByAccess) {
   EXPECT_NE(r.message.find("this user (uid 201)"), std::string::npos) << r.message;
 }
 
+// fault: volume | a nearly full filesystem (space and inodes) | container.volume warn
 TEST(ContainerVolume, LowSpaceAndInodesWarn) {
   auto sys = Container(Fixture("docker_named_volume.txt"));
   container::FsSpace tight;
@@ -186,6 +187,7 @@ TEST(ContainerVolume, AMissingDirectoryIsNamedNotItsParent) {
   EXPECT_EQ(r.details["dirs"][2]["exists"], false);
 }
 
+// fault: input | /proc/self/mountinfo unreadable | container.volume error naming the file
 TEST(ContainerVolume, UnreadableMountinfoIsAnError) {
   testing::FakeSystem sys;
   EXPECT_EQ(RunCheck(sys).status, Status::kError);

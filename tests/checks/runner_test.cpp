@@ -43,6 +43,8 @@ const CheckDef kOnline{"network.thing", "Online", "s", Kind::kOnline, {}, &Deadl
 const CheckDef kSlowOnline{"network.slow", "Slow", "s", Kind::kOnline, {}, &SlowRun, "w"};
 const CheckDef kLateOnline{"network.late", "Late", "s", Kind::kOnline, {}, &PassRun, "w"};
 
+const CheckDef kNeedsDependent{"b.third", "Third", "s", Kind::kOffline, {"b.dependent"}, &PassRun, "w"};
+
 class RunnerTest : public ::testing::Test {
  protected:
   testing::FakeSystem sys;
@@ -58,6 +60,16 @@ TEST_F(RunnerTest, RunsInOrderAndSkipsWhatAFailedNeedMakesMeaningless) {
   EXPECT_EQ(r.checks[2].result.message, "a.failing failed");
   EXPECT_EQ(r.checks[3].result.status, Status::kPass);
   EXPECT_EQ(r.checks[3].result.message, "saw fine");
+}
+
+TEST_F(RunnerTest, ASkipForAFailedNeedCascadesAndNamesTheRootCause) {
+  Report r = RunChecks(sys, inputs, {}, {&kFailing, &kNeedsFailing, &kNeedsDependent});
+  ASSERT_EQ(r.checks.size(), 3u);
+  EXPECT_EQ(r.checks[2].result.status, Status::kSkip);
+  EXPECT_EQ(r.checks[2].result.message, "a.failing failed");
+  // A need skipped for its own reason (does not apply here) is no reason to skip.
+  Report ok = RunChecks(sys, inputs, {}, {&kFirst, &kNeedsFirst});
+  EXPECT_EQ(ok.checks[1].result.status, Status::kPass);
 }
 
 TEST_F(RunnerTest, AnExceptionOrACrashIsAnErrorNotADeadProcess) {

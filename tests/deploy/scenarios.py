@@ -109,6 +109,7 @@ def files_parse():
     check(helm["parent"]["extraInitContainers"][0]["args"][:2] == ["check", "--gate"], "helm-values: parent gate")
 
 
+# fault: input | a deployment file using an option the binary does not have | exit 64 detected: the drift fails the test
 def drift_detector():
     """The harness's own control: a misspelled option is caught (exit 64), so the scenario tests
     would catch a file that drifts from the binary's real options."""
@@ -279,6 +280,7 @@ def k8s_fresh_claim():
         pod.close()
 
 
+# fault: proxy | Kubernetes pod whose egress needs a proxy that is not configured, then configured (emulated pod) | network.tls fail (direct path refused), verdict absent; with the proxy, network.proxy passes through real tinyproxy
 def k8s_proxy_required():
     """Egress only through a proxy, and none configured: the direct path is refused."""
     L.require_namespaces()
@@ -316,6 +318,7 @@ def k8s_proxy_required():
         pod.close()
 
 
+# fault: network | firewall cuts WebSocket upgrades, HTTPS allowed (emulated pod) | network.websocket fail, verdict unseen, the guide's websockets section
 def k8s_websockets_blocked():
     L.require_namespaces()
     pod, pki, gate, code = daemonset_gate("ws-blocked")
@@ -419,6 +422,7 @@ def compose_fresh_claim():
         p.close()
 
 
+# fault: claiming | compose list syntax keeps quotes around NETDATA_CLAIM_TOKEN (emulated container) | claim.token fail naming the quotes, verdict absent
 def compose_quoted_token():
     """`- NETDATA_CLAIM_TOKEN="..."` in list syntax: Compose keeps the quotes in the value."""
     L.require_namespaces()
@@ -443,6 +447,7 @@ def compose_quoted_token():
         p.close()
 
 
+# fault: volume | compose service without a volume for /var/lib/netdata (emulated container, overlay root) | container.volume fail, verdict fail
 def compose_no_volume():
     """The operator dropped the /var/lib/netdata volume: the container's overlay root holds it."""
     L.require_namespaces()
@@ -463,6 +468,7 @@ def compose_no_volume():
         p.close()
 
 
+# fault: seccomp | Docker 20.10.9's seccomp profile (emulated container) | container.seccomp fail on clone3, verdict absent, the guide's Docker claiming section
 def compose_old_docker_seccomp():
     """A Docker v20.10.9 host: its default seccomp profile answers clone3 with EPERM."""
     L.require_namespaces()
@@ -488,6 +494,7 @@ def compose_old_docker_seccomp():
         p.close()
 
 
+# fault: lifetime | agent killed three times before the link came up (emulated container) | container.lifetime fail, the guide's killed-before-it-starts section
 def compose_killed_before_link():
     """The agent is killed (OOM, a short stop timeout) before its link ever came up, three times."""
     L.require_namespaces()
@@ -525,6 +532,7 @@ def compose_killed_before_link():
         p.close()
 
 
+# fault: agent | the agent reports Banned By Cloud (emulated container, fake agent) | cloud.link fail, verdict offline, the guide's banned-IP section
 def compose_banned():
     """Claimed, was online, now banned by Cloud; Cloud refuses this IP with 403."""
     L.require_namespaces()
