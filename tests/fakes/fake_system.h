@@ -3,6 +3,7 @@
 /// are whatever the test puts in. Domain services are fakes of their own (fake_*.h).
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <map>
 #include <string>
