@@ -244,9 +244,8 @@ class DebianAgent1371 : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!DebianAgent::Available() || !IsRoot()) return;
     agent_ = new DebianAgent();
-    if (!agent_->WaitReady()) {
-      ADD_FAILURE() << "the Debian agent did not come up:\n" << agent_->Log();
-    }
+    ready_ = agent_->WaitReady();
+    if (!ready_) start_log_ = agent_->Log();
   }
   static void TearDownTestSuite() {
     delete agent_;
@@ -255,10 +254,16 @@ class DebianAgent1371 : public ::testing::Test {
   void SetUp() override {
     if (!DebianAgent::Available()) GTEST_SKIP() << "no unpacked agent at " << DebianAgent::Binary();
     if (!IsRoot()) GTEST_SKIP() << "needs root for its private mount namespace (/tmp/netdata-ipc)";
+    // A failure in SetUpTestSuite reads as "skipped" to ctest: fail each test loudly instead.
+    if (!ready_) FAIL() << "the Debian agent did not come up:\n" << start_log_;
   }
   static DebianAgent* agent_;
+  static bool ready_;
+  static std::string start_log_;
 };
 DebianAgent* DebianAgent1371::agent_ = nullptr;
+bool DebianAgent1371::ready_ = false;
+std::string DebianAgent1371::start_log_;
 
 // fault: agent | real Debian 1.37.1 agent (built --disable-cloud), probe --require claimed/online | exit 1 "not claimed: built without Netdata Cloud", naming the GET of /api/v1/aclk
 TEST_F(DebianAgent1371, ProbeSaysRunningOverTheSocketAndTheApi) {

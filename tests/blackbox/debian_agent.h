@@ -41,8 +41,13 @@ class DebianAgent {
       int log = ::open((dir_ + "/out.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(log, 1);
       ::dup2(log, 2);
-      const std::string cmd = "mount -t tmpfs none /tmp && exec " + Binary() + " -D -c " + dir_ +
-                              "/etc/netdata.conf -p " + std::to_string(port_) + " -u root";
+      // The unpacked agent may itself live under /tmp (a checkout there): bind it to our
+      // directory first, so the private /tmp does not hide it.
+      const std::string root = dir_ + "/agent";
+      const std::string cmd = "mkdir -p " + root + " && mount --bind " + Root() + " " + root +
+                              " && mount -t tmpfs none /tmp && exec " + root +
+                              "/usr/sbin/netdata -D -c " + dir_ + "/etc/netdata.conf -p " +
+                              std::to_string(port_) + " -u root";
       ::execlp("unshare", "unshare", "-m", "--propagation", "private", "sh", "-c", cmd.c_str(),
                nullptr);
       ::_exit(127);
