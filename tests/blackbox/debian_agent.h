@@ -43,7 +43,7 @@ class DebianAgent {
       ::dup2(log, 2);
       // The unpacked agent may itself live under /tmp (a checkout there): bind it to our
       // directory first, so the private /tmp does not hide it.
-      const std::string root = dir_ + "/agent";
+      const std::string root = dir_ + "/agent";  // Config() names paths under it
       const std::string cmd = "mkdir -p " + root + " && mount --bind " + Root() + " " + root +
                               " && mount -t tmpfs none /tmp && exec " + root +
                               "/usr/sbin/netdata -D -c " + dir_ + "/etc/netdata.conf -p " +
@@ -107,7 +107,7 @@ class DebianAgent {
     return ntohs(a.sin_port);
   }
   std::string Config() const {
-    const std::string r = Root();
+    const std::string r = dir_ + "/agent";  // Root() as the agent sees it (bound in its namespace)
     return "[global]\n  run as user = root\n  hostname = preflight-test\n"
            "  config directory = " +
            dir_ +
