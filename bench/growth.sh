@@ -20,6 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work/var" "$work/etc" "$work/cache"
+# Owned as the netdata image owns its volumes (uid/gid 201), so the checks judge a good volume.
+chmod 755 "$work"; chown 201:201 "$work/var" "$work/etc" "$work/cache" 2>/dev/null || true
 dirs="--var-lib $work/var --config-dir $work/etc --cache-dir $work/cache"
 # The machine is shared: every run also times /bin/true, this machine's process-start floor.
 hf() {  # hf JSON COMMAND... : one hyperfine run, A/B over its commands and the floor

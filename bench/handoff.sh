@@ -10,6 +10,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # A volume like the agent's, so that the run record is part of the cost, as in a container.
 mkdir -p "$work/var/lib/netdata" "$work/etc/netdata" "$work/var/cache/netdata"
+# Owned as the netdata image owns its volumes (uid/gid 201): container.volume passes them.
+chmod 755 "$work"
+chown 201:201 "$work/var/lib/netdata" "$work/etc/netdata" "$work/var/cache/netdata" 2>/dev/null || true
 export PREFLIGHT_VAR_LIB=$work/var/lib/netdata PREFLIGHT_CONFIG_DIR=$work/etc/netdata PREFLIGHT_CACHE_DIR=$work/var/cache/netdata
 
 hyperfine -N --warmup 50 --runs "${RUNS:-500}" --export-json "$work/hf.json" \

@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/var" "$tmp/etc" "$tmp/cache"
+# Owned as the netdata image owns its volumes (uid/gid 201), so the checks judge a good volume.
+chmod 755 "$tmp"; chown 201:201 "$tmp/var" "$tmp/etc" "$tmp/cache" 2>/dev/null || true
 dirs=(--var-lib "$tmp/var" --config-dir "$tmp/etc" --cache-dir "$tmp/cache")
 
 size_of() { strip -o "$tmp/s" "$1" && stat -c %s "$tmp/s"; }
