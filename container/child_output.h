@@ -1,7 +1,7 @@
 #pragma once
 /// A child program whose stdout is read back without blocking: `serve` runs its checks in
 /// `netdata-preflight check` children so that a slow network check never stalls the event
-/// loop. fork+exec only (no threads, no posix_spawn).
+/// loop. fork+exec only (no threads, no the posix spawn API).
 
 #include <sys/types.h>
 

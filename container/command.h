@@ -1,6 +1,6 @@
 #pragma once
 /// Runs a short-lived program to completion (e.g. `netdata -V`) with fork+exec — never
-/// posix_spawn or threads, which use clone3 (blocked by the seccomp profiles we diagnose).
+/// the posix spawn API or threads, which use clone3 (blocked by the seccomp profiles we diagnose).
 
 #include <chrono>
 #include <string>

@@ -56,7 +56,7 @@ class SeccompProber {
   virtual Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) = 0;
 };
 
-/// The production prober: fork (never posix_spawn or threads), raw syscalls, a pipe back.
+/// The production prober: fork (never the posix spawn API or threads), raw syscalls, a pipe back.
 class RealSeccompProber final : public SeccompProber {
  public:
   Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) override;

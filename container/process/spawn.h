@@ -1,5 +1,5 @@
 #pragma once
-/// Starting the supervised program: fork+exec (never posix_spawn or threads, which use clone3
+/// Starting the supervised program: fork+exec (never the posix spawn API or threads, which use clone3
 /// and are refused by the seccomp profiles this tool diagnoses).
 
 #include <signal.h>
