@@ -86,23 +86,12 @@ TEST_F(ProbeFakeAgent, ApiOnlyAndUsageErrors) {
   EXPECT_EQ(zero.exit_code, 64);
 }
 
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class ServeFakeAgent : public ::testing::Test {
  protected:
   void Start(const std::string& require, const std::string& scenario) {
     agent.Use(scenario);
-    port = FreePort();
+    port = FreeLoopbackPort();
     serve = std::make_unique<Background>(
         std::vector<std::string>{BinaryPath(),   "serve",
                                  "--listen",     "127.0.0.1:" + std::to_string(port),

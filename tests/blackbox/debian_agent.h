@@ -33,7 +33,7 @@ class DebianAgent {
     char tmpl[] = "/var/tmp/preflight-debian-agent.XXXXXX";
     dir_ = ::mkdtemp(tmpl);
     for (const char* d : {"/etc", "/lib", "/cache", "/log"}) ::mkdir((dir_ + d).c_str(), 0755);
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     std::ofstream(dir_ + "/etc/netdata.conf") << Config();
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -95,17 +95,6 @@ class DebianAgent {
   }
 
  private:
-  static uint16_t FreePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-  }
   std::string Config() const {
     const std::string r = dir_ + "/agent";  // Root() as the agent sees it (bound in its namespace)
     return "[global]\n  run as user = root\n  hostname = preflight-test\n"

@@ -17,17 +17,6 @@ using std::chrono::milliseconds;
 
 const std::string kFixtures = std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures";
 
-int FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 class LateCloud : public ::testing::Test {
  protected:

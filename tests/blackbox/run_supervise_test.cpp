@@ -517,17 +517,6 @@ TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
 
 // ---- the real agent ---------------------------------------------------------------------
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 /// GET http://127.0.0.1:port/path with a raw socket; "" when nothing answers.
 std::string HttpGet(int port, const std::string& path) {
@@ -558,7 +547,7 @@ class RealAgentTest : public RunTest {
     if (IsSkipped()) return;
     agent_ = std::string(PREFLIGHT_DEPS_DIR) + "/netdata/usr/sbin/netdata";
     ASSERT_EQ(access(agent_.c_str(), X_OK), 0) << agent_ << " missing: run scripts/bootstrap.sh";
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     const std::string d = dir_.path() + "/agent";
     for (const char* sub : {"etc", "lib", "cache", "log", "run", "web"})
       dir_.Mkdir(std::string("agent/") + sub);

@@ -3,6 +3,7 @@
 /// black-box tests: argv, a controlled environment, captured stdout and stderr, exit code.
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,10 @@ class TempDir {
 /// A well-formed fake claim token: 135 characters of the base64url alphabet, like the tokens
 /// Netdata Cloud issues (`seed` varies it). Never a real token.
 std::string FakeClaimToken(char seed = 'k');
+
+/// A loopback TCP port that was free a moment ago (bound, read, released): for a test server
+/// to listen on, or for a client that must find nothing listening there.
+uint16_t FreeLoopbackPort();
 
 /// True when running as root (tests that need it skip with a reason otherwise).
 bool IsRoot();

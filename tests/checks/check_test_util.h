@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "checks/check.h"
 #include "fakes/fake_system.h"
 
@@ -27,6 +29,18 @@ inline Result RunOne(const CheckDef& def, testing::FakeSystem& sys, const std::s
 inline std::string Describe(const Result& r) {
   return std::string(StatusName(r.status)) + ": " + r.message + " | fix: " + r.remediation +
          " | details: " + r.details.dump();
+}
+
+/// The assertions every table-driven check test makes: the status, substrings of the message
+/// and the remediation, and that a warn or fail always names its fix.
+inline void ExpectOutcome(const Result& r, Status status, const char* message,
+                          const char* remediation) {
+  EXPECT_EQ(r.status, status) << Describe(r);
+  EXPECT_NE(r.message.find(message), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find(remediation), std::string::npos) << Describe(r);
+  if (r.status == Status::kWarn || r.status == Status::kFail) {
+    EXPECT_FALSE(r.remediation.empty()) << Describe(r);
+  }
 }
 
 }  // namespace preflight::checks

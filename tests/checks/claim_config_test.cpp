@@ -258,12 +258,7 @@ TEST_P(ClaimConfigTest, Outcome) {
   FakeSystem sys;
   c.setup(sys);
   Result r = RunOne(kClaimConfig, sys, c.generation);
-  EXPECT_EQ(r.status, c.status) << Describe(r);
-  EXPECT_NE(r.message.find(c.message), std::string::npos) << Describe(r);
-  EXPECT_NE(r.remediation.find(c.remediation), std::string::npos) << Describe(r);
-  if (r.status == Status::kWarn || r.status == Status::kFail) {
-    EXPECT_FALSE(r.remediation.empty()) << Describe(r);
-  }
+  ExpectOutcome(r, c.status, c.message, c.remediation);
   const std::string all = r.message + r.remediation + r.details.dump();
   const std::string token_part = kToken.substr(10, 8);
   for (const char* secret : {"secretpw", "user:pass@proxy", token_part.c_str()}) {

@@ -354,12 +354,7 @@ TEST_P(ClaimStateTest, Outcome) {
   FakeSystem sys;
   c.setup(sys);
   Result r = RunOne(kClaimState, sys, c.generation);
-  EXPECT_EQ(r.status, c.status) << Describe(r);
-  EXPECT_NE(r.message.find(c.message), std::string::npos) << Describe(r);
-  EXPECT_NE(r.remediation.find(c.remediation), std::string::npos) << Describe(r);
-  if (r.status == Status::kWarn || r.status == Status::kFail) {
-    EXPECT_FALSE(r.remediation.empty()) << Describe(r);
-  }
+  ExpectOutcome(r, c.status, c.message, c.remediation);
   if (c.claimed < 0) {
     EXPECT_FALSE(r.details.contains("claimed")) << Describe(r);
   } else {

@@ -18,18 +18,6 @@ using preflight::testing::FakeAgentServer;
 using preflight::testing::TempDir;
 using std::chrono::milliseconds;
 
-// A loopback port nothing listens on.
-uint16_t ClosedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class AgentClientTest : public ::testing::Test {
  protected:
@@ -193,7 +181,7 @@ TEST_F(AgentClientTest, AHungAgentCostsNoMoreThanTheDeadline) {
 // fault: agent | agent API port closed, CLI socket missing | ECONNREFUSED / ENOENT
 TEST_F(AgentClientTest, NothingListening) {
   AgentTarget t;
-  t.api = "http://127.0.0.1:" + std::to_string(ClosedPort());
+  t.api = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
   t.api_explicit = true;
   auto r = client.Info(t, Soon());
   ASSERT_FALSE(r.ok());
