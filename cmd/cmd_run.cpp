@@ -152,7 +152,7 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   // 2. The hand-off policy.
   const GateDecision gate = DecideGate(report, opts.fail_on, opts.require_cloud);
   if (gate.refuse || network || AnythingToSay(report))
-    Stderr(RenderText(report, ::isatty(2) && !std::getenv("NO_COLOR")), secrets);
+    Stderr(RenderText(report, ColourWanted(::isatty(2) == 1, std::getenv("NO_COLOR"))), secrets);
   container::RunRecord record = StartRecord(sys, opts);
   if (gate.refuse) {
     Stderr("netdata-preflight: not starting `" + opts.command.front() + "`: " + gate.reason + "\n",
