@@ -35,6 +35,7 @@ DEPS = os.environ.get("PREFLIGHT_DEPS_DIR", os.path.join(SRC, "build", "deps"))
 BUILD_DIR = os.environ.get("PREFLIGHT_BUILD_DIR", os.path.join(SRC, "build", "release"))
 SHARED = os.environ.get("PREFLIGHT_SHARED_DIR", os.path.join(SRC, "..", "shared"))
 DEBIAN_AGENT = os.path.join(DEPS, "netdata", "usr", "sbin", "netdata")
+IMAGE_DEBIAN_AGENT = "/usr/sbin/netdata.debian"  # where image_files() puts it
 SKIP = 77  # CTest SKIP_RETURN_CODE
 
 # A stand-in claim token: 135 base64url characters, derived from a fixed phrase; never a real one.
@@ -389,6 +390,9 @@ def image_files(run_sh):
         {"path": PREFLIGHT, "copy": BINARY, "mode": 0o755},
         {"path": "/usr/sbin/netdata", "text": agent_stub, "mode": 0o755},
         {"path": "/usr/sbin/run.sh", "text": run_sh, "mode": 0o755},
+        # The real agent inside the image, as the image has it: run from the checkout, it
+        # would need uid 201 to traverse the checkout's parents (a 0700 mktemp dir, say).
+        {"path": IMAGE_DEBIAN_AGENT, "copy": DEBIAN_AGENT, "mode": 0o755},
         # The image's netdata user and group (uid/gid 201).
         {"path": "/etc/passwd", "text": with_line("/etc/passwd", "netdata:x:201:201::/var/lib/netdata:/usr/sbin/nologin"),
          "mode": 0o644},
@@ -431,7 +435,7 @@ IMAGE_DIRS = [
 RUN_SH_DEBIAN = f"""#!/bin/sh
 # Stand-in for the image's run.sh: the real Debian netdata-core agent, in the foreground.
 echo started >> /var/lib/netdata/.run-sh-started
-exec {DEBIAN_AGENT} -u netdata -D -p "${{NETDATA_LISTENER_PORT:-19999}}" \
+exec {IMAGE_DEBIAN_AGENT} -u netdata -D -p "${{NETDATA_LISTENER_PORT:-19999}}" \
   -W set global 'web files owner' root -W set global 'web files group' root \
   -W set plugins 'enable running new plugins' no
 """
