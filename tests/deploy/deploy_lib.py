@@ -35,7 +35,7 @@ DEPS = os.environ.get("PREFLIGHT_DEPS_DIR", os.path.join(SRC, "build", "deps"))
 BUILD_DIR = os.environ.get("PREFLIGHT_BUILD_DIR", os.path.join(SRC, "build", "release"))
 SHARED = os.environ.get("PREFLIGHT_SHARED_DIR", os.path.join(SRC, "..", "shared"))
 DEBIAN_AGENT = os.path.join(DEPS, "netdata", "usr", "sbin", "netdata")
-IMAGE_DEBIAN_AGENT = "/usr/sbin/netdata.debian"  # where image_files() puts it
+IMAGE_DEBIAN_AGENT = "/opt/debian-netdata/netdata"  # where image_files() puts it (named netdata, as scenarios look for it)
 SKIP = 77  # CTest SKIP_RETURN_CODE
 
 # A stand-in claim token: 135 base64url characters, derived from a fixed phrase; never a real one.
