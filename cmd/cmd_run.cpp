@@ -1,8 +1,6 @@
 // `netdata-preflight run`: the Docker ENTRYPOINT. Offline checks, then hand off to the agent
 // (execve by default, or stay PID 1 with --supervise), or refuse with exit 78 and the
 // diagnosis on stderr. stdout belongs to the program: nothing is printed there.
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -55,14 +53,14 @@ void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Re
   } else {
     checks::WaitPolicy policy;
     policy.budget = opts.wait_for_cloud_ms;
-    auto outcome = checks::WaitForCloud(
-        sys, opts.common.inputs, opts.common.selection, policy,
-        [&](const checks::Report& round, int n) {
-          if (!AnythingToSay(round)) return;
-          Stderr("netdata-preflight: waiting for Netdata Cloud (round " + std::to_string(n) +
-                     "):\n" + RenderSummary(round, 2048),
-                 secrets);
-        });
+    auto outcome =
+        checks::WaitForCloud(sys, opts.common.inputs, opts.common.selection, policy,
+                             [&](const checks::Report& round, int n) {
+                               if (!AnythingToSay(round)) return;
+                               Stderr("netdata-preflight: waiting for Netdata Cloud (round " +
+                                          std::to_string(n) + "):\n" + RenderSummary(round, 2048),
+                                      secrets);
+                             });
     log::Info("network " + std::string(outcome.ready ? "ready" : "still not ready") + " after " +
               std::to_string(outcome.rounds) + " round(s), " +
               std::to_string(outcome.waited.count()) + " ms; handing off");
@@ -116,32 +114,12 @@ void Store(container::System& sys, const RunOptions& opts, const container::RunR
   }
 }
 
-// Exec mode: the record is written by an orphaned grandchild while the program starts, so
-// that its fsyncs (milliseconds on a real disk) are not on the hand-off path. Nothing else
-// writes this record later, so there is no race; the orphan is reaped by whoever is PID 1.
-void StoreBehind(container::System& sys, const RunOptions& opts,
-                 const container::RunRecord& record) {
-  const pid_t middle = ::fork();
-  if (middle < 0) return Store(sys, opts, record, true);
-  if (middle == 0) {
-    if (::fork() == 0) {
-      const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-      if (null >= 0) {
-        ::dup2(null, 0);  // do not hold the program's stdin/stdout open
-        ::dup2(null, 1);
-      }
-      Store(sys, opts, record, true);
-    }
-    ::_exit(0);
-  }
-  int status = 0;
-  while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
-  }
-}
-
 int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::System& sys) {
   if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
+  // Exec mode: the owner lease and the run record are written (with their fsyncs) by a writer
+  // process while the checks run and the program starts; the supervisor writes its own.
+  if (!opts.supervise) sys.DeferWrites();
   // 1. The offline checks only: the network never blocks by default.
   checks::Selection offline = opts.common.selection;
   offline.offline_only = true;
@@ -162,6 +140,7 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
     record.end_ms = record.start_ms;
     record.exit_code = kExitRefused;
     Store(sys, opts, record, false);
+    sys.FinishWrites();  // an exit: nothing follows that could wait for them
     return kExitRefused;
   }
   // 3. Hand off. The supervisor updates its record later: that one is written first.
@@ -169,14 +148,16 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
     Store(sys, opts, record, true);
     return HandOffSupervised(opts, record.start_ms);
   }
-  StoreBehind(sys, opts, record);
+  Store(sys, opts, record, true);
+  sys.DetachWriter();
   Error failed = container::process::ExecReplace(opts.command);
   const int code = container::process::ExecFailureExitCode(failed.code);
   Stderr("netdata-preflight: " + failed.message + "\n", secrets);
   record.end_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
   record.exit_code = code;
-  Store(sys, opts, record, false);
+  Store(sys, opts, record, false);  // after the start record, through the same writer
+  sys.FinishWrites();
   return code;
 }
 

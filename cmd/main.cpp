@@ -26,7 +26,8 @@ int UsageError(const std::string& message) {
 int main(int argc, char** argv) {
   using namespace preflight;
   // 0. `run --supervise` re-execs itself into the lean supervisor: nothing else runs there.
-  if (argc > 1 && std::string_view(argv[1]) == cmd::kLeanSupervisor) return cmd::LeanSuperviseMain(argc, argv);
+  if (argc > 1 && std::string_view(argv[1]) == cmd::kLeanSupervisor)
+    return cmd::LeanSuperviseMain(argc, argv);
   // 1. Logging first, so that option errors can be reported; the claim token is registered
   //    for redaction before anything can echo it (even a usage error).
   log::Init("");
@@ -38,17 +39,25 @@ int main(int argc, char** argv) {
                 "Every option also reads PREFLIGHT_<NAME> (flag > environment > default)."};
   root.require_subcommand(1);
   root.set_version_flag("--version", std::string("netdata-preflight ") + cmd::kVersion);
-  std::vector<cmd::Command> commands = {
-      cmd::SetupCheck(root), cmd::SetupRun(root),     cmd::SetupProbe(root),   cmd::SetupServe(root),
-      cmd::SetupList(root),  cmd::SetupExplain(root), cmd::SetupVersion(root),
+  // Only the chosen subcommand is set up (each Setup builds dozens of options): `run` is an
+  // entrypoint and pays for nothing it does not use. `--help` and friends get them all.
+  struct Entry {
+    const char* name;
+    cmd::Command (*setup)(CLI::App&);
   };
-  if (argc > 1 && argv[1][0] != '-') {
-    bool known = false;
-    for (const auto& c : commands) known = known || c.app->get_name() == argv[1];
-    if (!known) {
-      return cmd::UsageError(std::string("unknown command `") + argv[1] +
-                             "`; the commands are check, run, probe, serve, list, explain, version");
-    }
+  static constexpr Entry kCommands[] = {
+      {"check", cmd::SetupCheck},     {"run", cmd::SetupRun},   {"probe", cmd::SetupProbe},
+      {"serve", cmd::SetupServe},     {"list", cmd::SetupList}, {"explain", cmd::SetupExplain},
+      {"version", cmd::SetupVersion},
+  };
+  std::vector<cmd::Command> commands;
+  const bool named = argc > 1 && argv[1][0] != '-';
+  for (const auto& e : kCommands) {
+    if (!named || std::string_view(argv[1]) == e.name) commands.push_back(e.setup(root));
+  }
+  if (named && commands.empty()) {
+    return cmd::UsageError(std::string("unknown command `") + argv[1] +
+                           "`; the commands are check, run, probe, serve, list, explain, version");
   }
   try {
     root.parse(argc, argv);

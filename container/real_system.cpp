@@ -5,9 +5,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
-#include <unistd.h>
-
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -37,10 +36,14 @@ EnvMap ParseEnviron(char** envp) {
 RealSystem::RealSystem(char** envp)
     : env_(ParseEnviron(envp)),
       seccomp_(std::make_unique<RealSeccompProber>()),
-      network_(std::make_unique<RealNetworkProber>(*this)),
       agent_(std::make_unique<RealAgentClient>(env_)) {}
 
 RealSystem::~RealSystem() = default;
+
+NetworkProber& RealSystem::Network() {
+  if (!network_) network_ = std::make_unique<RealNetworkProber>(*this);
+  return *network_;
+}
 
 Expected<std::string> RealSystem::ReadFile(const std::string& path, size_t max_bytes,
                                            bool follow_symlinks) const {
@@ -133,7 +136,8 @@ int RealSystem::Pid() const { return ::getpid(); }
 
 void RealSystem::Sleep(std::chrono::milliseconds duration) {
   struct timespec left {
-    static_cast<time_t>(duration.count() / 1000), static_cast<long>(duration.count() % 1000) * 1000000
+    static_cast<time_t>(duration.count() / 1000),
+        static_cast<long>(duration.count() % 1000) * 1000000
   };
   // nanosleep, not a thread-based timer; resumed after a signal interrupts it.
   while (::nanosleep(&left, &left) != 0 && errno == EINTR) {
@@ -147,7 +151,25 @@ std::string RealSystem::Hostname() const {
 }
 
 Status RealSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
+  if (writer_) {
+    if (writer_->Write(path, content).ok()) return Status::Ok();
+    FinishWrites();  // the writer is gone: this write and every later one are inline
+  }
   return container::WriteFileAtomic(path, content);
+}
+
+void RealSystem::DeferWrites() {
+  if (!writer_) writer_ = process::WriteBehind::Start();  // nullptr: writes stay inline
+}
+
+void RealSystem::DetachWriter() {
+  if (writer_) writer_->Detach();
+}
+
+void RealSystem::FinishWrites() {
+  if (!writer_) return;
+  writer_->Finish();
+  writer_.reset();
 }
 
 Status RealSystem::MakeDirs(const std::string& path, unsigned mode) {

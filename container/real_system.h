@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "container/process/write_behind.h"
 #include "container/system.h"
 
 namespace preflight::container {
@@ -22,8 +23,7 @@ class RealSystem final : public System {
   Expected<std::string> RealPath(const std::string& path) const override;
   Expected<FsSpace> StatFs(const std::string& path) const override;
   Expected<CommandResult> Run(const std::vector<std::string>& argv,
-                              std::chrono::milliseconds timeout,
-                              size_t max_output) const override;
+                              std::chrono::milliseconds timeout, size_t max_output) const override;
   std::chrono::system_clock::time_point Now() const override;
   void Sleep(std::chrono::milliseconds duration) override;
   unsigned Euid() const override;
@@ -32,9 +32,14 @@ class RealSystem final : public System {
   Status WriteFileAtomic(const std::string& path, const std::string& content) override;
   Status MakeDirs(const std::string& path, unsigned mode) override;
   Status Rename(const std::string& from, const std::string& to) override;
+  void DeferWrites() override;
+  void DetachWriter() override;
+  void FinishWrites() override;
 
   SeccompProber& Seccomp() override { return *seccomp_; }
-  NetworkProber& Network() override { return *network_; }
+  /// Created on first use: curl and OpenSSL's global set-up (reading openssl.cnf) is paid only
+  /// by commands that reach the network, never by an offline `run` or a `probe`.
+  NetworkProber& Network() override;
   AgentClient& Agent() override { return *agent_; }
 
  private:
@@ -42,6 +47,7 @@ class RealSystem final : public System {
   std::unique_ptr<SeccompProber> seccomp_;
   std::unique_ptr<NetworkProber> network_;
   std::unique_ptr<AgentClient> agent_;
+  std::unique_ptr<process::WriteBehind> writer_;  ///< set by DeferWrites
 };
 
 /// Parses "NAME=value" entries; entries without '=' are ignored, the first of duplicates wins

@@ -388,8 +388,8 @@ TEST_F(RunTest, UsageErrorsExit64) {
 
 TEST_F(RunTest, OnlineReportsTheNetworkChecksOnStderrAndStillHandsOff) {
   for (const char* flag : {"--online", "--require-cloud"}) {
-    auto r = RunProcess({BinaryPath(), "run", flag, "--deadline", "3s", "--", "/bin/echo", "agent"}, Env(),
-                        20s);
+    auto r = RunProcess({BinaryPath(), "run", flag, "--deadline", "3s", "--", "/bin/echo", "agent"},
+                        Env(), 20s);
     // Whatever the network answers here, --online never blocks; --require-cloud blocks only
     // on a network check that failed, and then names it.
     if (std::string(flag) == "--online" || r.exit_code == 0) {
@@ -399,7 +399,8 @@ TEST_F(RunTest, OnlineReportsTheNetworkChecksOnStderrAndStillHandsOff) {
       EXPECT_EQ(r.exit_code, 78) << r.err;
       EXPECT_TRUE(Contains(r.err, "not starting `/bin/echo`: network.")) << r.err;
     }
-    EXPECT_TRUE(Contains(r.err, "network.dns")) << flag << ": the network checks are reported: " << r.err;
+    EXPECT_TRUE(Contains(r.err, "network.dns"))
+        << flag << ": the network checks are reported: " << r.err;
   }
 }
 
@@ -434,6 +435,21 @@ TEST_F(RunTest, ExecModeKeepsThePidArgvAndEnvironment) {
   EXPECT_FALSE(rec.end_ms.has_value()) << "exec mode cannot see the end";
 }
 
+// fault: records | exec mode: the owner lease and run record need fsyncs, the program must not wait for them | both written behind the hand-off by an orphan; the program starts with no child of ours
+TEST_F(RunTest, ExecModeWritesLeaseAndRecordBehindTheHandOffAndLeavesNoChild) {
+  // `read` is a shell builtin: the children file is read before the shell forks anything.
+  auto r = RunProcess({BinaryPath(), "run", "--", "/bin/sh", "-c",
+                       "read c < /proc/$$/task/$$/children; echo \"children=[$c]\""},
+                      Env());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "children=[]")) << r.out;
+  WaitFor([&] { return Records().records.size() == 1; }, 5s);
+  EXPECT_EQ(Records().records.size(), 1u);
+  const std::string lease = var_lib_ + "/preflight/owner.json";
+  WaitFor([&] { return !Slurp(lease).empty(); }, 5s);
+  EXPECT_TRUE(Contains(Slurp(lease), "\"heartbeat\"")) << Slurp(lease);
+}
+
 TEST_F(RunTest, NamespacePid1_SupervisedRunIsRecordedWholeAndTheNextStartSeesIt) {
   auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "exit", "7"});
   ASSERT_EQ(r.exit_code, 7) << r.err;
@@ -455,8 +471,8 @@ TEST_F(RunTest, NamespacePid1_SupervisorHoldsTheOwnerLeaseAndReleasesItAtExit) {
   const std::string lease = var_lib_ + "/preflight/owner.json";
   const std::string seen = dir_.path() + "/lease-while-running.json";
   // The child waits for the first heartbeat (the first tick, at most ~1 s) and copies it.
-  const std::string script = "for i in $(seq 50); do [ -s " + lease + " ] && break; sleep 0.1; done; cp " +
-                             lease + " " + seen;
+  const std::string script = "for i in $(seq 50); do [ -s " + lease +
+                             " ] && break; sleep 0.1; done; cp " + lease + " " + seen;
   auto r = RunPid1({"--only", "claim.token", "--supervise", "--", "/bin/sh", "-c", script});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto running = container::ParseOwnerLease(Slurp(seen));
@@ -516,7 +532,6 @@ TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
 }
 
 // ---- the real agent ---------------------------------------------------------------------
-
 
 /// GET http://127.0.0.1:port/path with a raw socket; "" when nothing answers.
 std::string HttpGet(int port, const std::string& path) {
@@ -676,8 +691,8 @@ TEST(CheckGate, WaitForCloudIsValidatedAndRunsTheNetworkRounds) {
   EXPECT_EQ(r.exit_code, 64) << "--wait-for-cloud goes with --gate: " << r.err;
   // Whatever the network checks answer here, the gate ends within the wait plus one round.
   const auto start = std::chrono::steady_clock::now();
-  r = RunPreflight({"check", "--gate", "--only", "network", "--deadline", "2s", "--wait-for-cloud", "3s",
-                    "--format", "json"});
+  r = RunPreflight({"check", "--gate", "--only", "network", "--deadline", "2s", "--wait-for-cloud",
+                    "3s", "--format", "json"});
   EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 78) << r.err;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3 + 2 + 2));
   EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << r.out;
