@@ -35,12 +35,13 @@ test: build
 
 # Every parser under libFuzzer with ASan+UBSan, FUZZ_SECONDS each (CI: make test runs them briefly).
 FUZZ_SECONDS ?= 20
+FUZZ_JOBS ?= 1
 fuzz: bootstrap
 	@mkdir -p $(BUILD)/fuzz
 	@cd $(BUILD)/fuzz && cmake ../.. -DPREFLIGHT_DEPS=$(DEPS) -DPREFLIGHT_FUZZ=ON -DPREFLIGHT_STATIC=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 	@$(MAKE) --no-print-directory -C $(BUILD)/fuzz -j$(JOBS) fuzzers
-	bash scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+	bash scripts/fuzz.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 # The whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer (dynamic build).
 test-asan: bootstrap
