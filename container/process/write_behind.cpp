@@ -88,12 +88,14 @@ std::unique_ptr<WriteBehind> WriteBehind::Start() {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
   UniqueFd ours(fds[0]), theirs(fds[1]);
   std::fflush(nullptr);  // nothing buffered is written twice by the copies
+  // PID 1 forks the writer itself: an orphan would be re-parented to PID 1 anyway, so the
+  // launcher in between would only cost a fork. Anyone else double-forks, so that the writer
+  // goes to PID 1 (or the subreaper) and never to the program exec'd next.
+  const bool init = ::getpid() == 1;
   const pid_t launcher = ::fork();
   if (launcher < 0) return nullptr;
   if (launcher == 0) {
-    // The launcher only forks the writer and exits, so the writer is reparented to PID 1 (or
-    // the subreaper) and is never a child of the program exec'd next.
-    if (::fork() == 0) {
+    if (init || ::fork() == 0) {
       ours.Reset();
       const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
       if (null >= 0) {
@@ -106,7 +108,7 @@ std::unique_ptr<WriteBehind> WriteBehind::Start() {
     ::_exit(0);
   }
   theirs.Reset();
-  return std::unique_ptr<WriteBehind>(new WriteBehind(std::move(ours), launcher));
+  return std::unique_ptr<WriteBehind>(new WriteBehind(std::move(ours), init ? -1 : launcher));
 }
 
 WriteBehind::~WriteBehind() {

@@ -1,7 +1,9 @@
 #pragma once
 /// Atomic writes done by a writer process, so that their fsyncs (a millisecond or more each on
 /// a real disk) are not on `run`'s hand-off path. The writer is an orphan (double fork): it is
-/// never a child of the program `run` execs, and it outlives the exec to finish its writes.
+/// never a child of the program `run` execs, and it outlives the exec to finish its writes. As
+/// PID 1 (where every orphan comes back to PID 1) it is forked directly: then, as with any orphan
+/// of a container, the program exec'd as PID 1 reaps it.
 ///
 /// The parent sends each write over a socket the moment it is asked for; the writer performs
 /// them in order with WriteFileAtomic (temp file, fsync, rename, fsync dir), logs a failure

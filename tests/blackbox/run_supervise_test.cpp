@@ -450,6 +450,20 @@ TEST_F(RunTest, ExecModeWritesLeaseAndRecordBehindTheHandOffAndLeavesNoChild) {
   EXPECT_TRUE(Contains(Slurp(lease), "\"heartbeat\"")) << Slurp(lease);
 }
 
+// fault: records | exec mode as PID 1 of an emulated container (PID namespace), the program exits at once | lease and run record still written in full by the writer, which the program (PID 1) inherits
+TEST_F(RunTest, NamespacePid1_ExecModeAsPid1StillWritesTheLeaseAndTheRecord) {
+  // The program outlives the writes a little, as an agent does; when PID 1 exits the kernel
+  // kills the namespace.
+  auto r = RunPid1({"--", "/bin/sh", "-c", "echo pid=$$; sleep 0.5"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "pid=1")) << r.out;
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  EXPECT_EQ(records.records[0].pid, 1);
+  EXPECT_EQ(records.records[0].mode, "exec");
+  EXPECT_TRUE(Contains(Slurp(var_lib_ + "/preflight/owner.json"), "\"heartbeat\""));
+}
+
 TEST_F(RunTest, NamespacePid1_SupervisedRunIsRecordedWholeAndTheNextStartSeesIt) {
   auto r = RunPid1({"--only", "claim.token", "--supervise", "--", kChild, "exit", "7"});
   ASSERT_EQ(r.exit_code, 7) << r.err;
