@@ -3,6 +3,7 @@
 # (tests/fuzz/corpus/<parser>/), and prints a markdown table: target, executions, new corpus
 # entries, result. Exits non-zero when any target finds a crash, leak or sanitizer error.
 #   scripts/fuzz.sh BUILD_DIR SECONDS_PER_TARGET [PARALLEL_TARGETS]
+# FUZZ_ONLY="mountinfo ini ..." limits the run to those parsers.
 set -uo pipefail
 build=${1:?usage: fuzz.sh BUILD_DIR SECONDS [PARALLEL]}
 seconds=${2:-20}
@@ -12,6 +13,10 @@ work=$build/fuzz-work
 mkdir -p "$work"
 shopt -s nullglob
 targets=("$build"/tests/fuzz/*_fuzz)
+if [ -n "${FUZZ_ONLY:-}" ]; then
+  targets=()
+  for p in $FUZZ_ONLY; do targets+=("$build/tests/fuzz/${p}_fuzz"); done
+fi
 if [ ${#targets[@]} -eq 0 ]; then
   echo "fuzz: no fuzz targets were built in $build/tests/fuzz" >&2
   exit 1
