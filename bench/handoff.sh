@@ -34,6 +34,29 @@ ratio = results["preflight"]["median"] / base
 print(f"\npreflight / tini-static (median): {ratio:.2f}x (target <= 1.5x): {'ok' if ratio <= 1.5 else 'MISSED'}")
 PY
 
+# Two more views, A/B again. Settled: each timed start after 50 ms of quiet (hyperfine
+# --prepare), as a container start is, so that nothing of the previous start (the record
+# writer's fsyncs) overlaps it. Real agent: agent.version then runs the Debian agent's
+# `netdata -V` and `netdata -W buildinfo` (a v1 agent; v2 needs only -V), as it does in a
+# netdata image; --fail-on never, since this Debian build can never connect and would be refused.
+agent=${DEPS:-$top/build/deps}/netdata/usr/sbin/netdata
+extra=()
+[ -x "$agent" ] && extra=(-n "preflight, real v1 agent" "$bin run --offline --fail-on never --agent $agent -- /bin/true")
+hyperfine -N --warmup 10 --runs "${SETTLED_RUNS:-100}" --prepare "sleep 0.05" --export-json "$work/settled.json" \
+  -n "preflight, settled" "$bin run --offline -- /bin/true" \
+  -n "tini-static, settled" "/usr/bin/tini-static -s -- /bin/true" \
+  "${extra[@]}" >"$work/hyperfine2.log" 2>&1 || { cat "$work/hyperfine2.log" >&2; exit 1; }
+python3 - "$work/settled.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+base = results["tini-static, settled"]["median"]
+print()
+print("| command (each start after 50 ms of quiet) | median | mean | σ | ratio to tini-static, settled |")
+print("|---|---:|---:|---:|---:|")
+for name, r in results.items():
+    print(f"| {name} | {r['median']*1e3:.3f} ms | {r['mean']*1e3:.3f} ms | {r['stddev']*1e3:.3f} | {r['median']/base:.2f}x |")
+PY
+
 # Resident memory while supervising: the lean supervisor (re-exec'd as `__supervise`), with
 # the binary read from disk (as at a container's first start), then from a file strip has just
 # written: that one sits in large page-cache folios, which kernels since 6.x map whole on a
