@@ -4,11 +4,16 @@ namespace preflight::checks {
 
 std::string_view StatusName(Status status) {
   switch (status) {
-    case Status::kPass: return "pass";
-    case Status::kWarn: return "warn";
-    case Status::kFail: return "fail";
-    case Status::kSkip: return "skip";
-    case Status::kError: return "error";
+    case Status::kPass:
+      return "pass";
+    case Status::kWarn:
+      return "warn";
+    case Status::kFail:
+      return "fail";
+    case Status::kSkip:
+      return "skip";
+    case Status::kError:
+      return "error";
   }
   return "error";
 }
@@ -59,6 +64,26 @@ const Result* Context::Earlier(std::string_view id) const {
 
 void Context::Record(std::string_view id, const Result& result) {
   earlier_.emplace_back(std::string(id), result);
+}
+
+const ClaimSettings& Context::Claim() {
+  if (!claim_) claim_ = LoadClaimSettings(sys, in);
+  return *claim_;
+}
+
+const ClaimedId& Context::Claimed() {
+  if (!claimed_) claimed_ = ReadClaimedId(sys, in);
+  return *claimed_;
+}
+
+const container::MountTable& Context::Mounts() {
+  if (!mounts_) mounts_ = container::ReadMountTable(sys);
+  return *mounts_;
+}
+
+const container::ContainerEnv& Context::Container() {
+  if (!container_) container_ = container::DetectContainer(sys, Mounts());
+  return *container_;
 }
 
 }  // namespace preflight::checks

@@ -242,7 +242,7 @@ void CheckAgentCanRead(container::System& sys, const ClaimSettings& s,
 }
 
 Result RunClaimConfig(Context& ctx) {
-  ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
+  ClaimSettings s = ctx.Claim();
   const std::string generation = AgentGeneration(ctx);
   Details details;
   details["wanted"] = s.Wanted();

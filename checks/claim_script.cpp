@@ -70,13 +70,13 @@ Result RunClaimScript(Context& ctx) {
     r.details = details;
     return r;
   }
-  ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
+  ClaimSettings s = ctx.Claim();
   if (!s.Wanted()) {
     Result r = Result::Skip("claiming is not configured: the claim script is not run");
     r.details = details;
     return r;
   }
-  ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
+  ClaimedId claimed = ctx.Claimed();
   if (claimed.found) {
     // run.sh tests only that the file exists (`[ ! -f .../claimed_id ]`), not what it holds.
     Result r =

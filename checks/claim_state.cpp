@@ -309,7 +309,7 @@ Result SymlinkedDir(container::System& sys, const State& st, Details details) {
 }
 
 Result RunClaimState(Context& ctx) {
-  ClaimSettings settings = LoadClaimSettings(ctx.sys, ctx.in);
+  ClaimSettings settings = ctx.Claim();
   State st;
   st.generation = AgentGeneration(ctx);
   st.wanted = settings.Wanted();
@@ -341,7 +341,7 @@ Result RunClaimState(Context& ctx) {
   }
 
   // The single source of the claimed-id lookup, shared with claim.token and claim.script.
-  ClaimedId id = ReadClaimedId(ctx.sys, ctx.in);
+  ClaimedId id = ctx.Claimed();
   const bool claimed = id.Claimed();
   const bool id_entry = ctx.sys.Stat(st.dir + "/claimed_id", false).ok();
   if (!id.found && id.blocked.empty() && !id_entry && !st.wanted) {

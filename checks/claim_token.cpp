@@ -169,8 +169,8 @@ std::optional<Problem> Analyze(const ClaimValue& v) {
 }
 
 Result RunClaimToken(Context& ctx) {
-  ClaimSettings s = LoadClaimSettings(ctx.sys, ctx.in);
-  ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
+  ClaimSettings s = ctx.Claim();
+  ClaimedId claimed = ctx.Claimed();
   const std::string generation = AgentGeneration(ctx);
   // v1 images claim from the environment only (run.sh); v2 from the first source with a token.
   const bool v1 = generation == "v1";

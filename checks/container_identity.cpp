@@ -186,8 +186,8 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
 }
 
 Result RunContainerIdentity(Context& ctx) {
-  const container::MountTable table = container::ReadMountTable(ctx.sys);
-  const container::ContainerEnv env = container::DetectContainer(ctx.sys, table);
+  const container::MountTable& table = ctx.Mounts();
+  const container::ContainerEnv& env = ctx.Container();
   Details details;
   details["in_container"] = env.in_container;
   Details signals = Details::array();
@@ -202,7 +202,7 @@ Result RunContainerIdentity(Context& ctx) {
   }
   const std::string guid = container::ReadMachineGuid(ctx.sys, ctx.in.var_lib);
   details["machine_guid"] = guid.empty() ? "none yet" : guid;
-  ClaimedId claimed = ReadClaimedId(ctx.sys, ctx.in);
+  ClaimedId claimed = ctx.Claimed();
   details["claimed"] = claimed.found;
 
   Findings f;

@@ -216,8 +216,8 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
 }
 
 Result RunContainerVolume(Context& ctx) {
-  const container::MountTable table = container::ReadMountTable(ctx.sys);
-  const container::ContainerEnv env = container::DetectContainer(ctx.sys, table);
+  const container::MountTable& table = ctx.Mounts();
+  const container::ContainerEnv& env = ctx.Container();
   const NetdataUser user = FindNetdataUser(ctx.sys);
   Details details;
   details["in_container"] = env.in_container;

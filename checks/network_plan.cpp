@@ -76,7 +76,7 @@ std::string TargetList(const container::NetworkPlan& plan) {
 
 NetworkSetup BuildNetworkSetup(Context& ctx) {
   NetworkSetup s;
-  ClaimSettings claim = LoadClaimSettings(ctx.sys, ctx.in);
+  ClaimSettings claim = ctx.Claim();
   container::NetworkPlan& plan = s.plan;
 
   if (!ctx.in.cloud_url.empty()) {

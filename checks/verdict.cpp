@@ -30,8 +30,8 @@ bool IsNetwork(std::string_view id) { return id.substr(0, 8) == "network."; }
 
 Verdict Decide(const Report& report) {
   Verdict v;
-  const int claimed = Either(Fact(report, "claim.state", "claimed"),
-                             Fact(report, "cloud.link", "claimed"));
+  const int claimed =
+      Either(Fact(report, "claim.state", "claimed"), Fact(report, "cloud.link", "claimed"));
   const int ever_online = Either(Fact(report, "cloud.link", "ever_online"),
                                  Fact(report, "container.lifetime", "ever_online"));
   const int claim_wanted = Fact(report, "claim.token", "wanted");
@@ -70,7 +70,7 @@ Verdict Decide(const Report& report) {
       v.expected_node_state = "unseen";
     }
     v.section = !primary->result.section.empty() ? primary->result.section
-                                                  : std::string(primary->def->section);
+                                                 : std::string(primary->def->section);
     // The same network fault means a different section of the guide at each stage.
     if (IsNetwork(primary->def->id) && primary->result.section.empty()) {
       if (v.expected_node_state == "offline") {
@@ -90,22 +90,26 @@ Verdict Decide(const Report& report) {
   bool network_ran = false;
   for (const auto& run : report.checks) {
     if (!IsNetwork(run.def->id)) continue;
-    if (run.result.status == Status::kPass || run.result.status == Status::kWarn) network_verified = true;
+    if (run.result.status == Status::kPass || run.result.status == Status::kWarn)
+      network_verified = true;
     if (run.result.status != Status::kSkip) network_ran = true;
   }
   if (claimed != 1 && claim_wanted == 0) {
     v.expected_node_state = "absent";
     v.section = std::string(section::kClaimingUnsuccessful);
-    v.summary = "Claiming is not configured (no claim token, no claim.conf): the agent monitors "
-                "locally and will not appear in Netdata Cloud.";
+    v.summary =
+        "Claiming is not configured (no claim token, no claim.conf): the agent monitors "
+        "locally and will not appear in Netdata Cloud.";
   } else if (link_online == 1 || (network_ran && network_verified)) {
     v.expected_node_state = "live";
-    v.summary = link_online == 1 ? "The agent is connected: the node is Live in Netdata Cloud."
-                                 : "Nothing found that keeps the node from being Live in Netdata Cloud.";
+    v.summary = link_online == 1
+                    ? "The agent is connected: the node is Live in Netdata Cloud."
+                    : "Nothing found that keeps the node from being Live in Netdata Cloud.";
   } else {
     v.expected_node_state = "unknown";
-    v.summary = "The local checks found nothing wrong; the path to Netdata Cloud was not checked "
-                "(run without --offline to check it).";
+    v.summary =
+        "The local checks found nothing wrong; the path to Netdata Cloud was not checked "
+        "(run without --offline to check it).";
   }
   if (any_warn && primary != nullptr) {
     v.primary = std::string(primary->def->id);
