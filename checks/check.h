@@ -72,6 +72,8 @@ struct CheckDef {
 class Context {
  public:
   Context(container::System& sys, const Inputs& inputs) : sys(sys), in(inputs) {}
+  /// `in` is kept by reference: a temporary would dangle (ASan found one in a test).
+  Context(container::System& sys, Inputs&& inputs) = delete;
 
   container::System& sys;
   const Inputs& in;

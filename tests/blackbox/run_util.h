@@ -8,7 +8,15 @@
 #include <string>
 #include <vector>
 
+#ifndef PREFLIGHT_SANITIZED
+#define PREFLIGHT_SANITIZED 0
+#endif
+
 namespace preflight::testing {
+
+/// ASan and UBSan builds (make test-asan) start and run every process several times slower:
+/// the contract's timing bounds get this much more room there, and only there.
+inline constexpr std::chrono::milliseconds kSanitizerSlack{PREFLIGHT_SANITIZED ? 1500 : 0};
 
 struct ProcessResult {
   int exit_code = -1;  ///< -1 when killed by a signal
@@ -42,7 +50,8 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
   /// Writes `content` to path()/relative, creating parent directories.
-  std::string Write(const std::string& relative, const std::string& content, unsigned mode = 0644) const;
+  std::string Write(const std::string& relative, const std::string& content,
+                    unsigned mode = 0644) const;
   std::string Mkdir(const std::string& relative, unsigned mode = 0755) const;
 
  private:

@@ -218,11 +218,12 @@ TEST(AgentVersion, WithoutCloudTheNodeIsAbsent) {
 TEST(AgentVersion, GenerationAndBinaryReachTheOtherChecks) {
   FakeSystem sys;
   Outputs(sys, "netdata v1.44.3\n", kV1CloudBuildinfo);
-  Context ctx(sys, Inputs{});
+  const Inputs in;
+  Context ctx(sys, in);
   ctx.Record("agent.version", kAgentVersion.run(ctx));
   EXPECT_EQ(AgentGeneration(ctx), "v1");
   EXPECT_EQ(AgentBinary(ctx), kBin);
-  Context none(sys, Inputs{});
+  Context none(sys, in);
   EXPECT_EQ(AgentGeneration(none), "unknown");
   EXPECT_EQ(AgentBinary(none), "");
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 
@@ -15,17 +16,21 @@ Result FailRun(Context&) { return Result::Fail("broken", "fix it"); }
 Result FailNoFixRun(Context&) { return Result::Fail("broken", ""); }
 Result ThrowRun(Context&) { throw std::runtime_error("boom"); }
 Result CrashRun(Context&) {
-  volatile int* p = nullptr;
-  *p = 1;  // a real SIGSEGV
+  // A real SIGSEGV: a store to the unmapped first page (not to nullptr, which UBSan would
+  // stop before the fault).
+  volatile int* p = reinterpret_cast<volatile int*>(static_cast<uintptr_t>(64));
+  *p = 1;
   return Result::Pass("unreachable");
 }
 Result SeesEarlierRun(Context& ctx) {
   const Result* r = ctx.Earlier("a.first");
-  return r != nullptr ? Result::Pass("saw " + r->message) : Result::Fail("did not see a.first", "x");
+  return r != nullptr ? Result::Pass("saw " + r->message)
+                      : Result::Fail("did not see a.first", "x");
 }
 Result DeadlineRun(Context& ctx) {
-  return ctx.deadline == std::chrono::steady_clock::time_point::max() ? Result::Fail("no deadline", "x")
-                                                                      : Result::Pass("has deadline");
+  return ctx.deadline == std::chrono::steady_clock::time_point::max()
+             ? Result::Fail("no deadline", "x")
+             : Result::Pass("has deadline");
 }
 Result SlowRun(Context&) {
   std::this_thread::sleep_for(std::chrono::milliseconds(120));
@@ -34,8 +39,10 @@ Result SlowRun(Context&) {
 
 const CheckDef kFirst{"a.first", "First", "s", Kind::kOffline, {}, &PassRun, "w"};
 const CheckDef kFailing{"a.failing", "Failing", "s", Kind::kOffline, {}, &FailRun, "w"};
-const CheckDef kNeedsFailing{"b.dependent", "Dependent", "s", Kind::kOffline, {"a.failing"}, &PassRun, "w"};
-const CheckDef kNeedsFirst{"b.happy", "Happy", "s", Kind::kOffline, {"a.first"}, &SeesEarlierRun, "w"};
+const CheckDef kNeedsFailing{"b.dependent", "Dependent", "s", Kind::kOffline,
+                             {"a.failing"}, &PassRun,    "w"};
+const CheckDef kNeedsFirst{"b.happy",   "Happy",         "s", Kind::kOffline,
+                           {"a.first"}, &SeesEarlierRun, "w"};
 const CheckDef kThrows{"c.throws", "Throws", "s", Kind::kOffline, {}, &ThrowRun, "w"};
 const CheckDef kCrashes{"c.crashes", "Crashes", "s", Kind::kOffline, {}, &CrashRun, "w"};
 const CheckDef kNoFix{"c.nofix", "No fix", "s", Kind::kOffline, {}, &FailNoFixRun, "w"};
@@ -43,7 +50,8 @@ const CheckDef kOnline{"network.thing", "Online", "s", Kind::kOnline, {}, &Deadl
 const CheckDef kSlowOnline{"network.slow", "Slow", "s", Kind::kOnline, {}, &SlowRun, "w"};
 const CheckDef kLateOnline{"network.late", "Late", "s", Kind::kOnline, {}, &PassRun, "w"};
 
-const CheckDef kNeedsDependent{"b.third", "Third", "s", Kind::kOffline, {"b.dependent"}, &PassRun, "w"};
+const CheckDef kNeedsDependent{"b.third",       "Third",  "s", Kind::kOffline,
+                               {"b.dependent"}, &PassRun, "w"};
 
 class RunnerTest : public ::testing::Test {
  protected:

@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 
 namespace preflight::container {
 namespace {
 
+// A real SIGSEGV: a store to the unmapped first page (not to nullptr, which UBSan would stop
+// before the fault).
 void Segfault() {
-  volatile int* p = nullptr;
+  volatile int* p = reinterpret_cast<volatile int*>(static_cast<uintptr_t>(64));
   *p = 1;
 }
 
