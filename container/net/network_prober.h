@@ -47,7 +47,9 @@ enum class DnsOutcome {
   kPinned,        ///< --resolve gave the address; no lookup
   kNxDomain,      ///< the name does not exist
   kServFail,      ///< the nameserver failed (SERVFAIL)
-  kRefused,       ///< the nameserver refused, or its port is closed
+  kRefused,       ///< the nameserver answered REFUSED
+  kPortClosed,    ///< connection refused: nothing takes DNS on UDP, or on TCP after a TC answer
+  kBadReply,      ///< the answer was malformed (cut off, counts that do not match)
   kTimeout,       ///< no answer in time
   kNoNameserver,  ///< resolv.conf names no nameserver and /etc/hosts has no entry
   kNoAddress,     ///< the name exists but has no A/AAAA record

@@ -41,6 +41,10 @@ const char* DnsOutcomeName(DnsOutcome outcome) {
       return "servfail";
     case DnsOutcome::kRefused:
       return "refused";
+    case DnsOutcome::kPortClosed:
+      return "port_closed";
+    case DnsOutcome::kBadReply:
+      return "bad_reply";
     case DnsOutcome::kTimeout:
       return "timeout";
     case DnsOutcome::kNoNameserver:

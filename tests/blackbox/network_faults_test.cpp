@@ -235,6 +235,36 @@ TEST_F(NamespaceNetwork, DnsFaultsAreDistinct) {
   EXPECT_EQ(distinct.size(), 5u);
 }
 
+// fault: dns | nameserver answer cut in the middle of its answer record | network.dns fail "sent a malformed DNS answer … (Misformatted DNS reply)", remediation naming a DNS proxy that rewrites answers
+// fault: dns | nameserver answers with another query id, or with 64 bytes of noise | ignored as c-ares should; network.dns fail "No answer from the nameserver", within deadline + 200 ms
+// fault: dns | nameserver sets the TC bit and nothing listens on TCP port 53 | network.dns fail "connection refused … on TCP port 53 where a truncated answer must be asked again", not "refused to resolve"
+TEST_F(NamespaceNetwork, MalformedDnsAnswersFailNamingDns) {
+  struct Case {
+    const char* mode;
+    const char* addr;
+    const char* status;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {"good", "127.0.0.4", "pass", "Every Cloud host resolves"},  // the fixture itself is right
+      {"truncated", "127.0.0.5", "fail", "sent a malformed DNS answer for `cloud.test`"},
+      {"wrongid", "127.0.0.6", "fail", "No answer from the nameserver (127.0.0.6)"},
+      {"garbage", "127.0.0.7", "fail", "No answer from the nameserver (127.0.0.7)"},
+      {"tc", "127.0.0.8", "fail", "on TCP port 53 where a truncated answer must be asked again"},
+  };
+  std::vector<std::unique_ptr<Background>> servers;
+  for (const auto& c : cases) servers.push_back(DnsFault(c.mode, c.addr));
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.mode);
+    WriteText(Dir() + "/resolv.conf", std::string("nameserver ") + c.addr + "\n");
+    Run r =
+        Preflight("https://cloud.test", {"--skip", "network.tls,network.https,network.websocket"});
+    EXPECT_EQ(r.Status("network.dns"), c.status) << r.raw;
+    EXPECT_NE(r.Message("network.dns").find(c.message_part), std::string::npos) << r.raw;
+    EXPECT_EQ(r.Message("network.dns").find("refused to resolve"), std::string::npos) << r.raw;
+  }
+}
+
 // fault: network | TCP connect to the Cloud refused | network.tls fail saying refused; network.https skipped
 // fault: network | Cloud address blackholed (packets dropped) | network.tls fail saying timed out, within deadline + 200 ms
 // fault: network | no route to the Cloud address | network.tls fail saying No route
