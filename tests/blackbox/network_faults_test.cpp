@@ -307,6 +307,41 @@ TEST_F(NamespaceNetwork, TlsFaultsAreDistinct) {
   }
 }
 
+// fault: tls | server speaks only TLS 1.0, or only TLS 1.1 (OpenSSL security level 0) | network.tls fail "offers only an outdated TLS version (TLSv1…), older than TLS 1.2", remediation naming the proxy that downgrades
+// fault: tls | plain-text HTTP answering on the TLS port | network.tls fail "does not speak TLS … e.g. plain HTTP on port 443"
+// fault: tls | server omits its intermediate certificate (leaf ← intermediate ← root; only the root trusted) | network.tls fail "the server sent no intermediate certificate with it", remediation "serve the full chain"; the same leaf with its intermediate passes
+TEST_F(NamespaceNetwork, TlsVersionPlainTextAndMissingIntermediateAreNamed) {
+  struct Case {
+    const char* fault;
+    const char* cert;
+    const char* status;
+    const char* message_part;
+    const char* fix_part;
+  };
+  const Case cases[] = {
+      {"tls10", "good", "fail", "offers only an outdated TLS version", "downgrades"},
+      {"tls11", "good", "fail", "offers only an outdated TLS version", "downgrades"},
+      {"plainhttp", "good", "fail", "does not speak TLS", "https:// endpoint"},
+      {"none", "chained", "fail",
+       "issued by `CN = Preflight Test Intermediate CA, O = Preflight Tests`",
+       "serve the full chain"},
+      {"none", "fullchain", "pass", "", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.fault) + " " + c.cert);
+    auto cloud = Cloud(c.fault, c.cert);
+    Run r = Preflight("https://cloud.test", {"--resolve", "cloud.test:443:127.0.0.1"});
+    EXPECT_EQ(r.Status("network.tls"), c.status) << r.raw;
+    EXPECT_NE(r.Message("network.tls").find(c.message_part), std::string::npos) << r.raw;
+    EXPECT_NE(r.Check("network.tls").value("remediation", "").find(c.fix_part), std::string::npos)
+        << r.raw;
+    if (std::string(c.cert) == "chained") {
+      EXPECT_NE(r.Message("network.tls").find("sent no intermediate certificate"),
+                std::string::npos);
+    }
+  }
+}
+
 // fault: network | Cloud HTTPS answers 403 | network.https fail "answered 403"
 // fault: network | firewall returns an HTML block page | network.https fail naming an HTML block page
 // fault: network | WebSocket upgrade refused 403 by a FortiGate, HTTPS fine | network.websocket fail naming FortiGate and "your firewall blocks WebSockets, even outbound"; network.https pass
