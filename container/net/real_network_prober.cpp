@@ -119,6 +119,30 @@ int VerifyCallback(int ok, X509_STORE_CTX* store) {
   return ok;
 }
 
+// curl ends a refused SOCKS5 request with "... (N)", N the RFC 1928 reply code: say what it is.
+std::string SocksReplyMeaning(const std::string& error) {
+  static const char* const kReplies[] = {
+      "",
+      "general SOCKS server failure",
+      "connection not allowed by the proxy's rules",
+      "network unreachable from the proxy",
+      "host unreachable from the proxy (or its name does not resolve there)",
+      "connection refused at the target",
+      "TTL expired",
+      "command not supported",
+      "address type not supported",
+  };
+  const std::string_view prefix = "SOCKS5 connection to ";
+  size_t open = error.rfind(". (");
+  if (error.find(prefix) == std::string::npos || open == std::string::npos ||
+      error.size() != open + 5 || error.back() != ')') {
+    return "";
+  }
+  const char digit = error[open + 3];
+  if (digit < '1' || digit > '8') return "";
+  return std::string(": ") + kReplies[digit - '0'];
+}
+
 // What a failed handshake means, from OpenSSL's reason (curl's error text) and the version
 // negotiated, when the chain got that far.
 ConnectOutcome HandshakeOutcome(const std::string& detail, const std::string& version) {
@@ -457,6 +481,7 @@ const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadl
     proxy_.error = t.cut_by_deadline    ? "no answer before the deadline"
                    : t.error[0] != '\0' ? RedactUrl(t.error)
                                         : curl_easy_strerror(t.result);
+    proxy_.error += SocksReplyMeaning(proxy_.error);
   }
   return proxy_;
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -114,6 +115,20 @@ class NamespaceNetwork : public ::testing::Test {
         milliseconds(10000)));
     return p;
   }
+
+  /// tests/fixtures/socks5_proxy.py on 127.0.0.1:`port`, CONNECTs logged to Socks5Log().
+  std::unique_ptr<Background> Socks5(int port, const std::vector<std::string>& extra = {}) {
+    const std::string ready = Dir() + "/socks.ready." + std::to_string(++seq_);
+    std::vector<std::string> argv = {"python3",      kFixtures + "/socks5_proxy.py",
+                                     "--port",       std::to_string(port),
+                                     "--log",        Socks5Log(),
+                                     "--ready-file", ready};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = std::make_unique<Background>(argv);
+    EXPECT_TRUE(WaitFor([&] { return FileExists(ready); }, milliseconds(10000)));
+    return p;
+  }
+  std::string Socks5Log() const { return Dir() + "/socks5.log"; }
 
   struct Run {
     Json report;
@@ -430,6 +445,59 @@ TEST_F(NamespaceNetwork, ProxyFaultsAreDistinctAndCredentialsNeverShown) {
       "https://p.cloud.test", {},
       {{"https_proxy", "http://127.0.0.1:3999"}, {"http_proxy", "http://127.0.0.1:3999"}});
   EXPECT_NE(down.Message("network.proxy").find("cannot be reached"), std::string::npos) << down.raw;
+}
+
+// fault: proxy | socks5h:// proxy (a real SOCKS5 server) in https_proxy and http_proxy | network.proxy pass; the proxy resolves the name (CONNECT by domain), network.dns skipped; TLS, HTTPS and WebSocket pass through it
+// fault: proxy | socks5:// proxy | network.proxy pass; the container resolves the name (CONNECT by IPv4 address); TLS, HTTPS and WebSocket pass through it
+// fault: proxy | SOCKS5 proxy down (port closed) | network.proxy fail "cannot be reached", "start the proxy"; network.tls skipped
+// fault: proxy | SOCKS5 proxy whose rules refuse the Cloud (reply 2), or that cannot reach the name (reply 4) | network.proxy fail "did not open a tunnel" with "(2): connection not allowed by the proxy's rules" / "(4): host unreachable from the proxy"
+TEST_F(NamespaceNetwork, Socks5ProxyTunnelsAndItsFaultsAreNamed) {
+  auto cloud = Cloud();
+  auto socks = Socks5(1080, {"--map", "cloud.test=127.0.0.1"});
+  auto deny = Socks5(1081, {"--deny"});
+  auto via = [](const std::string& url) {
+    return std::map<std::string, std::string>{{"https_proxy", url}, {"http_proxy", url}};
+  };
+  auto log = [&] {
+    std::ifstream in(Socks5Log());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    WriteText(Socks5Log(), "");
+    return text;
+  };
+  Run h = Preflight("https://cloud.test", {}, via("socks5h://127.0.0.1:1080"));
+  EXPECT_EQ(h.Status("network.proxy"), "pass") << h.raw;
+  EXPECT_EQ(h.Status("network.dns"), "skip") << h.raw;
+  for (const char* id : {"network.tls", "network.https", "network.websocket"}) {
+    EXPECT_EQ(h.Status(id), "pass") << id << "\n" << h.raw;
+  }
+  EXPECT_EQ(h.Check("network.tls")["details"]["connections"][0]["via_proxy"], true);
+  EXPECT_NE(log().find("CONNECT domain cloud.test 443"), std::string::npos);
+
+  Run local = Preflight("https://cloud.test", {"--resolve", "cloud.test:443:127.0.0.1"},
+                        via("socks5://127.0.0.1:1080"));
+  EXPECT_EQ(local.Status("network.proxy"), "pass") << local.raw;
+  for (const char* id : {"network.dns", "network.tls", "network.https", "network.websocket"}) {
+    EXPECT_EQ(local.Status(id), "pass") << id << "\n" << local.raw;
+  }
+  const std::string connects = log();
+  EXPECT_NE(connects.find("CONNECT ipv4 127.0.0.1 443"), std::string::npos) << connects;
+  EXPECT_EQ(connects.find("domain"), std::string::npos) << connects;
+
+  Run down = Preflight("https://cloud.test", {}, via("socks5h://127.0.0.1:1099"));
+  EXPECT_EQ(down.Status("network.proxy"), "fail") << down.raw;
+  EXPECT_NE(down.Message("network.proxy").find("cannot be reached"), std::string::npos) << down.raw;
+  EXPECT_EQ(down.Status("network.tls"), "skip");
+
+  Run refused = Preflight("https://cloud.test", {}, via("socks5h://127.0.0.1:1081"));
+  EXPECT_NE(refused.Message("network.proxy")
+                .find("did not open a tunnel to cloud.test:443: Can't complete SOCKS5 connection "
+                      "to cloud.test. (2): connection not allowed by the proxy's rules"),
+            std::string::npos)
+      << refused.raw;
+  Run unknown = Preflight("https://other.test", {}, via("socks5h://127.0.0.1:1080"));
+  EXPECT_NE(unknown.Message("network.proxy").find("(4): host unreachable from the proxy"),
+            std::string::npos)
+      << unknown.raw;
 }
 
 // fault: proxy | only HTTPS_PROXY (uppercase) set | network.proxy warn: claim goes via the proxy, the link (ACLK) connects directly
