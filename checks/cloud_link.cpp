@@ -275,8 +275,17 @@ Result RunCloudLink(Context& ctx) {
   auto aclk = agent.Aclk(target, deadline);
   if (!aclk.ok()) {
     const Error& e = aclk.error();
-    if (e.code == ENOENT || e.code == ECONNREFUSED || e.code == ETIMEDOUT || e.code == ENOTSOCK) {
+    if (e.code == ENOENT || e.code == ECONNREFUSED || e.code == ENOTSOCK) {
       return FromStatusFile(ctx, target, e);
+    }
+    if (e.code == ETIMEDOUT) {
+      // Something accepted the connection and then said nothing: not "not running".
+      Result r = Result::Warn(
+          "the agent did not answer in time (" + e.message + "); it may be hung or overloaded",
+          "Look at the agent's log (docker logs CONTAINER) and restart the "
+          "agent if it stays unresponsive");
+      r.details["running"] = nullptr;
+      return r;
     }
     if (e.code == EAGAIN) {
       Result r = Result::Warn("the agent is still initializing: " + e.message,

@@ -39,6 +39,20 @@ void Judge(const DnsAnswer& a, const std::string& servers, Findings& f) {
              "Allow this container's queries on the nameserver, or point /etc/resolv.conf at one "
              "that serves it (docker run --dns, Kubernetes dnsConfig).");
       return;
+    case DnsOutcome::kPortClosed:
+      f.Fail("Nothing takes DNS queries at the nameserver (" + servers + ") for " + h +
+                 ": connection refused on UDP port 53, or on TCP port 53 where a truncated answer "
+                 "must be asked again",
+             "Make the nameserver serve UDP and TCP port 53 (answers with the TC bit are retried "
+             "over TCP), or point /etc/resolv.conf at a working one (docker run --dns, "
+             "Kubernetes dnsConfig).");
+      return;
+    case DnsOutcome::kBadReply:
+      f.Fail("The nameserver (" + servers + ") sent a malformed DNS answer for " + h + " (" +
+                 a.detail + ")",
+             "Point /etc/resolv.conf at a working nameserver (docker run --dns, Kubernetes "
+             "dnsConfig); a DNS proxy or firewall that rewrites answers causes this.");
+      return;
     case DnsOutcome::kTimeout:
       f.Fail("No answer from the nameserver (" + servers + ") for " + h + " before the deadline",
              "Allow DNS (UDP and TCP port 53) from the container to " + servers +

@@ -91,6 +91,29 @@ void Judge(const TargetReach& r, const container::CaBundle& ca, Status status, F
           "Find what intercepts " + r.endpoint.host +
               " (DNS override, transparent proxy) and let the Cloud's own server answer.");
       return;
+    case ConnectOutcome::kTlsIncomplete:
+      add("The certificate of " + w + " is issued by `" + r.cert.issuer +
+              "`, which is not a CA of " + (ca.path.empty() ? "the CA bundle" : ca.path) +
+              ", and the server sent no intermediate certificate with it: either the server "
+              "omits its intermediate certificate, or a TLS-intercepting proxy or firewall "
+              "replaces Netdata Cloud's certificate",
+          "If the server is yours, serve the full chain (leaf and intermediate, e.g. "
+          "fullchain.pem); otherwise exempt *.netdata.cloud from TLS inspection, or add its CA "
+          "with --ca-file / SSL_CERT_FILE.");
+      return;
+    case ConnectOutcome::kTlsNotTls:
+      add(w + " does not speak TLS: its answer to the TLS handshake is not TLS (" + r.detail +
+              "), e.g. plain HTTP on port 443",
+          "Point --cloud-url (or the proxy) at an https:// endpoint; if a firewall or transparent "
+          "proxy answers port 443 in plain text, let TLS to *.netdata.cloud:443 through.");
+      return;
+    case ConnectOutcome::kTlsOldVersion:
+      add(w + " offers only an outdated TLS version" +
+              (r.cert.version.empty() ? std::string() : " (" + r.cert.version + ")") +
+              ", older than TLS 1.2, which is refused (" + r.detail + ")",
+          "Netdata Cloud speaks TLS 1.2 and 1.3: update or bypass the proxy or firewall that "
+          "downgrades the connection (let TLS to *.netdata.cloud:443 through unmodified).");
+      return;
     case ConnectOutcome::kTlsError:
       add("The TLS handshake with " + w + " failed: " + r.detail,
           "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified.");

@@ -1,7 +1,10 @@
 #include "cmd/cli_common.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <fstream>
@@ -11,10 +14,24 @@
 #include "container/redact.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
+#include "container/atomic_file.h"
 #include "container/log.h"
 #include "container/unique_fd.h"
 
 namespace preflight::cmd {
+namespace {
+
+// A device, a FIFO or a bind-mounted file cannot be replaced by a rename: written in place.
+Status WriteInPlace(const std::string& path, const std::string& text) {
+  container::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd) return Errno("--output: open", path);
+  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    return Errno("--output: write", path);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 void AddSelectionOptions(CLI::App* app, CommonOptions& opts) {
   app->add_option("--only", opts.selection.only, "Run only these checks (ids or categories, comma-separated)")
@@ -100,23 +117,46 @@ Status WriteReport(const checks::Report& report, const OutputOptions& out,
     std::fflush(stdout);
     return Status::Ok();
   }
-  container::UniqueFd fd(::open(out.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
-  if (!fd) return Errno("--output: open", out.output);
-  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-    return Errno("--output: write", out.output);
+  // A regular file (or a new one) is replaced atomically: a kill -9 leaves the old report or
+  // the new one, never a torn one (an initContainer's volume is read by the next container).
+  struct stat st {};
+  if (::stat(out.output.c_str(), &st) != 0 || S_ISREG(st.st_mode)) {
+    Status s = container::WriteFileAtomic(out.output, text, 0644);
+    if (s.ok()) return s;
+    if (s.error().code != EBUSY) {
+      return Error{s.error().code, "--output `" + out.output + "`: " + s.error().message};
+    }
   }
-  return Status::Ok();
+  return WriteInPlace(out.output, text);
 }
 
 void WriteTerminationLog(const checks::Report& report, const std::string& path,
                          const std::vector<std::string>& secrets) {
   if (path.empty()) return;
-  // Only when it exists: Kubernetes creates it; we never create files elsewhere.
-  container::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) return;
   std::string text = Redact(RenderSummary(report, 4096), secrets);
   if (text.size() > 4096) text.resize(4096);
-  if (::write(fd.get(), text.data(), text.size()) < 0) log::Debug("termination log not written");
+  // Only when it exists: Kubernetes creates it, bind-mounted (no rename over it); we never
+  // create files elsewhere. In place yet never torn by a kill -9: one write of the new text,
+  // padded with newlines over the old length, then the truncate (a kill between the two
+  // leaves the new text and blank lines).
+  container::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd) return;
+  struct stat st {};
+  const bool regular = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
+  if (!regular) {
+    if (::write(fd.get(), text.data(), text.size()) < 0) log::Debug("termination log not written");
+    return;
+  }
+  constexpr off_t kMaxPad = 64 * 1024;  // a bigger old file is not ours: truncated first
+  if (st.st_size > kMaxPad && ::ftruncate(fd.get(), 0) != 0) return;
+  std::string padded = text;
+  if (st.st_size <= kMaxPad && st.st_size > static_cast<off_t>(text.size())) {
+    padded.append(static_cast<size_t>(st.st_size) - text.size(), '\n');
+  }
+  if (::pwrite(fd.get(), padded.data(), padded.size(), 0) != static_cast<ssize_t>(padded.size()) ||
+      ::ftruncate(fd.get(), static_cast<off_t>(text.size())) != 0) {
+    log::Debug("termination log not written");
+  }
 }
 
 std::vector<std::string> CollectSecrets(container::System& sys, const checks::Inputs& inputs) {

@@ -1,5 +1,8 @@
 // `netdata-preflight check`: run the selected checks once, print the report, exit 0/1
 // (or 0/78 with --gate, the initContainer's policy).
+#include <signal.h>
+#include <unistd.h>
+
 #include <memory>
 
 #include <cstdio>
@@ -17,6 +20,34 @@
 
 namespace preflight::cmd {
 namespace {
+
+volatile sig_atomic_t g_report_done = 0;
+
+// SIGTERM/SIGINT/SIGHUP end `check` at once with 128+N, even as PID 1 of an initContainer
+// (where the default action is ignored): one line on stderr, never half a report on stdout.
+extern "C" void EndOnSignal(int sig) {
+  const char* what = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "SIGHUP";
+  const char* when = g_report_done ? ", after the report was written\n"
+                                   : " before the report was complete: no report written\n";
+  for (const char* part : {"netdata-preflight: check stopped by ", what, when}) {
+    size_t n = 0;
+    while (part[n] != '\0') ++n;
+    ssize_t ignored = ::write(2, part, n);  // async-signal-safe, unlike stdio
+    (void)ignored;
+  }
+  ::_exit(128 + sig);
+}
+
+void EndOnTermination(sigset_t* stop_signals) {
+  sigemptyset(stop_signals);
+  struct sigaction sa {};
+  sa.sa_handler = &EndOnSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    sigaddset(stop_signals, sig);
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
 
 struct CheckOptions {
   CommonOptions common;
@@ -58,17 +89,25 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
     if (opts.common.selection.offline) return UsageError("--wait-for-cloud waits for the network checks that --offline skips; drop one");
     wait = *d;
   }
+  sigset_t stop_signals;
+  EndOnTermination(&stop_signals);
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
   // An initContainer that waits for the cloud first: a v2 agent claims once, at start. The
   // report below runs the network checks once more, so it shows the state after the wait.
   if (wait.count() > 0) WaitForNetwork(sys, opts, wait, secrets);
   checks::Report report = checks::RunChecks(sys, opts.common.inputs, opts.common.selection);
   report.command = "check";
-  if (auto s = WriteReport(report, opts.output, secrets); !s.ok()) {
-    log::Error(s.error().message);
+  // A signal during the writes waits for them: the report and the summary are whole.
+  sigset_t before;
+  ::sigprocmask(SIG_BLOCK, &stop_signals, &before);
+  Status written = WriteReport(report, opts.output, secrets);
+  if (written.ok()) WriteTerminationLog(report, opts.common.termination_log, secrets);
+  g_report_done = written.ok() ? 1 : 0;
+  ::sigprocmask(SIG_SETMASK, &before, nullptr);
+  if (!written.ok()) {
+    log::Error(written.error().message);
     return kExitInternal;
   }
-  WriteTerminationLog(report, opts.common.termination_log, secrets);
   if (opts.gate) {
     GateDecision gate = DecideGate(report, opts.output.fail_on, opts.require_cloud);
     // With --output the report went to a file: the refusal must still reach `kubectl logs`.

@@ -1,5 +1,7 @@
 #include "cmd/probe_state.h"
 
+#include <cerrno>
+
 namespace preflight::cmd {
 
 Expected<Requirement> ParseRequirement(std::string_view text) {
@@ -47,12 +49,29 @@ std::string_view LinkState(const ProbeAnswer& a) {
 
 namespace {
 
+// Why the agent could not be asked, by what happened: nothing there, something that stays
+// silent, or something that answers what no agent would say.
+std::string DownLine(const Error& e) {
+  switch (e.code) {
+    case ETIMEDOUT:
+      return "agent not answering: " + e.message;
+    case EPROTO:
+    case EMSGSIZE:
+      return "agent answer not understood: " + e.message;
+    case ECONNRESET:
+    case EPIPE:
+      return "agent closed the connection without answering: " + e.message;
+    default:
+      return "agent not running: " + e.message;
+  }
+}
+
 ProbeAnswer ProbeRunning(container::AgentClient& agent, const container::AgentTarget& target,
                          container::Deadline deadline) {
   ProbeAnswer a;
   auto ping = agent.Ping(target, deadline);
   if (!ping.ok()) {
-    a.line = "agent not running: " + ping.error().message;
+    a.line = DownLine(ping.error());
     return a;
   }
   a.running = true;
@@ -79,7 +98,7 @@ ProbeAnswer ProbeAgent(container::AgentClient& agent, const container::AgentTarg
       a.running = true;  // it answered, but will not or cannot say
       a.line = "running, link state unknown: " + e.message;
     } else {
-      a.line = "agent not running: " + e.message;
+      a.line = DownLine(e);
     }
     return a;
   }

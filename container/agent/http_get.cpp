@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "container/agent/socket_io.h"
@@ -129,7 +130,22 @@ Expected<HttpUrl> ParseHttpUrl(std::string_view url) {
   return u;
 }
 
+namespace {
+
+// The first bytes of an answer, printable, to show what answered instead (e.g. `SSH-2.0-...`).
+std::string Opening(std::string_view raw) {
+  std::string out;
+  for (char c : raw.substr(0, 32)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out;
+}
+
+}  // namespace
+
 Expected<HttpResponse> ParseHttpResponse(std::string_view raw) {
+  // Not HTTP at all (another service on the port): say so, whatever else is wrong with it.
+  if (raw.substr(0, 7) != std::string_view("HTTP/1.").substr(0, std::min<size_t>(raw.size(), 7))) {
+    return Proto("not an HTTP/1.x response (it starts with `" + Opening(raw) + "`)");
+  }
   size_t head_end = raw.find("\r\n\r\n");
   if (head_end == std::string_view::npos) return Proto("HTTP response headers are incomplete");
   std::string_view head = raw.substr(0, head_end);
@@ -183,7 +199,10 @@ Expected<HttpResponse> ParseHttpResponse(std::string_view raw) {
     }
     resp.body = std::move(out);
   } else if (have_length) {
-    if (body.size() < length) return Proto("HTTP body is shorter than Content-Length");
+    if (body.size() < length) {
+      return Proto("HTTP body is shorter than its Content-Length (" + std::to_string(body.size()) +
+                   " of " + std::to_string(length) + " bytes): the answer was cut off");
+    }
     resp.body = std::string(body.substr(0, length));
   } else {
     resp.body = std::string(body);  // to the end: the caller read until close

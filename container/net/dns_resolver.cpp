@@ -31,8 +31,11 @@ DnsOutcome MapStatus(int status, bool no_nameserver) {
     case ARES_ESERVFAIL:
       return DnsOutcome::kServFail;
     case ARES_EREFUSED:
-    case ARES_ECONNREFUSED:
       return no_nameserver ? DnsOutcome::kNoNameserver : DnsOutcome::kRefused;
+    case ARES_ECONNREFUSED:  // also what c-ares says for SERVFAIL/REFUSED: asked again below
+      return no_nameserver ? DnsOutcome::kNoNameserver : DnsOutcome::kPortClosed;
+    case ARES_EBADRESP:
+      return DnsOutcome::kBadReply;
     case ARES_ETIMEOUT:
     case ARES_ECANCELLED:
     case ARES_EDESTRUCTION:
@@ -226,11 +229,12 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
   std::vector<DnsAnswer*> all;
   for (auto& a : report.answers) all.push_back(&a);
   RunLookups(channel.get(), all, no_nameserver, deadline);
-  // c-ares (1.18) reports a SERVFAIL from every nameserver as "connection refused"; ask again,
-  // taking the first answer as it is, to tell a failing nameserver from a refusing one.
+  // c-ares (1.18) reports SERVFAIL or REFUSED from every nameserver as "connection refused";
+  // ask again, taking the first answer as it is, to tell a failing nameserver from a refusing
+  // one, and both from a closed port (still "connection refused" the second time).
   std::vector<DnsAnswer> again;
   for (const auto& a : report.answers) {
-    if (a.outcome == DnsOutcome::kRefused) again.push_back(a);
+    if (a.outcome == DnsOutcome::kPortClosed) again.push_back(a);
   }
   if (!again.empty() && Clock::now() < deadline) {
     ares_options strict = opts;
@@ -246,7 +250,7 @@ DnsReport ResolveHosts(const std::vector<std::string>& hosts, const std::vector<
       }
       RunLookups(second.get(), ptrs, no_nameserver, deadline);
       for (const auto& a : again) {
-        if (a.outcome != DnsOutcome::kServFail) continue;
+        if (a.outcome != DnsOutcome::kServFail && a.outcome != DnsOutcome::kRefused) continue;
         for (auto& orig : report.answers) {
           if (orig.host == a.host) orig = a;
         }

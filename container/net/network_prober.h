@@ -47,7 +47,9 @@ enum class DnsOutcome {
   kPinned,        ///< --resolve gave the address; no lookup
   kNxDomain,      ///< the name does not exist
   kServFail,      ///< the nameserver failed (SERVFAIL)
-  kRefused,       ///< the nameserver refused, or its port is closed
+  kRefused,       ///< the nameserver answered REFUSED
+  kPortClosed,    ///< connection refused: nothing takes DNS on UDP, or on TCP after a TC answer
+  kBadReply,      ///< the answer was malformed (cut off, counts that do not match)
   kTimeout,       ///< no answer in time
   kNoNameserver,  ///< resolv.conf names no nameserver and /etc/hosts has no entry
   kNoAddress,     ///< the name exists but has no A/AAAA record
@@ -103,6 +105,9 @@ enum class ConnectOutcome {
   kTlsExpired,      ///< a certificate of the chain expired
   kTlsNotYetValid,  ///< a certificate of the chain is not yet valid (or the clock is wrong)
   kTlsWrongHost,    ///< the certificate is for another name
+  kTlsIncomplete,   ///< the peer sent only its leaf, whose issuer is not a trusted CA
+  kTlsNotTls,       ///< the peer answered the ClientHello with something else (plain HTTP)
+  kTlsOldVersion,   ///< the peer speaks only TLS 1.0/1.1 (or SSL), which is refused
   kTlsError,        ///< the handshake failed otherwise (reset, protocol error)
   kNotRun,          ///< the deadline came before it could start
 };
@@ -121,6 +126,8 @@ struct CertFacts {
   std::string verify_error_text;  ///< X509_verify_cert_error_string
   std::string failing_subject;    ///< the certificate the error is about
   std::string failing_issuer;
+  int peer_certs = 0;   ///< certificates the peer sent (1 = the leaf alone)
+  std::string version;  ///< TLS version negotiated when the chain was seen ("TLSv1")
 };
 
 /// One HTTP answer (or why there was none).

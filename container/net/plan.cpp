@@ -41,6 +41,10 @@ const char* DnsOutcomeName(DnsOutcome outcome) {
       return "servfail";
     case DnsOutcome::kRefused:
       return "refused";
+    case DnsOutcome::kPortClosed:
+      return "port_closed";
+    case DnsOutcome::kBadReply:
+      return "bad_reply";
     case DnsOutcome::kTimeout:
       return "timeout";
     case DnsOutcome::kNoNameserver:
@@ -77,6 +81,12 @@ const char* ConnectOutcomeName(ConnectOutcome outcome) {
       return "tls_not_yet_valid";
     case ConnectOutcome::kTlsWrongHost:
       return "tls_wrong_host";
+    case ConnectOutcome::kTlsIncomplete:
+      return "tls_incomplete_chain";
+    case ConnectOutcome::kTlsNotTls:
+      return "tls_not_tls";
+    case ConnectOutcome::kTlsOldVersion:
+      return "tls_old_version";
     case ConnectOutcome::kTlsError:
       return "tls_error";
     case ConnectOutcome::kNotRun:

@@ -100,8 +100,10 @@ int VerifyCallback(int ok, X509_STORE_CTX* store) {
       t->cert.not_before = TimeText(X509_get0_notBefore(leaf));
       t->cert.not_after = TimeText(X509_get0_notAfter(leaf));
       t->cert.top_issuer = t->cert.issuer;
+      t->cert.version = SSL_get_version(ssl);
       if (STACK_OF(X509)* chain = X509_STORE_CTX_get0_untrusted(store)) {
         int n = sk_X509_num(chain);
+        t->cert.peer_certs = n;
         if (n > 0) t->cert.top_issuer = NameText(X509_get_issuer_name(sk_X509_value(chain, n - 1)));
       }
     }
@@ -115,6 +117,44 @@ int VerifyCallback(int ok, X509_STORE_CTX* store) {
     }
   }
   return ok;
+}
+
+// curl ends a refused SOCKS5 request with "... (N)", N the RFC 1928 reply code: say what it is.
+std::string SocksReplyMeaning(const std::string& error) {
+  static const char* const kReplies[] = {
+      "",
+      "general SOCKS server failure",
+      "connection not allowed by the proxy's rules",
+      "network unreachable from the proxy",
+      "host unreachable from the proxy (or its name does not resolve there)",
+      "connection refused at the target",
+      "TTL expired",
+      "command not supported",
+      "address type not supported",
+  };
+  const std::string_view prefix = "SOCKS5 connection to ";
+  size_t open = error.rfind(". (");
+  if (error.find(prefix) == std::string::npos || open == std::string::npos ||
+      error.size() != open + 5 || error.back() != ')') {
+    return "";
+  }
+  const char digit = error[open + 3];
+  if (digit < '1' || digit > '8') return "";
+  return std::string(": ") + kReplies[digit - '0'];
+}
+
+// What a failed handshake means, from OpenSSL's reason (curl's error text) and the version
+// negotiated, when the chain got that far.
+ConnectOutcome HandshakeOutcome(const std::string& detail, const std::string& version) {
+  auto has = [&](const char* s) { return detail.find(s) != std::string::npos; };
+  if (has("wrong version number") || has("packet length too long") || has("http request")) {
+    return ConnectOutcome::kTlsNotTls;  // the bytes that came back were not a TLS record
+  }
+  if (has("unsupported protocol") || has("protocol version") || has("version too low") ||
+      has("legacy sigalg") || version == "TLSv1" || version == "TLSv1.1" || version == "SSLv3") {
+    return ConnectOutcome::kTlsOldVersion;
+  }
+  return ConnectOutcome::kTlsError;
 }
 
 CURLcode SslCtxCallback(CURL* /*easy*/, void* ssl_ctx, void* userptr) {
@@ -283,6 +323,13 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
       case X509_V_ERR_HOSTNAME_MISMATCH:
         out.outcome = ConnectOutcome::kTlsWrongHost;
         break;
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        // The leaf alone and no way up from it: its intermediate was not sent.
+        out.outcome = t.cert.peer_certs == 1 && t.cert.subject != t.cert.issuer
+                          ? ConnectOutcome::kTlsIncomplete
+                          : ConnectOutcome::kTlsUnknownCa;
+        break;
       default:
         out.outcome = ConnectOutcome::kTlsUnknownCa;
         break;
@@ -341,7 +388,7 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
       if (!tcp_up && !via_proxy) {
         out.outcome = ConnectOutcome::kRefused;
       } else if (!tls_up) {
-        out.outcome = ConnectOutcome::kTlsError;
+        out.outcome = HandshakeOutcome(out.detail, t.cert.version);
       } else {
         out.outcome = ConnectOutcome::kOk;
       }
@@ -434,6 +481,7 @@ const ProxyProbe& RealNetworkProber::TestProxy(const NetworkPlan& plan, NetDeadl
     proxy_.error = t.cut_by_deadline    ? "no answer before the deadline"
                    : t.error[0] != '\0' ? RedactUrl(t.error)
                                         : curl_easy_strerror(t.result);
+    proxy_.error += SocksReplyMeaning(proxy_.error);
   }
   return proxy_;
 }

@@ -204,6 +204,56 @@ TEST_F(ServeFakeAgent, HostileClientsDoNotStallIt) {
   EXPECT_EQ(Get(port, "/healthz").status, 200);
 }
 
+// fault: serve | malformed request lines: TLS bytes, no HTTP version, HTTP/9.9, an empty line, a NUL in the URI, a 9 000-byte URI | 400 for each; /healthz still 200 in < 500 ms after each
+// fault: serve | unknown method `BREW` | 501 Not Implemented (RFC 9110's answer), not served
+// fault: serve | a NUL byte inside a header value | served correctly (200), the server stays up
+// fault: serve | 50 requests pipelined on one connection | 50 answers on that one connection, all 200; /healthz fast afterwards
+TEST_F(ServeFakeAgent, MalformedAndPipelinedRequestsAre4xxOrServed) {
+  Start("running", "v2.x/online");
+  ASSERT_EQ(Get(port, "/healthz").status, 200) << Log();
+  struct Case {
+    const char* name;
+    std::string request;
+    int status;
+  };
+  const std::string close = "Host: x\r\nConnection: close\r\n\r\n";
+  const Case cases[] = {
+      {"TLS ClientHello bytes",
+       std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + std::string(50, 'A') +
+           "\r\n\r\n",
+       400},
+      {"no HTTP version", "GET /healthz\r\n\r\n", 400},
+      {"HTTP/9.9", "GET /healthz HTTP/9.9\r\n" + close, 400},
+      {"empty request line", "\r\n\r\n", 400},
+      {"NUL in the URI", std::string("GET /heal\0thz HTTP/1.1\r\n", 25) + close, 400},
+      {"9000-byte URI", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n" + close, 400},
+      {"unknown method", "BREW /healthz HTTP/1.1\r\n" + close, 501},
+      {"NUL in a header", std::string("GET /healthz HTTP/1.1\r\nX-A: a\0b\r\n", 35) + close, 200},
+  };
+  for (const auto& c : cases) {
+    auto a = RawRequest(port, c.request, 2s);
+    EXPECT_EQ(a.status, c.status) << c.name << ": " << a.raw.substr(0, 200);
+    auto start = Clock::now();
+    EXPECT_EQ(Get(port, "/healthz").status, 200) << "after " << c.name;
+    EXPECT_LT(Clock::now() - start, 500ms) << "after " << c.name;
+  }
+  std::string pipelined;
+  for (int i = 0; i < 49; ++i) pipelined += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  pipelined += "GET /healthz HTTP/1.1\r\n" + close;
+  auto all = RawRequest(port, pipelined, 3s);
+  size_t answers = 0, oks = 0;
+  for (size_t at = all.raw.find("HTTP/1.1 "); at != std::string::npos;
+       at = all.raw.find("HTTP/1.1 ", at + 1)) {
+    ++answers;
+    oks += all.raw.compare(at, 12, "HTTP/1.1 200") == 0;
+  }
+  EXPECT_EQ(answers, 50u) << all.raw.substr(0, 300);
+  EXPECT_EQ(oks, 50u);
+  auto start = Clock::now();
+  EXPECT_EQ(Get(port, "/healthz").status, 200);
+  EXPECT_LT(Clock::now() - start, 500ms);
+}
+
 // fault: signals | SIGTERM or SIGINT to `serve` | exits 0 within 3 s and the port closes
 TEST_F(ServeFakeAgent, SigtermAndSigintStopItCleanly) {
   for (int sig : {SIGTERM, SIGINT}) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -114,6 +115,20 @@ class NamespaceNetwork : public ::testing::Test {
         milliseconds(10000)));
     return p;
   }
+
+  /// tests/fixtures/socks5_proxy.py on 127.0.0.1:`port`, CONNECTs logged to Socks5Log().
+  std::unique_ptr<Background> Socks5(int port, const std::vector<std::string>& extra = {}) {
+    const std::string ready = Dir() + "/socks.ready." + std::to_string(++seq_);
+    std::vector<std::string> argv = {"python3",      kFixtures + "/socks5_proxy.py",
+                                     "--port",       std::to_string(port),
+                                     "--log",        Socks5Log(),
+                                     "--ready-file", ready};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = std::make_unique<Background>(argv);
+    EXPECT_TRUE(WaitFor([&] { return FileExists(ready); }, milliseconds(10000)));
+    return p;
+  }
+  std::string Socks5Log() const { return Dir() + "/socks5.log"; }
 
   struct Run {
     Json report;
@@ -235,6 +250,36 @@ TEST_F(NamespaceNetwork, DnsFaultsAreDistinct) {
   EXPECT_EQ(distinct.size(), 5u);
 }
 
+// fault: dns | nameserver answer cut in the middle of its answer record | network.dns fail "sent a malformed DNS answer … (Misformatted DNS reply)", remediation naming a DNS proxy that rewrites answers
+// fault: dns | nameserver answers with another query id, or with 64 bytes of noise | ignored as c-ares should; network.dns fail "No answer from the nameserver", within deadline + 200 ms
+// fault: dns | nameserver sets the TC bit and nothing listens on TCP port 53 | network.dns fail "connection refused … on TCP port 53 where a truncated answer must be asked again", not "refused to resolve"
+TEST_F(NamespaceNetwork, MalformedDnsAnswersFailNamingDns) {
+  struct Case {
+    const char* mode;
+    const char* addr;
+    const char* status;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {"good", "127.0.0.4", "pass", "Every Cloud host resolves"},  // the fixture itself is right
+      {"truncated", "127.0.0.5", "fail", "sent a malformed DNS answer for `cloud.test`"},
+      {"wrongid", "127.0.0.6", "fail", "No answer from the nameserver (127.0.0.6)"},
+      {"garbage", "127.0.0.7", "fail", "No answer from the nameserver (127.0.0.7)"},
+      {"tc", "127.0.0.8", "fail", "on TCP port 53 where a truncated answer must be asked again"},
+  };
+  std::vector<std::unique_ptr<Background>> servers;
+  for (const auto& c : cases) servers.push_back(DnsFault(c.mode, c.addr));
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.mode);
+    WriteText(Dir() + "/resolv.conf", std::string("nameserver ") + c.addr + "\n");
+    Run r =
+        Preflight("https://cloud.test", {"--skip", "network.tls,network.https,network.websocket"});
+    EXPECT_EQ(r.Status("network.dns"), c.status) << r.raw;
+    EXPECT_NE(r.Message("network.dns").find(c.message_part), std::string::npos) << r.raw;
+    EXPECT_EQ(r.Message("network.dns").find("refused to resolve"), std::string::npos) << r.raw;
+  }
+}
+
 // fault: network | TCP connect to the Cloud refused | network.tls fail saying refused; network.https skipped
 // fault: network | Cloud address blackholed (packets dropped) | network.tls fail saying timed out, within deadline + 200 ms
 // fault: network | no route to the Cloud address | network.tls fail saying No route
@@ -274,6 +319,41 @@ TEST_F(NamespaceNetwork, TlsFaultsAreDistinct) {
     Run r = Preflight("https://cloud.test", {"--resolve", "cloud.test:443:127.0.0.1"});
     EXPECT_EQ(r.Status("network.tls"), "fail");
     EXPECT_NE(r.Message("network.tls").find(c.message_part), std::string::npos) << r.raw;
+  }
+}
+
+// fault: tls | server speaks only TLS 1.0, or only TLS 1.1 (OpenSSL security level 0) | network.tls fail "offers only an outdated TLS version (TLSv1…), older than TLS 1.2", remediation naming the proxy that downgrades
+// fault: tls | plain-text HTTP answering on the TLS port | network.tls fail "does not speak TLS … e.g. plain HTTP on port 443"
+// fault: tls | server omits its intermediate certificate (leaf ← intermediate ← root; only the root trusted) | network.tls fail "the server sent no intermediate certificate with it", remediation "serve the full chain"; the same leaf with its intermediate passes
+TEST_F(NamespaceNetwork, TlsVersionPlainTextAndMissingIntermediateAreNamed) {
+  struct Case {
+    const char* fault;
+    const char* cert;
+    const char* status;
+    const char* message_part;
+    const char* fix_part;
+  };
+  const Case cases[] = {
+      {"tls10", "good", "fail", "offers only an outdated TLS version", "downgrades"},
+      {"tls11", "good", "fail", "offers only an outdated TLS version", "downgrades"},
+      {"plainhttp", "good", "fail", "does not speak TLS", "https:// endpoint"},
+      {"none", "chained", "fail",
+       "issued by `CN = Preflight Test Intermediate CA, O = Preflight Tests`",
+       "serve the full chain"},
+      {"none", "fullchain", "pass", "", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.fault) + " " + c.cert);
+    auto cloud = Cloud(c.fault, c.cert);
+    Run r = Preflight("https://cloud.test", {"--resolve", "cloud.test:443:127.0.0.1"});
+    EXPECT_EQ(r.Status("network.tls"), c.status) << r.raw;
+    EXPECT_NE(r.Message("network.tls").find(c.message_part), std::string::npos) << r.raw;
+    EXPECT_NE(r.Check("network.tls").value("remediation", "").find(c.fix_part), std::string::npos)
+        << r.raw;
+    if (std::string(c.cert) == "chained") {
+      EXPECT_NE(r.Message("network.tls").find("sent no intermediate certificate"),
+                std::string::npos);
+    }
   }
 }
 
@@ -365,6 +445,59 @@ TEST_F(NamespaceNetwork, ProxyFaultsAreDistinctAndCredentialsNeverShown) {
       "https://p.cloud.test", {},
       {{"https_proxy", "http://127.0.0.1:3999"}, {"http_proxy", "http://127.0.0.1:3999"}});
   EXPECT_NE(down.Message("network.proxy").find("cannot be reached"), std::string::npos) << down.raw;
+}
+
+// fault: proxy | socks5h:// proxy (a real SOCKS5 server) in https_proxy and http_proxy | network.proxy pass; the proxy resolves the name (CONNECT by domain), network.dns skipped; TLS, HTTPS and WebSocket pass through it
+// fault: proxy | socks5:// proxy | network.proxy pass; the container resolves the name (CONNECT by IPv4 address); TLS, HTTPS and WebSocket pass through it
+// fault: proxy | SOCKS5 proxy down (port closed) | network.proxy fail "cannot be reached", "start the proxy"; network.tls skipped
+// fault: proxy | SOCKS5 proxy whose rules refuse the Cloud (reply 2), or that cannot reach the name (reply 4) | network.proxy fail "did not open a tunnel" with "(2): connection not allowed by the proxy's rules" / "(4): host unreachable from the proxy"
+TEST_F(NamespaceNetwork, Socks5ProxyTunnelsAndItsFaultsAreNamed) {
+  auto cloud = Cloud();
+  auto socks = Socks5(1080, {"--map", "cloud.test=127.0.0.1"});
+  auto deny = Socks5(1081, {"--deny"});
+  auto via = [](const std::string& url) {
+    return std::map<std::string, std::string>{{"https_proxy", url}, {"http_proxy", url}};
+  };
+  auto log = [&] {
+    std::ifstream in(Socks5Log());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    WriteText(Socks5Log(), "");
+    return text;
+  };
+  Run h = Preflight("https://cloud.test", {}, via("socks5h://127.0.0.1:1080"));
+  EXPECT_EQ(h.Status("network.proxy"), "pass") << h.raw;
+  EXPECT_EQ(h.Status("network.dns"), "skip") << h.raw;
+  for (const char* id : {"network.tls", "network.https", "network.websocket"}) {
+    EXPECT_EQ(h.Status(id), "pass") << id << "\n" << h.raw;
+  }
+  EXPECT_EQ(h.Check("network.tls")["details"]["connections"][0]["via_proxy"], true);
+  EXPECT_NE(log().find("CONNECT domain cloud.test 443"), std::string::npos);
+
+  Run local = Preflight("https://cloud.test", {"--resolve", "cloud.test:443:127.0.0.1"},
+                        via("socks5://127.0.0.1:1080"));
+  EXPECT_EQ(local.Status("network.proxy"), "pass") << local.raw;
+  for (const char* id : {"network.dns", "network.tls", "network.https", "network.websocket"}) {
+    EXPECT_EQ(local.Status(id), "pass") << id << "\n" << local.raw;
+  }
+  const std::string connects = log();
+  EXPECT_NE(connects.find("CONNECT ipv4 127.0.0.1 443"), std::string::npos) << connects;
+  EXPECT_EQ(connects.find("domain"), std::string::npos) << connects;
+
+  Run down = Preflight("https://cloud.test", {}, via("socks5h://127.0.0.1:1099"));
+  EXPECT_EQ(down.Status("network.proxy"), "fail") << down.raw;
+  EXPECT_NE(down.Message("network.proxy").find("cannot be reached"), std::string::npos) << down.raw;
+  EXPECT_EQ(down.Status("network.tls"), "skip");
+
+  Run refused = Preflight("https://cloud.test", {}, via("socks5h://127.0.0.1:1081"));
+  EXPECT_NE(refused.Message("network.proxy")
+                .find("did not open a tunnel to cloud.test:443: Can't complete SOCKS5 connection "
+                      "to cloud.test. (2): connection not allowed by the proxy's rules"),
+            std::string::npos)
+      << refused.raw;
+  Run unknown = Preflight("https://other.test", {}, via("socks5h://127.0.0.1:1080"));
+  EXPECT_NE(unknown.Message("network.proxy").find("(4): host unreachable from the proxy"),
+            std::string::npos)
+      << unknown.raw;
 }
 
 // fault: proxy | only HTTPS_PROXY (uppercase) set | network.proxy warn: claim goes via the proxy, the link (ACLK) connects directly

@@ -194,7 +194,7 @@ TEST_F(NetworkChecksTest, ProxyFromCloudConfIsTheLinkProxy) {
 
 // ---- network.dns ------------------------------------------------------------------------
 
-// fault: dns | NXDOMAIN, SERVFAIL, timeout, no nameserver, REFUSED, no A/AAAA record | six distinct network.dns fails, each with its fix ("does not exist", "upstream", "port 53", "dnsPolicy", "Allow this container", "A/AAAA")
+// fault: dns | NXDOMAIN, SERVFAIL, timeout, no nameserver, REFUSED, port 53 closed, malformed answer, no A/AAAA record | eight distinct network.dns fails, each with its fix ("does not exist", "upstream", "port 53", "dnsPolicy", "Allow this container", "TCP port 53", "rewrites answers", "A/AAAA")
 TEST_F(NetworkChecksTest, DnsFaultsAreDistinctFindings) {
   struct Case {
     DnsOutcome outcome;
@@ -207,6 +207,8 @@ TEST_F(NetworkChecksTest, DnsFaultsAreDistinctFindings) {
       {DnsOutcome::kTimeout, "No answer from the nameserver", "port 53"},
       {DnsOutcome::kNoNameserver, "names no nameserver", "dnsPolicy"},
       {DnsOutcome::kRefused, "refused", "Allow this container"},
+      {DnsOutcome::kPortClosed, "connection refused", "UDP and TCP port 53"},
+      {DnsOutcome::kBadReply, "malformed DNS answer", "rewrites answers"},
       {DnsOutcome::kNoAddress, "no IPv4 or IPv6 address", "A/AAAA"},
   };
   std::set<std::string> messages;
