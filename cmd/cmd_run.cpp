@@ -17,6 +17,7 @@
 #include "cmd/gate.h"
 #include "cmd/report_text.h"
 #include "cmd/run_options.h"
+#include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
 #include "container/log.h"
 #include "container/process/exec.h"
@@ -116,6 +117,8 @@ void Store(container::System& sys, const RunOptions& opts, const container::RunR
 
 int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::System& sys) {
   if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
+  // As PID 1 a stop signal would be ignored until the hand-off (minutes with --wait-for-cloud).
+  EndOnStopSignals("run", " before the hand-off: nothing was started\n");
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
   // Exec mode: the owner lease and the run record are written (with their fsyncs) by a writer
   // process while the checks run and the program starts; the supervisor writes its own.

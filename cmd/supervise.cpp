@@ -319,6 +319,8 @@ int HandOffSupervised(const RunOptions& opts, int64_t start_ms) {
     log::Debug(std::string("re-exec into the lean supervisor: ") + std::strerror(errno) +
                "; supervising in this process");
   }
+  // The exec would have reset run's stop handlers (stop_signals.h): the supervisor forwards.
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) ::signal(sig, SIG_DFL);
   return Supervise(opts, start_ms);
 }
 

@@ -450,6 +450,23 @@ TEST_F(RunTest, ExecModeWritesLeaseAndRecordBehindTheHandOffAndLeavesNoChild) {
   EXPECT_TRUE(Contains(Slurp(lease), "\"heartbeat\"")) << Slurp(lease);
 }
 
+// fault: signals | SIGTERM to `run` as PID 1 while --wait-for-cloud waits for an unreachable cloud | exit 143 within a second, one line "stopped by SIGTERM before the hand-off", the program never started
+TEST_F(RunTest, NamespacePid1_SigtermBeforeTheHandOffEndsItAtOnce) {
+  const std::string marker = dir_.path() + "/started";
+  auto env = Env();
+  env["NETDATA_CLAIM_URL"] = "https://127.0.0.1:9";  // nothing listens: the wait never ends
+  Background bg(Pid1({"--wait-for-cloud", "60s", "--", "/bin/sh", "-c", "touch " + marker}), env,
+                dir_.path() + "/err");
+  const int pid1 = bg.WaitPid1();
+  ASSERT_GT(pid1, 0);
+  std::this_thread::sleep_for(500ms);  // inside the wait, past the offline checks
+  ASSERT_EQ(kill(pid1, SIGTERM), 0);
+  const int code = bg.Wait(1s + kSanitizerSlack);
+  EXPECT_EQ(code, 128 + SIGTERM) << bg.Err();
+  EXPECT_TRUE(Contains(bg.Err(), "run stopped by SIGTERM before the hand-off")) << bg.Err();
+  EXPECT_NE(access(marker.c_str(), F_OK), 0) << "the program must not have started";
+}
+
 // fault: records | exec mode as PID 1 of an emulated container (PID namespace), the program exits at once | lease and run record still written in full by the writer, which the program (PID 1) inherits
 TEST_F(RunTest, NamespacePid1_ExecModeAsPid1StillWritesTheLeaseAndTheRecord) {
   // The program outlives the writes a little, as an agent does; when PID 1 exits the kernel
