@@ -14,6 +14,7 @@
 #include "container/redact.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
+#include "container/agent/http_get.h"
 #include "container/atomic_file.h"
 #include "container/log.h"
 #include "container/unique_fd.h"
@@ -65,6 +66,14 @@ void AddOutputOptions(CLI::App* app, OutputOptions& opts) {
   app->add_option("--fail-on", opts.fail_on, "fail, warn or never: the lowest status that makes the exit code non-zero")->envname("PREFLIGHT_FAIL_ON")->group("Output")->capture_default_str();
 }
 
+Status ValidateApi(const std::string& api) {
+  // A typo here would read as "agent not running" forever (a readiness probe never ready).
+  if (auto url = container::ParseHttpUrl(api); !url.ok()) {
+    return Error{EINVAL, "--api: " + url.error().message};
+  }
+  return Status::Ok();
+}
+
 Status FinishCommon(CommonOptions& opts) {
   auto deadline = ParseDuration(opts.deadline);
   if (!deadline.ok()) return Error{EINVAL, "--deadline: " + deadline.error().message};
@@ -80,6 +89,7 @@ Status FinishCommon(CommonOptions& opts) {
       return Error{EINVAL, "--resolve: `" + pin + "` is not HOST:PORT:ADDR (e.g. api.netdata.cloud:443:127.0.0.1)"};
     }
   }
+  if (Status api = ValidateApi(opts.inputs.api); !api.ok()) return api;
   if (!log::Init(opts.log_level)) {
     return Error{EINVAL, "--log-level: unknown level `" + opts.log_level + "`; use trace, debug, info, warn, error or off"};
   }

@@ -22,6 +22,8 @@ void AddOutputOptions(CLI::App* app, OutputOptions& opts);
 /// Validates and converts what CLI11 cannot (durations, ids, enums). The error is one line
 /// that names the option and the fix; the caller exits 64.
 Status FinishCommon(CommonOptions& opts);
+/// --api must be an http:// URL with a literal address (what the agent clients can reach).
+Status ValidateApi(const std::string& api);
 Status FinishOutput(const OutputOptions& opts);
 
 /// Whether the report's worst status reaches `fail_on` (fail | warn | never).

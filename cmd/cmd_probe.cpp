@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "checks/agent_target.h"
+#include "cmd/cli_common.h"
 #include "cmd/commands.h"
 #include "cmd/duration.h"
 #include "cmd/exit_codes.h"
@@ -28,6 +29,7 @@ int RunProbe(const ProbeOptions& opts, container::System& sys) {
   auto timeout = ParseDuration(opts.timeout);
   if (!timeout.ok()) return UsageError("--timeout: " + timeout.error().message);
   if (timeout->count() == 0) return UsageError("--timeout: must be more than 0, e.g. 1s");
+  if (Status api = ValidateApi(opts.api); !api.ok()) return UsageError(api.error().message);
   checks::Inputs in;
   in.api = opts.api;
   in.cli_socket = opts.cli_socket;

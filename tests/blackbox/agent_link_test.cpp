@@ -74,6 +74,7 @@ TEST_F(ProbeFakeAgent, NeverHangsBeyondTheTimeout) {
 
 // fault: agent | explicit --cli-socket that does not exist | probe exit 1 naming the socket path
 // fault: input | probe --require live, --timeout 0s | exit 64 naming "running, claimed or online"
+// fault: input | --api `nonsense` or https:// to probe, check, serve and run (a typo that would read as "agent not running" forever) | exit 64, one line naming --api and an http:// example, nothing started
 TEST_F(ProbeFakeAgent, ApiOnlyAndUsageErrors) {
   // An explicit --cli-socket is authoritative: when it is not there, the probe says so.
   auto gone = RunPreflight({"probe", "--cli-socket", dir.path() + "/none"});
@@ -84,6 +85,21 @@ TEST_F(ProbeFakeAgent, ApiOnlyAndUsageErrors) {
   EXPECT_NE(bad.err.find("running, claimed or online"), std::string::npos) << bad.err;
   auto zero = RunPreflight({"probe", "--timeout", "0s"});
   EXPECT_EQ(zero.exit_code, 64);
+  const std::vector<std::vector<std::string>> bad_api = {
+      {"probe", "--api", "nonsense"},
+      {"probe", "--api", "https://127.0.0.1:19999"},
+      {"check", "--offline", "--api", "nonsense"},
+      {"serve", "--api", "nonsense"},
+      {"run", "--api", "nonsense", "--", "/bin/true"},
+  };
+  for (const auto& args : bad_api) {
+    auto r = RunPreflight(args);
+    EXPECT_EQ(r.exit_code, 64) << args[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("--api"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("http://127.0.0.1:19999"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.out, "") << args[0];
+  }
 }
 
 class ServeFakeAgent : public ::testing::Test {
