@@ -5,8 +5,10 @@
 namespace preflight::container {
 namespace {
 
-std::vector<std::string_view> SplitSpaces(std::string_view line) {
-  std::vector<std::string_view> fields;
+// Fills `fields` (cleared first; reused across lines, so a table of a thousand mounts does not
+// allocate a vector per line).
+void SplitSpaces(std::string_view line, std::vector<std::string_view>& fields) {
+  fields.clear();
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && line[i] == ' ') ++i;
@@ -14,7 +16,6 @@ std::vector<std::string_view> SplitSpaces(std::string_view line) {
     while (i < line.size() && line[i] != ' ') ++i;
     if (i > start) fields.push_back(line.substr(start, i - start));
   }
-  return fields;
 }
 
 bool ParseId(std::string_view s, int& out) {
@@ -28,8 +29,8 @@ bool ParseId(std::string_view s, int& out) {
   return true;
 }
 
-bool ParseLine(std::string_view line, MountEntry& e) {
-  auto f = SplitSpaces(line);
+bool ParseLine(std::string_view line, MountEntry& e, std::vector<std::string_view>& f) {
+  SplitSpaces(line, f);
   // Six fixed fields, optional fields, "-", then type, source, super options.
   if (f.size() < 9) return false;
   if (!ParseId(f[0], e.mount_id) || !ParseId(f[1], e.parent_id)) return false;
@@ -74,6 +75,10 @@ std::string UnescapeMountField(std::string_view field) {
 
 MountTable ParseMountInfo(std::string_view text) {
   MountTable table;
+  size_t lines = 0;
+  for (char c : text) lines += c == '\n';
+  table.mounts.reserve(lines + 1);
+  std::vector<std::string_view> fields;
   while (!text.empty()) {
     auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -81,7 +86,7 @@ MountTable ParseMountInfo(std::string_view text) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     MountEntry e;
-    if (ParseLine(line, e)) {
+    if (ParseLine(line, e, fields)) {
       table.mounts.push_back(std::move(e));
     } else {
       ++table.malformed;
