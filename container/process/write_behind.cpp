@@ -51,6 +51,15 @@ bool SendAll(int fd, const char* data, size_t size) {
   return true;
 }
 
+// With stdin or stdout closed, socketpair may hand out fd 0 or 1, which the writer points at
+// /dev/null: moved to 3 or above first.
+int AboveStdio(int fd) {
+  if (fd > 2) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  ::close(fd);
+  return moved;
+}
+
 void WaitPid(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -86,7 +95,8 @@ int ServeWrites(int fd) {
 std::unique_ptr<WriteBehind> WriteBehind::Start() {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
-  UniqueFd ours(fds[0]), theirs(fds[1]);
+  UniqueFd ours(AboveStdio(fds[0])), theirs(AboveStdio(fds[1]));
+  if (!ours || !theirs) return nullptr;
   std::fflush(nullptr);  // nothing buffered is written twice by the copies
   // PID 1 forks the writer itself: an orphan would be re-parented to PID 1 anyway, so the
   // launcher in between would only cost a fork. Anyone else double-forks, so that the writer

@@ -80,6 +80,25 @@ TEST(WriteBehind, ARefusedWriteIsLoggedAndTheNextOneStillHappens) {
   EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "kept");
 }
 
+// fault: input | `run` started with stdin and stdout closed (`<&- >&-`) | the writer's channel is never fd 0 or 1: the writes still land
+TEST(WriteBehind, WritesLandWhenStdinAndStdoutAreClosed) {
+  testing::TempDir dir;
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(0);
+    ::close(1);
+    auto writer = WriteBehind::Start();
+    if (!writer || !writer->Write(dir.path() + "/runs.json", "closed stdio").ok()) _exit(2);
+    writer->Finish();
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "closed stdio");
+}
+
 TEST(WriteBehind, RefusesWritesItCannotFrame) {
   auto writer = WriteBehind::Start();
   ASSERT_NE(writer, nullptr);
