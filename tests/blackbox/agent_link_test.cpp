@@ -16,6 +16,7 @@ namespace preflight::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 using Clock = std::chrono::steady_clock;
 
 class ProbeFakeAgent : public ::testing::Test {
@@ -241,10 +242,10 @@ TEST_F(ServeFakeAgent, MalformedAndPipelinedRequestsAre4xxOrServed) {
       {"no HTTP version", "GET /healthz\r\n\r\n", 400},
       {"HTTP/9.9", "GET /healthz HTTP/9.9\r\n" + close, 400},
       {"empty request line", "\r\n\r\n", 400},
-      {"NUL in the URI", std::string("GET /heal\0thz HTTP/1.1\r\n", 25) + close, 400},
+      {"NUL in the URI", "GET /heal\0thz HTTP/1.1\r\n"s + close, 400},
       {"9000-byte URI", "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n" + close, 400},
       {"unknown method", "BREW /healthz HTTP/1.1\r\n" + close, 501},
-      {"NUL in a header", std::string("GET /healthz HTTP/1.1\r\nX-A: a\0b\r\n", 35) + close, 200},
+      {"NUL in a header", "GET /healthz HTTP/1.1\r\nX-A: a\0b\r\n"s + close, 200},
   };
   for (const auto& c : cases) {
     auto a = RawRequest(port, c.request, 2s);
