@@ -14,13 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 // A sandbox of the agent's directories so that the host's own /var/lib/netdata never matters.
 struct AgentDirs {
   TempDir dir;
@@ -28,8 +21,8 @@ struct AgentDirs {
   std::string config = dir.Mkdir("etc/netdata");
   std::string cache = dir.Mkdir("var/cache/netdata");
   std::vector<std::string> Args() const {
-    return {"--var-lib", var_lib, "--config-dir", config, "--cache-dir", cache, "--agent",
-            dir.path() + "/no-agent-here"};
+    return {"--var-lib",   var_lib, "--config-dir", config,
+            "--cache-dir", cache,   "--agent",      dir.path() + "/no-agent-here"};
   }
 };
 
@@ -65,26 +58,29 @@ TEST(Contract, JsonReportHasSchemaOneAndEveryCheck) {
 
 TEST(Contract, OnlyAndSkipSelectChecks) {
   AgentDirs d;
-  auto r = RunPreflight(Cat({"check", "--format", "json", "--only", "claim,agent.version", "--skip",
-                             "claim.script"}, d.Args()));
+  auto r = RunPreflight(
+      Cat({"check", "--format", "json", "--only", "claim,agent.version", "--skip", "claim.script"},
+          d.Args()));
   Json doc = Json::parse(r.out);
   std::vector<std::string> ids;
   for (const auto& c : doc["checks"]) ids.push_back(c["id"]);
-  EXPECT_EQ(ids, (std::vector<std::string>{"agent.version", "claim.token", "claim.config", "claim.state"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"agent.version", "claim.token", "claim.config",
+                                           "claim.state"}));
 }
 
 // fault: claiming | NETDATA_CLAIM_TOKEN wrapped in double quotes (compose list syntax) | claim.token fail: exit 1, exit 78 with --gate, exit 0 with --fail-on never
 TEST(Contract, ExitCodeFollowsFailOn) {
   AgentDirs d;
   // A quoted token (compose list syntax) is a failure of claim.token.
-  std::map<std::string, std::string> env = {
-      {"NETDATA_CLAIM_TOKEN", "\"" + FakeClaimToken() + "\""},
-      {"NETDATA_CLAIM_URL", "https://app.netdata.cloud"}};
+  std::map<std::string, std::string> env = {{"NETDATA_CLAIM_TOKEN", "\"" + FakeClaimToken() + "\""},
+                                            {"NETDATA_CLAIM_URL", "https://app.netdata.cloud"}};
   auto fail = RunPreflight(Cat({"check", "--offline", "--only", "claim.token"}, d.Args()), env);
   EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
-  auto never = RunPreflight(Cat({"check", "--offline", "--only", "claim.token", "--fail-on", "never"}, d.Args()), env);
+  auto never = RunPreflight(
+      Cat({"check", "--offline", "--only", "claim.token", "--fail-on", "never"}, d.Args()), env);
   EXPECT_EQ(never.exit_code, 0);
-  auto gate = RunPreflight(Cat({"check", "--gate", "--offline", "--only", "claim.token"}, d.Args()), env);
+  auto gate =
+      RunPreflight(Cat({"check", "--gate", "--offline", "--only", "claim.token"}, d.Args()), env);
   EXPECT_EQ(gate.exit_code, 78);
   env["NETDATA_CLAIM_TOKEN"] = FakeClaimToken();
   auto pass = RunPreflight(Cat({"check", "--offline", "--only", "claim.token"}, d.Args()), env);
@@ -96,7 +92,8 @@ TEST(Contract, GateRefusalWithOutputFileStillExplainsOnStderr) {
   AgentDirs d;
   const std::string out = d.dir.path() + "/report.json";
   auto r = RunPreflight(Cat({"check", "--gate", "--offline", "--only", "claim.token", "--format",
-                             "json", "--output", out}, d.Args()),
+                             "json", "--output", out},
+                            d.Args()),
                         {{"NETDATA_CLAIM_TOKEN", "\"" + FakeClaimToken() + "\""}});
   EXPECT_EQ(r.exit_code, 78);
   EXPECT_TRUE(r.out.empty());
@@ -110,9 +107,10 @@ TEST(Contract, OutputFileAndTerminationLog) {
   AgentDirs d;
   const std::string out = d.dir.path() + "/report.json";
   const std::string tlog = d.dir.Write("termination-log", "");
-  auto r = RunPreflight(Cat({"check", "--offline", "--format", "json", "--output", out,
-                             "--termination-log", tlog}, d.Args()),
-                        {{"NETDATA_CLAIM_TOKEN", "'" + FakeClaimToken('b') + "'"}});
+  auto r = RunPreflight(
+      Cat({"check", "--offline", "--format", "json", "--output", out, "--termination-log", tlog},
+          d.Args()),
+      {{"NETDATA_CLAIM_TOKEN", "'" + FakeClaimToken('b') + "'"}});
   EXPECT_TRUE(r.out.empty()) << "the report went to --output";
   EXPECT_NO_THROW((void)Json::parse(Slurp(out)));
   std::string summary = Slurp(tlog);
@@ -129,7 +127,8 @@ TEST(Contract, OutputFileAndTerminationLog) {
 // fault: input | --output into a directory that does not exist | exit 70 with an error naming the path
 TEST(Contract, OutputToAnUnwritablePlaceIsAClearError) {
   AgentDirs d;
-  auto r = RunPreflight(Cat({"check", "--offline", "--output", "/nonexistent-dir/report.txt"}, d.Args()));
+  auto r = RunPreflight(
+      Cat({"check", "--offline", "--output", "/nonexistent-dir/report.txt"}, d.Args()));
   EXPECT_EQ(r.exit_code, 70);
   EXPECT_NE(r.err.find("/nonexistent-dir/report.txt"), std::string::npos) << r.err;
 }
@@ -139,7 +138,8 @@ TEST(Contract, OutputToAnUnwritablePlaceIsAClearError) {
 TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
   AgentDirs d;
   const std::string token = "SECRETtokenXYZ" + std::string(100, 'q') + "ENDofTOKEN123456789_-";
-  d.dir.Write("etc/netdata/claim.conf", "[global]\n  token = " + token + "x\n  url = https://app.netdata.cloud\n");
+  d.dir.Write("etc/netdata/claim.conf",
+              "[global]\n  token = " + token + "x\n  url = https://app.netdata.cloud\n");
   d.dir.Write("var/lib/netdata/cloud.d/token", token + "y\n");
   const std::string out = d.dir.path() + "/out";
   const std::string tlog = d.dir.Write("tlog", "");
@@ -147,7 +147,8 @@ TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
                                             {"PREFLIGHT_LOG_LEVEL", "trace"}};
   std::vector<std::vector<std::string>> runs = {
       Cat({"check", "--offline"}, d.Args()),
-      Cat({"check", "--offline", "--format", "json", "--output", out, "--termination-log", tlog}, d.Args()),
+      Cat({"check", "--offline", "--format", "json", "--output", out, "--termination-log", tlog},
+          d.Args()),
       Cat({"check", "--deadline", "1s", "--format", "json"}, d.Args()),
       Cat({"check", "--gate", "--offline"}, d.Args()),
       {"list"},
@@ -164,7 +165,8 @@ TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
     // No 8-character window of the token may appear (its first 4 characters may).
     for (size_t i = 0; i + 8 <= token.size(); ++i) {
       ASSERT_EQ(all.find(token.substr(i, 8)), std::string::npos)
-          << "token fragment at " << i << " leaked in `" << args[0] << "`:\n" << all.substr(0, 2000);
+          << "token fragment at " << i << " leaked in `" << args[0] << "`:\n"
+          << all.substr(0, 2000);
     }
   }
 }
@@ -183,9 +185,14 @@ TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
   // claim.conf above carries a single 1 MiB value.
   const size_t kMaxEnv = 131072 - 64;
   std::map<std::string, std::string> env;
-  const char* names[] = {"NETDATA_CLAIM_TOKEN", "NETDATA_CLAIM_URL",      "NETDATA_CLAIM_ROOMS",
-                         "NETDATA_CLAIM_PROXY", "NETDATA_EXTRA_CLAIM_OPTS", "NETDATA_CLAIM_INSECURE",
-                         "http_proxy",          "https_proxy"};
+  const char* names[] = {"NETDATA_CLAIM_TOKEN",
+                         "NETDATA_CLAIM_URL",
+                         "NETDATA_CLAIM_ROOMS",
+                         "NETDATA_CLAIM_PROXY",
+                         "NETDATA_EXTRA_CLAIM_OPTS",
+                         "NETDATA_CLAIM_INSECURE",
+                         "http_proxy",
+                         "https_proxy"};
   size_t total = 0;
   for (size_t i = 0; i < 8; ++i) {
     env[names[i]] = garbage.substr(i + 1, kMaxEnv);
@@ -194,7 +201,8 @@ TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
   ASSERT_GE(total, size_t{1000000});
   for (const char* format : {"json", "text"}) {
     auto r = RunPreflight(Cat({"check", "--offline", "--format", format}, d.Args()), env);
-    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "exit " << r.exit_code << " signal " << r.signal << r.err;
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1)
+        << "exit " << r.exit_code << " signal " << r.signal << r.err;
     // The garbage is named, never echoed: the report stays small.
     EXPECT_LT(r.out.size(), 64u * 1024) << format;
     if (std::string(format) != "json") continue;
@@ -205,7 +213,8 @@ TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
       EXPECT_FALSE(message.empty());
       EXPECT_LT(message.size(), 1500u) << message.substr(0, 300);
       EXPECT_EQ(message.find('\n'), std::string::npos);
-      if (c["status"] == "warn" || c["status"] == "fail") EXPECT_FALSE(c["remediation"].get<std::string>().empty());
+      if (c["status"] == "warn" || c["status"] == "fail")
+        EXPECT_FALSE(c["remediation"].get<std::string>().empty());
     }
     for (const char* id : {"claim.token", "claim.config", "claim.state"}) {
       for (const auto& c : doc["checks"]) {

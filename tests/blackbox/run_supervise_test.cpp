@@ -34,13 +34,6 @@ using Clock = std::chrono::steady_clock;
 const std::string kChild = PREFLIGHT_SIGNAL_CHILD;
 const std::vector<std::string> kPid1 = {"/usr/bin/unshare", "--pid", "--fork", "--mount-proc"};
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -42,6 +42,9 @@ ProcessResult RunPreflight(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 /// A fresh temporary directory, removed (recursively) when the object dies.
+/// The whole content of a file; "" when it cannot be read.
+std::string Slurp(const std::string& path);
+
 class TempDir {
  public:
   TempDir();

@@ -11,18 +11,12 @@
 namespace preflight::testing {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 /// The sanitizer build (make test-asan) is dynamic by design; the shipped build is checked by
 /// make test.
-#define SKIP_UNLESS_SHIPPED_BUILD()                                                      \
-  if (!PREFLIGHT_STATIC_BUILD) GTEST_SKIP() << "sanitizer build: dynamic by design; the " \
-                                               "static shipped binary is checked by make test"
+#define SKIP_UNLESS_SHIPPED_BUILD()                          \
+  if (!PREFLIGHT_STATIC_BUILD)                               \
+  GTEST_SKIP() << "sanitizer build: dynamic by design; the " \
+                  "static shipped binary is checked by make test"
 
 TEST(StaticBinary, HasNoInterpreterAndFileSaysStaticallyLinked) {
   SKIP_UNLESS_SHIPPED_BUILD();
@@ -31,7 +25,8 @@ TEST(StaticBinary, HasNoInterpreterAndFileSaysStaticallyLinked) {
   const auto* eh = reinterpret_cast<const Elf64_Ehdr*>(elf.data());
   ASSERT_EQ(std::string(reinterpret_cast<const char*>(eh->e_ident), 4), "\177ELF");
   for (int i = 0; i < eh->e_phnum; ++i) {
-    const auto* ph = reinterpret_cast<const Elf64_Phdr*>(elf.data() + eh->e_phoff + i * eh->e_phentsize);
+    const auto* ph =
+        reinterpret_cast<const Elf64_Phdr*>(elf.data() + eh->e_phoff + i * eh->e_phentsize);
     EXPECT_NE(ph->p_type, static_cast<Elf64_Word>(PT_INTERP)) << "a dynamic loader is requested";
     EXPECT_NE(ph->p_type, static_cast<Elf64_Word>(PT_DYNAMIC)) << "dynamic section present";
   }
@@ -55,8 +50,9 @@ TEST(StaticBinary, StrippedSizeIsAtMostSixMebibytes) {
 void ExpectNoThreads(const std::vector<std::string>& args, std::vector<int> exit_codes = {0, 1}) {
   TempDir dir;
   const std::string trace = dir.path() + "/trace";
-  std::vector<std::string> argv = {"/usr/bin/strace", "-f", "-qq", "-e", "trace=clone,clone3,vfork,execve",
-                                   "-o", trace, BinaryPath()};
+  std::vector<std::string> argv = {
+      "/usr/bin/strace", "-f", "-qq", "-e", "trace=clone,clone3,vfork,execve", "-o", trace,
+      BinaryPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = RunProcess(argv, {{"NETDATA_CLAIM_TOKEN", "x"}}, std::chrono::seconds(60));
   ASSERT_FALSE(r.timed_out);
@@ -67,7 +63,8 @@ void ExpectNoThreads(const std::vector<std::string>& args, std::vector<int> exit
   ASSERT_NE(log.find("execve("), std::string::npos) << "nothing was traced: " << log;
   // container.seccomp calls clone3 with size 0 on purpose: the kernel rejects it (EINVAL) or the
   // filter does; a clone3 that returns -1 creates nothing. Any other clone3 is a thread.
-  for (size_t pos = log.find("clone3("); pos != std::string::npos; pos = log.find("clone3(", pos + 1)) {
+  for (size_t pos = log.find("clone3("); pos != std::string::npos;
+       pos = log.find("clone3(", pos + 1)) {
     std::string line = log.substr(pos, log.find('\n', pos) - pos);
     EXPECT_NE(line.find("clone3(NULL, 0) = -1"), std::string::npos) << line;
   }

@@ -13,12 +13,7 @@
 namespace preflight::container {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing::Slurp;
 
 TEST(AtomicFile, WritesReplacesAndLeavesNoTempFile) {
   testing::TempDir dir;

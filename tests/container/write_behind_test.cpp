@@ -18,12 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using testing::Slurp;
 
 bool WaitForContent(const std::string& path, const std::string& want) {
   for (int i = 0; i < 500; ++i) {
