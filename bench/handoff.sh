@@ -34,9 +34,40 @@ ratio = results["preflight"]["median"] / base
 print(f"\npreflight / tini-static (median): {ratio:.2f}x (target <= 1.5x): {'ok' if ratio <= 1.5 else 'MISSED'}")
 PY
 
+# How much of that is the disk: the two record files written durably the way `run` writes them
+# (two temp files, each fsynced, two renames, one directory fsync), back to back like the runs
+# above, on the same file system (beside the volume); and the same without the fsyncs.
+python3 - "$work/fsync-probe" "$work/hf.json" <<'PY'
+import json, os, statistics, sys, time
+d, hf = sys.argv[1], sys.argv[2]
+os.makedirs(d, exist_ok=True)
+record = b"{" + b"x" * 400 + b"}\n"
+def write(sync):
+    start = time.perf_counter()
+    for name, body in (("owner.json", record), ("runs.json", record * 20)):
+        fd = os.open(os.path.join(d, "." + name + ".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.write(fd, body)
+        if sync: os.fsync(fd)
+        os.close(fd)
+    for name in ("owner.json", "runs.json"):
+        os.rename(os.path.join(d, "." + name + ".tmp"), os.path.join(d, name))
+    if sync:
+        dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        os.fsync(dfd)
+        os.close(dfd)
+    return time.perf_counter() - start
+durable = statistics.median(write(True) for _ in range(100))
+plain = statistics.median(write(False) for _ in range(100))
+results = {r["command"]: r for r in json.load(open(hf))["results"]}
+gap = results["preflight"]["median"] - results["tini-static"]["median"]
+print(f"\nThe run record and owner lease alone, written durably on this volume (3 fsyncs, back to back): "
+      f"median {durable*1e3:.3f} ms ({plain*1e3:.3f} ms without the fsyncs), of the {gap*1e3:.3f} ms "
+      f"between preflight and tini-static.")
+PY
+
 # Two more views, A/B again. Settled: each timed start after 50 ms of quiet (hyperfine
-# --prepare), as a container start is, so that nothing of the previous start (the record
-# writer's fsyncs) overlaps it. Real agent: agent.version then runs the Debian agent's
+# --prepare), as a container start is, so that nothing of the previous start (the disk still
+# busy with its record's fsyncs) overlaps it. Real agent: agent.version then runs the Debian agent's
 # `netdata -V` and `netdata -W buildinfo` (a v1 agent; v2 needs only -V), as it does in a
 # netdata image; --fail-on never, since this Debian build can never connect and would be refused.
 agent=${DEPS:-$top/build/deps}/netdata/usr/sbin/netdata

@@ -120,8 +120,8 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   // As PID 1 a stop signal would be ignored until the hand-off (minutes with --wait-for-cloud).
   EndOnStopSignals("run", " before the hand-off: nothing was started\n");
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
-  // Exec mode: the owner lease and the run record are written (with their fsyncs) by a writer
-  // process while the checks run and the program starts; the supervisor writes its own.
+  // Exec mode: the owner lease and the run record are kept until the hand-off and written
+  // together, sharing their directory fsync; the supervisor writes its own as it goes.
   if (!opts.supervise) sys.DeferWrites();
   // 1. The offline checks only: the network never blocks by default.
   checks::Selection offline = opts.common.selection;
@@ -143,7 +143,7 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
     record.end_ms = record.start_ms;
     record.exit_code = kExitRefused;
     Store(sys, opts, record, false);
-    sys.FinishWrites();  // an exit: nothing follows that could wait for them
+    sys.FlushWrites();
     return kExitRefused;
   }
   // 3. Hand off. The supervisor updates its record later: that one is written first.
@@ -152,15 +152,14 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
     return HandOffSupervised(opts, record.start_ms);
   }
   Store(sys, opts, record, true);
-  sys.DetachWriter();
+  sys.FlushWrites();  // on disk before the program starts: it can read its own start record
   Error failed = container::process::ExecReplace(opts.command);
   const int code = container::process::ExecFailureExitCode(failed.code);
   Stderr("netdata-preflight: " + failed.message + "\n", secrets);
   record.end_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
   record.exit_code = code;
-  Store(sys, opts, record, false);  // after the start record, through the same writer
-  sys.FinishWrites();
+  Store(sys, opts, record, false);  // replaces the start record: now inline
   return code;
 }
 

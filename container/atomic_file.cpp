@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -33,38 +34,101 @@ Status WriteAll(int fd, const std::string& content, const std::string& path) {
 }  // namespace
 
 Status WriteFileAtomic(const std::string& path, const std::string& content, unsigned mode) {
-  const std::string dir = DirName(path);
-  // 1. The directory must be a real directory, not a symlink planted in the volume.
-  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!dir_fd) return Errno("open directory", dir);
-  // 2. A symlink at the target is refused rather than replaced: someone put it there.
+  std::vector<Error> failed = WriteFilesAtomic({{path, content}}, mode);
+  if (!failed.empty()) return failed.front();
+  return Status::Ok();
+}
+
+namespace {
+
+// One file on its way: its temp file written and fsynced, not yet renamed.
+struct Staged {
+  std::string path;
+  std::string dir;
+  std::string base;
+  std::string tmp_name;
+  int dir_fd;  // owned by the batch's directory list
+};
+
+// The directories of a batch, each opened once (and fsynced once).
+struct Dirs {
+  std::vector<std::pair<std::string, UniqueFd>> open;
+  int Get(const std::string& dir) {
+    for (const auto& [name, fd] : open) {
+      if (name == dir) return fd.get();
+    }
+    // The directory must be a real directory, not a symlink planted in the volume.
+    UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return -1;
+    open.emplace_back(dir, std::move(fd));
+    return open.back().second.get();
+  }
+};
+
+// Writes and fsyncs the temp file of `path` beside it; nothing at `path` changes yet.
+Expected<Staged> Stage(Dirs& dirs, const std::string& path, const std::string& content,
+                       unsigned mode) {
+  Staged s{path, DirName(path), path.substr(path.find_last_of('/') + 1), "", -1};
+  s.dir_fd = dirs.Get(s.dir);
+  if (s.dir_fd < 0) return Errno("open directory", s.dir);
+  // A symlink at the target is refused rather than replaced: someone put it there.
   struct stat st {};
-  const std::string base = path.substr(path.find_last_of('/') + 1);
-  if (::fstatat(dir_fd.get(), base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+  if (::fstatat(s.dir_fd, s.base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
     return Errno("write", path, ELOOP);
   }
-  // 3. Temp file, fsync, rename, fsync dir.
-  const std::string tmp_name = "." + base + ".tmp." + std::to_string(::getpid());
-  UniqueFd fd(::openat(dir_fd.get(), tmp_name.c_str(),
-                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+  s.tmp_name = "." + s.base + ".tmp." + std::to_string(::getpid());
+  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  UniqueFd fd(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
   if (!fd && errno == EEXIST) {
-    ::unlinkat(dir_fd.get(), tmp_name.c_str(), 0);  // left by a killed earlier run of this pid
-    fd.Reset(::openat(dir_fd.get(), tmp_name.c_str(),
-                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);  // left by a killed earlier run of this pid
+    fd.Reset(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
   }
-  if (!fd) return Errno("create", dir + "/" + tmp_name);
+  if (!fd) return Errno("create", s.dir + "/" + s.tmp_name);
   Status written = WriteAll(fd.get(), content, path);
   if (written.ok() && ::fsync(fd.get()) != 0) written = Errno("fsync", path);
-  fd.Reset();
-  if (written.ok() && ::renameat(dir_fd.get(), tmp_name.c_str(), dir_fd.get(), base.c_str()) != 0) {
-    written = Errno("rename", path);
-  }
   if (!written.ok()) {
-    ::unlinkat(dir_fd.get(), tmp_name.c_str(), 0);
-    return written;
+    ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
+    return written.error();
   }
-  ::fsync(dir_fd.get());  // makes the rename itself durable
-  return Status::Ok();
+  return s;
+}
+
+}  // namespace
+
+std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
+  std::vector<Error> failed;
+  Dirs dirs;
+  std::vector<Staged> staged;
+  // 1. Every temp file, written and fsynced.
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const auto& [path, content] = writes[i];
+    bool twice = false;
+    for (size_t j = 0; j < i; ++j) twice = twice || writes[j].first == path;
+    if (twice) {
+      failed.push_back(Error{EINVAL, "write " + path + ": given twice in one batch"});
+      continue;
+    }
+    auto s = Stage(dirs, path, content, mode);
+    if (!s.ok()) {
+      failed.push_back(s.error());
+      continue;
+    }
+    staged.push_back(std::move(*s));
+  }
+  // 2. Each renamed over its path: from here a reader sees the new file.
+  std::vector<int> renamed_in;
+  for (const Staged& s : staged) {
+    if (::renameat(s.dir_fd, s.tmp_name.c_str(), s.dir_fd, s.base.c_str()) != 0) {
+      failed.push_back(Errno("rename", s.path));
+      ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
+      continue;
+    }
+    if (std::find(renamed_in.begin(), renamed_in.end(), s.dir_fd) == renamed_in.end())
+      renamed_in.push_back(s.dir_fd);
+  }
+  // 3. Each directory fsynced once: that makes the renames durable.
+  for (int dir_fd : renamed_in) ::fsync(dir_fd);
+  return failed;
 }
 
 Status MakeDirs(const std::string& path, unsigned mode) {

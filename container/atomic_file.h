@@ -2,6 +2,8 @@
 /// Crash-safe small-file writes for the files the tool owns (runs.json, owner.json).
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "container/expected.h"
 
@@ -12,6 +14,17 @@ namespace preflight::container {
 /// write, fsync, rename over `path`, fsync the directory. Refuses a symlink at `path` or a
 /// symlinked parent directory component at the last level (ELOOP).
 Status WriteFileAtomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+
+/// (path, content) pairs for WriteFilesAtomic; each path at most once.
+using FileWrites = std::vector<std::pair<std::string, std::string>>;
+
+/// WriteFileAtomic for several files at once, sharing the directory fsyncs: every temp file is
+/// written and fsynced, then each is renamed over its path, then each directory is fsynced
+/// once (two files in one directory: three fsyncs instead of four). Each file is still
+/// all-or-nothing on its own: a kill -9 at any instant leaves each one old or new, and one
+/// that fails leaves the others. Returns one error for each file that was not written;
+/// empty when all were. A path given twice is refused the second time (EINVAL).
+std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode = 0644);
 
 /// mkdir -p; directories it creates get `mode`. A symlink where a directory is wanted is
 /// an error (ELOOP) so that state never lands outside the volume.

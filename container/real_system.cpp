@@ -15,6 +15,7 @@
 #include "container/agent/real_agent_client.h"
 #include "container/atomic_file.h"
 #include "container/command.h"
+#include "container/log.h"
 #include "container/net/network_prober.h"
 #include "container/net/real_network_prober.h"
 #include "container/seccomp_probe.h"
@@ -38,7 +39,7 @@ RealSystem::RealSystem(char** envp)
       seccomp_(std::make_unique<RealSeccompProber>()),
       agent_(std::make_unique<RealAgentClient>(env_)) {}
 
-RealSystem::~RealSystem() = default;
+RealSystem::~RealSystem() { FlushWrites(); }  // nothing asked for is lost
 
 NetworkProber& RealSystem::Network() {
   if (!network_) network_ = std::make_unique<RealNetworkProber>(*this);
@@ -150,25 +151,27 @@ std::string RealSystem::Hostname() const {
 }
 
 Status RealSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
-  if (writer_) {
-    if (writer_->Write(path, content).ok()) return Status::Ok();
-    FinishWrites();  // the writer is gone: this write and every later one are inline
+  if (!deferred_) return container::WriteFileAtomic(path, content);
+  // The later write of a path replaces the one kept for it: one batch writes each path once.
+  for (auto& [kept_path, kept] : *deferred_) {
+    if (kept_path == path) {
+      kept = content;
+      return Status::Ok();
+    }
   }
-  return container::WriteFileAtomic(path, content);
+  deferred_->emplace_back(path, content);
+  return Status::Ok();
 }
 
 void RealSystem::DeferWrites() {
-  if (!writer_) writer_ = process::WriteBehind::Start();  // nullptr: writes stay inline
+  if (!deferred_) deferred_.emplace();
 }
 
-void RealSystem::DetachWriter() {
-  if (writer_) writer_->Detach();
-}
-
-void RealSystem::FinishWrites() {
-  if (!writer_) return;
-  writer_->Finish();
-  writer_.reset();
+void RealSystem::FlushWrites() {
+  if (!deferred_) return;
+  const FileWrites writes = std::move(*deferred_);
+  deferred_.reset();
+  for (const Error& e : WriteFilesAtomic(writes)) log::Warn("not written: " + e.message);
 }
 
 Status RealSystem::MakeDirs(const std::string& path, unsigned mode) {

@@ -2,8 +2,9 @@
 /// The production System: real files, /proc, processes, network and agent.
 
 #include <memory>
+#include <optional>
 
-#include "container/process/write_behind.h"
+#include "container/atomic_file.h"
 #include "container/system.h"
 
 namespace preflight::container {
@@ -33,8 +34,7 @@ class RealSystem final : public System {
   Status MakeDirs(const std::string& path, unsigned mode) override;
   Status Rename(const std::string& from, const std::string& to) override;
   void DeferWrites() override;
-  void DetachWriter() override;
-  void FinishWrites() override;
+  void FlushWrites() override;
 
   SeccompProber& Seccomp() override { return *seccomp_; }
   /// Created on first use: curl and OpenSSL's global set-up (reading openssl.cnf) is paid only
@@ -47,7 +47,7 @@ class RealSystem final : public System {
   std::unique_ptr<SeccompProber> seccomp_;
   std::unique_ptr<NetworkProber> network_;
   std::unique_ptr<AgentClient> agent_;
-  std::unique_ptr<process::WriteBehind> writer_;  ///< set by DeferWrites
+  std::optional<FileWrites> deferred_;  ///< set by DeferWrites, done by FlushWrites
 };
 
 /// Parses "NAME=value" entries; entries without '=' are ignored, the first of duplicates wins

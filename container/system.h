@@ -67,15 +67,13 @@ class System {
   virtual Status MakeDirs(const std::string& path, unsigned mode) = 0;
   /// rename(2).
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
-  /// From now on WriteFileAtomic only hands each write to a writer process, which does it
-  /// (fsyncs included) off this process's path and logs its failures: `run`'s exec mode, whose
-  /// hand-off must not wait for the disk. The default keeps writing inline.
+  /// From now on WriteFileAtomic keeps each write (it returns Ok) until FlushWrites does
+  /// them all in one batch that shares the directory fsyncs (WriteFilesAtomic): `run`, whose
+  /// owner lease and run record land together just before the hand-off. The default keeps
+  /// writing inline.
   virtual void DeferWrites() {}
-  /// Before an exec: nothing of ours is left a child of this process. Deferred writes go on;
-  /// the writer finishes them after the exec (which closes its channel).
-  virtual void DetachWriter() {}
-  /// Waits until every deferred write is done (before an exit); later writes are inline.
-  virtual void FinishWrites() {}
+  /// Does every kept write now and logs each that fails; later writes are inline again.
+  virtual void FlushWrites() {}
 
   /// Domain services.
   virtual SeccompProber& Seccomp() = 0;

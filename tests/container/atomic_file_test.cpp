@@ -15,18 +15,22 @@ namespace {
 
 using testing::Slurp;
 
+int Entries(const std::string& dir) {
+  int entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    (void)e;
+    ++entries;
+  }
+  return entries;
+}
+
 TEST(AtomicFile, WritesReplacesAndLeavesNoTempFile) {
   testing::TempDir dir;
   const std::string path = dir.path() + "/runs.json";
   ASSERT_TRUE(WriteFileAtomic(path, "one").ok());
   ASSERT_TRUE(WriteFileAtomic(path, "two").ok());
   EXPECT_EQ(Slurp(path), "two");
-  int entries = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
-    (void)e;
-    ++entries;
-  }
-  EXPECT_EQ(entries, 1);
+  EXPECT_EQ(Entries(dir.path()), 1);
 }
 
 // fault: input | state file (owner.json) a symlink to another file | write refused with ELOOP; the target untouched
@@ -49,6 +53,54 @@ TEST(AtomicFile, RefusesASymlinkedDirectory) {
   ASSERT_EQ(symlink((dir.path() + "/real").c_str(), link.c_str()), 0);
   EXPECT_FALSE(WriteFileAtomic(link + "/runs.json", "x").ok());
   EXPECT_FALSE(MakeDirs(link, 0755).ok());
+}
+
+TEST(AtomicFiles, ABatchWritesEveryFileAndLeavesNoTempFile) {
+  testing::TempDir dir;
+  dir.Write("runs.json", "old runs");
+  const FileWrites writes = {{dir.path() + "/owner.json", "lease"},
+                             {dir.path() + "/runs.json", "new runs"}};
+  EXPECT_TRUE(WriteFilesAtomic(writes).empty());
+  EXPECT_EQ(Slurp(dir.path() + "/owner.json"), "lease");
+  EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "new runs");
+  EXPECT_EQ(Entries(dir.path()), 2) << "no temp file is left";
+  EXPECT_TRUE(WriteFilesAtomic({}).empty()) << "an empty batch is nothing to do";
+}
+
+// fault: input | a batched write (run's owner lease and run record) meets a symlink planted at owner.json | that write is refused with ELOOP, the symlink's target untouched; the run record of the same batch still lands
+TEST(AtomicFiles, ARefusedFileLeavesTheOthersOfItsBatch) {
+  testing::TempDir dir;
+  const std::string victim = dir.Write("victim", "precious");
+  ASSERT_EQ(symlink(victim.c_str(), (dir.path() + "/owner.json").c_str()), 0);
+  const FileWrites writes = {{dir.path() + "/owner.json", "hijack"},
+                             {dir.path() + "/gone/runs.json", "no such directory"},
+                             {dir.path() + "/runs.json", "kept"}};
+  auto failed = WriteFilesAtomic(writes);
+  ASSERT_EQ(failed.size(), 2u);
+  EXPECT_EQ(failed[0].code, ELOOP);
+  EXPECT_NE(failed[0].message.find("owner.json"), std::string::npos) << failed[0].message;
+  EXPECT_EQ(failed[1].code, ENOENT);
+  EXPECT_NE(failed[1].message.find("/gone"), std::string::npos) << failed[1].message;
+  EXPECT_EQ(Slurp(victim), "precious");
+  EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "kept");
+}
+
+TEST(AtomicFiles, APathGivenTwiceIsRefusedTheSecondTime) {
+  testing::TempDir dir;
+  auto failed =
+      WriteFilesAtomic({{dir.path() + "/runs.json", "first"}, {dir.path() + "/runs.json", "x"}});
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].code, EINVAL);
+  EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "first");
+}
+
+// fault: records | a temp file left by a killed earlier run whose pid this run has again (containers reuse pid 1) | replaced: the write lands, no temp file is left
+TEST(AtomicFiles, ATempFileLeftByAKilledRunOfTheSamePidIsReplaced) {
+  testing::TempDir dir;
+  dir.Write(".runs.json.tmp." + std::to_string(::getpid()), "torn half of a record");
+  EXPECT_TRUE(WriteFilesAtomic({{dir.path() + "/runs.json", "whole"}}).empty());
+  EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "whole");
+  EXPECT_EQ(Entries(dir.path()), 1);
 }
 
 TEST(AtomicFile, MakeDirsCreatesNestedDirectories) {

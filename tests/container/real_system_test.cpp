@@ -41,5 +41,28 @@ TEST(RealSystemReadFile, ReadsBoundedAndRefusesDirectoriesAndSymlinksWhenAsked) 
   EXPECT_EQ(missing.error().code, ENOENT);
 }
 
+// `run` keeps the owner lease and the run record, then writes them in one batch.
+TEST(RealSystemWrites, DeferredWritesWaitForTheFlushAndTheLaterOfTwoWins) {
+  testing::TempDir dir;
+  const std::string runs = dir.path() + "/runs.json";
+  const std::string lease = dir.path() + "/owner.json";
+  {
+    RealSystem sys(environ);
+    sys.DeferWrites();
+    ASSERT_TRUE(sys.WriteFileAtomic(runs, "start record").ok());
+    ASSERT_TRUE(sys.WriteFileAtomic(lease, "lease").ok());
+    ASSERT_TRUE(sys.WriteFileAtomic(runs, "start record, amended").ok());
+    EXPECT_NE(::access(runs.c_str(), F_OK), 0) << "kept, not written, until the flush";
+    sys.FlushWrites();
+    EXPECT_EQ(testing::Slurp(runs), "start record, amended");
+    EXPECT_EQ(testing::Slurp(lease), "lease");
+    ASSERT_TRUE(sys.WriteFileAtomic(runs, "end record").ok());
+    EXPECT_EQ(testing::Slurp(runs), "end record") << "after the flush, writes are inline again";
+    sys.DeferWrites();
+    ASSERT_TRUE(sys.WriteFileAtomic(lease, "released").ok());
+  }
+  EXPECT_EQ(testing::Slurp(lease), "released") << "what is still kept is written at the end";
+}
+
 }  // namespace
 }  // namespace preflight::container
