@@ -159,8 +159,12 @@ Result RunAgentVersion(Context& ctx) {
   } else if (auto found = FindAgent(ctx.sys)) {
     agent = *found;
   } else {
-    std::string why_not;
-    if (auto from_api = FromApi(ctx, details, &why_not)) return *from_api;
+    std::string why_not =
+        "not asked: the agent starts after these checks, so whatever answers "
+        "there is another agent";
+    if (!ctx.in.agent_starts_after) {
+      if (auto from_api = FromApi(ctx, details, &why_not)) return *from_api;
+    }
     Result r = Result::Skip(
         "no netdata binary found on PATH or in /usr/sbin, /opt/netdata/bin, /usr/local/sbin, and "
         "no version from the agent's API (" +

@@ -55,6 +55,7 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   // The gate of an initContainer precedes the agent of its pod: it takes the identity lease;
   // a check by hand only reads it (checks/inputs.h take_lease).
   opts.common.inputs.take_lease = opts.gate;
+  opts.common.inputs.agent_starts_after = opts.gate;  // the initContainer: the agent comes later
   std::chrono::milliseconds wait{0};
   if (!opts.wait_for_cloud.empty()) {
     auto d = ParseDuration(opts.wait_for_cloud);

@@ -166,6 +166,14 @@ const Case kCases[] = {
        s.agent.info = info;
      },
      Status::kFail, "this build can never connect", "v1"},
+    {"BeforeTheAgentStartsAnAgentOnTheApiIsNotTaken",
+     [](FakeSystem& s, Inputs& in) {
+       container::AgentInfo info;
+       info.version = "v2.4.0";
+       s.agent.info = info;
+       in.agent_starts_after = true;
+     },
+     Status::kSkip, "not asked: the agent starts after these checks", "unknown"},
     {"ApiWithoutVersionIsSkipped",
      [](FakeSystem& s, Inputs&) { s.agent.info = container::AgentInfo{}; }, Status::kSkip,
      "its /api/v1/info names no version", "unknown"},
@@ -183,6 +191,7 @@ class AgentVersionTest : public ::testing::TestWithParam<Case> {};
 // fault: agent | --agent is not the agent, prints no version (NotTheAgent) | agent.version error "printed no version", "--agent PATH"
 // fault: agent | `netdata -V` prints binary garbage (GarbageOutputIsQuotedPrintable) | agent.version error quoting it printable: "printed no version (\"?? hello ?\")"
 // fault: agent | running agent's /api/v1/info says cloud unavailable (ApiDebianAgentWithoutCloud) | agent.version fail "this build can never connect"
+// fault: agent | `run` or `check --gate` finds no binary while another agent answers on the API port (BeforeTheAgentStartsAnAgentOnTheApiIsNotTaken) | agent.version skip "not asked: the agent starts after these checks": another agent's version is never reported as this one's
 // fault: agent | /api/v1/info without a version (ApiWithoutVersionIsSkipped) | agent.version skip "its /api/v1/info names no version"
 TEST_P(AgentVersionTest, Outcome) {
   const Case& c = GetParam();
