@@ -9,8 +9,9 @@ namespace preflight::log {
 
 enum class Level { kTrace, kDebug, kInfo, kWarn, kError, kOff };
 
-/// Sets up the stderr logger. `level` is a name (trace, debug, info, warn, error, off);
+/// Sets the stderr logger's level. `level` is a name (trace, debug, info, warn, error, off);
 /// empty means SPDLOG_LEVEL from the environment, else warn. Returns false for a bad name.
+/// The logger itself is made at the first line written.
 bool Init(std::string_view level);
 void Write(Level level, std::string_view message);
 inline void Debug(std::string_view m) { Write(Level::kDebug, m); }
