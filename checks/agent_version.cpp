@@ -228,7 +228,8 @@ const CheckDef kAgentVersion{
     {},
     &RunAgentVersion,
     "Runs `netdata -V` and `netdata -W buildinfo` (--agent, else PATH and the usual install "
-    "locations; without a binary, asks the running agent's /api/v1/info). An agent older than "
+    "locations; without a binary, asks the running agent's /api/v1/info, except in `run` and "
+    "`check --gate`, before which no agent of this container runs). An agent older than "
     "v1.32 or built without Netdata Cloud support (Debian's "
     "netdata package is built with --disable-cloud) can never be Live in Cloud, whatever the "
     "network does. Records the generation: v1 agents are claimed by netdata-claim.sh, v2 "
