@@ -83,7 +83,7 @@ Expected<Staged> Stage(Dirs& dirs, const std::string& path, const std::string& c
     ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);  // left by a killed earlier run of this pid
     fd.Reset(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
   }
-  if (!fd) return Errno("create", s.dir + "/" + s.tmp_name);
+  if (!fd) return Errno("create a temp file beside", path);
   Status written = WriteAll(fd.get(), content, path);
   if (written.ok() && ::fsync(fd.get()) != 0) written = Errno("fsync", path);
   if (!written.ok()) {

@@ -447,6 +447,22 @@ TEST_F(RunTest, ExecModeRecordsAreOnDiskWhenTheProgramStartsAndItHasNoChild) {
   EXPECT_TRUE(Contains(r.out, "\"heartbeat\"")) << "and the lease: " << r.out;
 }
 
+// fault: records | exec mode, <var-lib>/preflight read-only (a read-only bind in an emulated container's mount namespace) | the hand-off goes on (exit of the program), one warning naming runs.json and "Read-only file system"
+TEST_F(RunTest, NamespaceContainer_ExecModeHandsOffWhenTheRecordsCannotBeWritten) {
+  const std::string preflight = dir_.Mkdir("var/lib/netdata/preflight");
+  const std::string script = "mount --bind " + preflight + " " + preflight +
+                             " && mount -o remount,bind,ro " + preflight + " && exec " +
+                             BinaryPath() + " run --only claim.token -- /bin/sh -c 'echo started'";
+  auto r = RunProcess({"/usr/bin/unshare", "--mount", "--", "/bin/sh", "-c", script}, Env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "started")) << "the program must start anyway: " << r.out;
+  EXPECT_TRUE(
+      Contains(r.err, "not written: create a temp file beside `" + preflight + "/runs.json`"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "Read-only file system")) << r.err;
+  EXPECT_EQ(access((preflight + "/runs.json").c_str(), F_OK), -1);
+}
+
 // fault: signals | SIGTERM to `run` as PID 1 while --wait-for-cloud waits for an unreachable cloud | exit 143 within a second, one line "stopped by SIGTERM before the hand-off", the program never started
 TEST_F(RunTest, NamespacePid1_SigtermBeforeTheHandOffEndsItAtOnce) {
   const std::string marker = dir_.path() + "/started";
