@@ -52,16 +52,16 @@ struct Staged {
 
 // The directories of a batch, each opened once (and fsynced once).
 struct Dirs {
-  std::vector<std::pair<std::string, UniqueFd>> open;
+  std::vector<std::pair<std::string, UniqueFd>> opened;
   int Get(const std::string& dir) {
-    for (const auto& [name, fd] : open) {
+    for (const auto& [name, fd] : opened) {
       if (name == dir) return fd.get();
     }
     // The directory must be a real directory, not a symlink planted in the volume.
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return -1;
-    open.emplace_back(dir, std::move(fd));
-    return open.back().second.get();
+    opened.emplace_back(dir, std::move(fd));
+    return opened.back().second.get();
   }
 };
 
