@@ -162,7 +162,7 @@ Result RunAgentVersion(Context& ctx) {
     std::string why_not =
         "not asked: the agent starts after these checks, so whatever answers "
         "there is another agent";
-    if (!ctx.in.agent_starts_after) {
+    if (!ctx.in.hands_off) {
       if (auto from_api = FromApi(ctx, details, &why_not)) return *from_api;
     }
     Result r = Result::Skip(

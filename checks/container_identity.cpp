@@ -64,7 +64,7 @@ int64_t ContainerStarted(const Context& ctx, const container::MountTable& table)
 
 /// Identity in the image layer: identity files older than this container came with the image.
 /// "Older than this container" is certain when our own lease says when this container first ran,
-/// or when this is the entrypoint (take_lease) of a container that has no lease yet: its first
+/// or when this is the entrypoint (hands_off) of a container that has no lease yet: its first
 /// start. A check by hand in a container without our lease only knows the last start: a warning.
 void CheckBaked(Context& ctx, const container::MountTable& table,
                 const container::ContainerEnv& env, const OwnerLease* own, Findings& f,
@@ -81,7 +81,7 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
   const auto files = IdentityFiles(ctx);
   if (files.empty()) return;
   const int64_t since = own != nullptr ? own->acquired : ContainerStarted(ctx, table);
-  const bool certain = since != 0 && (own != nullptr || ctx.in.take_lease);
+  const bool certain = since != 0 && (own != nullptr || ctx.in.hands_off);
   details["container_since"] = since;
   details["container_since_source"] = own != nullptr ? "owner lease" : "/etc/hostname";
   std::string older;
@@ -115,8 +115,8 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
   const int64_t now = self.heartbeat;
   Details lease;
   lease["path"] = container::OwnerLeasePath(ctx.in.var_lib);
-  lease["take"] = ctx.in.take_lease;
-  bool may_write = ctx.in.take_lease;
+  lease["take"] = ctx.in.hands_off;
+  bool may_write = ctx.in.hands_off;
   if (!held.ok() && held.error().code == ELOOP) {
     lease["state"] = "symlink";
     f.Warn(lease["path"].get<std::string>() +
@@ -152,7 +152,7 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
              ResetFix(ctx.in.var_lib));
     } else if (rel == LeaseRelation::kFresh) {
       may_write = false;
-      if (ctx.in.take_lease) {
+      if (ctx.in.hands_off) {
         f.Fail("two containers use one identity; Cloud will flap between them: " +
                    lease["path"].get<std::string>() + " is held by " + Holder(h) +
                    ", whose supervisor renewed it " + age,

@@ -18,16 +18,14 @@ struct Inputs {
   std::vector<std::string> resolve;  ///< HOST:PORT:ADDR pins, like curl --resolve
   std::string ca_file;
   std::chrono::milliseconds deadline{10000};
-  /// Whether container.identity may take or refresh the owner lease
-  /// (<var-lib>/preflight/owner.json). Only the commands that hand off to the agent set it:
-  /// `run`, and `check --gate` (the initContainer). A one-shot `check` by hand, or from a
-  /// troubleshooting container sharing the volumes, leaves it false: it only reads the lease and
-  /// reports a live foreign holder as a warning, never taking the lease from the agent.
-  bool take_lease = false;
-  /// The agent starts after these checks (`run`, `check --gate`): no agent of this container is
-  /// running yet, so agent.version does not ask the API when it finds no binary. Whatever
-  /// answers there is another agent (the host's, or a previous pod's on a host network).
-  bool agent_starts_after = false;
+  /// This command hands off to the agent, which starts after these checks: `run`, and
+  /// `check --gate` (the initContainer). Then container.identity may take or refresh the owner
+  /// lease (<var-lib>/preflight/owner.json), and agent.version does not ask the API when it
+  /// finds no binary (no agent of this container runs yet: whatever answers there is another
+  /// one, the host's or a previous pod's on a host network). A one-shot `check` by hand, or from
+  /// a troubleshooting container sharing the volumes, leaves it false: it only reads the lease
+  /// and reports a live foreign holder as a warning, never taking the lease from the agent.
+  bool hands_off = false;
 };
 
 }  // namespace preflight::checks

@@ -53,9 +53,8 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
     return UsageError("--wait-for-cloud and --require-cloud go with --gate (check --gate ...)");
   }
   // The gate of an initContainer precedes the agent of its pod: it takes the identity lease;
-  // a check by hand only reads it (checks/inputs.h take_lease).
-  opts.common.inputs.take_lease = opts.gate;
-  opts.common.inputs.agent_starts_after = opts.gate;  // the initContainer: the agent comes later
+  // a check by hand only reads it (checks/inputs.h hands_off).
+  opts.common.inputs.hands_off = opts.gate;
   std::chrono::milliseconds wait{0};
   if (!opts.wait_for_cloud.empty()) {
     auto d = ParseDuration(opts.wait_for_cloud);

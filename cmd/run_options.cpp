@@ -87,9 +87,8 @@ void AddRunOptions(CLI::App* app, RunOptions& opts) {
 
 Status FinishRun(RunOptions& opts, std::vector<std::string> remaining) {
   if (auto s = FinishCommon(opts.common); !s.ok()) return s;
-  // run hands off to the agent: it takes the identity lease (checks/inputs.h take_lease).
-  opts.common.inputs.take_lease = true;
-  opts.common.inputs.agent_starts_after = true;
+  // run hands off to the agent: it takes the identity lease (checks/inputs.h hands_off).
+  opts.common.inputs.hands_off = true;
   if (opts.fail_on != "fail" && opts.fail_on != "warn" && opts.fail_on != "never") {
     return Error{EINVAL,
                  "--fail-on: `" + opts.fail_on + "` is not a level; use fail, warn or never"};

@@ -4,7 +4,7 @@
 /// Two live agents sharing one identity make Netdata Cloud flap between them; a volume copied
 /// into a cloned VM keeps the old lease under another /etc/machine-id.
 ///
-/// Who writes it (the rule of the contract, see checks/inputs.h `take_lease`):
+/// Who writes it (the rule of the contract, see checks/inputs.h `hands_off`):
 ///   - only the commands that hand off to the agent (`run`, and `check --gate` of an
 ///     initContainer) take or refresh the lease; a one-shot `check` by hand only reads it, so a
 ///     troubleshooting container sharing the volume never steals the live agent's lease;

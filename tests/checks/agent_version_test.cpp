@@ -171,7 +171,7 @@ const Case kCases[] = {
        container::AgentInfo info;
        info.version = "v2.4.0";
        s.agent.info = info;
-       in.agent_starts_after = true;
+       in.hands_off = true;
      },
      Status::kSkip, "not asked: the agent starts after these checks", "unknown"},
     {"ApiWithoutVersionIsSkipped",

@@ -72,7 +72,7 @@ OwnerLease Held(const std::string& container_id, int64_t heartbeat, bool supervi
 
 Result RunCheck(testing::FakeSystem& sys, bool take_lease) {
   Inputs in;
-  in.take_lease = take_lease;
+  in.hands_off = take_lease;
   Context ctx(sys, in);
   return kContainerIdentity.run(ctx);
 }
