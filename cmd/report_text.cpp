@@ -7,25 +7,25 @@
 namespace preflight::cmd {
 namespace {
 
-using checks::Status;
+using CheckStatus = checks::Status;  // not `Status`: cmd/ builds as one TU
 
-const char* Colour(Status s) {
+const char* Colour(CheckStatus s) {
   switch (s) {
-    case Status::kPass:
+    case CheckStatus::kPass:
       return "\033[32m";
-    case Status::kWarn:
+    case CheckStatus::kWarn:
       return "\033[33m";
-    case Status::kFail:
+    case CheckStatus::kFail:
       return "\033[31m";
-    case Status::kError:
+    case CheckStatus::kError:
       return "\033[35m";
-    case Status::kSkip:
+    case CheckStatus::kSkip:
       return "\033[2m";
   }
   return "";
 }
 
-std::string Label(Status s) {
+std::string Label(CheckStatus s) {
   std::string label(checks::StatusName(s));
   for (char& c : label) c = static_cast<char>(c - 'a' + 'A');
   return label;
@@ -64,7 +64,8 @@ std::string RenderText(const checks::Report& report, bool colour) {
     const auto& r = run.result;
     out += std::string(colour ? Colour(r.status) : "") + Pad(Label(r.status), 5) + reset + " " +
            Pad(std::string(run.def->id), width) + "  " + OneLine(r.message) + "\n";
-    if ((r.status == Status::kWarn || r.status == Status::kFail) && !r.remediation.empty()) {
+    if ((r.status == CheckStatus::kWarn || r.status == CheckStatus::kFail) &&
+        !r.remediation.empty()) {
       out += std::string(6 + width + 2, ' ') + "fix: " + OneLine(r.remediation) + "\n";
     }
   }
@@ -86,7 +87,7 @@ std::string RenderSummary(const checks::Report& report, size_t max_bytes) {
   lines.push_back("expected node state: " + v.expected_node_state +
                   (v.section.empty() ? "" : "; guide section: " + v.section));
   // Failures first, then warnings: the first 4 KiB must carry the cause.
-  for (Status wanted : {Status::kFail, Status::kError, Status::kWarn}) {
+  for (CheckStatus wanted : {CheckStatus::kFail, CheckStatus::kError, CheckStatus::kWarn}) {
     for (const auto& run : report.checks) {
       if (run.result.status != wanted) continue;
       lines.push_back(Label(wanted) + " " + std::string(run.def->id) + ": " +
