@@ -2,11 +2,11 @@
 
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <exception>
 
 #include "checks/verdict.h"
 #include "container/crash_guard.h"
+#include "container/utc_time.h"
 
 namespace preflight::checks {
 namespace {
@@ -30,12 +30,8 @@ bool MatchesAny(const CheckDef& def, const std::vector<std::string>& patterns) {
 }
 
 std::string NowRfc3339(std::chrono::system_clock::time_point now) {
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return container::UtcRfc3339(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
 double MillisSince(Clock::time_point start) {
