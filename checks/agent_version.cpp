@@ -36,13 +36,20 @@ struct Located {
 /// `netdata` on PATH, then the install locations of the image, the static build and source
 /// installs.
 std::optional<Located> FindAgent(const container::System& sys) {
+  std::vector<std::string>
+      tried;  // each place looked at once (PATH repeats, and has the usual ones)
+  auto found = [&](const std::string& path) {
+    if (std::find(tried.begin(), tried.end(), path) != tried.end()) return false;
+    tried.push_back(path);
+    return IsExecutableFile(sys, path);
+  };
   auto path_env = sys.Env().find("PATH");
   if (path_env != sys.Env().end()) {
     std::string_view dirs = path_env->second;
     while (true) {
       auto colon = dirs.find(':');
       std::string dir(dirs.substr(0, colon));
-      if (!dir.empty() && dir[0] == '/' && IsExecutableFile(sys, dir + "/netdata")) {
+      if (!dir.empty() && dir[0] == '/' && found(dir + "/netdata")) {
         return Located{dir + "/netdata", "PATH"};
       }
       if (colon == std::string_view::npos) break;
@@ -50,7 +57,7 @@ std::optional<Located> FindAgent(const container::System& sys) {
     }
   }
   for (const char* path : kUsualLocations) {
-    if (IsExecutableFile(sys, path)) return Located{path, "usual location"};
+    if (found(path)) return Located{path, "usual location"};
   }
   return std::nullopt;
 }

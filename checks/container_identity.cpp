@@ -110,8 +110,8 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
 }
 
 void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::string& guid,
-                const Expected<std::optional<OwnerLease>>& held, Findings& f, Details& details) {
-  OwnerLease self = container::SelfLease(ctx.sys, env, ctx.in.var_lib);
+                OwnerLease self, const Expected<std::optional<OwnerLease>>& held, Findings& f,
+                Details& details) {
   const int64_t now = self.heartbeat;
   Details lease;
   lease["path"] = container::OwnerLeasePath(ctx.in.var_lib);
@@ -220,16 +220,15 @@ Result RunContainerIdentity(Context& ctx) {
   }
   // Read once: the lease tells when this container first ran (baked?) and who holds the identity.
   const auto held = container::ReadOwnerLease(ctx.sys, ctx.in.var_lib);
+  const OwnerLease self = container::SelfLease(ctx.sys, env, ctx.in.var_lib);
   std::optional<OwnerLease> own;
-  if (held.ok() && held->has_value()) {
-    const OwnerLease self = container::SelfLease(ctx.sys, env, ctx.in.var_lib);
-    if (container::RelateLease(**held, self, env.in_container, self.heartbeat) ==
-        LeaseRelation::kOurs) {
-      own = **held;
-    }
+  if (held.ok() && held->has_value() &&
+      container::RelateLease(**held, self, env.in_container, self.heartbeat) ==
+          LeaseRelation::kOurs) {
+    own = **held;
   }
   CheckBaked(ctx, table, env, own ? &*own : nullptr, f, details);
-  CheckLease(ctx, env, guid, held, f, details);
+  CheckLease(ctx, env, guid, self, held, f, details);
   std::string pass = guid.empty() ? "no identity yet: the agent will create one here"
                                   : "identity " + guid.substr(0, 8) + "... is this node's own";
   pass += env.in_container ? " (container " + env.container_id.substr(0, 12) + ")"

@@ -147,6 +147,10 @@ std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
 
 Status MakeDirs(const std::string& path, unsigned mode) {
   if (path.empty()) return Error{EINVAL, "mkdir ``: empty path"};
+  // Every start but the first finds it there: one lstat, not one per level of the path.
+  if (struct stat st{}; ::lstat(path.c_str(), &st) == 0) {
+    return S_ISLNK(st.st_mode) ? Errno("mkdir", path, ELOOP) : Status::Ok();
+  }
   std::string prefix;
   size_t pos = 0;
   while (pos != std::string::npos) {
