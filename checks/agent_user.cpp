@@ -20,6 +20,7 @@ AgentUser FindAgentUser(container::System& sys) {
     user.name = "this user";
     user.uid = sys.Euid();
     user.self = true;
+    user.source = "this process";
     return user;
   }
   auto docker_usr = sys.Env().find("DOCKER_USR");
@@ -30,6 +31,7 @@ AgentUser FindAgentUser(container::System& sys) {
     if (auto ids = container::FindUser(*passwd, name)) {
       user.uid = ids->uid;
       user.gid = ids->gid;
+      user.source = "/etc/passwd";
     }
   }
   return user;

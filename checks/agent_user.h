@@ -19,6 +19,8 @@ struct AgentUser {
   gid_t gid = 201;
   /// The agent runs as this (non-root) process's own user: access(2) answers for it.
   bool self = false;
+  /// Where uid and gid come from: "/etc/passwd", "the image's default" or "this process".
+  std::string source = "the image's default";
 
   /// "netdata (uid 201, gid 201)".
   std::string Label() const;

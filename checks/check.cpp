@@ -86,4 +86,9 @@ const container::ContainerEnv& Context::Container() {
   return *container_;
 }
 
+const AgentUser& Context::User() {
+  if (!user_) user_ = FindAgentUser(sys);
+  return *user_;
+}
+
 }  // namespace preflight::checks

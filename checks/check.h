@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/agent_user.h"
 #include "checks/claim_settings.h"
 #include "checks/inputs.h"
 #include "container/container_env.h"
@@ -92,6 +93,8 @@ class Context {
   const ClaimedId& Claimed();
   const container::MountTable& Mounts();
   const container::ContainerEnv& Container();
+  /// Who the agent will run as (FindAgentUser: DOCKER_USR, /etc/passwd).
+  const AgentUser& User();
 
  private:
   std::vector<std::pair<std::string, Result>> earlier_;
@@ -99,6 +102,7 @@ class Context {
   std::optional<ClaimedId> claimed_;
   std::optional<container::MountTable> mounts_;
   std::optional<container::ContainerEnv> container_;
+  std::optional<AgentUser> user_;
 };
 
 }  // namespace preflight::checks

@@ -216,10 +216,9 @@ void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findi
 
 /// Root reads claim.conf whatever its mode; a v2 agent reads it as its own user (the docs say
 /// 0640 root:netdata), and silently falls back to the environment when it cannot.
-void CheckAgentCanRead(container::System& sys, const ClaimSettings& s,
+void CheckAgentCanRead(container::System& sys, const AgentUser& user, const ClaimSettings& s,
                        const std::string& generation, const std::string& config_dir, Findings* f) {
   if (!s.claim_conf_present || !s.claim_conf_error.empty() || generation == "v1") return;
-  const AgentUser user = FindAgentUser(sys);
   if (user.self) return;  // then our own read was the agent's: claim_conf_error covers it
   const std::string fix = "Run `chown root:" + std::to_string(user.gid) + " " + s.claim_conf_path +
                           " && chmod 0640 " + s.claim_conf_path + "` (group of " + user.name +
@@ -282,7 +281,7 @@ Result RunClaimConfig(Context& ctx) {
            "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
            "`rooms = ...`, `proxy = ...`, `insecure = no`.");
   }
-  CheckAgentCanRead(ctx.sys, s, generation, ctx.in.config_dir, &f);
+  CheckAgentCanRead(ctx.sys, ctx.User(), s, generation, ctx.in.config_dir, &f);
   // A token in another section (or before [global]) is invisible to the agent.
   if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set) {
     if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {

@@ -314,7 +314,7 @@ Result RunClaimState(Context& ctx) {
   st.generation = AgentGeneration(ctx);
   st.wanted = settings.Wanted();
   st.claim_source = settings.source;
-  st.user = FindAgentUser(ctx.sys);
+  st.user = ctx.User();
   st.dir = ctx.in.var_lib + "/cloud.d";
 
   Details details;

@@ -19,37 +19,15 @@ constexpr uint64_t kMinFreeInodes = 1000;
 
 enum class Role { kVarLib, kConfig, kCache };
 
-struct NetdataUser {
-  unsigned uid = 201;  // the image's netdata user (Dockerfile NETDATA_UID)
-  unsigned gid = 201;
-  std::string source = "default (the netdata image's uid 201)";
-};
-
-/// The netdata user of /etc/passwd, else the image's 201:201.
-NetdataUser FindNetdataUser(const container::System& sys) {
-  NetdataUser u;
-  std::string passwd = sys.ReadFile("/etc/passwd", 1 << 20, true).value_or("");
-  std::string_view rest = passwd;
-  while (!rest.empty()) {
-    auto nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-    if (line.rfind("netdata:", 0) != 0) continue;
-    unsigned uid = 0, gid = 0;
-    std::string l(line);
-    if (sscanf(l.c_str(), "netdata:%*[^:]:%u:%u:", &uid, &gid) == 2) {
-      u.uid = uid;
-      u.gid = gid;
-      u.source = "/etc/passwd";
-    }
-    break;
-  }
-  return u;
-}
-
 std::string Parent(const std::string& path) {
   auto slash = path.find_last_of('/');
   return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+/// "the netdata user (uid 201)", or "this user (uid 1000)" when the agent runs as this process.
+std::string Who(const AgentUser& user) {
+  return user.self ? user.Label()
+                   : "the " + user.name + " user (uid " + std::to_string(user.uid) + ")";
 }
 
 std::string Mib(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
@@ -113,15 +91,8 @@ std::string KindPhrase(VolumeKind kind, const container::MountEntry& m) {
   }
 }
 
-/// Whether uid/gid `u` may create files in a directory with `info` (mode bits only).
-bool WritableBy(const container::FileInfo& info, const NetdataUser& u) {
-  if (info.uid == u.uid) return (info.mode & 0300) == 0300;
-  if (info.gid == u.gid) return (info.mode & 0030) == 0030;
-  return (info.mode & 0003) == 0003;
-}
-
 void CheckDir(Context& ctx, const container::MountTable& table, const container::ContainerEnv& env,
-              const NetdataUser& user, Role role, const std::string& path, Findings& f,
+              const AgentUser& user, Role role, const std::string& path, Findings& f,
               Details& out) {
   Details d;
   d["path"] = path;
@@ -171,7 +142,7 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
     // Judging an ancestor's owner would advise a chown of /var/lib: say what is missing instead.
     f.Warn(path + " does not exist (it would be " + KindPhrase(kind, *m) + ")",
            "Pass --var-lib/--config-dir/--cache-dir where this agent keeps its files, or create " +
-               path + " owned by the netdata user (uid " + std::to_string(user.uid) + ").");
+               path + " owned by " + Who(user) + ".");
   } else if (role != Role::kConfig && !m->ReadOnly()) {
     auto st = ctx.sys.Stat(resolved, true);
     if (st.ok()) {
@@ -179,21 +150,19 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
       snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st->mode & 07777));
       d["owner"] = std::to_string(st->uid) + ":" + std::to_string(st->gid);
       d["mode"] = mode;
-      const bool as_root = ctx.sys.Euid() == 0;
-      const bool ok = as_root ? WritableBy(*st, user) : ctx.sys.Access(resolved, W_OK) == 0;
-      d["writable_by"] = as_root ? "netdata (" + std::to_string(user.uid) + ":" +
-                                       std::to_string(user.gid) + ", " + user.source + ")"
-                                 : "uid " + std::to_string(ctx.sys.Euid());
+      // Creating files in a directory takes write and search permission.
+      const bool ok = Allows(ctx.sys, user, resolved, *st, W_OK | X_OK);
+      d["writable_by"] = user.name + " (" + user.Owner() + ", " + user.source + ")";
       if (!ok) {
-        Report(f, role,
-               resolved + " (owner " + std::to_string(st->uid) + ":" + std::to_string(st->gid) +
-                   ", mode " + mode + ") is not writable by " +
-                   (as_root ? "the netdata user (uid " + std::to_string(user.uid) +
-                                  "): writable only by root, while the agent runs as netdata"
-                            : "this user (uid " + std::to_string(ctx.sys.Euid()) + ")"),
-               "Run `chown -R " + std::to_string(user.uid) + ":" + std::to_string(user.gid) + " " +
-                   resolved + "` on the volume (or set fsGroup: " + std::to_string(user.gid) +
-                   " in Kubernetes).");
+        Report(
+            f, role,
+            resolved + " (owner " + std::to_string(st->uid) + ":" + std::to_string(st->gid) +
+                ", mode " + mode + ") is not writable by " + Who(user) +
+                (user.self ? "" : ", the user the agent runs as"),
+            "Run `chown -R " + user.Owner() + " " + resolved + "` on the volume" +
+                (user.self ? ""
+                           : " (or set fsGroup: " + std::to_string(user.gid) + " in Kubernetes)") +
+                ".");
       }
     }
   }
@@ -218,7 +187,7 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
 Result RunContainerVolume(Context& ctx) {
   const container::MountTable& table = ctx.Mounts();
   const container::ContainerEnv& env = ctx.Container();
-  const NetdataUser user = FindNetdataUser(ctx.sys);
+  const AgentUser& user = ctx.User();
   Details details;
   details["in_container"] = env.in_container;
   Details signals = Details::array();

@@ -120,6 +120,29 @@ TEST(ContainerVolume, RootOwnedVolumeIsNotWritableByNetdata) {
   EXPECT_EQ(RunCheck(sys).status, Status::kPass) << RunCheck(sys).message;
 }
 
+// The volume is judged for the user the agent will run as, the same one the claim checks use:
+// root starts the agent with `-u $DOCKER_USR`, so an image that sets it is judged for that user.
+TEST(ContainerVolume, JudgedForTheDockerUsrTheAgentRunsAs) {
+  auto sys = Container(Fixture("docker_named_volume.txt"));
+  sys.env["DOCKER_USR"] = "agent";
+  sys.AddFile("/etc/passwd",
+              "root:x:0:0:root:/root:/bin/sh\nnetdata:x:201:201::/var/lib/netdata:/bin/false\n"
+              "agent:x:1000:1000::/home/agent:/bin/false\n");
+  sys.AddDir("/var/lib/netdata", 0750, 1000, 1000);
+  sys.AddDir("/var/cache/netdata", 0750, 1000, 1000);
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  EXPECT_EQ(r.details["dirs"][0]["writable_by"], "agent (1000:1000, /etc/passwd)");
+  // Owned by the image's netdata user, the volume is not writable for `agent`.
+  sys.AddDir("/var/lib/netdata", 0750, 201, 201);
+  r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_NE(r.message.find("not writable by the agent user (uid 1000)"), std::string::npos)
+      << r.message;
+  EXPECT_NE(r.remediation.find("chown -R 1000:1000 /var/lib/netdata"), std::string::npos)
+      << r.remediation;
+}
+
 TEST(ContainerVolume, NonRootIsJudgedByAccess) {
   auto sys = Container(Fixture("docker_named_volume.txt"));
   sys.euid = 201;
