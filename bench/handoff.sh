@@ -136,6 +136,22 @@ for name, r in results.items():
     print(f"| {name} | {r['median']*1e3:.3f} ms | {r['mean']*1e3:.3f} ms | {r['stddev']*1e3:.3f} | {r['median']/base:.2f}x |")
 PY
 
+# The work behind the times: syscalls (strace -f -c, the child and /bin/true included) and
+# minor page faults (GNU time %R) of one start. On a VM where each of them traps to the
+# hypervisor they, more than the instructions, decide the cost.
+work_of() {
+  local n f
+  n=$(strace -f -c -o "$work/strace.txt" "$@" >/dev/null 2>&1; awk '$NF == "total" {print $(NF-2)}' "$work/strace.txt")
+  f=$(/usr/bin/time -f %R -o "$work/time.txt" "$@" >/dev/null 2>&1; tail -n 1 "$work/time.txt")
+  echo "$n | $f"
+}
+echo
+echo "| one start | syscalls | minor page faults |"
+echo "|---|---:|---:|"
+echo "| netdata-preflight run --offline -- /bin/true | $(work_of "$bin" run --offline -- /bin/true) |"
+echo "| tini-static -s -- /bin/true | $(work_of /usr/bin/tini-static -s -- /bin/true) |"
+echo "| /bin/true | $(work_of /bin/true) |"
+
 # Resident memory while supervising: the lean supervisor (re-exec'd as `__supervise`), with
 # the binary read from disk (as at a container's first start), then from a file strip has just
 # written: that one sits in large page-cache folios, which kernels since 6.x map whole on a
