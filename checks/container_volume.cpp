@@ -154,15 +154,14 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
       const bool ok = Allows(ctx.sys, user, resolved, *st, W_OK | X_OK);
       d["writable_by"] = user.name + " (" + user.Owner() + ", " + user.source + ")";
       if (!ok) {
-        Report(
-            f, role,
-            resolved + " (owner " + std::to_string(st->uid) + ":" + std::to_string(st->gid) +
-                ", mode " + mode + ") is not writable by " + Who(user) +
-                (user.self ? "" : ", the user the agent runs as"),
-            "Run `chown -R " + user.Owner() + " " + resolved + "` on the volume" +
-                (user.self ? ""
-                           : " (or set fsGroup: " + std::to_string(user.gid) + " in Kubernetes)") +
-                ".");
+        Report(f, role,
+               resolved + " (owner " + std::to_string(st->uid) + ":" + std::to_string(st->gid) +
+                   ", mode " + mode + ") is not writable by " + Who(user) +
+                   (user.self ? "" : ", the user the agent runs as"),
+               "Run `chown -R " + user.Owner() + " " + resolved + "` on the volume (or set " +
+                   (user.self ? "the pod's fsGroup to a group of this user"
+                              : "fsGroup: " + std::to_string(user.gid)) +
+                   " in Kubernetes).");
       }
     }
   }

@@ -150,6 +150,10 @@ TEST(ContainerVolume, NonRootIsJudgedByAccess) {
   Result r = RunCheck(sys);
   EXPECT_EQ(r.status, Status::kFail);
   EXPECT_NE(r.message.find("this user (uid 201)"), std::string::npos) << r.message;
+  // The fix is for this user: its uid (its group is not known here), or the pod's fsGroup.
+  EXPECT_NE(r.remediation.find("chown -R 201 /var/lib/netdata"), std::string::npos)
+      << r.remediation;
+  EXPECT_NE(r.remediation.find("fsGroup"), std::string::npos) << r.remediation;
 }
 
 // fault: volume | a nearly full filesystem (space and inodes) | container.volume warn
