@@ -36,8 +36,8 @@ struct Located {
 /// `netdata` on PATH, then the install locations of the image, the static build and source
 /// installs.
 std::optional<Located> FindAgent(const container::System& sys) {
-  std::vector<std::string>
-      tried;  // each place looked at once (PATH repeats, and has the usual ones)
+  // Each place is looked at once: PATH may repeat a directory, and often has the usual ones.
+  std::vector<std::string> tried;
   auto found = [&](const std::string& path) {
     if (std::find(tried.begin(), tried.end(), path) != tried.end()) return false;
     tried.push_back(path);

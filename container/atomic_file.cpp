@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -51,18 +50,26 @@ struct Staged {
   UniqueFd fd;
 };
 
-// The directories of a batch, each opened once (and fsynced once).
+// The directories of a batch, each opened once, and fsynced once if a rename landed in it.
 struct Dirs {
-  std::vector<std::pair<std::string, UniqueFd>> opened;
+  struct Dir {
+    std::string name;
+    UniqueFd fd;
+    bool renamed = false;
+  };
+  std::vector<Dir> opened;
   int Get(const std::string& dir) {
-    for (const auto& [name, fd] : opened) {
-      if (name == dir) return fd.get();
+    for (const Dir& d : opened) {
+      if (d.name == dir) return d.fd.get();
     }
     // The directory must be a real directory, not a symlink planted in the volume.
     UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) return -1;
-    opened.emplace_back(dir, std::move(fd));
-    return opened.back().second.get();
+    opened.push_back(Dir{dir, std::move(fd)});
+    return opened.back().fd.get();
+  }
+  void Renamed(int dir_fd) {
+    for (Dir& d : opened) d.renamed = d.renamed || d.fd.get() == dir_fd;
   }
 };
 
@@ -103,7 +110,7 @@ std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
   std::vector<Error> failed;
   Dirs dirs;
   std::vector<Staged> staged;
-  // 1. Every temp file written, then each fsynced.
+  // 1. Every temp file written, all their writebacks started.
   for (size_t i = 0; i < writes.size(); ++i) {
     const auto& [path, content] = writes[i];
     bool twice = false;
@@ -119,29 +126,23 @@ std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
     }
     staged.push_back(std::move(*s));
   }
-  std::vector<Staged> synced;
+  // 2. Each fsynced, then renamed over its path: from there a reader sees the new file.
   for (Staged& s : staged) {
-    if (::fsync(s.fd.get()) != 0) {
-      failed.push_back(Errno("fsync", s.path));
-      ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
-      continue;
-    }
+    Status done = ::fsync(s.fd.get()) == 0 ? Status::Ok() : Status(Errno("fsync", s.path));
     s.fd.Reset();
-    synced.push_back(std::move(s));
-  }
-  // 2. Each renamed over its path: from here a reader sees the new file.
-  std::vector<int> renamed_in;
-  for (const Staged& s : synced) {
-    if (::renameat(s.dir_fd, s.tmp_name.c_str(), s.dir_fd, s.base.c_str()) != 0) {
-      failed.push_back(Errno("rename", s.path));
+    if (done.ok() && ::renameat(s.dir_fd, s.tmp_name.c_str(), s.dir_fd, s.base.c_str()) != 0)
+      done = Errno("rename", s.path);
+    if (!done.ok()) {
+      failed.push_back(done.error());
       ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
       continue;
     }
-    if (std::find(renamed_in.begin(), renamed_in.end(), s.dir_fd) == renamed_in.end())
-      renamed_in.push_back(s.dir_fd);
+    dirs.Renamed(s.dir_fd);
   }
   // 3. Each directory fsynced once: that makes the renames durable.
-  for (int dir_fd : renamed_in) ::fsync(dir_fd);
+  for (const Dirs::Dir& d : dirs.opened) {
+    if (d.renamed) ::fsync(d.fd.get());
+  }
   return failed;
 }
 

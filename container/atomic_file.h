@@ -19,12 +19,11 @@ Status WriteFileAtomic(const std::string& path, const std::string& content, unsi
 using FileWrites = std::vector<std::pair<std::string, std::string>>;
 
 /// WriteFileAtomic for several files at once, sharing the directory fsyncs: every temp file is
-/// written (all their writebacks started together), then each is fsynced, then each is renamed
-/// over its path, then each directory is fsynced once (two files in one directory: three
-/// fsyncs instead of four). Each file is still
-/// all-or-nothing on its own: a kill -9 at any instant leaves each one old or new, and one
-/// that fails leaves the others. Returns one error for each file that was not written;
-/// empty when all were. A path given twice is refused the second time (EINVAL).
+/// written (all their writebacks started together), then each is fsynced and renamed over its
+/// path, then each directory is fsynced once (two files in one directory: three fsyncs instead
+/// of four). Each file is still all-or-nothing on its own: a kill -9 at any instant leaves each
+/// one old or new, and one that fails leaves the others. Returns one error for each file that
+/// was not written; empty when all were. A path given twice is refused the second time (EINVAL).
 std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode = 0644);
 
 /// mkdir -p; directories it creates get `mode`. A symlink where a directory is wanted is

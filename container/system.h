@@ -69,8 +69,8 @@ class System {
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   /// From now on WriteFileAtomic keeps each write (it returns Ok) until FlushWrites does
   /// them all in one batch that shares the directory fsyncs (WriteFilesAtomic): `run`, whose
-  /// owner lease and run record land together just before the hand-off. The default keeps
-  /// writing inline.
+  /// owner lease and run record land together just before the hand-off. Reads do not see a
+  /// kept write: each of those files is written once per start. The default keeps writing inline.
   virtual void DeferWrites() {}
   /// Does every kept write now and logs each that fails; later writes are inline again.
   virtual void FlushWrites() {}
