@@ -20,19 +20,24 @@ export PREFLIGHT_VAR_LIB=$work/var/lib/netdata PREFLIGHT_CONFIG_DIR=$work/etc/ne
 # in load between them would bias a single run's ratio. The verdict is the median of the
 # rounds' ratios; the table pools every start of every round.
 rounds=${ROUNDS:-5}
-commands=(-n preflight "$bin run --offline -- /bin/true"
-          -n tini-static "/usr/bin/tini-static -s -- /bin/true"
-          -n dumb-init "/usr/bin/dumb-init /bin/true"
-          -n true "/bin/true")
-reversed=(-n true "/bin/true"
-          -n dumb-init "/usr/bin/dumb-init /bin/true"
-          -n tini-static "/usr/bin/tini-static -s -- /bin/true"
-          -n preflight "$bin run --offline -- /bin/true")
-for ((round = 0; round < rounds; round++)); do
-  if ((round % 2 == 0)); then order=("${commands[@]}"); else order=("${reversed[@]}"); fi
-  hyperfine -N --warmup 20 --runs "${RUNS:-100}" --export-json "$work/hf.$round.json" \
-    "${order[@]}" >"$work/hyperfine.log" 2>&1 || { cat "$work/hyperfine.log" >&2; exit 1; }
-done
+# ab_rounds NAME [-n LABEL COMMAND]...: ROUNDS hyperfine runs of the commands into
+# $work/NAME.<round>.json, their order reversed every other round.
+ab_rounds() {
+  local name=$1 round i
+  shift
+  local forward=("$@") backward=()
+  for ((i = ${#forward[@]} - 3; i >= 0; i -= 3)); do backward+=("${forward[@]:i:3}"); done
+  for ((round = 0; round < rounds; round++)); do
+    local order=("${forward[@]}")
+    ((round % 2 == 0)) || order=("${backward[@]}")
+    hyperfine -N --warmup 20 --runs "${RUNS:-100}" --export-json "$work/$name.$round.json" \
+      "${order[@]}" >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
+  done
+}
+ab_rounds hf -n preflight "$bin run --offline -- /bin/true" \
+  -n tini-static "/usr/bin/tini-static -s -- /bin/true" \
+  -n dumb-init "/usr/bin/dumb-init /bin/true" \
+  -n true "/bin/true"
 
 python3 - "$work" "$rounds" <<'PY'
 import json, statistics, sys
@@ -89,19 +94,15 @@ print(f"\nThe run record and owner lease alone, written durably on this volume (
 PY
 
 # Without the disk: the same start with its volume in memory (tmpfs, where fsync costs
-# nothing; --fail-on never, since container.volume fails an in-memory /var/lib/netdata), A/B
-# again, in ROUNDS rounds as above. The difference to the verdict is what the durable records
+# nothing; --fail-on never, since container.volume fails an in-memory /var/lib/netdata), in
+# ROUNDS rounds as above. The difference to the verdict is what the durable records
 # cost on this machine's disk.
 mem=$(mktemp -d /dev/shm/handoff.XXXXXX)
 trap 'rm -rf "$work" "$mem"' EXIT
 mkdir -p "$mem/lib" "$mem/etc" "$mem/cache"
-for ((round = 0; round < rounds; round++)); do
-  (export PREFLIGHT_VAR_LIB=$mem/lib PREFLIGHT_CONFIG_DIR=$mem/etc PREFLIGHT_CACHE_DIR=$mem/cache
-   hyperfine -N --warmup 20 --runs "${RUNS:-100}" --export-json "$work/mem.$round.json" \
-     -n preflight "$bin run --offline --fail-on never -- /bin/true" \
-     -n tini-static "/usr/bin/tini-static -s -- /bin/true" >"$work/hyperfine-mem.log" 2>&1) ||
-    { cat "$work/hyperfine-mem.log" >&2; exit 1; }
-done
+(export PREFLIGHT_VAR_LIB=$mem/lib PREFLIGHT_CONFIG_DIR=$mem/etc PREFLIGHT_CACHE_DIR=$mem/cache
+ ab_rounds mem -n preflight "$bin run --offline --fail-on never -- /bin/true" \
+   -n tini-static "/usr/bin/tini-static -s -- /bin/true") || exit 1
 python3 - "$work" "$rounds" <<'PY'
 import json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
