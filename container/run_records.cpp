@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "container/file_info.h"
 #include "container/system.h"
@@ -17,88 +18,275 @@ constexpr int kSchema = 1;
 
 Error Bad(const std::string& what) { return Error{EPROTO, "runs.json: " + what}; }
 
-// Each getter leaves `out` alone when the key is absent or null, and fails on a wrong type.
-bool GetInt(const Json& obj, const char* key, std::optional<int64_t>& out) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return true;
-  if (!it->is_number_integer()) return false;
-  out = it->get<int64_t>();
-  return true;
+// One field of a record as the reader last saw it. As in a document parser, the last of
+// duplicate keys wins: a later value (or null) replaces an earlier one, even of a wrong type.
+template <typename T>
+struct Field {
+  std::optional<T> value;
+  bool wrong_type = false;
+};
+
+struct RecordFields {
+  Field<int64_t> start_ms, pid, end_ms, exit_code, signal;
+  Field<bool> claimed_at_start, claimed_at_end;
+  Field<double> link_online_s;
+  Field<std::string> mode, container_id, boot_id;
+
+  bool AnyWrongType() const {
+    return start_ms.wrong_type || pid.wrong_type || end_ms.wrong_type || exit_code.wrong_type ||
+           signal.wrong_type || claimed_at_start.wrong_type || claimed_at_end.wrong_type ||
+           link_online_s.wrong_type || mode.wrong_type || container_id.wrong_type ||
+           boot_id.wrong_type;
+  }
+};
+
+/// One JSON value as the reader is told of it; objects and arrays are kContainer.
+struct Value {
+  enum Kind { kNull, kBool, kInteger, kFloat, kString, kContainer } kind = kNull;
+  bool boolean = false;
+  int64_t integer = 0;  ///< an unsigned number is read as int64_t, as get<int64_t>() would
+  double number = 0;    ///< any number, as get<double>() would
+  std::string* text = nullptr;
+};
+
+template <typename T>
+void Assign(Field<T>& f, const Value& v, bool accepted, T value) {
+  f.value.reset();
+  f.wrong_type = false;
+  if (v.kind == Value::kNull) return;  // null is the same as absent
+  if (accepted) {
+    f.value = std::move(value);
+  } else {
+    f.wrong_type = true;
+  }
 }
 
-bool GetBool(const Json& obj, const char* key, std::optional<bool>& out) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return true;
-  if (!it->is_boolean()) return false;
-  out = it->get<bool>();
-  return true;
+void AssignInt(Field<int64_t>& f, const Value& v) {
+  Assign(f, v, v.kind == Value::kInteger, v.integer);
+}
+void AssignBool(Field<bool>& f, const Value& v) { Assign(f, v, v.kind == Value::kBool, v.boolean); }
+void AssignNumber(Field<double>& f, const Value& v) {
+  Assign(f, v, v.kind == Value::kInteger || v.kind == Value::kFloat, v.number);
+}
+void AssignString(Field<std::string>& f, const Value& v) {
+  const bool ok = v.kind == Value::kString && v.text->size() <= 256;
+  Assign(f, v, ok, ok ? std::move(*v.text) : std::string());
 }
 
-bool GetNumber(const Json& obj, const char* key, std::optional<double>& out) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return true;
-  if (!it->is_number()) return false;
-  out = it->get<double>();
-  return true;
-}
-
-bool GetString(const Json& obj, const char* key, std::string& out) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return true;
-  if (!it->is_string()) return false;
-  out = it->get<std::string>();
-  return out.size() <= 256;
+/// Sets the field `key` of a record; unknown keys are ignored.
+void AssignField(RecordFields& f, const std::string& key, const Value& v) {
+  if (key == "start_ms") return AssignInt(f.start_ms, v);
+  if (key == "pid") return AssignInt(f.pid, v);
+  if (key == "end_ms") return AssignInt(f.end_ms, v);
+  if (key == "exit_code") return AssignInt(f.exit_code, v);
+  if (key == "signal") return AssignInt(f.signal, v);
+  if (key == "claimed_at_start") return AssignBool(f.claimed_at_start, v);
+  if (key == "claimed_at_end") return AssignBool(f.claimed_at_end, v);
+  if (key == "link_online_s") return AssignNumber(f.link_online_s, v);
+  if (key == "mode") return AssignString(f.mode, v);
+  if (key == "container_id") return AssignString(f.container_id, v);
+  if (key == "boot_id") return AssignString(f.boot_id, v);
 }
 
 bool FitsInt(const std::optional<int64_t>& v) {
   return !v || (*v >= -(1LL << 31) && *v < (1LL << 31));
 }
 
-Expected<RunRecord> ParseOne(const Json& j, size_t index) {
+/// A record object, complete: its fields checked and turned into a RunRecord.
+Expected<RunRecord> Finish(RecordFields& f, size_t index) {
   const std::string where = "run " + std::to_string(index) + ": ";
-  if (!j.is_object()) return Bad(where + "not an object");
-  RunRecord r;
-  std::optional<int64_t> start, pid, exit_code, signal, end;
-  std::optional<bool> claimed_start;
-  bool ok = GetInt(j, "start_ms", start) && GetInt(j, "pid", pid) && GetInt(j, "end_ms", end) &&
-            GetInt(j, "exit_code", exit_code) && GetInt(j, "signal", signal) &&
-            GetBool(j, "claimed_at_start", claimed_start) &&
-            GetBool(j, "claimed_at_end", r.claimed_at_end) &&
-            GetNumber(j, "link_online_s", r.link_online_s) && GetString(j, "mode", r.mode) &&
-            GetString(j, "container_id", r.container_id) && GetString(j, "boot_id", r.boot_id);
-  if (!ok) return Bad(where + "a field has the wrong type");
+  if (f.AnyWrongType()) return Bad(where + "a field has the wrong type");
+  const auto& start = f.start_ms.value;
   if (!start || *start < 0) return Bad(where + "no start_ms");
-  if (!FitsInt(pid) || !FitsInt(exit_code) || !FitsInt(signal))
+  if (!FitsInt(f.pid.value) || !FitsInt(f.exit_code.value) || !FitsInt(f.signal.value))
     return Bad(where + "a number is out of range");
+  RunRecord r;
+  if (f.mode.value) r.mode = std::move(*f.mode.value);
   if (r.mode != "exec" && r.mode != "supervise" && r.mode != "refused") {
     return Bad(where + "unknown mode");
   }
+  r.link_online_s = f.link_online_s.value;
   if (r.link_online_s && !(*r.link_online_s >= 0 && *r.link_online_s < 1e10)) {
     return Bad(where + "link_online_s out of range");
   }
   r.start_ms = *start;
-  r.pid = static_cast<int>(pid.value_or(0));
-  r.end_ms = end;
-  if (exit_code) r.exit_code = static_cast<int>(*exit_code);
-  if (signal) r.signal = static_cast<int>(*signal);
-  r.claimed_at_start = claimed_start.value_or(false);
+  r.pid = static_cast<int>(f.pid.value.value_or(0));
+  r.end_ms = f.end_ms.value;
+  if (f.exit_code.value) r.exit_code = static_cast<int>(*f.exit_code.value);
+  if (f.signal.value) r.signal = static_cast<int>(*f.signal.value);
+  r.claimed_at_start = f.claimed_at_start.value.value_or(false);
+  r.claimed_at_end = f.claimed_at_end.value;
+  if (f.container_id.value) r.container_id = std::move(*f.container_id.value);
+  if (f.boot_id.value) r.boot_id = std::move(*f.boot_id.value);
   return r;
 }
 
-Json ToJson(const RunRecord& r) {
-  Json j = Json::object();
-  j["start_ms"] = r.start_ms;
-  j["pid"] = r.pid;
-  j["mode"] = r.mode;
-  j["end_ms"] = r.end_ms ? Json(*r.end_ms) : Json(nullptr);
-  j["exit_code"] = r.exit_code ? Json(*r.exit_code) : Json(nullptr);
-  j["signal"] = r.signal ? Json(*r.signal) : Json(nullptr);
-  j["claimed_at_start"] = r.claimed_at_start;
-  j["claimed_at_end"] = r.claimed_at_end ? Json(*r.claimed_at_end) : Json(nullptr);
-  j["link_online_s"] = r.link_online_s ? Json(*r.link_online_s) : Json(nullptr);
-  j["container_id"] = r.container_id;
-  j["boot_id"] = r.boot_id;
-  return j;
+/// The parser's events straight into records, with no document in between: a start reads
+/// this file twice, and a tree of 20 records costs hundreds of allocations each time.
+/// Levels: 0 outside, 1 in the top object, 2 in its `runs` list, 3 in a record; any other
+/// object or array is skipped whole. It stops early only on a syntax error, so that invalid
+/// JSON is reported as such whatever else is wrong.
+class RecordsReader final : public nlohmann::json_sax<Json> {
+ public:
+  Expected<std::vector<RunRecord>> Result() {
+    if (invalid_) return Bad("not valid JSON");
+    if (!top_is_object_) return Bad("not a JSON object");
+    if (!schema_is_one_) return Bad("not schema 1");
+    if (!runs_is_array_) return Bad("no `runs` list");
+    if (error_) return *error_;
+    return std::move(records_);
+  }
+
+  bool null() override { return Scalar({}); }
+  bool boolean(bool b) override {
+    Value v{Value::kBool};
+    v.boolean = b;
+    return Scalar(v);
+  }
+  bool number_integer(number_integer_t i) override {
+    Value v{Value::kInteger};
+    v.integer = i;
+    v.number = static_cast<double>(i);
+    return Scalar(v);
+  }
+  bool number_unsigned(number_unsigned_t u) override {
+    Value v{Value::kInteger};
+    v.integer = static_cast<int64_t>(u);
+    v.number = static_cast<double>(u);
+    return Scalar(v);
+  }
+  bool number_float(number_float_t d, const string_t&) override {
+    Value v{Value::kFloat};
+    v.number = d;
+    return Scalar(v);
+  }
+  bool string(string_t& s) override {
+    Value v{Value::kString};
+    v.text = &s;
+    return Scalar(v);
+  }
+  bool binary(binary_t&) override { return Scalar({Value::kContainer}); }  // not in JSON
+  bool key(string_t& k) override {
+    if (skip_ == 0) key_ = std::move(k);
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    if (skip_ > 0 || !(level_ == 0 || level_ == 2)) return Container();
+    if (level_ == 0) top_is_object_ = true;
+    if (level_ == 2) fields_ = RecordFields{};
+    ++level_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (skip_ > 0 || level_ != 1 || key_ != "runs") return Container();
+    // A later `runs` replaces an earlier one, as the last duplicate key does.
+    runs_is_array_ = true;
+    records_.clear();
+    error_.reset();
+    index_ = 0;
+    ++level_;
+    return true;
+  }
+  bool end_object() override { return End(); }
+  bool end_array() override { return End(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    invalid_ = true;
+    return false;
+  }
+
+ private:
+  /// A scalar, or (kContainer) the start of an object or array that is not entered.
+  bool Scalar(const Value& v) {
+    if (skip_ > 0) return true;
+    switch (level_) {
+      case 0:
+        break;  // a top-level scalar or array: not an object
+      case 1:
+        if (key_ == "schema") schema_is_one_ = v.kind == Value::kInteger && v.integer == kSchema;
+        if (key_ == "runs") runs_is_array_ = false, records_.clear(), error_.reset();
+        break;
+      case 2:
+        if (!error_) error_ = Bad("run " + std::to_string(index_) + ": not an object");
+        ++index_;
+        break;
+      default:
+        AssignField(fields_, key_, v);
+    }
+    return true;
+  }
+  bool Container() {
+    Scalar({Value::kContainer});
+    ++skip_;
+    return true;
+  }
+  bool End() {
+    if (skip_ > 0) return --skip_, true;
+    if (level_ == 3) {
+      auto record = Finish(fields_, index_++);
+      if (!error_ && record.ok()) records_.push_back(std::move(*record));
+      if (!error_ && !record.ok()) error_ = record.error();
+    }
+    --level_;
+    return true;
+  }
+
+  int level_ = 0;
+  int skip_ = 0;  ///< depth inside a skipped object or array
+  std::string key_;
+  bool invalid_ = false, top_is_object_ = false, schema_is_one_ = false, runs_is_array_ = false;
+  RecordFields fields_;
+  size_t index_ = 0;
+  std::vector<RunRecord> records_;
+  std::optional<Error> error_;  ///< the first bad record of the last `runs` list
+};
+
+/// A string as JSON, invalid UTF-8 replaced (U+FFFD) so that the file always parses back.
+void AppendString(std::string& out, const std::string& s) {
+  // Ids and modes are printable ASCII: nothing to escape, no serializer to set up.
+  if (std::all_of(s.begin(), s.end(),
+                  [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  out += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+template <typename T>
+void AppendOptional(std::string& out, const std::optional<T>& v) {
+  if (!v) {
+    out += "null";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    out += *v ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, double>) {
+    out += Json(*v).dump();  // the shortest text that reads back as the same double
+  } else {
+    out += std::to_string(*v);
+  }
+}
+
+/// One record on one line, its keys in alphabetical order (the order of every file so far).
+void AppendRecord(std::string& out, const RunRecord& r) {
+  out += "{\"boot_id\":";
+  AppendString(out, r.boot_id);
+  out += ",\"claimed_at_end\":";
+  AppendOptional(out, r.claimed_at_end);
+  out += ",\"claimed_at_start\":";
+  out += r.claimed_at_start ? "true" : "false";
+  out += ",\"container_id\":";
+  AppendString(out, r.container_id);
+  out += ",\"end_ms\":";
+  AppendOptional(out, r.end_ms);
+  out += ",\"exit_code\":";
+  AppendOptional(out, r.exit_code);
+  out += ",\"link_online_s\":";
+  AppendOptional(out, r.link_online_s);
+  out += ",\"mode\":";
+  AppendString(out, r.mode);
+  out += ",\"pid\":" + std::to_string(r.pid) + ",\"signal\":";
+  AppendOptional(out, r.signal);
+  out += ",\"start_ms\":" + std::to_string(r.start_ms) + "}";
 }
 
 bool IsHex(std::string_view s) {
@@ -127,31 +315,19 @@ Expected<std::vector<RunRecord>> ParseRunRecords(std::string_view text) {
                   [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     return std::vector<RunRecord>{};
   }
-  Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Bad("not valid JSON");
-  if (!doc.is_object()) return Bad("not a JSON object");
-  auto schema = doc.find("schema");
-  if (schema == doc.end() || !schema->is_number_integer() || schema->get<int64_t>() != kSchema) {
-    return Bad("not schema 1");
-  }
-  auto runs = doc.find("runs");
-  if (runs == doc.end() || !runs->is_array()) return Bad("no `runs` list");
-  std::vector<RunRecord> out;
-  for (size_t i = 0; i < runs->size(); ++i) {
-    auto r = ParseOne((*runs)[i], i);
-    if (!r.ok()) return r.error();
-    out.push_back(std::move(*r));
-  }
-  return out;
+  RecordsReader reader;
+  Json::sax_parse(text.begin(), text.end(), &reader);
+  return reader.Result();
 }
 
 std::string SerializeRunRecords(const std::vector<RunRecord>& records) {
   const size_t first = records.size() > kMaxRunRecords ? records.size() - kMaxRunRecords : 0;
   // One record per line keeps the file readable with `cat` and diffable.
   std::string text = "{\"schema\":1,\"runs\":[";
+  text.reserve(64 + 300 * (records.size() - first));
   for (size_t i = first; i < records.size(); ++i) {
-    text += (i == first ? "\n" : ",\n") +
-            ToJson(records[i]).dump(-1, ' ', false, Json::error_handler_t::replace);
+    text += i == first ? "\n" : ",\n";
+    AppendRecord(text, records[i]);
   }
   text += "\n]}\n";
   return text;
@@ -167,7 +343,11 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
     if (text.error().code != ENOENT) loaded.problem = text.error().message;
     return loaded;
   }
-  auto parsed = ParseRunRecords(*text);
+  // container.lifetime and the store read the file moments apart: the same bytes are parsed
+  // once. Keyed by the whole text, so a file that changed in between is parsed again.
+  static std::optional<std::pair<std::string, Expected<std::vector<RunRecord>>>> last;
+  if (!last || last->first != *text) last.emplace(*text, ParseRunRecords(*text));
+  Expected<std::vector<RunRecord>> parsed = last->second;
   if (parsed.ok()) {
     loaded.records = std::move(*parsed);
     return loaded;

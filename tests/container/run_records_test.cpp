@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "container/run_records_reference.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::container {
@@ -90,6 +91,66 @@ TEST(RunRecordsParse, RejectsWhatIsNotOurs) {
   }
   EXPECT_FALSE(ParseRunRecords(std::string(300 * 1024, ' ') + "x").ok()) << "oversized";
   EXPECT_FALSE(ParseRunRecords(std::string(100000, '[')).ok()) << "deep nesting";
+}
+
+// The streaming reader must say exactly what the document parser it replaced said: the same
+// records, or the same error, for the corner cases of JSON that a document model settles by
+// itself (the last duplicate key wins, null is absent, unsigned numbers, skipped containers).
+TEST(RunRecordsParse, AgreesWithTheDocumentParser) {
+  const std::string rec = R"({"start_ms":7,"pid":3,"mode":"supervise"})";
+  const std::string cases[] = {
+      R"({"schema":1,"runs":[)" + rec + "]}",
+      R"({"runs":[)" + rec + R"(],"schema":1})",  // schema last
+      R"({"schema":1,"schema":2,"runs":[]})",     // last schema wins
+      R"({"schema":2,"schema":1,"runs":[]})",
+      R"({"schema":1.0,"runs":[]})",  // a float is no schema
+      R"({"schema":"1","runs":[]})",
+      R"({"schema":{"a":1},"runs":[]})",
+      R"({"schema":1,"runs":[1],"runs":[)" + rec + "]}",  // last runs wins
+      R"({"schema":1,"runs":[)" + rec + R"(],"runs":3})",
+      R"({"schema":1,"runs":[)" + rec + R"(],"runs":{}})",
+      R"({"schema":1,"runs":[{"start_ms":"x","start_ms":5}]})",   // a later value repairs
+      R"({"schema":1,"runs":[{"start_ms":5,"start_ms":null}]})",  // a later null removes
+      R"({"schema":1,"runs":[{"start_ms":5,"pid":null,"mode":null}]})",
+      R"({"schema":1,"runs":[{"start_ms":18446744073709551615}]})",  // unsigned, wraps
+      R"({"schema":1,"runs":[{"start_ms":9223372036854775807,"pid":4294967296}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"link_online_s":18446744073709551615}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"link_online_s":3}]})",  // an integer is a number
+      R"({"schema":1,"runs":[{"start_ms":1,"claimed_at_end":1}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"mode":["exec"]}]})",  // a container field
+      R"({"schema":1,"runs":[{"start_ms":1,"other":{"mode":"x","start_ms":"y"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"other":[[{"runs":1}]]}],"extra":[{"schema":2}]})",
+      R"({"schema":1,"runs":[[],)" + rec + "]}",  // an array as a run
+      R"({"schema":1,"runs":[{"start_ms":1,"boot_id":")" + std::string(257, 'b') + R"("}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"boot_id":")" + std::string(256, 'b') + R"("}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"container_id":"\u00e9\n\"x\""}]})",
+      R"({"schema":1,"runs":[{"start_ms":-1},{"start_ms":"x"}]})",  // the first error
+      R"({"schema":1,"runs":[{"pid":1}]} x)",                       // trailing bytes
+      R"({"schema":1,"runs":[{"pid":1})",                           // torn
+      "[" + rec + "]",
+      "\"text\"",
+      "{}",
+  };
+  for (const std::string& text : cases) {
+    auto got = ParseRunRecords(text);
+    auto want = reference::ParseRunRecords(text);
+    ASSERT_EQ(got.ok(), want.ok()) << text;
+    if (!want.ok()) {
+      EXPECT_EQ(got.error().message, want.error().message) << text;
+      continue;
+    }
+    ASSERT_EQ(got->size(), want->size()) << text;
+    for (size_t i = 0; i < got->size(); ++i) {
+      const RunRecord &a = (*got)[i], &b = (*want)[i];
+      EXPECT_TRUE(a.start_ms == b.start_ms && a.pid == b.pid && a.mode == b.mode &&
+                  a.end_ms == b.end_ms && a.exit_code == b.exit_code && a.signal == b.signal &&
+                  a.claimed_at_start == b.claimed_at_start &&
+                  a.claimed_at_end == b.claimed_at_end && a.link_online_s == b.link_online_s &&
+                  a.container_id == b.container_id && a.boot_id == b.boot_id)
+          << text << " record " << i;
+    }
+    EXPECT_EQ(SerializeRunRecords(*got), reference::SerializeRunRecords(*want)) << text;
+  }
 }
 
 TEST(RunRecordsParse, ContainerIdFromMountinfoOrCgroup) {

@@ -1,17 +1,47 @@
 // ParseRunRecords must be total: any bytes give records or an error, never a crash; what it
-// accepts serializes to text it accepts again.
+// accepts serializes to text it accepts again. And it must agree with the document parser it
+// replaced (tests/container/run_records_reference.h): the same records or the same error,
+// and the same bytes when written.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "container/run_records.h"
+#include "container/run_records_reference.h"
+
+namespace {
+
+using preflight::container::RunRecord;
+
+bool Same(const RunRecord& a, const RunRecord& b) {
+  // Doubles compare by bits' meaning; NaN cannot occur (the range check rejects it).
+  return a.start_ms == b.start_ms && a.pid == b.pid && a.mode == b.mode && a.end_ms == b.end_ms &&
+         a.exit_code == b.exit_code && a.signal == b.signal &&
+         a.claimed_at_start == b.claimed_at_start && a.claimed_at_end == b.claimed_at_end &&
+         a.link_online_s == b.link_online_s && a.container_id == b.container_id &&
+         a.boot_id == b.boot_id;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace preflight::container;
-  auto parsed = ParseRunRecords(std::string_view(reinterpret_cast<const char*>(data), size));
-  if (parsed.ok() && !ParseRunRecords(SerializeRunRecords(*parsed)).ok()) std::abort();
-  ParseContainerId(std::string_view(reinterpret_cast<const char*>(data), size),
-                   std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto parsed = ParseRunRecords(text);
+  auto reference = reference::ParseRunRecords(text);
+  if (parsed.ok() != reference.ok()) std::abort();
+  if (!parsed.ok()) {
+    if (parsed.error().message != reference.error().message) std::abort();
+  } else {
+    if (parsed->size() != reference->size()) std::abort();
+    for (size_t i = 0; i < parsed->size(); ++i) {
+      if (!Same((*parsed)[i], (*reference)[i])) std::abort();
+    }
+    const std::string written = SerializeRunRecords(*parsed);
+    if (written != reference::SerializeRunRecords(*reference)) std::abort();
+    if (!ParseRunRecords(written).ok()) std::abort();
+  }
+  ParseContainerId(text, text);
   return 0;
 }
