@@ -116,13 +116,19 @@ PY
 
 # Two more views, A/B again. Settled: each timed start after 50 ms of quiet (hyperfine
 # --prepare), as a container start is, so that nothing of the previous start (the disk still
-# busy with its record's fsyncs) overlaps it. Real agent: agent.version then runs the Debian agent's
-# `netdata -V` and `netdata -W buildinfo` (a v1 agent; v2 needs only -V), as it does in a
-# netdata image; --fail-on never, since this Debian build can never connect and would be refused.
+# busy with its record's fsyncs) overlaps it. Real agent: agent.version finds the Debian agent,
+# a v1 agent, as it finds the agent in a netdata image. At a first start it runs its
+# `netdata -V` and `netdata -W buildinfo` (v2 needs only -V); at a restart of the same binary
+# the run record has the answers (each first start here has its runs.json removed before it).
+# --fail-on never, since this Debian build can never connect and would be refused.
 agent=${DEPS:-$top/build/deps}/netdata/usr/sbin/netdata
-extra=()
-[ -x "$agent" ] && extra=(-n "preflight, real v1 agent" "$bin run --offline --fail-on never --agent $agent -- /bin/true")
-hyperfine -N --warmup 10 --runs "${SETTLED_RUNS:-100}" --prepare "sleep 0.05" --export-json "$work/settled.json" \
+extra=() prepare=(--prepare "sleep 0.05" --prepare "sleep 0.05")
+if [ -x "$agent" ]; then
+  extra=(-n "preflight, real v1 agent, restart" "$bin run --offline --fail-on never --agent $agent -- /bin/true"
+         -n "preflight, real v1 agent, first start" "$bin run --offline --fail-on never --agent $agent -- /bin/true")
+  prepare+=(--prepare "sleep 0.05" --prepare "sh -c 'sleep 0.05; rm -f $PREFLIGHT_VAR_LIB/preflight/runs.json'")
+fi
+hyperfine -N --warmup 10 --runs "${SETTLED_RUNS:-100}" "${prepare[@]}" --export-json "$work/settled.json" \
   -n "preflight, settled" "$bin run --offline -- /bin/true" \
   -n "tini-static, settled" "/usr/bin/tini-static -s -- /bin/true" \
   "${extra[@]}" >"$work/hyperfine2.log" 2>&1 || { cat "$work/hyperfine2.log" >&2; exit 1; }

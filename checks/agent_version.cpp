@@ -10,6 +10,7 @@
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
+#include "container/run_records.h"
 
 namespace preflight::checks {
 namespace {
@@ -184,6 +185,23 @@ Result RunAgentVersion(Context& ctx) {
   details["binary"] = agent.path;
   details["source"] = agent.source;
 
+  // The same file as at an earlier start (inode, size, mtime, ctime): the run record has its
+  // answers, and running the agent again would only repeat them. Stat first: what is recorded
+  // must describe the file as it was before it ran, never a later one.
+  auto identity = ctx.sys.Stat(agent.path, /*follow_symlinks=*/true);
+  const container::KnownAgent* known =
+      identity.ok() ? container::FindKnownAgent(ctx.Runs().records, agent.path, *identity)
+                    : nullptr;
+  if (auto version = container::ParseAgentVersion(known ? known->version : ""); version.ok()) {
+    details["version"] = version->text;
+    details["generation"] = version->IsV2() ? "v2" : "v1";
+    details["answered_by"] = "the run record of an earlier start (the binary is unchanged)";
+    ctx.agent = *known;
+    return Judge(agent.path + " is netdata " + version->text, *version, known->cloud,
+                 known->cloud_evidence, std::move(details));
+  }
+  details["answered_by"] = "the binary";
+
   const std::string shown = agent.path + " -V";
   auto v_run = ctx.sys.Run({agent.path, "-V"}, Budget(ctx), 4096);
   if (std::string problem = RunProblem(v_run, shown); !problem.empty()) {
@@ -206,11 +224,13 @@ Result RunAgentVersion(Context& ctx) {
   // v2 agents cannot be built without Cloud ("Cloud cannot be disabled"); v1 may be.
   std::optional<bool> cloud;
   std::string evidence = "`-W buildinfo`";
+  bool answered = true;  // a buildinfo that failed this time (timed out, killed) may not again
   if (version->IsV2()) {
     cloud = true;
   } else {
     auto b_run = ctx.sys.Run({agent.path, "-W", "buildinfo"}, Budget(ctx), 64 * 1024);
-    if (RunProblem(b_run, "").empty()) {
+    answered = RunProblem(b_run, "").empty();
+    if (answered) {
       auto info = container::ParseBuildInfo(b_run->output);
       cloud = info.cloud;
       if (info.cloud.has_value()) evidence = "`-W buildinfo`: Netdata Cloud " + info.cloud_text;
@@ -220,6 +240,12 @@ Result RunAgentVersion(Context& ctx) {
         evidence = "`-W buildinfo`: ACLK " + info.aclk_text;
       }
     }
+  }
+  if (identity.ok() && answered) {
+    ctx.agent = container::KnownAgent::Of(agent.path, *identity);
+    ctx.agent->version = version->text;
+    ctx.agent->cloud = cloud;
+    ctx.agent->cloud_evidence = evidence;
   }
   return Judge(agent.path + " is netdata " + version->text, *version, cloud, evidence,
                std::move(details));
@@ -236,7 +262,9 @@ const CheckDef kAgentVersion{
     &RunAgentVersion,
     "Runs `netdata -V` and `netdata -W buildinfo` (--agent, else PATH and the usual install "
     "locations; without a binary, asks the running agent's /api/v1/info, except in `run` and "
-    "`check --gate`, before which no agent of this container runs). An agent older than "
+    "`check --gate`, before which no agent of this container runs). `run` keeps the answers "
+    "in its run record; while the binary is the same file (inode, size, mtime, ctime), later "
+    "starts take them from there instead of running the agent again. An agent older than "
     "v1.32 or built without Netdata Cloud support (Debian's "
     "netdata package is built with --disable-cloud) can never be Live in Cloud, whatever the "
     "network does. Records the generation: v1 agents are claimed by netdata-claim.sh, v2 "

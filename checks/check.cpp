@@ -91,4 +91,9 @@ const AgentUser& Context::User() {
   return *user_;
 }
 
+const container::LoadedRuns& Context::Runs() {
+  if (!runs_) runs_ = container::LoadRunRecords(sys, in.var_lib, /*set_aside=*/false);
+  return *runs_;
+}
+
 }  // namespace preflight::checks

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "checks/claim_settings.h"
 #include "checks/inputs.h"
 #include "container/container_env.h"
+#include "container/known_agent.h"
+#include "container/run_records.h"
 #include "container/system.h"
 
 namespace preflight::checks {
@@ -95,6 +98,11 @@ class Context {
   const container::ContainerEnv& Container();
   /// Who the agent will run as (FindAgentUser: DOCKER_USR, /etc/passwd).
   const AgentUser& User();
+  /// The run records already in <var-lib> (read-only: a corrupt file stays where it is).
+  const container::LoadedRuns& Runs();
+
+  /// What agent.version learnt of the agent binary; `run` keeps it in its record.
+  std::optional<container::KnownAgent> agent;
 
  private:
   std::vector<std::pair<std::string, Result>> earlier_;
@@ -103,6 +111,7 @@ class Context {
   std::optional<container::MountTable> mounts_;
   std::optional<container::ContainerEnv> container_;
   std::optional<AgentUser> user_;
+  std::optional<container::LoadedRuns> runs_;
 };
 
 }  // namespace preflight::checks

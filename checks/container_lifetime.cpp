@@ -99,7 +99,7 @@ std::string Causes(const std::vector<Judged>& streak) {
 }
 
 Result Run(Context& ctx) {
-  auto loaded = container::LoadRunRecords(ctx.sys, ctx.in.var_lib, /*set_aside=*/false);
+  const container::LoadedRuns& loaded = ctx.Runs();
   const std::string path = container::RunRecordsPath(ctx.in.var_lib);
   if (!loaded.problem.empty()) {
     Result r = Result::Warn("the run records cannot be trusted: " + loaded.problem,

@@ -1,6 +1,7 @@
 #pragma once
 /// A finished run: every result in catalog order plus the verdict. Rendering lives in cmd/.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct Report {
   double duration_ms = 0;
   std::vector<CheckRun> checks;
   Verdict verdict;
+  /// What agent.version learnt of the agent binary (Context::agent), for the run record.
+  std::optional<container::KnownAgent> agent;
 
   /// The result for `id`, or nullptr when it was not run.
   const Result* Find(std::string_view id) const;

@@ -136,6 +136,7 @@ Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& 
     report.checks.push_back(std::move(run));
   }
   // 4. Verdict.
+  report.agent = std::move(ctx.agent);
   report.verdict = Decide(report);
   report.duration_ms = MillisSince(start);
   return report;

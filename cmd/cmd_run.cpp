@@ -71,7 +71,8 @@ void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Re
   report.verdict = checks::Decide(report);
 }
 
-container::RunRecord StartRecord(container::System& sys, const RunOptions& opts) {
+container::RunRecord StartRecord(container::System& sys, const RunOptions& opts,
+                                 const checks::Report& report) {
   container::RunRecord r;
   r.start_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
@@ -80,6 +81,7 @@ container::RunRecord StartRecord(container::System& sys, const RunOptions& opts)
   r.claimed_at_start = checks::ReadClaimedId(sys, opts.common.inputs).found;
   r.container_id = container::ReadContainerId(sys);
   r.boot_id = container::ReadBootId(sys);
+  r.agent = report.agent;  // the next start of the same binary need not run it again
   return r;
 }
 
@@ -134,7 +136,7 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   const GateDecision gate = DecideGate(report, opts.fail_on, opts.require_cloud);
   if (gate.refuse || network || AnythingToSay(report))
     Stderr(RenderText(report, ColourWanted(::isatty(2) == 1, std::getenv("NO_COLOR"))), secrets);
-  container::RunRecord record = StartRecord(sys, opts);
+  container::RunRecord record = StartRecord(sys, opts, report);
   if (gate.refuse) {
     Stderr("netdata-preflight: not starting `" + opts.command.front() + "`: " + gate.reason + "\n",
            secrets);

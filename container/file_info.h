@@ -18,6 +18,8 @@ struct FileInfo {
   gid_t gid = 0;
   uint64_t size = 0;
   int64_t mtime = 0;  // seconds since the epoch
+  int64_t mtime_ns = 0;  // the same, in nanoseconds
+  int64_t ctime_ns = 0;  // last status change, nanoseconds since the epoch (no one can set it)
   dev_t dev = 0;
   ino_t ino = 0;
 };

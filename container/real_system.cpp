@@ -81,6 +81,8 @@ Expected<FileInfo> RealSystem::Stat(const std::string& path, bool follow_symlink
   info.gid = st.st_gid;
   info.size = static_cast<uint64_t>(st.st_size);
   info.mtime = st.st_mtime;
+  info.mtime_ns = st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+  info.ctime_ns = st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
   info.dev = st.st_dev;
   info.ino = st.st_ino;
   return info;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
@@ -31,6 +32,7 @@ struct RecordFields {
   Field<bool> claimed_at_start, claimed_at_end;
   Field<double> link_online_s;
   Field<std::string> mode, container_id, boot_id;
+  std::optional<KnownAgent> agent;
 
   bool AnyWrongType() const {
     return start_ms.wrong_type || pid.wrong_type || end_ms.wrong_type || exit_code.wrong_type ||
@@ -44,8 +46,10 @@ struct RecordFields {
 struct Value {
   enum Kind { kNull, kBool, kInteger, kFloat, kString, kContainer } kind = kNull;
   bool boolean = false;
-  int64_t integer = 0;  ///< an unsigned number is read as int64_t, as get<int64_t>() would
-  double number = 0;    ///< any number, as get<double>() would
+  int64_t integer = 0;       ///< an unsigned number is read as int64_t, as get<int64_t>() would
+  bool is_unsigned = false;  ///< JSON gave a non-negative integer (then `unsigned_integer`)
+  uint64_t unsigned_integer = 0;
+  double number = 0;  ///< any number, as get<double>() would
   std::string* text = nullptr;
 };
 
@@ -88,6 +92,61 @@ void AssignField(RecordFields& f, const std::string& key, const Value& v) {
   if (key == "boot_id") return AssignString(f.boot_id, v);
 }
 
+/// The `agent` object of a record, as far as it was read. Unlike the record's own fields, a
+/// wrong one is not an error: the entry only spares running the agent, so it is dropped.
+struct AgentFields {
+  KnownAgent agent;
+  // Whether the last value of each key was good: required keys start false, optional true.
+  bool path = false, ino = false, size = false, mtime = false, ctime = false, version = false;
+  bool cloud = true, evidence = true;
+
+  void Assign(const std::string& key, Value& v) {
+    if (key == "path") {
+      path = String(v, 4096, agent.path);
+    } else if (key == "version") {
+      version = String(v, 64, agent.version);
+    } else if (key == "cloud_evidence") {
+      agent.cloud_evidence.clear();
+      evidence = v.kind == Value::kNull || String(v, 256, agent.cloud_evidence);
+    } else if (key == "cloud") {
+      agent.cloud.reset();
+      if (v.kind == Value::kBool) agent.cloud = v.boolean;
+      cloud = v.kind == Value::kBool || v.kind == Value::kNull;
+    } else if (key == "ino") {
+      ino = Unsigned(v, agent.ino);
+    } else if (key == "size") {
+      size = Unsigned(v, agent.size);
+    } else if (key == "mtime_ns") {
+      mtime = Signed(v, agent.mtime_ns);
+    } else if (key == "ctime_ns") {
+      ctime = Signed(v, agent.ctime_ns);
+    }
+  }
+  std::optional<KnownAgent> Finish() const {
+    if (!(path && ino && size && mtime && ctime && version && cloud && evidence)) return {};
+    return agent;
+  }
+
+ private:
+  static bool String(Value& v, size_t max, std::string& out) {
+    if (v.kind != Value::kString || v.text->size() > max) return false;
+    out = std::move(*v.text);
+    return true;
+  }
+  static bool Unsigned(const Value& v, uint64_t& out) {
+    if (v.kind != Value::kInteger || !v.is_unsigned) return false;
+    out = v.unsigned_integer;
+    return true;
+  }
+  static bool Signed(const Value& v, int64_t& out) {
+    if (v.kind != Value::kInteger || (v.is_unsigned && v.unsigned_integer > INT64_MAX)) {
+      return false;
+    }
+    out = v.integer;
+    return true;
+  }
+};
+
 bool FitsInt(const std::optional<int64_t>& v) {
   return !v || (*v >= -(1LL << 31) && *v < (1LL << 31));
 }
@@ -118,14 +177,15 @@ Expected<RunRecord> Finish(RecordFields& f, size_t index) {
   r.claimed_at_end = f.claimed_at_end.value;
   if (f.container_id.value) r.container_id = std::move(*f.container_id.value);
   if (f.boot_id.value) r.boot_id = std::move(*f.boot_id.value);
+  r.agent = std::move(f.agent);
   return r;
 }
 
 /// The parser's events straight into records, with no document in between: a start reads
 /// this file twice, and a tree of 20 records costs hundreds of allocations each time.
-/// Levels: 0 outside, 1 in the top object, 2 in its `runs` list, 3 in a record; any other
-/// object or array is skipped whole. It stops early only on a syntax error, so that invalid
-/// JSON is reported as such whatever else is wrong.
+/// Levels: 0 outside, 1 in the top object, 2 in its `runs` list, 3 in a record, 4 in its
+/// `agent`; any other object or array is skipped whole. It stops early only on a syntax error, so
+/// that invalid JSON is reported as such whatever else is wrong.
 class RecordsReader final : public nlohmann::json_sax<Json> {
  public:
   Expected<std::vector<RunRecord>> Result() {
@@ -151,6 +211,8 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
   }
   bool number_unsigned(number_unsigned_t u) override {
     Value v{Value::kInteger};
+    v.is_unsigned = true;
+    v.unsigned_integer = u;
     v.integer = static_cast<int64_t>(u);
     v.number = static_cast<double>(u);
     return Scalar(v);
@@ -171,9 +233,11 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
     return true;
   }
   bool start_object(std::size_t) override {
-    if (skip_ > 0 || !(level_ == 0 || level_ == 2)) return Container();
+    const bool agent = level_ == 3 && key_ == "agent";
+    if (skip_ > 0 || !(level_ == 0 || level_ == 2 || agent)) return Container();
     if (level_ == 0) top_is_object_ = true;
     if (level_ == 2) fields_ = RecordFields{};
+    if (agent) agent_ = AgentFields{};
     ++level_;
     return true;
   }
@@ -196,7 +260,7 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
 
  private:
   /// A scalar, or (kContainer) the start of an object or array that is not entered.
-  bool Scalar(const Value& v) {
+  bool Scalar(Value v) {
     if (skip_ > 0) return true;
     switch (level_) {
       case 0:
@@ -209,8 +273,12 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
         if (!error_) error_ = Bad("run " + std::to_string(index_) + ": not an object");
         ++index_;
         break;
-      default:
+      case 3:
+        if (key_ == "agent") fields_.agent.reset();  // null, or not an object: no entry
         AssignField(fields_, key_, v);
+        break;
+      default:
+        agent_.Assign(key_, v);
     }
     return true;
   }
@@ -221,6 +289,7 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
   }
   bool End() {
     if (skip_ > 0) return --skip_, true;
+    if (level_ == 4) fields_.agent = agent_.Finish();
     if (level_ == 3) {
       auto record = Finish(fields_, index_++);
       if (!error_ && record.ok()) records_.push_back(std::move(*record));
@@ -235,6 +304,7 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
   std::string key_;
   bool invalid_ = false, top_is_object_ = false, schema_is_one_ = false, runs_is_array_ = false;
   RecordFields fields_;
+  AgentFields agent_;
   size_t index_ = 0;
   std::vector<RunRecord> records_;
   std::optional<Error> error_;  ///< the first bad record of the last `runs` list
@@ -266,9 +336,28 @@ void AppendOptional(std::string& out, const std::optional<T>& v) {
   }
 }
 
+void AppendAgent(std::string& out, const KnownAgent& a) {
+  out += "{\"cloud\":";
+  AppendOptional(out, a.cloud);
+  out += ",\"cloud_evidence\":";
+  AppendString(out, a.cloud_evidence);
+  out += ",\"ctime_ns\":" + std::to_string(a.ctime_ns) + ",\"ino\":" + std::to_string(a.ino) +
+         ",\"mtime_ns\":" + std::to_string(a.mtime_ns) + ",\"path\":";
+  AppendString(out, a.path);
+  out += ",\"size\":" + std::to_string(a.size) + ",\"version\":";
+  AppendString(out, a.version);
+  out += "}";
+}
+
 /// One record on one line, its keys in alphabetical order (the order of every file so far).
 void AppendRecord(std::string& out, const RunRecord& r) {
-  out += "{\"boot_id\":";
+  out += "{";
+  if (r.agent) {
+    out += "\"agent\":";
+    AppendAgent(out, *r.agent);
+    out += ",";
+  }
+  out += "\"boot_id\":";
   AppendString(out, r.boot_id);
   out += ",\"claimed_at_end\":";
   AppendOptional(out, r.claimed_at_end);
@@ -331,6 +420,14 @@ std::string SerializeRunRecords(const std::vector<RunRecord>& records) {
   }
   text += "\n]}\n";
   return text;
+}
+
+const KnownAgent* FindKnownAgent(const std::vector<RunRecord>& records, const std::string& binary,
+                                 const FileInfo& info) {
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    if (it->agent && it->agent->Describes(binary, info)) return &*it->agent;
+  }
+  return nullptr;
 }
 
 std::string RunRecordsPath(const std::string& var_lib) { return var_lib + "/preflight/runs.json"; }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "container/expected.h"
+#include "container/known_agent.h"
 
 namespace preflight::container {
 
@@ -36,6 +37,9 @@ struct RunRecord {
   std::optional<double> link_online_s;
   std::string container_id;  ///< empty when unknown
   std::string boot_id;       ///< the kernel's boot id, to tell host reboots apart
+  /// What agent.version learnt of the agent binary at this start; unset when it ran none. An
+  /// entry that does not read back whole is dropped, never a reason to distrust the file.
+  std::optional<KnownAgent> agent;
 
   /// The same run: the pid and the start identify it.
   bool SameRun(const RunRecord& other) const {
@@ -50,6 +54,10 @@ Expected<std::vector<RunRecord>> ParseRunRecords(std::string_view text);
 
 /// Pure. Keeps the newest kMaxRunRecords; the output always parses back.
 std::string SerializeRunRecords(const std::vector<RunRecord>& records);
+
+/// The newest record's facts about `binary` while `info` shows the same file, or nullptr.
+const KnownAgent* FindKnownAgent(const std::vector<RunRecord>& records, const std::string& binary,
+                                 const FileInfo& info);
 
 /// `<var_lib>/preflight/runs.json`.
 std::string RunRecordsPath(const std::string& var_lib);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -685,6 +686,42 @@ TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
   ASSERT_EQ(records.records.size(), 1u) << records.problem;
   const std::string exe = Slurp("/proc/" + std::to_string(records.records[0].pid) + "/cmdline");
   EXPECT_TRUE(Contains(exe, agent_)) << "the recorded pid runs the agent now: " << exe;
+}
+
+// fault: agent | the same agent binary at every restart of a container | agent.version runs it (`-V`, `-W buildinfo`) at the first start only and gives the same diagnosis from the run record after; a touched (or replaced) binary is run again
+TEST_F(RealAgentTest, RestartsTakeTheAgentsAnswersFromTheRunRecordUntilTheBinaryChanges) {
+  // A wrapper that logs each time it is run, then runs the real Debian agent.
+  const std::string log = dir_.path() + "/agent-runs.log";
+  const std::string wrapper =
+      dir_.Write("netdata", "#!/bin/sh\necho \"$*\" >> " + log + "\nexec " + agent_ + " \"$@\"\n");
+  ASSERT_EQ(::chmod(wrapper.c_str(), 0755), 0);
+  auto start = [&] {
+    return RunProcess(
+        {BinaryPath(), "run", "--fail-on", "never", "--agent", wrapper, "--", "/bin/true"}, Env());
+  };
+  auto first = start();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(Slurp(log), "-V\n-W buildinfo\n") << "a v1 agent is asked twice";
+  const std::string diagnosis = "is netdata v1.37.1, built without Netdata Cloud support";
+  EXPECT_TRUE(Contains(first.err, diagnosis)) << first.err;
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  ASSERT_TRUE(records.records[0].agent.has_value());
+  EXPECT_EQ(records.records[0].agent->version, "v1.37.1");
+  EXPECT_EQ(records.records[0].agent->cloud, false);
+
+  auto second = start();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(Slurp(log), "-V\n-W buildinfo\n") << "not run again at the second start";
+  EXPECT_TRUE(Contains(second.err, diagnosis)) << "the same diagnosis: " << second.err;
+
+  // Any change to the file changes its ctime: the recorded answers no longer apply to it.
+  ASSERT_EQ(::utimes(wrapper.c_str(), nullptr), 0);
+  auto third = start();
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(Slurp(log), "-V\n-W buildinfo\n-V\n-W buildinfo\n") << "run again once touched";
+  EXPECT_TRUE(Contains(third.err, diagnosis)) << third.err;
+  EXPECT_EQ(Records().records.size(), 3u);
 }
 
 TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace) {

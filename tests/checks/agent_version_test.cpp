@@ -6,6 +6,7 @@
 #include "checks/agent_generation.h"
 #include "checks/catalog.h"
 #include "checks/check_test_util.h"
+#include "container/run_records.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::checks {
@@ -235,6 +236,94 @@ TEST(AgentVersion, GenerationAndBinaryReachTheOtherChecks) {
   Context none(sys, in);
   EXPECT_EQ(AgentGeneration(none), "unknown");
   EXPECT_EQ(AgentBinary(none), "");
+}
+
+// Restarts of the same image: the answers of the last start are in runs.json, and the agent
+// is not run again while the binary is the same file.
+class AgentVersionRecord : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Outputs(sys, "netdata v1.37.1\n", kDebianBuildinfo);
+    auto& info = sys.files[kBin].info;
+    info.ino = 4711;
+    info.mtime_ns = 1700000000000000001;
+    info.ctime_ns = 1700000000000000002;
+    sys.AddDir(in.var_lib).AddDir(in.var_lib + "/preflight");
+  }
+  /// One start: agent.version, then the run record `run` would write with what it learnt.
+  Result Start() {
+    Context ctx(sys, in);
+    Result r = kAgentVersion.run(ctx);
+    container::RunRecord record;
+    record.start_ms = ++starts;
+    record.agent = ctx.agent;
+    EXPECT_TRUE(container::StoreRunRecord(sys, in.var_lib, record).ok());
+    return r;
+  }
+  FakeSystem sys;
+  Inputs in;
+  int starts = 0;
+};
+
+TEST_F(AgentVersionRecord, TheSameBinaryIsNotRunAgain) {
+  Result first = Start();
+  ASSERT_EQ(sys.commands_run.size(), 2u) << "-V and -W buildinfo";
+  EXPECT_EQ(first.details["answered_by"], "the binary");
+  Result second = Start();
+  EXPECT_EQ(sys.commands_run.size(), 2u) << "nothing run at the second start";
+  EXPECT_EQ(second.status, first.status);
+  EXPECT_EQ(second.message, first.message) << "the same diagnosis, word for word";
+  EXPECT_EQ(second.node_state, "absent");
+  EXPECT_EQ(second.details["version"], "v1.37.1");
+  EXPECT_EQ(second.details["generation"], "v1");
+  EXPECT_EQ(second.details["cloud_support"], false);
+  EXPECT_NE(second.details["answered_by"].get<std::string>().find("run record"), std::string::npos);
+}
+
+// fault: agent | the binary is replaced or touched between two starts (inode, size, mtime or ctime differ) | agent.version runs it again; a recorded answer is never used for another file
+TEST_F(AgentVersionRecord, AChangedBinaryIsRunAgain) {
+  Start();
+  sys.files[kBin].info.ctime_ns += 1;  // chmod, touch, a rewrite in place: all change ctime
+  sys.AddCommand(std::string(kBin) + " -V", 0, "netdata v2.11.0\n");
+  Result r = Start();
+  EXPECT_EQ(sys.commands_run.back(), std::string(kBin) + " -V");
+  EXPECT_EQ(r.details["version"], "v2.11.0");
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+}
+
+TEST_F(AgentVersionRecord, ARecordOfAnotherPathIsNotUsed) {
+  Start();
+  const size_t runs = sys.commands_run.size();
+  sys.files["/opt/netdata/bin/netdata"] = sys.files[kBin];
+  sys.AddCommand("/opt/netdata/bin/netdata -V", 0, "netdata v2.11.0\n");
+  in.agent = "/opt/netdata/bin/netdata";
+  Result r = Start();
+  EXPECT_EQ(sys.commands_run.size(), runs + 1);
+  EXPECT_EQ(r.details["version"], "v2.11.0");
+}
+
+// fault: agent | `netdata -W buildinfo` of a v1 agent fails at one start (timed out, killed) | Cloud support reported unknown that time, and not recorded: the next start asks again
+TEST_F(AgentVersionRecord, AFailedBuildinfoIsNotRecorded) {
+  container::CommandResult killed;
+  killed.signal = 9;
+  sys.commands[std::string(kBin) + " -W buildinfo"] = killed;
+  Result r = Start();
+  EXPECT_TRUE(r.details["cloud_support"].is_null()) << Describe(r);
+  sys.AddCommand(std::string(kBin) + " -W buildinfo", 0, kDebianBuildinfo);
+  Result again = Start();
+  EXPECT_EQ(again.details["answered_by"], "the binary");
+  EXPECT_EQ(again.details["cloud_support"], false);
+  EXPECT_EQ(again.node_state, "absent");
+}
+
+// fault: agent | `netdata -V` prints no version at one start | nothing is recorded: the next start asks the binary again
+TEST_F(AgentVersionRecord, AFailureIsNotRecorded) {
+  sys.AddCommand(std::string(kBin) + " -V", 0, "not a version");
+  Result r = Start();
+  EXPECT_EQ(r.status, Status::kError);
+  sys.AddCommand(std::string(kBin) + " -V", 0, "netdata v2.11.0\n");
+  Result again = Start();
+  EXPECT_EQ(again.details["version"], "v2.11.0");
 }
 
 }  // namespace

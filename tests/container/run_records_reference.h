@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +54,44 @@ inline bool GetString(const Json& obj, const char* key, std::string& out) {
   return out.size() <= 256;
 }
 
+/// The record's `agent` entry: dropped (never an error) unless every part reads back.
+inline std::optional<KnownAgent> ParseAgent(const Json& record) {
+  auto it = record.find("agent");
+  if (it == record.end() || !it->is_object()) return std::nullopt;
+  const Json& a = *it;
+  KnownAgent out;
+  auto text = [&](const char* key, size_t max, std::string& v, bool optional) {
+    auto f = a.find(key);
+    if (f == a.end() || f->is_null()) return optional;
+    if (!f->is_string()) return false;
+    v = f->get<std::string>();
+    return v.size() <= max;
+  };
+  auto unsigned_number = [&](const char* key, uint64_t& v) {
+    auto f = a.find(key);
+    if (f == a.end() || !f->is_number_unsigned()) return false;
+    v = f->get<uint64_t>();
+    return true;
+  };
+  auto signed_number = [&](const char* key, int64_t& v) {
+    auto f = a.find(key);
+    if (f == a.end() || !f->is_number_integer()) return false;
+    if (f->is_number_unsigned() && f->get<uint64_t>() > INT64_MAX) return false;
+    v = f->get<int64_t>();
+    return true;
+  };
+  bool ok = text("path", 4096, out.path, false) && text("version", 64, out.version, false) &&
+            text("cloud_evidence", 256, out.cloud_evidence, true) &&
+            unsigned_number("ino", out.ino) && unsigned_number("size", out.size) &&
+            signed_number("mtime_ns", out.mtime_ns) && signed_number("ctime_ns", out.ctime_ns);
+  if (auto c = a.find("cloud"); c != a.end() && !c->is_null()) {
+    if (!c->is_boolean()) return std::nullopt;
+    out.cloud = c->get<bool>();
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 inline bool FitsInt(const std::optional<int64_t>& v) {
   return !v || (*v >= -(1LL << 31) && *v < (1LL << 31));
 }
@@ -84,6 +124,7 @@ inline Expected<RunRecord> ParseOne(const Json& j, size_t index) {
   if (exit_code) r.exit_code = static_cast<int>(*exit_code);
   if (signal) r.signal = static_cast<int>(*signal);
   r.claimed_at_start = claimed_start.value_or(false);
+  r.agent = ParseAgent(j);
   return r;
 }
 
@@ -100,6 +141,17 @@ inline Json ToJson(const RunRecord& r) {
   j["link_online_s"] = r.link_online_s ? Json(*r.link_online_s) : Json(nullptr);
   j["container_id"] = r.container_id;
   j["boot_id"] = r.boot_id;
+  if (r.agent) {
+    const KnownAgent& a = *r.agent;
+    j["agent"] = {{"path", a.path},
+                  {"ino", a.ino},
+                  {"size", a.size},
+                  {"mtime_ns", a.mtime_ns},
+                  {"ctime_ns", a.ctime_ns},
+                  {"version", a.version},
+                  {"cloud", a.cloud ? Json(*a.cloud) : Json(nullptr)},
+                  {"cloud_evidence", a.cloud_evidence}};
+  }
   return j;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "container/run_records_reference.h"
 #include "fakes/fake_system.h"
 
@@ -60,6 +62,44 @@ TEST(RunRecordsParse, KeepsOnlyTheNewestTwenty) {
   EXPECT_EQ(out->back().start_ms, 24);
 }
 
+// The agent's facts survive the file, and are found only for the very same binary.
+TEST(RunRecordsParse, KnownAgentRoundTripsAndMatchesOnlyTheSameFile) {
+  FileInfo info;
+  info.ino = 1ull << 63;  // overlayfs with xino sets the high bits
+  info.size = 7340032;
+  info.mtime_ns = 1700000000123456789;
+  info.ctime_ns = 1700000001987654321;
+  info.dev = 99;
+  KnownAgent a = KnownAgent::Of("/usr/sbin/netdata", info);
+  a.version = "v2.1.0";
+  a.cloud = true;
+  RunRecord older = Sample(1000), newer = Sample(2000), none = Sample(3000);
+  older.agent = a;
+  older.agent->version = "v2.0.0";
+  newer.agent = a;
+  auto out = ParseRunRecords(SerializeRunRecords({older, newer, none}));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_TRUE((*out)[1].agent.has_value());
+  EXPECT_EQ((*out)[1].agent->ino, 1ull << 63);
+  EXPECT_EQ((*out)[1].agent->ctime_ns, 1700000001987654321);
+  EXPECT_FALSE((*out)[2].agent.has_value());
+
+  const KnownAgent* found = FindKnownAgent(*out, "/usr/sbin/netdata", info);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->version, "v2.1.0") << "the newest record that knows the file";
+  FileInfo other_container = info;
+  other_container.dev = 100;  // a new overlay mount of the same image
+  EXPECT_NE(FindKnownAgent(*out, "/usr/sbin/netdata", other_container), nullptr);
+  for (auto change : std::vector<std::function<void(FileInfo&)>>{
+           [](FileInfo& f) { f.ctime_ns += 1; }, [](FileInfo& f) { f.mtime_ns -= 1; },
+           [](FileInfo& f) { f.size += 1; }, [](FileInfo& f) { f.ino += 1; }}) {
+    FileInfo changed = info;
+    change(changed);
+    EXPECT_EQ(FindKnownAgent(*out, "/usr/sbin/netdata", changed), nullptr);
+  }
+  EXPECT_EQ(FindKnownAgent(*out, "/opt/netdata/bin/netdata", info), nullptr);
+}
+
 TEST(RunRecordsParse, EmptyTextIsNoRecords) {
   auto out = ParseRunRecords("  \n");
   ASSERT_TRUE(out.ok());
@@ -91,6 +131,13 @@ TEST(RunRecordsParse, RejectsWhatIsNotOurs) {
   }
   EXPECT_FALSE(ParseRunRecords(std::string(300 * 1024, ' ') + "x").ok()) << "oversized";
   EXPECT_FALSE(ParseRunRecords(std::string(100000, '[')).ok()) << "deep nesting";
+}
+
+bool SameAgent(const std::optional<KnownAgent>& a, const std::optional<KnownAgent>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return a->path == b->path && a->ino == b->ino && a->size == b->size &&
+         a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns && a->version == b->version &&
+         a->cloud == b->cloud && a->cloud_evidence == b->cloud_evidence;
 }
 
 // The streaming reader must say exactly what the document parser it replaced said: the same
@@ -130,8 +177,34 @@ TEST(RunRecordsParse, AgreesWithTheDocumentParser) {
       "[" + rec + "]",
       "\"text\"",
       "{}",
+      // The agent entry: kept whole, or dropped without making the file corrupt.
+      R"({"schema":1,"runs":[{"start_ms":1,AGENT}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":-3,"ctime_ns":4,"version":"v1.37.1"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":-1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":18446744073709551615,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":9223372036854775808,"ctime_ns":4,"version":"v"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2.5,"mtime_ns":3,"ctime_ns":4,"version":"v"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v","cloud":"yes"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v","cloud":"yes","cloud":false}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v","cloud_evidence":"x","cloud_evidence":null}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":"/a","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v","x":{"path":1}}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":["/a"],"ino":1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"path":5,"path":"/b","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4,"version":"v"}}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,AGENT,"agent":null}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":null,AGENT}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,AGENT,"agent":[1]}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":"v2"}]})",
+      R"({"schema":1,"runs":[{"start_ms":1,"agent":{"version":")" + std::string(65, 'v') +
+          R"(","path":"/a","ino":1,"size":2,"mtime_ns":3,"ctime_ns":4}}]})",
+      R"({"schema":1,"runs":[{"start_ms":"x",AGENT}]})",
   };
-  for (const std::string& text : cases) {
+  for (std::string text : cases) {
+    for (size_t at; (at = text.find("AGENT")) != std::string::npos;) {
+      text.replace(
+          at, 5,
+          R"("agent":{"path":"/usr/sbin/netdata","ino":12,"size":34,"mtime_ns":5,"ctime_ns":6,"version":"v2.1.0","cloud":true,"cloud_evidence":"e"})");
+    }
     auto got = ParseRunRecords(text);
     auto want = reference::ParseRunRecords(text);
     ASSERT_EQ(got.ok(), want.ok()) << text;
@@ -146,7 +219,8 @@ TEST(RunRecordsParse, AgreesWithTheDocumentParser) {
                   a.end_ms == b.end_ms && a.exit_code == b.exit_code && a.signal == b.signal &&
                   a.claimed_at_start == b.claimed_at_start &&
                   a.claimed_at_end == b.claimed_at_end && a.link_online_s == b.link_online_s &&
-                  a.container_id == b.container_id && a.boot_id == b.boot_id)
+                  a.container_id == b.container_id && a.boot_id == b.boot_id &&
+                  SameAgent(a.agent, b.agent))
           << text << " record " << i;
     }
     EXPECT_EQ(SerializeRunRecords(*got), reference::SerializeRunRecords(*want)) << text;

@@ -20,7 +20,12 @@ bool Same(const RunRecord& a, const RunRecord& b) {
          a.exit_code == b.exit_code && a.signal == b.signal &&
          a.claimed_at_start == b.claimed_at_start && a.claimed_at_end == b.claimed_at_end &&
          a.link_online_s == b.link_online_s && a.container_id == b.container_id &&
-         a.boot_id == b.boot_id;
+         a.boot_id == b.boot_id && a.agent.has_value() == b.agent.has_value() &&
+         (!a.agent ||
+          (a.agent->path == b.agent->path && a.agent->ino == b.agent->ino &&
+           a.agent->size == b.agent->size && a.agent->mtime_ns == b.agent->mtime_ns &&
+           a.agent->ctime_ns == b.agent->ctime_ns && a.agent->version == b.agent->version &&
+           a.agent->cloud == b.agent->cloud && a.agent->cloud_evidence == b.agent->cloud_evidence));
 }
 
 }  // namespace
