@@ -24,14 +24,20 @@ constexpr const char* kUseOfficialBuild =
     "Run the official netdata/netdata image (or install with kickstart.sh / the static build) "
     "instead of the distribution's netdata package.";
 
-bool IsExecutableFile(const container::System& sys, const std::string& path) {
+/// The stat of `path` when it is an executable regular file.
+std::optional<container::FileInfo> ExecutableFile(const container::System& sys,
+                                                  const std::string& path) {
   auto info = sys.Stat(path, true);
-  return info.ok() && info->type == container::FileType::kRegular && sys.Access(path, X_OK) == 0;
+  if (!info.ok() || info->type != container::FileType::kRegular || sys.Access(path, X_OK) != 0)
+    return std::nullopt;
+  return *info;
 }
 
 struct Located {
   std::string path;
   std::string source;  ///< "--agent", "PATH", "usual location"
+  /// Its stat when it was found (symlinks followed): the identity kept in the run record.
+  container::FileInfo info;
 };
 
 /// `netdata` on PATH, then the install locations of the image, the static build and source
@@ -39,10 +45,11 @@ struct Located {
 std::optional<Located> FindAgent(const container::System& sys) {
   // Each place is looked at once: PATH may repeat a directory, and often has the usual ones.
   std::vector<std::string> tried;
+  std::optional<container::FileInfo> info;
   auto found = [&](const std::string& path) {
     if (std::find(tried.begin(), tried.end(), path) != tried.end()) return false;
     tried.push_back(path);
-    return IsExecutableFile(sys, path);
+    return (info = ExecutableFile(sys, path)).has_value();
   };
   auto path_env = sys.Env().find("PATH");
   if (path_env != sys.Env().end()) {
@@ -51,14 +58,14 @@ std::optional<Located> FindAgent(const container::System& sys) {
       auto colon = dirs.find(':');
       std::string dir(dirs.substr(0, colon));
       if (!dir.empty() && dir[0] == '/' && found(dir + "/netdata")) {
-        return Located{dir + "/netdata", "PATH"};
+        return Located{dir + "/netdata", "PATH", *info};
       }
       if (colon == std::string_view::npos) break;
       dirs.remove_prefix(colon + 1);
     }
   }
   for (const char* path : kUsualLocations) {
-    if (found(path)) return Located{path, "usual location"};
+    if (found(path)) return Located{path, "usual location", *info};
   }
   return std::nullopt;
 }
@@ -154,7 +161,7 @@ Result RunAgentVersion(Context& ctx) {
 
   Located agent;
   if (!ctx.in.agent.empty()) {
-    agent = {ctx.in.agent, "--agent"};
+    agent = {ctx.in.agent, "--agent", {}};
     auto info = ctx.sys.Stat(agent.path, true);
     if (!info.ok() || info->type != container::FileType::kRegular) {
       Result r =
@@ -164,6 +171,7 @@ Result RunAgentVersion(Context& ctx) {
       r.details = details;
       return r;
     }
+    agent.info = *info;
   } else if (auto found = FindAgent(ctx.sys)) {
     agent = *found;
   } else {
@@ -186,12 +194,10 @@ Result RunAgentVersion(Context& ctx) {
   details["source"] = agent.source;
 
   // The same file as at an earlier start (inode, size, mtime, ctime): the run record has its
-  // answers, and running the agent again would only repeat them. Stat first: what is recorded
-  // must describe the file as it was before it ran, never a later one.
-  auto identity = ctx.sys.Stat(agent.path, /*follow_symlinks=*/true);
+  // answers, and running the agent again would only repeat them. The identity is the stat
+  // taken before it ran: what is recorded never describes a later file.
   const container::KnownAgent* known =
-      identity.ok() ? container::FindKnownAgent(ctx.Runs().records, agent.path, *identity)
-                    : nullptr;
+      container::FindKnownAgent(ctx.Runs().records, agent.path, agent.info);
   if (auto version = container::ParseAgentVersion(known ? known->version : ""); version.ok()) {
     details["version"] = version->text;
     details["generation"] = version->IsV2() ? "v2" : "v1";
@@ -241,8 +247,8 @@ Result RunAgentVersion(Context& ctx) {
       }
     }
   }
-  if (identity.ok() && answered) {
-    ctx.agent = container::KnownAgent::Of(agent.path, *identity);
+  if (answered) {
+    ctx.agent = container::KnownAgent::Of(agent.path, agent.info);
     ctx.agent->version = version->text;
     ctx.agent->cloud = cloud;
     ctx.agent->cloud_evidence = evidence;
