@@ -8,6 +8,7 @@
 
 #include "checks/agent_target.h"
 #include "checks/catalog.h"
+#include "checks/claim_settings.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
 #include "container/run_records.h"
@@ -98,28 +99,43 @@ std::string RunProblem(const Expected<container::CommandResult>& run, const std:
   return "";
 }
 
+/// Whether the operator asked for Netdata Cloud: claiming configured, or the node claimed.
+bool CloudWanted(Context& ctx) { return ctx.Claim().Wanted() || ctx.Claimed().found; }
+
 /// The verdict on a version and what is known of its Cloud support (nullopt = unknown).
+/// `cloud_wanted`: claiming is configured or the node is claimed. Without it, what keeps this
+/// build out of Cloud is a warning: the agent monitors locally, which is all that was asked,
+/// and refusing to start it would only get in the way.
 Result Judge(const std::string& who, const container::AgentVersion& version,
-             std::optional<bool> cloud, const std::string& cloud_evidence, Details details) {
+             std::optional<bool> cloud, const std::string& cloud_evidence, bool cloud_wanted,
+             Details details) {
   details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
+  details["cloud_wanted"] = cloud_wanted;
   const bool too_old = version.OlderThan(1, 32);
-  if (cloud.has_value() && !*cloud) {
-    Result r = Result::Fail(who + ", built without Netdata Cloud support (" + cloud_evidence +
-                                "): this build can never connect to Netdata Cloud" +
-                                (too_old ? ", and it is older than v1.32" : ""),
-                            kUseOfficialBuild);
+  const std::string unwanted =
+      "; claiming is not configured and the node is not claimed, so it monitors locally";
+  auto judged = [&](std::string message, std::string remediation) {
+    Result r = cloud_wanted
+                   ? Result::Fail(std::move(message), std::move(remediation))
+                   : Result::Warn(message + unwanted,
+                                  "If this node is to appear in Netdata Cloud: " + remediation);
     r.details = std::move(details);
+    return r;
+  };
+  if (cloud.has_value() && !*cloud) {
+    Result r = judged(who + ", built without Netdata Cloud support (" + cloud_evidence +
+                          "): this build can never connect to Netdata Cloud" +
+                          (too_old ? ", and it is older than v1.32" : ""),
+                      kUseOfficialBuild);
     r.node_state = "absent";
     return r;
   }
   if (too_old) {
-    Result r = Result::Fail(who +
-                                ", older than v1.32, the oldest agent that Netdata Cloud's "
-                                "troubleshooting supports",
-                            "Upgrade the agent: pull a current netdata/netdata image (or update "
-                            "with kickstart.sh).");
-    r.details = std::move(details);
-    return r;
+    return judged(who +
+                      ", older than v1.32, the oldest agent that Netdata Cloud's "
+                      "troubleshooting supports",
+                  "Upgrade the agent: pull a current netdata/netdata image (or update "
+                  "with kickstart.sh).");
   }
   std::string how = version.IsV2() ? "v2: claims by itself from claim.conf or NETDATA_CLAIM_*"
                                    : "v1: the entrypoint claims with netdata-claim.sh";
@@ -152,7 +168,7 @@ std::optional<Result> FromApi(Context& ctx, Details details, std::string* why_no
   // v2 cannot be built without Cloud; v1.37-v1.47 report it as `cloud-available`.
   std::optional<bool> cloud = version->IsV2() ? std::optional<bool>(true) : info->cloud_available;
   return Judge("the running agent is netdata " + version->text, *version, cloud,
-               "/api/v1/info: cloud-available false", std::move(details));
+               "/api/v1/info: cloud-available false", CloudWanted(ctx), std::move(details));
 }
 
 Result RunAgentVersion(Context& ctx) {
@@ -204,7 +220,7 @@ Result RunAgentVersion(Context& ctx) {
     details["answered_by"] = "the run record of an earlier start (the binary is unchanged)";
     ctx.agent = *known;
     return Judge(agent.path + " is netdata " + version->text, *version, known->cloud,
-                 known->cloud_evidence, std::move(details));
+                 known->cloud_evidence, CloudWanted(ctx), std::move(details));
   }
   details["answered_by"] = "the binary";
 
@@ -254,7 +270,7 @@ Result RunAgentVersion(Context& ctx) {
     ctx.agent->cloud_evidence = evidence;
   }
   return Judge(agent.path + " is netdata " + version->text, *version, cloud, evidence,
-               std::move(details));
+               CloudWanted(ctx), std::move(details));
 }
 
 }  // namespace
@@ -273,7 +289,9 @@ const CheckDef kAgentVersion{
     "starts take them from there instead of running the agent again. An agent older than "
     "v1.32 or built without Netdata Cloud support (Debian's "
     "netdata package is built with --disable-cloud) can never be Live in Cloud, whatever the "
-    "network does. Records the generation: v1 agents are claimed by netdata-claim.sh, v2 "
+    "network does: a failure when Cloud is wanted (claiming configured, or the node claimed), "
+    "a warning otherwise, so that an agent kept for local monitoring is not refused. Records the "
+    "generation: v1 agents are claimed by netdata-claim.sh, v2 "
     "agents claim by themselves; the other claim checks depend on it.",
     /*implemented=*/true,
 };

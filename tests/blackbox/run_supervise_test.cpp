@@ -670,10 +670,11 @@ class RealAgentTest : public RunTest {
   int port_ = 0;
 };
 
+// fault: agent | Debian's netdata (built --disable-cloud) kept for local monitoring: no claim token, no claim.conf, never claimed | agent.version warn "claiming is not configured and the node is not claimed, so it monitors locally"; `run` hands off (the agent serves its API) instead of refusing it
 TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
-  // agent.version is left out: Debian's netdata is built --disable-cloud, which that check
-  // rightly fails (it can never reach Netdata Cloud); everything else runs.
-  std::vector<std::string> args = {BinaryPath(), "run", "--skip", "agent.version", "--"};
+  // Every offline check runs, agent.version on this very binary: Debian's netdata can never
+  // reach Netdata Cloud, but nobody asked it to, so that is said and the agent starts.
+  std::vector<std::string> args = {BinaryPath(), "run", "--agent", agent_, "--"};
   for (const auto& a : AgentArgs()) args.push_back(a);
   Background bg(args, AgentEnv(), dir_.path() + "/err");
   std::string info;
@@ -681,11 +682,31 @@ TEST_F(RealAgentTest, RunHandsOffToTheRealAgentWhichServesItsApi) {
       WaitFor([&] { return Contains(info = HttpGet(port_, "/api/v1/info"), "\"version\""); }, 60s))
       << info << bg.Err();
   EXPECT_TRUE(Contains(info, "200 OK")) << info;
+  EXPECT_TRUE(Contains(bg.Err(), "built without Netdata Cloud support")) << bg.Err();
+  EXPECT_TRUE(Contains(bg.Err(),
+                       "claiming is not configured and the node is not claimed, so it "
+                       "monitors locally"))
+      << bg.Err();
   // exec: the agent took over this very process.
   auto records = Records();
   ASSERT_EQ(records.records.size(), 1u) << records.problem;
   const std::string exe = Slurp("/proc/" + std::to_string(records.records[0].pid) + "/cmdline");
   EXPECT_TRUE(Contains(exe, agent_)) << "the recorded pid runs the agent now: " << exe;
+}
+
+// fault: agent | Debian's netdata (built --disable-cloud) with a claim token set: the operator wants Cloud, which this build can never reach | `run` exits 78 naming "built without Netdata Cloud support", the agent never starts (its API port stays closed)
+TEST_F(RealAgentTest, RunRefusesTheBuildWithoutCloudWhenClaimingIsConfigured) {
+  auto env = AgentEnv();
+  env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'k');
+  env["NETDATA_CLAIM_ROOMS"] = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+  std::vector<std::string> args = {BinaryPath(), "run", "--agent", agent_, "--"};
+  for (const auto& a : AgentArgs()) args.push_back(a);
+  auto r = RunProcess(args, env);
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_TRUE(Contains(r.err, "built without Netdata Cloud support")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "not starting")) << r.err;
+  EXPECT_FALSE(Contains(r.err, std::string(135, 'k'))) << "the token is never shown";
+  EXPECT_EQ(HttpGet(port_, "/api/v1/info"), "") << "the agent was started";
 }
 
 // fault: agent | the same agent binary at every restart of a container | agent.version runs it (`-V`, `-W buildinfo`) at the first start only and gives the same diagnosis from the run record after; a touched (or replaced) binary is run again

@@ -44,6 +44,15 @@ void Outputs(FakeSystem& s, const std::string& version, const std::string& build
   if (!buildinfo.empty()) s.AddCommand(path + " -W buildinfo", 0, buildinfo);
 }
 
+/// Cloud is wanted: a claim token is set (what a Docker user does to connect the node).
+void Claiming(FakeSystem& s) { s.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'a'); }
+/// Cloud is wanted: the node was claimed before (no token needed any more).
+void ClaimedBefore(FakeSystem& s) {
+  s.AddDir("/var/lib/netdata/cloud.d", 0770, 201, 201);
+  s.AddFile("/var/lib/netdata/cloud.d/claimed_id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", 0660,
+            201, 201);
+}
+
 struct Case {
   const char* name;
   std::function<void(FakeSystem&, Inputs&)> setup;
@@ -65,22 +74,51 @@ const Case kCases[] = {
      },
      Status::kError, "not a regular file", "unknown"},
     {"DebianBuildWithoutCloudCanNeverConnect",
-     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.37.1\n", kDebianBuildinfo); },
+     [](FakeSystem& s, Inputs&) {
+       Claiming(s);
+       Outputs(s, "netdata v1.37.1\n", kDebianBuildinfo);
+     },
      Status::kFail,
      "/usr/sbin/netdata is netdata v1.37.1, built without Netdata Cloud support (`-W buildinfo`: "
      "Netdata Cloud NO (by user request)): this build can never connect to Netdata Cloud",
      "v1", "official netdata/netdata image"},
+    // Only local monitoring was asked for: the agent is not refused over Cloud.
+    {"WithoutCloudOnlyWarnsWhenClaimingIsNotConfigured",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.37.1\n", kDebianBuildinfo); },
+     Status::kWarn,
+     "this build can never connect to Netdata Cloud; claiming is not configured and the node is "
+     "not claimed, so it monitors locally",
+     "v1", "official netdata/netdata image"},
+    {"WithoutCloudFailsForANodeClaimedBefore",
+     [](FakeSystem& s, Inputs&) {
+       ClaimedBefore(s);
+       Outputs(s, "netdata v1.37.1\n", kDebianBuildinfo);
+     },
+     Status::kFail, "this build can never connect to Netdata Cloud", "v1"},
+    {"OlderThan132OnlyWarnsWhenClaimingIsNotConfigured",
+     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.31.0\n", kV1CloudBuildinfo); },
+     Status::kWarn,
+     "older than v1.32, the oldest agent that Netdata Cloud's troubleshooting "
+     "supports; claiming is not configured",
+     "v1", "Upgrade the agent"},
     {"CloudYesButAclkNoCannotConnect",
      [](FakeSystem& s, Inputs&) {
+       Claiming(s);
        Outputs(s, "netdata v1.36.1\n",
                "    Netdata Cloud:              YES\n    ACLK:                       NO\n");
      },
      Status::kFail, "(`-W buildinfo`: ACLK NO): this build can never connect", "v1"},
     {"OlderThan132Fails",
-     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.31.0\n", kV1CloudBuildinfo); },
+     [](FakeSystem& s, Inputs&) {
+       Claiming(s);
+       Outputs(s, "netdata v1.31.0\n", kV1CloudBuildinfo);
+     },
      Status::kFail, "older than v1.32", "v1", "Upgrade the agent"},
     {"OldAndWithoutCloudNamesBoth",
-     [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.29.3\n", kDebianBuildinfo); },
+     [](FakeSystem& s, Inputs&) {
+       Claiming(s);
+       Outputs(s, "netdata v1.29.3\n", kDebianBuildinfo);
+     },
      Status::kFail, "can never connect to Netdata Cloud, and it is older than v1.32", "v1"},
     {"Exactly132Passes",
      [](FakeSystem& s, Inputs&) { Outputs(s, "netdata v1.32.0\n", kV1CloudBuildinfo); },
@@ -161,6 +199,7 @@ const Case kCases[] = {
      Status::kPass, "the running agent is netdata v2.4.0", "v2"},
     {"ApiDebianAgentWithoutCloud",
      [](FakeSystem& s, Inputs&) {
+       Claiming(s);
        container::AgentInfo info;
        info.version = "v1.37.1";
        info.cloud_available = false;
@@ -184,6 +223,7 @@ class AgentVersionTest : public ::testing::TestWithParam<Case> {};
 
 // fault: input | --agent pointing at a missing path, or a directory (AgentFlagPointsNowhere, AgentFlagIsADirectory) | agent.version error naming "--agent `/nope/netdata`" / "not a regular file", remediation `--agent /usr/sbin/netdata`
 // fault: agent | build without Netdata Cloud, Debian 1.37.1 buildinfo (DebianBuildWithoutCloudCanNeverConnect) | agent.version fail quoting `-W buildinfo` "Netdata Cloud NO (by user request)": "this build can never connect", official image remediation
+// fault: agent | build without Netdata Cloud, or older than v1.32, while claiming is not configured and the node was never claimed (WithoutCloudOnlyWarnsWhenClaimingIsNotConfigured, OlderThan132OnlyWarnsWhenClaimingIsNotConfigured) | agent.version warn "…; claiming is not configured and the node is not claimed, so it monitors locally": `run` hands off instead of refusing a local-only agent; a node claimed before still fails (WithoutCloudFailsForANodeClaimedBefore)
 // fault: agent | buildinfo Netdata Cloud YES but ACLK NO (CloudYesButAclkNoCannotConnect) | agent.version fail "(`-W buildinfo`: ACLK NO): this build can never connect"
 // fault: agent | agent older than v1.32 (OlderThan132Fails, OldAndWithoutCloudNamesBoth) | agent.version fail "older than v1.32", "Upgrade the agent"; both faults named when also built without cloud
 // fault: agent | `netdata -V` exits 127, shared library missing (MissingLibraryExit127) | agent.version error "was not found or a library is missing (exit 127)"
