@@ -36,6 +36,10 @@ extern const CheckDef kNetworkHttps;
 extern const CheckDef kNetworkWebsocket;
 extern const CheckDef kCloudLink;
 
+/// A hop on the way to Netdata Cloud (`network.*`), as opposed to the running agent's link
+/// (cloud.link) and the local checks.
+inline bool IsNetworkCheck(std::string_view id) { return id.substr(0, 8) == "network."; }
+
 /// The run function of a placeholder check: skip, "not implemented yet".
 Result NotImplemented(Context& ctx);
 

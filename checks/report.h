@@ -24,12 +24,22 @@ struct CheckRun {
   Result result;
 };
 
+/// Whether the network checks are in a report, and if not why: the verdict's advice on how
+/// to check the path to Netdata Cloud depends on it.
+enum class NetworkScope {
+  kSelected,       ///< selected and run (whatever each one found)
+  kOffline,        ///< --offline: reported as skipped
+  kBeforeHandOff,  ///< `run` without --online: not run before the hand-off
+  kNotSelected,    ///< --only / --skip left out every network check
+};
+
 struct Report {
   std::string command = "check";
   std::string started_at;  ///< RFC 3339, UTC
   double duration_ms = 0;
   std::vector<CheckRun> checks;
   Verdict verdict;
+  NetworkScope network = NetworkScope::kSelected;
   /// What agent.version learnt of the agent binary (Context::agent), for the run record.
   std::optional<container::KnownAgent> agent;
 

@@ -94,6 +94,15 @@ Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& 
   // All online checks together share one deadline (contract: --deadline).
   const auto online_deadline = start + inputs.deadline;
   Context ctx(sys, inputs);
+  report.network = NetworkScope::kNotSelected;
+  for (const CheckDef* def : catalog) {
+    if (IsNetworkCheck(def->id) && IsSelected(*def, selection)) {
+      // `run --offline` is still a hand-off: only --online makes it check the path first.
+      report.network = selection.offline_only ? NetworkScope::kBeforeHandOff
+                       : selection.offline    ? NetworkScope::kOffline
+                                              : NetworkScope::kSelected;
+    }
+  }
 
   for (const CheckDef* def : catalog) {
     // 1. Selection.

@@ -1,5 +1,6 @@
 #include "checks/verdict.h"
 
+#include "checks/catalog.h"
 #include "checks/sections.h"
 
 namespace preflight::checks {
@@ -24,7 +25,22 @@ std::string StateSentence(const std::string& state) {
   return "The node's Cloud state cannot be predicted";
 }
 
-bool IsNetwork(std::string_view id) { return id.substr(0, 8) == "network."; }
+// How the path to Netdata Cloud can still be checked, when this report did not verify it.
+std::string UncheckedPath(NetworkScope scope, bool network_ran) {
+  switch (scope) {
+    case NetworkScope::kOffline:
+      return "the path to Netdata Cloud was not checked (--offline: run without it to check it)";
+    case NetworkScope::kBeforeHandOff:
+      return "the path to Netdata Cloud is not checked before the hand-off (--online checks it)";
+    case NetworkScope::kNotSelected:
+      return "the path to Netdata Cloud was not checked (no network check was selected)";
+    case NetworkScope::kSelected:
+      break;
+  }
+  return network_ran ? "the path to Netdata Cloud could not be verified (see the network checks)"
+                     : "the path to Netdata Cloud was not checked (every network check was "
+                       "skipped)";
+}
 
 }  // namespace
 
@@ -72,7 +88,7 @@ Verdict Decide(const Report& report) {
     v.section = !primary->result.section.empty() ? primary->result.section
                                                  : std::string(primary->def->section);
     // The same network fault means a different section of the guide at each stage.
-    if (IsNetwork(primary->def->id) && primary->result.section.empty()) {
+    if (IsNetworkCheck(primary->def->id) && primary->result.section.empty()) {
       if (v.expected_node_state == "offline") {
         v.section = std::string(section::kStillConnectable);
       } else if (v.expected_node_state == "unseen" && primary->def->id != "network.websocket") {
@@ -89,7 +105,7 @@ Verdict Decide(const Report& report) {
   bool network_verified = false;
   bool network_ran = false;
   for (const auto& run : report.checks) {
-    if (!IsNetwork(run.def->id)) continue;
+    if (!IsNetworkCheck(run.def->id)) continue;
     if (run.result.status == Status::kPass || run.result.status == Status::kWarn)
       network_verified = true;
     if (run.result.status != Status::kSkip) network_ran = true;
@@ -107,9 +123,19 @@ Verdict Decide(const Report& report) {
                     : "Nothing found that keeps the node from being Live in Netdata Cloud.";
   } else {
     v.expected_node_state = "unknown";
-    v.summary =
-        "The local checks found nothing wrong; the path to Netdata Cloud was not checked "
-        "(run without --offline to check it).";
+    // Only what ran is vouched for: `--only cloud.link` ran no local check.
+    bool local_ran = false;
+    for (const auto& run : report.checks) {
+      local_ran =
+          local_ran || (run.def->kind == Kind::kOffline && run.result.status != Status::kSkip);
+    }
+    std::string path = UncheckedPath(report.network, network_ran);
+    if (local_ran) {
+      v.summary = "The local checks found nothing wrong; " + path + ".";
+    } else {
+      path[0] = 'T';
+      v.summary = path + ".";
+    }
   }
   if (any_warn && primary != nullptr) {
     v.primary = std::string(primary->def->id);

@@ -21,7 +21,7 @@ std::vector<const CheckDef*> NetworkChecks(const Selection& selection,
                                            const std::vector<const CheckDef*>& catalog) {
   std::vector<const CheckDef*> out;
   for (const CheckDef* def : catalog) {
-    if (def->kind != Kind::kOnline || def->id.rfind("network.", 0) != 0) continue;
+    if (def->kind != Kind::kOnline || !IsNetworkCheck(def->id)) continue;
     if (IsSelected(*def, selection)) out.push_back(def);
   }
   return out;

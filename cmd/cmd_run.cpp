@@ -68,6 +68,7 @@ void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Re
     network = std::move(outcome.report);
   }
   for (auto& run : network.checks) report.checks.push_back(std::move(run));
+  report.network = network.network;
   report.verdict = checks::Decide(report);
 }
 

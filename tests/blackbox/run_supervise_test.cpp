@@ -399,6 +399,43 @@ TEST_F(RunTest, OnlineReportsTheNetworkChecksOnStderrAndStillHandsOff) {
   }
 }
 
+// fault: input | the path to Netdata Cloud unchecked: `run` before its hand-off (also with --offline), `check --offline`, `check --only cloud.link` | the verdict says what to use: "--online checks it" for run, "run without it" for check --offline, "no network check was selected" for --only; it never vouches for local checks that did not run
+TEST_F(RunTest, TheVerdictNamesTheWayToCheckThePathForEachCommand) {
+  auto env = Env();
+  // 96 characters of a token's alphabet: a warning (cut short?), so that `run` speaks.
+  std::string token;
+  for (int i = 0; i < 96; ++i)
+    token += "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[i % 62];
+  env["NETDATA_CLAIM_TOKEN"] = token;
+  for (const char* offline : {"", "--offline"}) {
+    std::vector<std::string> args = {BinaryPath(), "run"};
+    if (*offline) args.push_back(offline);
+    for (const char* a : {"--", "/bin/true"}) args.push_back(a);
+    auto r = RunProcess(args, env);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(Contains(r.err,
+                         "the path to Netdata Cloud is not checked before the hand-off "
+                         "(--online checks it)"))
+        << offline << ": " << r.err;
+    EXPECT_FALSE(Contains(r.err, "run without")) << r.err;
+  }
+  auto summary = [&](std::vector<std::string> args) {
+    auto r = RunProcess(args, env);
+    auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    return doc.is_object() ? doc["verdict"]["summary"].get<std::string>() : r.out + r.err;
+  };
+  std::string offline = summary({BinaryPath(), "check", "--offline", "--format", "json"});
+  EXPECT_TRUE(Contains(offline, "was not checked (--offline: run without it to check it)"))
+      << offline;
+  std::string only_link = summary({BinaryPath(), "check", "--only", "cloud.link", "--api",
+                                   "http://127.0.0.1:9", "--format", "json"});
+  EXPECT_EQ(only_link.rfind("The path to Netdata Cloud was not checked (no network check was "
+                            "selected).",
+                            0),
+            0u)
+      << only_link;
+}
+
 TEST_F(RunTest, EnvironmentOptionsApply) {
   auto env = Env();
   env["PREFLIGHT_SUPERVISE"] = "1";

@@ -123,6 +123,30 @@ TEST_F(RunnerTest, OfflineReportsOnlineChecksAsSkippedAndOfflineOnlyLeavesThemOu
   EXPECT_EQ(RunChecks(sys, inputs, offline_only, {&kFirst, &kOnline}).checks.size(), 1u);
 }
 
+// The verdict's advice on the unchecked path depends on why the network checks are missing.
+TEST_F(RunnerTest, TheReportSaysWhyTheNetworkChecksAreMissing) {
+  Selection all;
+  EXPECT_EQ(RunChecks(sys, inputs, all, {&kFirst, &kLateOnline}).network, NetworkScope::kSelected);
+  Selection offline;
+  offline.offline = true;
+  EXPECT_EQ(RunChecks(sys, inputs, offline, {&kFirst, &kLateOnline}).network,
+            NetworkScope::kOffline);
+  Selection before_hand_off;
+  before_hand_off.offline_only = true;
+  EXPECT_EQ(RunChecks(sys, inputs, before_hand_off, {&kFirst, &kLateOnline}).network,
+            NetworkScope::kBeforeHandOff);
+  before_hand_off.offline = true;  // `run --offline`: still only --online would check the path
+  EXPECT_EQ(RunChecks(sys, inputs, before_hand_off, {&kFirst, &kLateOnline}).network,
+            NetworkScope::kBeforeHandOff);
+  // Not selected wins over --offline: without the network checks, --offline changed nothing.
+  Selection only_first;
+  only_first.only = {"a.first"};
+  only_first.offline = true;
+  EXPECT_EQ(RunChecks(sys, inputs, only_first, {&kFirst, &kLateOnline}).network,
+            NetworkScope::kNotSelected);
+  EXPECT_EQ(RunChecks(sys, inputs, all, {&kFirst}).network, NetworkScope::kNotSelected);
+}
+
 // fault: network | network checks overrun --deadline | checks started past the deadline are an error naming --deadline
 TEST_F(RunnerTest, OnlineChecksGetTheSharedDeadlineAndLateOnesAreErrors) {
   Report r = RunChecks(sys, inputs, {}, {&kOnline});

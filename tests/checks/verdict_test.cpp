@@ -76,7 +76,8 @@ TEST(Verdict, PreviouslyConnectedAndNowFailingIsOffline) {
 }
 
 TEST(Verdict, AResultMayForceTheNodeState) {
-  Report r = Make({{"claim.state", Status::kPass, {{"claimed", true}}}, {"cloud.link", Status::kFail, kNone}});
+  Report r = Make(
+      {{"claim.state", Status::kPass, {{"claimed", true}}}, {"cloud.link", Status::kFail, kNone}});
   r.checks[1].result.node_state = "offline";
   r.checks[1].result.section = std::string(section::kNotBanned);
   Verdict v = Decide(r);
@@ -93,9 +94,52 @@ TEST(Verdict, AllGoodWithVerifiedPathIsLive) {
 }
 
 TEST(Verdict, AllGoodWithoutNetworkIsUnknownNotLive) {
-  Verdict v = Decide(Make({{"claim.token", Status::kPass, {{"wanted", true}}},
-                           {"network.dns", Status::kSkip, kNone}}));
+  Verdict v = Decide(Make(
+      {{"claim.token", Status::kPass, {{"wanted", true}}}, {"network.dns", Status::kSkip, kNone}}));
   EXPECT_EQ(v.expected_node_state, "unknown");
+}
+
+// fault: input | the path to Netdata Cloud left unchecked by --offline, by `run` before its hand-off, by --only/--skip, or by network checks that all skipped | the verdict names that cause and its own way to check the path ("run without it", "--online checks it", "no network check was selected"), never another command's flag; it vouches for local checks only when one ran
+TEST(Verdict, AnUncheckedPathNamesWhyAndHowToCheckIt) {
+  struct Case {
+    NetworkScope scope;
+    std::vector<std::tuple<std::string, Status, Details>> rows;
+    std::string summary;
+  };
+  const Details wanted = {{"wanted", true}};
+  const std::vector<Case> cases = {
+      {NetworkScope::kOffline,
+       {{"claim.token", Status::kPass, wanted}, {"network.dns", Status::kSkip, kNone}},
+       "The local checks found nothing wrong; the path to Netdata Cloud was not checked "
+       "(--offline: run without it to check it)."},
+      {NetworkScope::kBeforeHandOff,
+       {{"claim.token", Status::kPass, wanted}},
+       "The local checks found nothing wrong; the path to Netdata Cloud is not checked before "
+       "the hand-off (--online checks it)."},
+      {NetworkScope::kNotSelected,
+       {{"claim.token", Status::kPass, wanted}},
+       "The local checks found nothing wrong; the path to Netdata Cloud was not checked (no "
+       "network check was selected)."},
+      // `check --only cloud.link` with no agent running: nothing local ran.
+      {NetworkScope::kNotSelected,
+       {{"cloud.link", Status::kSkip, kNone}},
+       "The path to Netdata Cloud was not checked (no network check was selected)."},
+      {NetworkScope::kSelected,
+       {{"claim.token", Status::kPass, wanted}, {"network.dns", Status::kSkip, kNone}},
+       "The local checks found nothing wrong; the path to Netdata Cloud was not checked (every "
+       "network check was skipped)."},
+      // A local check that was itself skipped vouches for nothing.
+      {NetworkScope::kOffline,
+       {{"claim.token", Status::kSkip, wanted}, {"claim.state", Status::kSkip, kNone}},
+       "The path to Netdata Cloud was not checked (--offline: run without it to check it)."},
+  };
+  for (const Case& c : cases) {
+    Report report = Make(c.rows);
+    report.network = c.scope;
+    Verdict v = Decide(report);
+    EXPECT_EQ(v.expected_node_state, "unknown") << c.summary;
+    EXPECT_EQ(v.summary, c.summary);
+  }
 }
 
 TEST(Verdict, NotClaimingAtAllIsAbsentButNotAFailure) {
