@@ -1,11 +1,14 @@
 #include "container/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <string>
+#include <string_view>
 
 #include "container/unique_fd.h"
 
@@ -104,6 +107,42 @@ Expected<Staged> Stage(Dirs& dirs, const std::string& path, const std::string& c
   return s;
 }
 
+// `.<base>.tmp.<digits>`: the temp file name of Stage, for any pid.
+bool IsTempOf(std::string_view name, std::string_view base) {
+  if (name.size() < base.size() + 6 || name[0] != '.' || name.substr(1, base.size()) != base)
+    return false;
+  std::string_view rest = name.substr(1 + base.size());
+  if (rest.substr(0, 5) != ".tmp.") return false;
+  rest.remove_prefix(5);
+  for (char c : rest) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !rest.empty();
+}
+
+// Removes the temp files of `bases` in the directory `dir_fd` that killed writers left: a
+// regular file, untouched for kStaleTempAge. Best effort: what cannot be read stays.
+// `dir_fd` is read from its current offset: the batch's own descriptor, never read before.
+void SweepStaleTemps(int dir_fd, const std::vector<std::string>& bases) {
+  const time_t cutoff =
+      ::time(nullptr) - std::chrono::duration_cast<std::chrono::seconds>(kStaleTempAge).count();
+  // getdents64 into the stack: readdir would open the directory again and allocate 32 KiB.
+  // Bounded: the directory normally holds two files; a flooded one is swept a part at a time.
+  alignas(dirent64) char buf[4096];
+  ssize_t n = 0;
+  for (int reads = 0; reads < 16 && (n = ::getdents64(dir_fd, buf, sizeof buf)) > 0; ++reads) {
+    for (ssize_t off = 0; off < n;) {
+      const auto* e = reinterpret_cast<const dirent64*>(buf + off);
+      off += e->d_reclen;
+      bool ours = false;
+      for (const std::string& base : bases) ours = ours || IsTempOf(e->d_name, base);
+      struct stat st {};
+      if (!ours || ::fstatat(dir_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      if (S_ISREG(st.st_mode) && st.st_mtime < cutoff) ::unlinkat(dir_fd, e->d_name, 0);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
@@ -139,9 +178,16 @@ std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
     }
     dirs.Renamed(s.dir_fd);
   }
-  // 3. Each directory fsynced once: that makes the renames durable.
+  // 3. Each directory swept of killed writers' temp files, then fsynced once: that makes
+  //    the renames durable.
   for (const Dirs::Dir& d : dirs.opened) {
-    if (d.renamed) ::fsync(d.fd.get());
+    if (!d.renamed) continue;
+    std::vector<std::string> bases;
+    for (const Staged& s : staged) {
+      if (s.dir_fd == d.fd.get()) bases.push_back(s.base);
+    }
+    SweepStaleTemps(d.fd.get(), bases);
+    ::fsync(d.fd.get());
   }
   return failed;
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// Crash-safe small-file writes for the files the tool owns (runs.json, owner.json).
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,11 @@ namespace preflight::container {
 /// symlinked parent directory component at the last level (ELOOP).
 Status WriteFileAtomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 
+/// A temp file of this naming (`.<name>.tmp.<pid>`) untouched for this long was left by a
+/// writer killed mid-write: the next write in its directory removes it. A live writer needs
+/// milliseconds; one that was frozen longer (`docker pause`) only finds its rename failing.
+inline constexpr std::chrono::minutes kStaleTempAge{10};
+
 /// (path, content) pairs for WriteFilesAtomic; each path at most once.
 using FileWrites = std::vector<std::pair<std::string, std::string>>;
 
@@ -22,7 +28,9 @@ using FileWrites = std::vector<std::pair<std::string, std::string>>;
 /// written (all their writebacks started together), then each is fsynced and renamed over its
 /// path, then each directory is fsynced once (two files in one directory: three fsyncs instead
 /// of four). Each file is still all-or-nothing on its own: a kill -9 at any instant leaves each
-/// one old or new, and one that fails leaves the others. Returns one error for each file that
+/// one old or new, and one that fails leaves the others. Temp files of the same names that
+/// killed writers left behind (kStaleTempAge) are removed, so that kills never pile up files
+/// in the volume. Returns one error for each file that
 /// was not written; empty when all were. A path given twice is refused the second time (EINVAL).
 std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode = 0644);
 

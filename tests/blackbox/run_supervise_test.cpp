@@ -804,7 +804,7 @@ TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace)
 
 // ---- crash safety of the records --------------------------------------------------------
 
-// fault: records | kill -9 of a runs.json writer at random moments, 200 times | runs.json always parses, never empty, never over the record cap
+// fault: records | kill -9 of a runs.json writer at random moments, 200 times | runs.json always parses, never empty, never over the record cap; the temp files the kills left are gone after the next write once stale
 TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
   std::mt19937 rng(8);
   // A sanitizer build of the writer takes ten times as long to reach its writes.
@@ -830,6 +830,25 @@ TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
     ASSERT_LE(parsed->size(), container::kMaxRunRecords);
   }
   EXPECT_GT(saw_file, 150) << "the kills did not land during writes";
+
+  // What the kills left behind does not pile up in the volume: once stale, the next write
+  // puts every temp file of a killed writer away.
+  auto temps = [&] {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(var_lib_ + "/preflight")) {
+      if (e.path().filename().string().find(".tmp.") != std::string::npos)
+        out.push_back(e.path().string());
+    }
+    return out;
+  };
+  const auto left = temps();
+  EXPECT_FALSE(left.empty()) << "no kill landed between a temp file's creation and its rename";
+  const time_t long_ago = ::time(nullptr) - 3600;
+  const struct timeval times[2] = {{long_ago, 0}, {long_ago, 0}};
+  for (const auto& t : left) ASSERT_EQ(::utimes(t.c_str(), times), 0) << t;
+  auto r = RunProcess({BinaryPath(), "run", "--fail-on", "never", "--", "/bin/true"}, Env());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(temps(), std::vector<std::string>{}) << left.size() << " were left by the kills";
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -101,6 +104,41 @@ TEST(AtomicFiles, ATempFileLeftByAKilledRunOfTheSamePidIsReplaced) {
   EXPECT_TRUE(WriteFilesAtomic({{dir.path() + "/runs.json", "whole"}}).empty());
   EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "whole");
   EXPECT_EQ(Entries(dir.path()), 1);
+}
+
+// fault: records | temp files left by writers of other pids killed mid-write (kill -9 during a record write, again and again) | the next write removes those untouched for kStaleTempAge; a fresh one (a writer at work), other names and a symlink stay
+TEST(AtomicFiles, TempFilesOfKilledWritersArePutAwayOnceStale) {
+  testing::TempDir dir;
+  auto aged = [&](const std::string& name, bool stale) {
+    const std::string path = dir.Write(name, "torn");
+    const time_t when =
+        ::time(nullptr) -
+        (stale ? std::chrono::duration_cast<std::chrono::seconds>(kStaleTempAge).count() + 5 : 0);
+    const struct timeval times[2] = {{when, 0}, {when, 0}};
+    EXPECT_EQ(::utimes(path.c_str(), times), 0);
+    return path;
+  };
+  const std::string stale = aged(".runs.json.tmp.123", true);
+  const std::string stale_owner = aged(".owner.json.tmp.77", true);
+  const std::string fresh = aged(".runs.json.tmp.456", false);
+  const std::string other = aged(".notes.json.tmp.123", true);
+  const std::string not_a_pid = aged(".runs.json.tmp.12x", true);
+  const std::string bare = aged(".runs.json.tmp.", true);
+  ASSERT_EQ(::symlink("/etc/hostname", (dir.path() + "/.runs.json.tmp.9").c_str()), 0);
+
+  EXPECT_TRUE(WriteFilesAtomic(
+                  {{dir.path() + "/runs.json", "whole"}, {dir.path() + "/owner.json", "lease"}})
+                  .empty());
+  EXPECT_EQ(Slurp(dir.path() + "/runs.json"), "whole");
+  EXPECT_NE(::access(stale.c_str(), F_OK), 0) << "a killed writer's temp file is put away";
+  EXPECT_NE(::access(stale_owner.c_str(), F_OK), 0) << "for every file of the batch";
+  EXPECT_EQ(::access(fresh.c_str(), F_OK), 0) << "a writer may be at work on it";
+  EXPECT_EQ(::access(other.c_str(), F_OK), 0) << "not a temp file of what was written";
+  EXPECT_EQ(::access(not_a_pid.c_str(), F_OK), 0);
+  EXPECT_EQ(::access(bare.c_str(), F_OK), 0);
+  struct stat st {};
+  EXPECT_EQ(::lstat((dir.path() + "/.runs.json.tmp.9").c_str(), &st), 0) << "only regular files";
+  EXPECT_EQ(Entries(dir.path()), 7);
 }
 
 TEST(AtomicFile, MakeDirsCreatesNestedDirectories) {
