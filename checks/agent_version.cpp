@@ -8,7 +8,6 @@
 
 #include "checks/agent_target.h"
 #include "checks/catalog.h"
-#include "checks/claim_settings.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
 #include "container/run_records.h"
@@ -99,26 +98,15 @@ std::string RunProblem(const Expected<container::CommandResult>& run, const std:
   return "";
 }
 
-/// Whether the operator asked for Netdata Cloud: claiming configured, or the node claimed.
-bool CloudWanted(Context& ctx) { return ctx.Claim().Wanted() || ctx.Claimed().found; }
-
-/// The verdict on a version and what is known of its Cloud support (nullopt = unknown).
-/// `cloud_wanted`: claiming is configured or the node is claimed. Without it, what keeps this
-/// build out of Cloud is a warning: the agent monitors locally, which is all that was asked,
-/// and refusing to start it would only get in the way.
-Result Judge(const std::string& who, const container::AgentVersion& version,
-             std::optional<bool> cloud, const std::string& cloud_evidence, bool cloud_wanted,
-             Details details) {
+/// The verdict on a version and what is known of its Cloud support (nullopt = unknown). What
+/// keeps this build out of Cloud fails only when Cloud is wanted (Context::KeptOutOfCloud).
+Result Judge(Context& ctx, const std::string& who, const container::AgentVersion& version,
+             std::optional<bool> cloud, const std::string& cloud_evidence, Details details) {
   details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
-  details["cloud_wanted"] = cloud_wanted;
+  details["cloud_wanted"] = ctx.CloudWanted();
   const bool too_old = version.OlderThan(1, 32);
-  const std::string unwanted =
-      "; claiming is not configured and the node is not claimed, so it monitors locally";
-  auto judged = [&](std::string message, std::string remediation) {
-    Result r = cloud_wanted
-                   ? Result::Fail(std::move(message), std::move(remediation))
-                   : Result::Warn(message + unwanted,
-                                  "If this node is to appear in Netdata Cloud: " + remediation);
+  auto judged = [&](const std::string& message, const std::string& remediation) {
+    Result r = ctx.KeptOutOfCloud(message, remediation);
     r.details = std::move(details);
     return r;
   };
@@ -167,8 +155,8 @@ std::optional<Result> FromApi(Context& ctx, Details details, std::string* why_no
   details["generation"] = version->IsV2() ? "v2" : "v1";
   // v2 cannot be built without Cloud; v1.37-v1.47 report it as `cloud-available`.
   std::optional<bool> cloud = version->IsV2() ? std::optional<bool>(true) : info->cloud_available;
-  return Judge("the running agent is netdata " + version->text, *version, cloud,
-               "/api/v1/info: cloud-available false", CloudWanted(ctx), std::move(details));
+  return Judge(ctx, "the running agent is netdata " + version->text, *version, cloud,
+               "/api/v1/info: cloud-available false", std::move(details));
 }
 
 Result RunAgentVersion(Context& ctx) {
@@ -219,8 +207,8 @@ Result RunAgentVersion(Context& ctx) {
     details["generation"] = version->IsV2() ? "v2" : "v1";
     details["answered_by"] = "the run record of an earlier start (the binary is unchanged)";
     ctx.agent = *known;
-    return Judge(agent.path + " is netdata " + version->text, *version, known->cloud,
-                 known->cloud_evidence, CloudWanted(ctx), std::move(details));
+    return Judge(ctx, agent.path + " is netdata " + version->text, *version, known->cloud,
+                 known->cloud_evidence, std::move(details));
   }
   details["answered_by"] = "the binary";
 
@@ -269,8 +257,8 @@ Result RunAgentVersion(Context& ctx) {
     ctx.agent->cloud = cloud;
     ctx.agent->cloud_evidence = evidence;
   }
-  return Judge(agent.path + " is netdata " + version->text, *version, cloud, evidence,
-               CloudWanted(ctx), std::move(details));
+  return Judge(ctx, agent.path + " is netdata " + version->text, *version, cloud, evidence,
+               std::move(details));
 }
 
 }  // namespace

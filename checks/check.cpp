@@ -76,6 +76,13 @@ const ClaimedId& Context::Claimed() {
   return *claimed_;
 }
 
+Result Context::KeptOutOfCloud(const std::string& message, const std::string& remediation) {
+  if (CloudWanted()) return Result::Fail(message, remediation);
+  return Result::Warn(
+      message + "; claiming is not configured and the node is not claimed, so it monitors locally",
+      "If this node is to appear in Netdata Cloud: " + remediation);
+}
+
 const container::MountTable& Context::Mounts() {
   if (!mounts_) mounts_ = container::ReadMountTable(sys);
   return *mounts_;

@@ -94,6 +94,12 @@ class Context {
   /// changes them within a run.
   const ClaimSettings& Claim();
   const ClaimedId& Claimed();
+  /// The operator asked for Netdata Cloud: claiming is configured, or the node was claimed.
+  /// What keeps an agent out of Cloud fails only then; otherwise it monitors locally as asked.
+  bool CloudWanted() { return Claim().Wanted() || Claimed().found; }
+  /// What keeps the agent out of Netdata Cloud (`message`, fixed by `remediation`): a failure
+  /// when CloudWanted(), else a warning that says the agent monitors locally.
+  Result KeptOutOfCloud(const std::string& message, const std::string& remediation);
   const container::MountTable& Mounts();
   const container::ContainerEnv& Container();
   /// Who the agent will run as (FindAgentUser: DOCKER_USR, /etc/passwd).

@@ -150,12 +150,15 @@ container::AclkState AclkFromCloud(const container::CloudStatus& cs) {
   return st;
 }
 
-Result BuiltWithoutCloud(Details d) {
-  Result r = Result::Fail(
+// A failure when Cloud is wanted; else a warning: the agent monitors locally, as asked.
+Result BuiltWithoutCloud(Context& ctx, Details d) {
+  const std::string message =
       "the agent was built without Netdata Cloud support (ACLK Available: No): it can never "
-      "connect",
+      "connect";
+  const std::string fix =
       "Install Netdata from the official packages or the netdata/netdata image; distribution "
-      "builds with --disable-cloud (e.g. Debian's netdata 1.37.1) cannot be claimed");
+      "builds with --disable-cloud (e.g. Debian's netdata 1.37.1) cannot be claimed";
+  Result r = ctx.KeptOutOfCloud(message, fix);
   r.section = std::string(section::kClaimingUnsuccessful);
   r.node_state = "absent";
   d["available"] = false;
@@ -217,7 +220,7 @@ Result Judge(Context& ctx, const container::AclkState& st,
              const std::optional<container::CloudStatus>& cloud, Details d) {
   const std::string status = cloud ? cloud->status : "";
   const std::string reason = cloud ? cloud->reason : "";
-  if (st.available == false || status == "unavailable") return BuiltWithoutCloud(std::move(d));
+  if (st.available == false || status == "unavailable") return BuiltWithoutCloud(ctx, std::move(d));
   if (st.claimed) d["claimed"] = *st.claimed;
   if (st.online) d["online"] = *st.online;
   const bool ever_online = st.online == true || !st.last_connect.empty();

@@ -337,21 +337,31 @@ TEST_F(DebianAgent1371, ProbeSaysRunningOverTheSocketAndTheApi) {
   EXPECT_NE(api.out.find("GET " + agent_->api() + "/api/v1/aclk"), std::string::npos) << api.out;
 }
 
-// fault: agent | real Debian 1.37.1 agent (built --disable-cloud) | cloud.link fail "built without Netdata Cloud"; expected node state absent
+// fault: agent | real Debian 1.37.1 agent (built --disable-cloud) | cloud.link fail "built without Netdata Cloud" with a claim token set, expected node state absent; without claiming configured a warn "… so it monitors locally"
 TEST_F(DebianAgent1371, CloudLinkSaysUnclaimedAndBuiltWithoutCloud) {
-  auto r = RunPreflight({"check", "--only", "cloud.link", "--format", "json", "--cli-socket",
-                         agent_->socket(), "--api", agent_->api()});
-  auto doc = nlohmann::json::parse(r.out, nullptr, false);
-  ASSERT_TRUE(doc.is_object()) << r.out << r.err;
-  ASSERT_EQ(doc["checks"].size(), 1u) << r.out;
-  const auto& link = doc["checks"][0];
+  auto link_of = [&](const std::map<std::string, std::string>& env) {
+    auto r = RunPreflight({"check", "--only", "cloud.link", "--format", "json", "--cli-socket",
+                           agent_->socket(), "--api", agent_->api()},
+                          env);
+    auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(doc.is_object() && doc["checks"].size() == 1u) << r.out << r.err;
+    return doc.is_object() ? doc : nlohmann::json::object();
+  };
+  auto wanted = link_of({{"NETDATA_CLAIM_TOKEN", std::string(135, 'c')}});
+  const auto& link = wanted["checks"][0];
   EXPECT_EQ(link["status"], "fail") << link.dump();
   EXPECT_NE(link["message"].get<std::string>().find("built without Netdata Cloud"),
             std::string::npos);
   EXPECT_EQ(link["details"]["running"], true);
   EXPECT_EQ(link["details"]["claimed"], false);
   EXPECT_EQ(link["details"]["available"], false);
-  EXPECT_EQ(doc["verdict"]["expected_node_state"], "absent");
+  EXPECT_EQ(wanted["verdict"]["expected_node_state"], "absent");
+
+  // Nobody asked this agent for Cloud: it is said, and nothing fails.
+  auto local = link_of({});
+  EXPECT_EQ(local["checks"][0]["status"], "warn") << local.dump();
+  EXPECT_NE(local["checks"][0]["message"].get<std::string>().find("so it monitors locally"),
+            std::string::npos);
 }
 
 }  // namespace

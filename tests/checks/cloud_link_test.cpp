@@ -67,7 +67,7 @@ class CloudLinkTable : public ::testing::TestWithParam<Case> {};
 // fault: agent | claim refused 403: token expired or invalid (claim_403) | cloud.link fail "token is expired", claiming-unsuccessful section, node absent
 // fault: agent | claim refused 409: cloned node already claimed (claim_409_cloned) | cloud.link fail "already claimed", not-cloned section, node absent
 // fault: agent | v1.44 cloud status disabled (v144_disabled) | cloud.link fail "disabled", claiming-unsuccessful section
-// fault: agent | agent built without Netdata Cloud (built_without_cloud) | cloud.link fail "built without Netdata Cloud", node absent
+// fault: agent | agent built without Netdata Cloud, claiming not configured (built_without_cloud) | cloud.link warn "built without Netdata Cloud … so it monitors locally", node absent
 // fault: agent | agent still initializing (initializing) | cloud.link warn "initializing"
 TEST_P(CloudLinkTable, JudgesWhatTheAgentSays) {
   const Case& c = GetParam();
@@ -135,8 +135,11 @@ INSTANTIATE_TEST_SUITE_P(
              Status::kPass, "not claimed", "", ""},
         Case{"v144_disabled", Unclaimed(), Cloud("disabled", ""), Status::kFail, "disabled",
              section::kClaimingUnsuccessful, "absent"},
-        Case{"built_without_cloud", NoCloud(), std::nullopt, Status::kFail,
-             "built without Netdata Cloud", section::kClaimingUnsuccessful, "absent"},
+        // Claiming is not configured in the table: a local-only agent is warned, not failed.
+        Case{"built_without_cloud", NoCloud(), std::nullopt, Status::kWarn,
+             "built without Netdata Cloud support (ACLK Available: No): it can never connect; "
+             "claiming is not configured and the node is not claimed, so it monitors locally",
+             section::kClaimingUnsuccessful, "absent"},
         Case{"initializing", Initializing(), std::nullopt, Status::kWarn, "initializing", "", ""}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -169,6 +172,21 @@ TEST(CloudLink, OfflineReasonNamesTheNetworkCheckThatExplainsIt) {
   Result proxy = Result::Fail("CONNECT to proxy:3128 answered 403", "allow CONNECT");
   Result r = RunIt(sys, {{"network.proxy", proxy}});
   EXPECT_NE(r.message.find("CONNECT to proxy:3128 answered 403"), std::string::npos) << r.message;
+}
+
+// fault: agent | agent built without Netdata Cloud while a claim token is set | cloud.link fail "built without Netdata Cloud", node absent, official-build remediation
+TEST(CloudLink, BuiltWithoutCloudFailsWhenCloudIsWanted) {
+  FakeSystem sys;
+  sys.agent.Running(NoCloud());
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'a');
+  Result r = RunIt(sys);
+  EXPECT_EQ(r.status, Status::kFail) << r.message;
+  EXPECT_EQ(r.message,
+            "the agent was built without Netdata Cloud support (ACLK Available: No): it can never "
+            "connect");
+  EXPECT_EQ(r.remediation.rfind("Install Netdata from the official packages", 0), 0u);
+  EXPECT_EQ(r.node_state, "absent");
+  EXPECT_EQ(r.section, section::kClaimingUnsuccessful);
 }
 
 // fault: agent | agent unclaimed although a claim token is configured | cloud.link fail, node absent
