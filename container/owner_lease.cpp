@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "container/state_dir.h"
+
 namespace preflight::container {
 namespace {
 
@@ -98,7 +100,7 @@ Expected<OwnerLease> ParseOwnerLease(std::string_view text) {
   return l;
 }
 
-std::string OwnerLeasePath(const std::string& var_lib) { return var_lib + "/preflight/owner.json"; }
+std::string OwnerLeasePath(const std::string& var_lib) { return StateDir(var_lib) + "/owner.json"; }
 
 std::string ReadMachineGuid(const System& sys, const std::string& var_lib) {
   std::string guid = ReadSmall(sys, var_lib + "/registry/netdata.public.unique.id").substr(0, 36);
@@ -137,7 +139,7 @@ Expected<std::optional<OwnerLease>> ReadOwnerLease(const System& sys, const std:
 }
 
 Status WriteOwnerLease(System& sys, const std::string& var_lib, const OwnerLease& lease) {
-  if (auto s = sys.MakeDirs(var_lib + "/preflight", 0755); !s.ok()) return s;
+  if (auto s = MakeStateDir(sys, var_lib); !s.ok()) return s;
   return sys.WriteFileAtomic(OwnerLeasePath(var_lib), SerializeOwnerLease(lease));
 }
 

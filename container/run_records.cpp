@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "container/file_info.h"
+#include "container/state_dir.h"
 #include "container/system.h"
 
 namespace preflight::container {
@@ -430,7 +431,7 @@ const KnownAgent* FindKnownAgent(const std::vector<RunRecord>& records, const st
   return nullptr;
 }
 
-std::string RunRecordsPath(const std::string& var_lib) { return var_lib + "/preflight/runs.json"; }
+std::string RunRecordsPath(const std::string& var_lib) { return StateDir(var_lib) + "/runs.json"; }
 
 LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_aside) {
   LoadedRuns loaded;
@@ -462,10 +463,7 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
 
 Status StoreRunRecord(System& sys, const std::string& var_lib, const RunRecord& record,
                       std::string* problem, std::optional<RunRecord>* previous) {
-  auto dir = sys.Stat(var_lib, /*follow_symlinks=*/true);
-  if (!dir.ok()) return dir.error();
-  if (dir->type != FileType::kDirectory) return Errno("open directory", var_lib, ENOTDIR);
-  if (auto made = sys.MakeDirs(var_lib + "/preflight", 0755); !made.ok()) return made;
+  if (auto made = MakeStateDir(sys, var_lib); !made.ok()) return made;
   LoadedRuns loaded = LoadRunRecords(sys, var_lib, /*set_aside=*/true);
   if (problem != nullptr) *problem = loaded.problem;
   auto& runs = loaded.records;

@@ -486,6 +486,16 @@ TEST_F(RunTest, ExecModeRecordsAreOnDiskWhenTheProgramStartsAndItHasNoChild) {
 }
 
 // fault: records | exec mode, <var-lib>/preflight read-only (a read-only bind in an emulated container's mount namespace) | the hand-off goes on (exit of the program), one warning naming runs.json and "Read-only file system"
+// fault: input | `run --var-lib` of a directory that does not exist (a typo, a volume mounted at another path) | hands off (exit 0) and creates nothing there: no root-owned 0755 var-lib in the agent's way
+TEST_F(RunTest, AVarLibThatDoesNotExistIsNotCreated) {
+  const std::string missing = dir_.path() + "/var/lib/netdatta";
+  auto r = RunProcess(
+      {BinaryPath(), "run", "--var-lib", missing, "--", "/bin/sh", "-c", "echo started"}, Env());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "started\n");
+  EXPECT_NE(::access(missing.c_str(), F_OK), 0) << "created by the tool: " << r.err;
+}
+
 TEST_F(RunTest, NamespaceContainer_ExecModeHandsOffWhenTheRecordsCannotBeWritten) {
   const std::string preflight = dir_.Mkdir("var/lib/netdata/preflight");
   const std::string script = "mount --bind " + preflight + " " + preflight +

@@ -163,6 +163,22 @@ TEST_F(LeaseStore, ReleaseMarksOnlyOurLease) {
   EXPECT_TRUE(ParseOwnerLease(sys.written.at(path))->released);
 }
 
+// fault: input | --var-lib names a directory that does not exist (a typo, a volume mounted elsewhere), or a file | the lease is not written (ENOENT / ENOTDIR) and nothing is created: no root-owned var-lib that would keep the agent from its own state
+TEST_F(LeaseStore, AVarLibThatDoesNotExistIsNeverCreated) {
+  const size_t before = sys.files.size();
+  Status s = RefreshOwnerLease(sys, "/var/lib/netdatta");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ENOENT);
+  EXPECT_EQ(sys.files.count("/var/lib/netdatta"), 0u);
+  EXPECT_EQ(sys.files.count("/var/lib/netdatta/preflight"), 0u);
+  sys.AddFile("/var/lib/plain-file", "");
+  s = WriteOwnerLease(sys, "/var/lib/plain-file", SelfLease(sys, {}, "/var/lib/plain-file"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ENOTDIR);
+  EXPECT_EQ(sys.files.size(), before + 1) << "nothing but the test's own file";
+  EXPECT_TRUE(sys.written.empty());
+}
+
 TEST_F(LeaseStore, ASymlinkIsNeverFollowed) {
   sys.AddDir("/var/lib/netdata/preflight");
   sys.AddSymlink(path, "/etc/shadow");
