@@ -124,6 +124,8 @@ class RunSupervision final : public process::SupervisorEvents {
       record_helper_.pid = 0;
     } else if (pid == lease_helper_.pid) {
       lease_helper_.pid = 0;
+      // The helper exits with its errno (0: written): the next one logs only a change.
+      if (WIFEXITED(wait_status)) lease_errno_ = WEXITSTATUS(wait_status);
     }
   }
 
@@ -133,8 +135,10 @@ class RunSupervision final : public process::SupervisorEvents {
   void RecordEnd() {
     container::RealSystem sys(environ);
     // Let go of the identity: the container that replaces this one takes it over at once.
-    if (auto s = container::ReleaseOwnerLease(sys, opts_.common.inputs.var_lib); !s.ok())
+    if (auto s = container::ReleaseOwnerLease(sys, opts_.common.inputs.var_lib);
+        !s.ok() && s.error().code != lease_errno_ && s.error().code != ENOENT) {
       log::Warn("owner lease: " + s.error().message);
+    }
     const bool claimed = checks::ReadClaimedId(sys, opts_.common.inputs).found;
     UpdateRecord(sys, opts_, start_ms_, [&](container::RunRecord& r) {
       r.end_ms = NowMs();
@@ -176,9 +180,17 @@ class RunSupervision final : public process::SupervisorEvents {
     auto pid = process::ForkHelper([this] {
       container::RealSystem sys(environ);
       auto s = container::RefreshOwnerLease(sys, opts_.common.inputs.var_lib);
-      // Another live holder is the clone container.identity reported: say so, keep running.
-      if (!s.ok()) log::Warn("owner lease: " + s.error().message);
-      return s.ok() ? 0 : 1;
+      const int code =
+          s.ok() ? 0 : (s.error().code > 0 && s.error().code < 256 ? s.error().code : 255);
+      // Said once, and again only when it changes, never every heartbeat: another live holder
+      // (the clone container.identity reported), a read-only volume. A var-lib that does not
+      // exist has nothing to hold (container.volume said so at start).
+      if (code != lease_errno_) {
+        if (!s.ok() && code != ENOENT) log::Warn("owner lease: " + s.error().message);
+        if (s.ok() && lease_errno_ != 0 && lease_errno_ != ENOENT)
+          log::Info("owner lease: written again");
+      }
+      return code;
     });
     if (pid.ok()) lease_helper_ = {*pid, now + seconds(10)};
   }
@@ -261,6 +273,7 @@ class RunSupervision final : public process::SupervisorEvents {
   Clock::time_point next_link_poll_{};
   Clock::time_point next_diagnosis_{};
   Clock::time_point next_lease_refresh_{};  // epoch: the first tick refreshes at once
+  int lease_errno_ = 0;                     // of the last heartbeat (0: written)
   Helper link_helper_, diagnosis_helper_, record_helper_, lease_helper_;
   container::UniqueFd diagnosis_pipe_;
   std::string last_diagnosis_;

@@ -496,6 +496,32 @@ TEST_F(RunTest, AVarLibThatDoesNotExistIsNotCreated) {
   EXPECT_NE(::access(missing.c_str(), F_OK), 0) << "created by the tool: " << r.err;
 }
 
+// fault: records | the owner lease cannot be refreshed while the agent runs: a read-only volume, or a var-lib that does not exist (a supervised run past two heartbeats) | said once, not at every heartbeat (20 s); nothing said, and nothing created, for a missing var-lib
+TEST_F(RunTest, NamespaceContainer_SupervisorSaysALeaseProblemOnceNotAtEveryHeartbeat) {
+  const std::string preflight = dir_.Mkdir("var/lib/netdata/preflight");
+  const std::string missing = dir_.path() + "/var/lib/netdatta";
+  const std::string ro_err = dir_.path() + "/ro.err", missing_err = dir_.path() + "/missing.err";
+  // Two heartbeats: at the first tick and kLeaseHeartbeatInterval (20 s) later.
+  const std::string child = " --supervise -- sleep 25";
+  const std::string script =
+      "mount --bind " + preflight + " " + preflight + " && mount -o remount,bind,ro " + preflight +
+      " && { " + BinaryPath() + " run --fail-on never" + child + " 2>" + ro_err + " & " +
+      BinaryPath() + " run --var-lib " + missing + child + " 2>" + missing_err + " & wait; }";
+  auto r = RunProcess({"/usr/bin/unshare", "--mount", "--", "/bin/sh", "-c", script}, Env(), 60s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  const std::string ro = Slurp(ro_err);
+  EXPECT_EQ(count(ro, "owner lease: create a temp file beside"), 1) << ro;
+  EXPECT_TRUE(Contains(ro, "Read-only file system")) << ro;
+  const std::string gone = Slurp(missing_err);
+  EXPECT_EQ(count(gone, "owner lease"), 0) << gone;
+  EXPECT_NE(::access(missing.c_str(), F_OK), 0) << "created by the supervisor";
+}
+
 TEST_F(RunTest, NamespaceContainer_ExecModeHandsOffWhenTheRecordsCannotBeWritten) {
   const std::string preflight = dir_.Mkdir("var/lib/netdata/preflight");
   const std::string script = "mount --bind " + preflight + " " + preflight +
