@@ -88,9 +88,14 @@ durable = statistics.median(write(True) for _ in range(100))
 plain = statistics.median(write(False) for _ in range(100))
 medians = json.load(open(hf))
 gap = medians["preflight"] - medians["tini-static"]
+budget = 0.5 * medians["tini-static"]
 print(f"\nThe run record and owner lease alone, written durably on this volume (3 fsyncs, back to back): "
       f"median {durable*1e3:.3f} ms ({plain*1e3:.3f} ms without the fsyncs), of the {gap*1e3:.3f} ms "
       f"between preflight and tini-static.")
+# The target leaves half of tini-static's time for everything the tool does; DESIGN's
+# durable writes (temp file, fsync, rename, fsync dir) are part of it whatever the code does.
+print(f"The 1.5x target leaves {budget*1e3:.3f} ms over tini-static; the durable writes alone take "
+      f"{durable/budget*100:.0f}% of it, everything else the tool does {max(gap - durable, 0)/budget*100:.0f}%.")
 PY
 
 # Without the disk: the same start with its volume in memory (tmpfs, where fsync costs
