@@ -175,10 +175,9 @@ Result NotClaimed(Context& ctx, const std::string& status, const std::string& re
         "(indirect): it appears there via the parent");
   }
   if (!reason.empty() && reason != "Agent is not claimed yet") return ClaimFailed(reason);
-  const Result* token = ctx.Earlier("claim.token");
-  const bool wanted =
-      token != nullptr && token->details.is_object() && token->details.value("wanted", false);
-  if (!wanted)
+  // The claim settings themselves, not claim.token's result: with `--only cloud.link` that
+  // check did not run, and a configured token was taken for none.
+  if (!ctx.Claim().Wanted())
     return Result::Pass("the agent is running and not claimed (claiming is not configured)");
   Result r = Result::Fail(
       "the agent is running but not claimed, although claiming is configured",
