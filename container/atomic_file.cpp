@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -22,10 +24,12 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// Writes all of `content` from offset 0 (pwrite: a refilled spare is written over in place).
 Status WriteAll(int fd, const std::string& content, const std::string& path) {
   size_t done = 0;
   while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    ssize_t n =
+        ::pwrite(fd, content.data() + done, content.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno("write", path);
     done += static_cast<size_t>(n);
@@ -33,10 +37,54 @@ Status WriteAll(int fd, const std::string& content, const std::string& path) {
   return Status::Ok();
 }
 
+// A spare this writer may write over: a plain file of its own that nothing else links to
+// (a hard link to someone else's file is never written through).
+bool Refillable(const struct stat& st) {
+  return S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid == ::geteuid();
+}
+
+// The spare `name`, created if missing, opened and exclusively locked for refilling; an
+// invalid fd when it cannot be refilled now (then the write uses a fresh temp file).
+UniqueFd OpenSpare(int dir_fd, const std::string& name, unsigned mode) {
+  // O_NONBLOCK and O_NOCTTY: a FIFO or a terminal planted at the name neither blocks nor
+  // becomes ours; the fstat below refuses it.
+  const int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+  UniqueFd fd(::openat(dir_fd, name.c_str(), flags, mode));
+  if (!fd) return fd;
+  // The lock fails while a reader holds the version it replaced, or another writer fills it.
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return UniqueFd();
+  struct stat held {};
+  struct stat named {};
+  if (::fstat(fd.get(), &held) != 0) return UniqueFd();
+  if (!Refillable(held)) {
+    ::unlinkat(dir_fd, name.c_str(), 0);  // planted there, or another user's: the next write
+    return UniqueFd();                    // makes a spare of its own
+  }
+  // Another writer may have swapped it in as the live file between our open and our lock.
+  if (::fstatat(dir_fd, name.c_str(), &named, AT_SYMLINK_NOFOLLOW) != 0 ||
+      named.st_ino != held.st_ino || named.st_dev != held.st_dev) {
+    return UniqueFd();
+  }
+  return fd;
+}
+
+// Puts the temp file `tmp` at `base`: swapped with the old file when `spare` (the old version
+// becomes the next spare, no blocks are freed), else renamed over it.
+bool PutInPlace(int dir_fd, const std::string& tmp, const std::string& base, bool spare) {
+  if (spare && ::renameat2(dir_fd, tmp.c_str(), dir_fd, base.c_str(), RENAME_EXCHANGE) == 0)
+    return true;
+  // No file there yet (ENOENT), or no RENAME_EXCHANGE here (EINVAL: the filesystem; ENOSYS,
+  // EPERM: the kernel or a seccomp profile): a plain rename is just as atomic.
+  if (spare && errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EPERM)
+    return false;
+  return ::renameat(dir_fd, tmp.c_str(), dir_fd, base.c_str()) == 0;
+}
+
 }  // namespace
 
-Status WriteFileAtomic(const std::string& path, const std::string& content, unsigned mode) {
-  std::vector<Error> failed = WriteFilesAtomic({{path, content}}, mode);
+Status WriteFileAtomic(const std::string& path, const std::string& content, unsigned mode,
+                       Spare spare) {
+  std::vector<Error> failed = WriteFilesAtomic({{path, content}}, mode, spare);
   if (!failed.empty()) return failed.front();
   return Status::Ok();
 }
@@ -51,6 +99,7 @@ struct Staged {
   std::string tmp_name;
   int dir_fd;  // owned by the batch's directory list
   UniqueFd fd;
+  bool spare = false;  // tmp_name is the kept spare, locked by `fd` until it is in place
 };
 
 // The directories of a batch, each opened once, and fsynced once if a rename landed in it.
@@ -76,10 +125,10 @@ struct Dirs {
   }
 };
 
-// Writes the temp file of `path` beside it and starts its writeback; nothing at `path`
-// changes yet.
+// Writes the temp file of `path` beside it (the spare if `spare` and it can be refilled now)
+// and starts its writeback; nothing at `path` changes yet.
 Expected<Staged> Stage(Dirs& dirs, const std::string& path, const std::string& content,
-                       unsigned mode) {
+                       unsigned mode, Spare spare) {
   Staged s{path, DirName(path), path.substr(path.find_last_of('/') + 1), "", -1, UniqueFd()};
   s.dir_fd = dirs.Get(s.dir);
   if (s.dir_fd < 0) return Errno("open directory", s.dir);
@@ -88,16 +137,29 @@ Expected<Staged> Stage(Dirs& dirs, const std::string& path, const std::string& c
   if (::fstatat(s.dir_fd, s.base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
     return Errno("write", path, ELOOP);
   }
-  s.tmp_name = "." + s.base + ".tmp." + std::to_string(::getpid());
-  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-  UniqueFd fd(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
-  if (!fd && errno == EEXIST) {
-    ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);  // left by a killed earlier run of this pid
-    fd.Reset(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
+  UniqueFd fd;
+  if (spare == Spare::kKeep) {
+    s.tmp_name = "." + s.base + ".spare";
+    fd = OpenSpare(s.dir_fd, s.tmp_name, mode);
+    s.spare = static_cast<bool>(fd);
   }
-  if (!fd) return Errno("create a temp file beside", path);
-  if (Status written = WriteAll(fd.get(), content, path); !written.ok()) {
-    ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
+  if (!s.spare) {
+    s.tmp_name = "." + s.base + ".tmp." + std::to_string(::getpid());
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    fd.Reset(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
+    if (!fd && errno == EEXIST) {
+      ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);  // left by a killed earlier run of this pid
+      fd.Reset(::openat(s.dir_fd, s.tmp_name.c_str(), flags, mode));
+    }
+    if (!fd) return Errno("create a temp file beside", path);
+  }
+  Status written = WriteAll(fd.get(), content, path);
+  // A refilled spare that was longer keeps no tail of its old version.
+  if (written.ok() && s.spare && ::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0)
+    written = Errno("truncate the temp file beside", path);
+  if (!written.ok()) {
+    // A spare stays: it is nobody's version, and the next write fills it again.
+    if (!s.spare) ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
     return written.error();
   }
   // Every file's data goes to the device before any fsync waits: the disk works on them
@@ -145,7 +207,7 @@ void SweepStaleTemps(int dir_fd, const std::vector<std::string>& bases) {
 
 }  // namespace
 
-std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
+std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode, Spare spare) {
   std::vector<Error> failed;
   Dirs dirs;
   std::vector<Staged> staged;
@@ -158,22 +220,22 @@ std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
       failed.push_back(Error{EINVAL, "write " + path + ": given twice in one batch"});
       continue;
     }
-    auto s = Stage(dirs, path, content, mode);
+    auto s = Stage(dirs, path, content, mode, spare);
     if (!s.ok()) {
       failed.push_back(s.error());
       continue;
     }
     staged.push_back(std::move(*s));
   }
-  // 2. Each fsynced, then renamed over its path: from there a reader sees the new file.
+  // 2. Each fsynced, then put in place: from there a reader sees the new file.
   for (Staged& s : staged) {
     Status done = ::fsync(s.fd.get()) == 0 ? Status::Ok() : Status(Errno("fsync", s.path));
-    s.fd.Reset();
-    if (done.ok() && ::renameat(s.dir_fd, s.tmp_name.c_str(), s.dir_fd, s.base.c_str()) != 0)
+    if (done.ok() && !PutInPlace(s.dir_fd, s.tmp_name, s.base, s.spare))
       done = Errno("rename", s.path);
+    s.fd.Reset();  // a spare's lock is held until it is in place
     if (!done.ok()) {
       failed.push_back(done.error());
-      ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
+      if (!s.spare) ::unlinkat(s.dir_fd, s.tmp_name.c_str(), 0);
       continue;
     }
     dirs.Renamed(s.dir_fd);
@@ -190,6 +252,34 @@ std::vector<Error> WriteFilesAtomic(const FileWrites& writes, unsigned mode) {
     ::fsync(d.fd.get());
   }
   return failed;
+}
+
+Expected<std::string> ReadFileAtomic(const std::string& path, size_t max_bytes) {
+  // A writer holds its lock only from refilling a spare until it is in place: microseconds.
+  constexpr int kAttempts = 20;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW));
+    if (!fd) return Errno("open", path);
+    // EWOULDBLOCK: a writer holds this inode. Other errors (no flock on this filesystem) keep
+    // writers from locking a spare too, so they never refill one: the read is safe.
+    if (::flock(fd.get(), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+      const struct timespec pause { 0, 1000000 };
+      ::nanosleep(&pause, nullptr);
+      continue;
+    }
+    std::string data;
+    char buf[16384];
+    while (data.size() < max_bytes) {
+      ssize_t n = ::read(fd.get(), buf, std::min(sizeof buf, max_bytes - data.size()));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Errno("read", path);
+      if (n == 0) break;
+      data.append(buf, static_cast<size_t>(n));
+    }
+    return data;
+  }
+  return Error{EAGAIN, "read " + path + ": another process has held it mid-write for " +
+                           std::to_string(kAttempts) + " ms; try again"};
 }
 
 Status MakeDirs(const std::string& path, unsigned mode) {

@@ -131,7 +131,7 @@ Expected<std::optional<OwnerLease>> ReadOwnerLease(const System& sys, const std:
   if (st->type == FileType::kSymlink) {
     return Error{ELOOP, path + " is a symlink: refusing to read or write through it"};
   }
-  auto text = sys.ReadFile(path, kLeaseMaxBytes + 1, false);
+  auto text = sys.ReadStateFile(path, kLeaseMaxBytes + 1);
   if (!text.ok()) return text.error();
   auto lease = ParseOwnerLease(*text);
   if (!lease.ok()) return Error{EINVAL, path + ": " + lease.error().message};

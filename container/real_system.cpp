@@ -64,6 +64,10 @@ Expected<std::string> RealSystem::ReadFile(const std::string& path, size_t max_b
   return data;
 }
 
+Expected<std::string> RealSystem::ReadStateFile(const std::string& path, size_t max_bytes) const {
+  return ReadFileAtomic(path, max_bytes);
+}
+
 Expected<FileInfo> RealSystem::Stat(const std::string& path, bool follow_symlinks) const {
   struct stat st {};
   int r = follow_symlinks ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
@@ -153,7 +157,7 @@ std::string RealSystem::Hostname() const {
 }
 
 Status RealSystem::WriteFileAtomic(const std::string& path, const std::string& content) {
-  if (!deferred_) return container::WriteFileAtomic(path, content);
+  if (!deferred_) return container::WriteFileAtomic(path, content, 0644, Spare::kKeep);
   // The later write of a path replaces the one kept for it: one batch writes each path once.
   for (auto& [kept_path, kept] : *deferred_) {
     if (kept_path == path) {
@@ -173,7 +177,8 @@ void RealSystem::FlushWrites() {
   if (!deferred_) return;
   const FileWrites writes = std::move(*deferred_);
   deferred_.reset();
-  for (const Error& e : WriteFilesAtomic(writes)) log::Warn("not written: " + e.message);
+  for (const Error& e : WriteFilesAtomic(writes, 0644, Spare::kKeep))
+    log::Warn("not written: " + e.message);
 }
 
 Status RealSystem::MakeDirs(const std::string& path, unsigned mode) {

@@ -436,7 +436,7 @@ std::string RunRecordsPath(const std::string& var_lib) { return StateDir(var_lib
 LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_aside) {
   LoadedRuns loaded;
   const std::string path = RunRecordsPath(var_lib);
-  auto text = sys.ReadFile(path, kMaxRunRecordsBytes + 1, /*follow_symlinks=*/false);
+  auto text = sys.ReadStateFile(path, kMaxRunRecordsBytes + 1);
   if (!text.ok()) {
     if (text.error().code != ENOENT) loaded.problem = text.error().message;
     return loaded;

@@ -34,6 +34,9 @@ class System {
   /// component is an error (ELOOP) instead of being read through.
   virtual Expected<std::string> ReadFile(const std::string& path, size_t max_bytes = 1 << 20,
                                          bool follow_symlinks = true) const = 0;
+  /// Reads at most `max_bytes` of one of the files WriteFileAtomic writes, as one whole
+  /// version (container::ReadFileAtomic): never through a symlink (ELOOP).
+  virtual Expected<std::string> ReadStateFile(const std::string& path, size_t max_bytes) const = 0;
   /// stat() (follow) or lstat().
   virtual Expected<FileInfo> Stat(const std::string& path, bool follow_symlinks = true) const = 0;
   /// access(path, mode): 0 when allowed, else the errno (EACCES, EPERM, ENOENT, ...).
@@ -61,7 +64,9 @@ class System {
   virtual std::string Hostname() const = 0;
 
   /// Writes `content` atomically (temp file, fsync, rename, fsync dir); never through a
-  /// symlink (a symlink at `path` is an error, not a target). Mode 0644.
+  /// symlink (a symlink at `path` is an error, not a target). Mode 0644. For the tool's own
+  /// state files only: the previous version stays beside as the next write's temp file
+  /// (container::Spare::kKeep); read them with ReadStateFile.
   virtual Status WriteFileAtomic(const std::string& path, const std::string& content) = 0;
   /// mkdir -p with `mode` for the directories it creates; an existing symlink is an error.
   virtual Status MakeDirs(const std::string& path, unsigned mode) = 0;

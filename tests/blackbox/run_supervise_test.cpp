@@ -840,7 +840,7 @@ TEST_F(RealAgentTest, NamespacePid1_SupervisedAgentServesAndStopsWithinTheGrace)
 
 // ---- crash safety of the records --------------------------------------------------------
 
-// fault: records | kill -9 of a runs.json writer at random moments, 200 times | runs.json always parses, never empty, never over the record cap; the temp files the kills left are gone after the next write once stale
+// fault: records | kill -9 of two runs.json writers at once (two containers on one volume) at random moments, 200 times | runs.json always parses, never empty, never over the record cap, never set aside as corrupt; the temp files the kills left are gone after the next write once stale
 TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
   std::mt19937 rng(8);
   // A sanitizer build of the writer takes ten times as long to reach its writes.
@@ -848,16 +848,23 @@ TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
   const std::string path = var_lib_ + "/preflight/runs.json";
   int saw_file = 0;
   for (int trial = 0; trial < 200; ++trial) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      execl(PREFLIGHT_RECORDS_HAMMER, PREFLIGHT_RECORDS_HAMMER, var_lib_.c_str(), nullptr);
-      _exit(127);
+    // Two writers: each is killed while it refills the spare or, when the other holds the
+    // spare, while it writes a temp file of its own.
+    pid_t pids[2];
+    for (pid_t& pid : pids) {
+      pid = fork();
+      if (pid == 0) {
+        execl(PREFLIGHT_RECORDS_HAMMER, PREFLIGHT_RECORDS_HAMMER, var_lib_.c_str(), nullptr);
+        _exit(127);
+      }
     }
     usleep(static_cast<useconds_t>(delay_us(rng)));
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped on its own: " << status;
+    for (pid_t pid : pids) {
+      kill(pid, SIGKILL);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped on its own: " << status;
+    }
     if (access(path.c_str(), F_OK) != 0) continue;  // killed before its first write
     ++saw_file;
     auto parsed = container::ParseRunRecords(Slurp(path));
@@ -866,6 +873,10 @@ TEST_F(RunTest, RunRecordsSurvive200KillNineDuringWrites) {
     ASSERT_LE(parsed->size(), container::kMaxRunRecords);
   }
   EXPECT_GT(saw_file, 150) << "the kills did not land during writes";
+  for (const auto& e : std::filesystem::directory_iterator(var_lib_ + "/preflight")) {
+    EXPECT_EQ(e.path().string().find(".corrupt-"), std::string::npos)
+        << "a reader took a write in progress for a corrupt file: " << e.path();
+  }
 
   // What the kills left behind does not pile up in the volume: once stale, the next write
   // puts every temp file of a killed writer away.

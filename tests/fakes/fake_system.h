@@ -96,6 +96,10 @@ class FakeSystem : public container::System {
     return f->content.substr(0, max_bytes);
   }
 
+  Expected<std::string> ReadStateFile(const std::string& path, size_t max_bytes) const override {
+    return ReadFile(path, max_bytes, /*follow_symlinks=*/false);
+  }
+
   Expected<container::FileInfo> Stat(const std::string& path, bool follow_symlinks) const override {
     const File* f = Resolve(path, follow_symlinks);
     if (f == nullptr) return Errno(follow_symlinks ? "stat" : "lstat", path, ENOENT);
