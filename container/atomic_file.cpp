@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "container/read_fd.h"
 #include "container/unique_fd.h"
 
 namespace preflight::container {
@@ -267,16 +268,7 @@ Expected<std::string> ReadFileAtomic(const std::string& path, size_t max_bytes) 
       ::nanosleep(&pause, nullptr);
       continue;
     }
-    std::string data;
-    char buf[16384];
-    while (data.size() < max_bytes) {
-      ssize_t n = ::read(fd.get(), buf, std::min(sizeof buf, max_bytes - data.size()));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return Errno("read", path);
-      if (n == 0) break;
-      data.append(buf, static_cast<size_t>(n));
-    }
-    return data;
+    return ReadFd(fd.get(), max_bytes, path);
   }
   return Error{EAGAIN, "read " + path + ": another process has held it mid-write for " +
                            std::to_string(kAttempts) + " ms; try again"};

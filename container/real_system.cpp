@@ -18,6 +18,7 @@
 #include "container/log.h"
 #include "container/net/network_prober.h"
 #include "container/net/real_network_prober.h"
+#include "container/read_fd.h"
 #include "container/seccomp_probe.h"
 #include "container/unique_fd.h"
 
@@ -52,16 +53,7 @@ Expected<std::string> RealSystem::ReadFile(const std::string& path, size_t max_b
   UniqueFd fd(::open(path.c_str(), flags));
   if (!fd) return Errno("open", path);
   // No fstat for directories: read() itself fails with EISDIR (one syscall less per file).
-  std::string data;
-  char buf[16384];
-  while (data.size() < max_bytes) {
-    ssize_t n = ::read(fd.get(), buf, std::min(sizeof buf, max_bytes - data.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("read", path);
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  return data;
+  return ReadFd(fd.get(), max_bytes, path);
 }
 
 Expected<std::string> RealSystem::ReadStateFile(const std::string& path, size_t max_bytes) const {
