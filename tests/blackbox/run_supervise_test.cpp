@@ -18,8 +18,10 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -483,6 +485,47 @@ TEST_F(RunTest, ExecModeRecordsAreOnDiskWhenTheProgramStartsAndItHasNoChild) {
   EXPECT_TRUE(Contains(r.out, "pid=" + pid)) << r.out;
   EXPECT_TRUE(Contains(r.out, "\"pid\":" + pid)) << "the program saw its own record: " << r.out;
   EXPECT_TRUE(Contains(r.out, "\"heartbeat\"")) << "and the lease: " << r.out;
+}
+
+// fault: records | restarts again and again (a crash loop), then a one-shot `check` by hand | the volume holds runs.json, owner.json and one spare of each, nothing else; the spares are swapped in, no file is made per start; `check` writes nothing
+TEST_F(RunTest, StartsWriteTwoFilesAndTheirSparesAndCheckWritesNothing) {
+  const std::string dir = var_lib_ + "/preflight";
+  auto listing = [&] {
+    std::map<std::string, ino_t> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      struct stat st {};
+      ::lstat(e.path().c_str(), &st);
+      out[e.path().filename().string()] = st.st_ino;
+    }
+    return out;
+  };
+  for (int i = 0; i < 2; ++i) {
+    auto r = RunProcess({BinaryPath(), "run", "--", "/bin/true"}, Env());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto settled = listing();
+  std::set<std::string> names;
+  for (const auto& [name, ino] : settled) names.insert(name);
+  EXPECT_EQ(names, (std::set<std::string>{"runs.json", "owner.json", ".runs.json.spare",
+                                          ".owner.json.spare"}));
+  std::set<ino_t> inodes;
+  for (const auto& [name, ino] : settled) inodes.insert(ino);
+  for (int i = 0; i < 3; ++i) {
+    auto r = RunProcess({BinaryPath(), "run", "--", "/bin/true"}, Env());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::set<ino_t> now;
+    for (const auto& [name, ino] : listing()) now.insert(ino);
+    EXPECT_EQ(now, inodes) << "start " << i << " made a new file instead of swapping a spare";
+  }
+  auto records = Records();
+  ASSERT_TRUE(records.problem.empty()) << records.problem;
+  EXPECT_EQ(records.records.size(), 5u);
+  const auto before = listing();
+  const std::string runs_before = Slurp(dir + "/runs.json");
+  auto c = RunProcess({BinaryPath(), "check", "--offline"}, Env());
+  EXPECT_NE(c.exit_code, 64) << c.err;
+  EXPECT_EQ(listing(), before) << "check wrote in the volume";
+  EXPECT_EQ(Slurp(dir + "/runs.json"), runs_before);
 }
 
 // fault: records | exec mode, <var-lib>/preflight read-only (a read-only bind in an emulated container's mount namespace) | the hand-off goes on (exit of the program), one warning naming runs.json and "Read-only file system"
