@@ -27,6 +27,12 @@ int Main(int argc, char** argv) {
   // 0. `run --supervise` re-execs itself into the lean supervisor: nothing else runs there.
   if (argc > 1 && std::string_view(argv[1]) == kLeanSupervisor)
     return LeanSuperviseMain(argc, argv);
+  // `--version` alone needs no subcommand set up (all seven cost milliseconds): answered here.
+  const std::string version_line = std::string("netdata-preflight ") + kVersion;
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::puts(version_line.c_str());
+    return kExitOk;
+  }
   // 1. Logging first, so that option errors can be reported; the claim token is registered
   //    for redaction before anything can echo it (even a usage error).
   log::Init("");
@@ -37,7 +43,7 @@ int Main(int argc, char** argv) {
                 " — why is my Netdata node not Live in Netdata Cloud?\n"
                 "Every option also reads PREFLIGHT_<NAME> (flag > environment > default)."};
   root.require_subcommand(1);
-  root.set_version_flag("--version", std::string("netdata-preflight ") + kVersion);
+  root.set_version_flag("--version", version_line);
   // Only the chosen subcommand is set up (each Setup builds dozens of options): `run` is an
   // entrypoint and pays for nothing it does not use. `--help` and friends get them all.
   struct Entry {

@@ -1,5 +1,6 @@
 // Black-box: the built static binary, run as a user would.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "blackbox/run_util.h"
@@ -11,6 +12,11 @@ TEST(Cli, VersionAndList) {
   auto r = RunPreflight({"version"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.rfind("netdata-preflight ", 0), 0u) << r.out;
+  // `--version` (answered before any subcommand is set up) says the same first line.
+  auto flag = RunPreflight({"--version"});
+  EXPECT_EQ(flag.exit_code, 0);
+  EXPECT_EQ(flag.out, r.out.substr(0, r.out.find('\n') + 1));
+  EXPECT_TRUE(flag.err.empty()) << flag.err;
   r = RunPreflight({"list"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("claim.token"), std::string::npos);
