@@ -102,6 +102,8 @@ class Context {
   Result KeptOutOfCloud(const std::string& message, const std::string& remediation);
   const container::MountTable& Mounts();
   const container::ContainerEnv& Container();
+  /// Container() if a check asked for it, else nullopt (nothing is read).
+  const std::optional<container::ContainerEnv>& ContainerIfRead() const { return container_; }
   /// Who the agent will run as (FindAgentUser: DOCKER_USR, /etc/passwd).
   const AgentUser& User();
   /// The run records already in <var-lib> (read-only: a corrupt file stays where it is).

@@ -42,6 +42,9 @@ struct Report {
   NetworkScope network = NetworkScope::kSelected;
   /// What agent.version learnt of the agent binary (Context::agent), for the run record.
   std::optional<container::KnownAgent> agent;
+  /// The container the container.* checks found (Context::Container), when they ran: `run`
+  /// records the same container id as the owner lease, without reading it again.
+  std::optional<container::ContainerEnv> container;
 
   /// The result for `id`, or nullptr when it was not run.
   const Result* Find(std::string_view id) const;

@@ -146,6 +146,7 @@ Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& 
   }
   // 4. Verdict.
   report.agent = std::move(ctx.agent);
+  report.container = ctx.ContainerIfRead();
   report.verdict = Decide(report);
   report.duration_ms = MillisSince(start);
   return report;

@@ -19,6 +19,7 @@
 #include "cmd/run_options.h"
 #include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
+#include "container/container_env.h"
 #include "container/log.h"
 #include "container/process/exec.h"
 #include "container/redact.h"
@@ -80,7 +81,10 @@ container::RunRecord StartRecord(container::System& sys, const RunOptions& opts,
   r.pid = sys.Pid();
   r.mode = opts.supervise ? "supervise" : "exec";
   r.claimed_at_start = checks::ReadClaimedId(sys, opts.common.inputs).found;
-  r.container_id = container::ReadContainerId(sys);
+  r.container_id =
+      (report.container ? *report.container
+                        : container::DetectContainer(sys, container::ReadMountTable(sys)))
+          .container_id;
   r.boot_id = container::ReadBootId(sys);
   r.agent = report.agent;  // the next start of the same binary need not run it again
   return r;

@@ -20,6 +20,7 @@
 #include "cmd/exit_codes.h"
 #include "cmd/report_text.h"
 #include "container/agent/agent_client.h"
+#include "container/container_env.h"
 #include "container/log.h"
 #include "container/owner_lease.h"
 #include "container/process/resident.h"
@@ -73,7 +74,8 @@ void UpdateRecord(container::System& sys, const RunOptions& opts, int64_t start_
     }
   }
   if (!found) {
-    record.container_id = container::ReadContainerId(sys);
+    record.container_id =
+        container::DetectContainer(sys, container::ReadMountTable(sys)).container_id;
     record.boot_id = container::ReadBootId(sys);
   }
   change(record);

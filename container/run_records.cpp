@@ -379,24 +379,6 @@ void AppendRecord(std::string& out, const RunRecord& r) {
   out += ",\"start_ms\":" + std::to_string(r.start_ms) + "}";
 }
 
-bool IsHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
-// The first run of 64 hex digits right after `marker` in `text`.
-std::string IdAfter(std::string_view text, std::string_view marker) {
-  for (size_t pos = text.find(marker); pos != std::string_view::npos;
-       pos = text.find(marker, pos + 1)) {
-    std::string_view rest = text.substr(pos + marker.size());
-    if (rest.size() >= 64 && IsHex(rest.substr(0, 64)) &&
-        (rest.size() == 64 || !std::isxdigit(static_cast<unsigned char>(rest[64])))) {
-      return std::string(rest.substr(0, 64));
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 Expected<std::vector<RunRecord>> ParseRunRecords(std::string_view text) {
@@ -490,22 +472,6 @@ Status StoreRunRecord(System& sys, const std::string& var_lib, const RunRecord& 
     runs.push_back(record);
   }
   return sys.WriteFileAtomic(RunRecordsPath(var_lib), SerializeRunRecords(runs));
-}
-
-std::string ParseContainerId(std::string_view mountinfo, std::string_view cgroup) {
-  for (std::string_view marker : {"/containers/", "/sandboxes/"}) {
-    if (auto id = IdAfter(mountinfo, marker); !id.empty()) return id;
-  }
-  for (std::string_view marker : {"docker-", "/docker/", "cri-containerd-", "crio-", "libpod-"}) {
-    if (auto id = IdAfter(cgroup, marker); !id.empty()) return id;
-  }
-  return "";
-}
-
-std::string ReadContainerId(const System& sys) {
-  auto mountinfo = sys.ReadFile("/proc/self/mountinfo", 1 << 20, true);
-  auto cgroup = sys.ReadFile("/proc/self/cgroup", 64 * 1024, true);
-  return ParseContainerId(mountinfo.ok() ? *mountinfo : "", cgroup.ok() ? *cgroup : "");
 }
 
 std::string ReadBootId(const System& sys) {

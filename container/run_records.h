@@ -82,14 +82,8 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
 Status StoreRunRecord(System& sys, const std::string& var_lib, const RunRecord& record,
                       std::string* problem = nullptr, std::optional<RunRecord>* previous = nullptr);
 
-/// The container id from /proc/self/mountinfo (the `/containers/<64 hex>/` source of the
-/// hostname or resolv.conf bind mounts Docker and containerd make) or /proc/self/cgroup
-/// (`docker-<id>.scope`, `/docker/<id>`, `cri-containerd-<id>`); empty when neither names
-/// one. Pure.
-std::string ParseContainerId(std::string_view mountinfo, std::string_view cgroup);
-
-/// The container id (ParseContainerId of this process) and the boot id, read through `sys`.
-std::string ReadContainerId(const System& sys);
+/// This kernel's boot id (/proc/sys/kernel/random/boot_id, trimmed), read through `sys`; "" when
+/// unreadable. A record's container id is ContainerEnv::container_id, the lease's own.
 std::string ReadBootId(const System& sys);
 
 }  // namespace preflight::container

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -162,6 +164,37 @@ TEST_F(NamespaceContainer, ACheckByHandNeverWritesTheLease) {
   EXPECT_EQ(c["status"], "pass") << "the `test ! -e` above would have stopped the script";
   struct stat st {};
   EXPECT_NE(stat((src + "/preflight").c_str(), &st), 0);
+}
+
+// An emulated Docker container (a mount namespace): /etc/hostname bind-mounted from the runtime's
+// `containers/<id>/hostname`, and before it a host directory of another container's files
+// (a log collector's mount). The run record names the same container as the owner lease,
+// never the other one that merely appears in mountinfo.
+// fault: records | another container's directory mounted in (logs), earlier in mountinfo | runs.json and owner.json name this container (the /etc/hostname source), not the other one
+TEST_F(NamespaceContainer, RunRecordNamesTheContainerOfTheLease) {
+  const std::string id(64, 'a'), other(64, 'b');
+  dir.Mkdir("docker/containers/" + id);
+  dir.Mkdir("docker/containers/" + other);
+  dir.Mkdir("logs");
+  dir.Write("docker/containers/" + id + "/hostname", "aaaaaaaaaaaa\n");
+  ProcessResult raw;
+  Check("mount --bind \"$SRC\" \"$VL\"; " + BindOthers() +
+        "; mount --bind \"$TMP/docker/containers/" + other +
+        "\" \"$TMP/logs\"; mount --bind \"$TMP/docker/containers/" + id +
+        "/hostname\" /etc/hostname; \"$BIN\" run --offline --fail-on never --var-lib \"$VL\" "
+        "--config-dir \"$CD\" --cache-dir \"$CA\" -- /bin/true");
+  Json runs = Json::parse(Slurp(src + "/preflight/runs.json"), nullptr, false);
+  Json lease = Json::parse(Slurp(src + "/preflight/owner.json"), nullptr, false);
+  ASSERT_TRUE(runs.is_object() && runs["runs"].size() == 1) << Slurp(src + "/preflight/runs.json");
+  ASSERT_TRUE(lease.is_object()) << Slurp(src + "/preflight/owner.json");
+  const std::string recorded = runs["runs"][0].value("container_id", "");
+  EXPECT_EQ(recorded, lease.value("container_id", "")) << "the record and the lease disagree";
+  EXPECT_NE(recorded, other) << "the id of a directory that is merely mounted in";
+  // A runtime cgroup of this test's own (CI in a container) outranks the hostname mount.
+  const std::string cgroup = Slurp("/proc/self/cgroup");
+  size_t run = 0, longest = 0;
+  for (char c : cgroup) longest = std::max(longest, run = std::isxdigit(c) ? run + 1 : 0);
+  if (longest < 64) EXPECT_EQ(recorded, id);
 }
 
 }  // namespace

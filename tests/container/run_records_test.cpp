@@ -227,20 +227,6 @@ TEST(RunRecordsParse, AgreesWithTheDocumentParser) {
   }
 }
 
-TEST(RunRecordsParse, ContainerIdFromMountinfoOrCgroup) {
-  const std::string id = "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899";
-  const std::string mountinfo =
-      "612 590 0:52 / / rw,relatime master:312 - overlay overlay rw\n"
-      "630 612 8:1 /var/lib/docker/containers/" +
-      id + "/hostname /etc/hostname rw - ext4 /dev/sda1 rw\n";
-  EXPECT_EQ(ParseContainerId(mountinfo, ""), id);
-  EXPECT_EQ(ParseContainerId("", "0::/system.slice/docker-" + id + ".scope\n"), id);
-  EXPECT_EQ(ParseContainerId("", "12:pids:/docker/" + id + "\n"), id);
-  EXPECT_EQ(ParseContainerId("", "0::/init.scope\n"), "");
-  EXPECT_EQ(ParseContainerId("/containers/abc/", "/docker/" + id.substr(0, 63) + "\n"), "")
-      << "not 64 hex";
-}
-
 class RunRecordsStore : public ::testing::Test {
  protected:
   testing::FakeSystem sys;
