@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "container/file_info.h"
+#include "container/json_subset.h"
 #include "container/state_dir.h"
 #include "container/system.h"
 
@@ -79,7 +80,8 @@ void AssignString(Field<std::string>& f, const Value& v) {
 }
 
 /// Sets the field `key` of a record; unknown keys are ignored.
-void AssignField(RecordFields& f, const std::string& key, const Value& v) {
+// Keys compare as string_views: the length first, no strlen of the literal per compare.
+void AssignField(RecordFields& f, std::string_view key, const Value& v) {
   if (key == "start_ms") return AssignInt(f.start_ms, v);
   if (key == "pid") return AssignInt(f.pid, v);
   if (key == "end_ms") return AssignInt(f.end_ms, v);
@@ -101,7 +103,7 @@ struct AgentFields {
   bool path = false, ino = false, size = false, mtime = false, ctime = false, version = false;
   bool cloud = true, evidence = true;
 
-  void Assign(const std::string& key, Value& v) {
+  void Assign(std::string_view key, Value& v) {
     if (key == "path") {
       path = String(v, 4096, agent.path);
     } else if (key == "version") {
@@ -234,7 +236,7 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
     return true;
   }
   bool start_object(std::size_t) override {
-    const bool agent = level_ == 3 && key_ == "agent";
+    const bool agent = level_ == 3 && Key() == "agent";
     if (skip_ > 0 || !(level_ == 0 || level_ == 2 || agent)) return Container();
     if (level_ == 0) top_is_object_ = true;
     if (level_ == 2) fields_ = RecordFields{};
@@ -243,7 +245,7 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
     return true;
   }
   bool start_array(std::size_t) override {
-    if (skip_ > 0 || level_ != 1 || key_ != "runs") return Container();
+    if (skip_ > 0 || level_ != 1 || Key() != "runs") return Container();
     // A later `runs` replaces an earlier one, as the last duplicate key does.
     runs_is_array_ = true;
     records_.clear();
@@ -267,15 +269,15 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
       case 0:
         break;  // a top-level scalar or array: not an object
       case 1:
-        if (key_ == "schema") schema_is_one_ = v.kind == Value::kInteger && v.integer == kSchema;
-        if (key_ == "runs") runs_is_array_ = false, records_.clear(), error_.reset();
+        if (Key() == "schema") schema_is_one_ = v.kind == Value::kInteger && v.integer == kSchema;
+        if (Key() == "runs") runs_is_array_ = false, records_.clear(), error_.reset();
         break;
       case 2:
         if (!error_) error_ = Bad("run " + std::to_string(index_) + ": not an object");
         ++index_;
         break;
       case 3:
-        if (key_ == "agent") fields_.agent.reset();  // null, or not an object: no entry
+        if (Key() == "agent") fields_.agent.reset();  // null, or not an object: no entry
         AssignField(fields_, key_, v);
         break;
       default:
@@ -299,6 +301,8 @@ class RecordsReader final : public nlohmann::json_sax<Json> {
     --level_;
     return true;
   }
+
+  std::string_view Key() const { return key_; }
 
   int level_ = 0;
   int skip_ = 0;  ///< depth inside a skipped object or array
@@ -387,6 +391,9 @@ Expected<std::vector<RunRecord>> ParseRunRecords(std::string_view text) {
                   [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     return std::vector<RunRecord>{};
   }
+  // Our own file, as we wrote it: the fast lexer. Anything else (hand-edited, foreign, broken):
+  // nlohmann from the start, with a fresh reader.
+  if (RecordsReader fast; SaxParseSubset(text, fast)) return fast.Result();
   RecordsReader reader;
   Json::sax_parse(text.begin(), text.end(), &reader);
   return reader.Result();
