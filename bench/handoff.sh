@@ -3,7 +3,7 @@
 # people use instead, A/B in the same hyperfine runs. Target (issue 8): offline checks plus
 # exec at most 1.5x tini-static. It is judged with the volume in memory, where the run record
 # is still written but its fsyncs cost nothing: tini writes nothing, and the latency of the
-# three fsyncs DESIGN asks for is the host disk's (0.75-1.46 ms on the bench machine within
+# three fsyncs DESIGN asks for is the host disk's (0.69-1.46 ms on the bench machine within
 # one day), not the tool's. The same starts on the disk are measured and printed first.
 #   bench/handoff.sh [BINARY]     (default build/netdata-preflight; ROUNDS, RUNS per round)
 set -euo pipefail
