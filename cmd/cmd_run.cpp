@@ -81,10 +81,8 @@ container::RunRecord StartRecord(container::System& sys, const RunOptions& opts,
   r.pid = sys.Pid();
   r.mode = opts.supervise ? "supervise" : "exec";
   r.claimed_at_start = checks::ReadClaimedId(sys, opts.common.inputs).found;
-  r.container_id =
-      (report.container ? *report.container
-                        : container::DetectContainer(sys, container::ReadMountTable(sys)))
-          .container_id;
+  r.container_id = report.container ? report.container->container_id
+                                    : container::ReadContainerEnv(sys).container_id;
   r.boot_id = container::ReadBootId(sys);
   r.agent = report.agent;  // the next start of the same binary need not run it again
   return r;

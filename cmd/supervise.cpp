@@ -74,8 +74,7 @@ void UpdateRecord(container::System& sys, const RunOptions& opts, int64_t start_
     }
   }
   if (!found) {
-    record.container_id =
-        container::DetectContainer(sys, container::ReadMountTable(sys)).container_id;
+    record.container_id = container::ReadContainerEnv(sys).container_id;
     record.boot_id = container::ReadBootId(sys);
   }
   change(record);

@@ -125,4 +125,8 @@ ContainerEnv DetectContainer(const System& sys, const MountTable& mounts) {
   return env;
 }
 
+ContainerEnv ReadContainerEnv(const System& sys) {
+  return DetectContainer(sys, ReadMountTable(sys));
+}
+
 }  // namespace preflight::container

@@ -44,4 +44,8 @@ MountTable ReadMountTable(const System& sys);
 /// through `sys`; `mounts` is the parsed /proc/self/mountinfo.
 ContainerEnv DetectContainer(const System& sys, const MountTable& mounts);
 
+/// DetectContainer over this process's own mountinfo, for callers outside the checks (the lease
+/// refresh, the supervisor's record); the checks share one read through Context::Container().
+ContainerEnv ReadContainerEnv(const System& sys);
+
 }  // namespace preflight::container

@@ -178,7 +178,7 @@ LeaseRelation RelateLease(const OwnerLease& held, const OwnerLease& self, bool i
 namespace {
 
 Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release) {
-  const ContainerEnv env = DetectContainer(sys, ReadMountTable(sys));
+  const ContainerEnv env = ReadContainerEnv(sys);
   OwnerLease self = SelfLease(sys, env, var_lib);
   auto held = ReadOwnerLease(sys, var_lib);
   if (!held.ok() && held.error().code != EINVAL) return held.error();  // symlink, unreadable

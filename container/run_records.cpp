@@ -79,8 +79,8 @@ void AssignString(Field<std::string>& f, const Value& v) {
   Assign(f, v, ok, ok ? std::move(*v.text) : std::string());
 }
 
-/// Sets the field `key` of a record; unknown keys are ignored.
-// Keys compare as string_views: the length first, no strlen of the literal per compare.
+/// Sets the field `key` of a record; unknown keys are ignored. Keys compare as string_views:
+/// the length first, no strlen of each literal.
 void AssignField(RecordFields& f, std::string_view key, const Value& v) {
   if (key == "start_ms") return AssignInt(f.start_ms, v);
   if (key == "pid") return AssignInt(f.pid, v);
