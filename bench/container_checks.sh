@@ -6,7 +6,7 @@ set -uo pipefail  # the checks may exit 1 (a failing check): that is data here
 top=$(cd "$(dirname "$0")/.." && pwd)
 bin=$top/build/release/netdata-preflight
 launcher=$top/build/release/tests/seccomp_launcher
-profiles=$top/../shared/testdata/seccomp
+profiles=$top/tests/testdata/seccomp
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/lib" "$dir/etc" "$dir/cache"

@@ -21,7 +21,7 @@ struct Profile {
 };
 
 std::string ProfilePath(const std::string& file) {
-  return std::string(PREFLIGHT_SHARED_DIR) + "/testdata/seccomp/" + file;
+  return std::string(PREFLIGHT_TESTDATA_DIR) + "/seccomp/" + file;
 }
 
 bool HostGlibcUsesClone3() {

@@ -475,7 +475,7 @@ def compose_old_docker_seccomp():
     launcher = L.seccomp_launcher()
     if launcher is None:
         L.skip("tests/tools/seccomp_launcher is not in this build (its issue is not merged yet)")
-    profile = os.path.join(L.SHARED, "testdata", "seccomp", "docker-v20.10.9.json")
+    profile = os.path.join(L.TESTDATA, "seccomp", "docker-v20.10.9.json")
     seccomp = {"launcher": launcher, "profile": profile}
     p = ComposeProject("compose-seccomp")
     try:

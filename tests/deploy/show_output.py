@@ -47,7 +47,7 @@ def old_docker():
     launcher = L.seccomp_launcher()
     if launcher is None:
         L.skip("tests/tools/seccomp_launcher is not in this build")
-    seccomp = {"launcher": launcher, "profile": os.path.join(L.SHARED, "testdata", "seccomp", "docker-v20.10.9.json")}
+    seccomp = {"launcher": launcher, "profile": os.path.join(L.TESTDATA, "seccomp", "docker-v20.10.9.json")}
     p = S.ComposeProject("show-seccomp")
     try:
         c = p.service("netdata", seccomp=seccomp)
