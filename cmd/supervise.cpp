@@ -23,6 +23,7 @@
 #include "container/container_env.h"
 #include "container/log.h"
 #include "container/owner_lease.h"
+#include "container/owner_lock.h"
 #include "container/process/resident.h"
 #include "container/process/supervisor.h"
 #include "container/real_system.h"
@@ -178,9 +179,19 @@ class RunSupervision final : public process::SupervisorEvents {
   // The owner lease heartbeat (container.identity), written by a child like the records.
   void StartLeaseRefresh(Clock::time_point now) {
     next_lease_refresh_ = now + container::kLeaseHeartbeatInterval;
+    // The lock proves this supervisor alive to a container that would take the identity over;
+    // taken once (a second live supervisor of the same volume cannot have it).
+    if (owner_lock_.get() < 0 && !owner_lock_tried_) {
+      owner_lock_tried_ = true;
+      if (auto fd = container::HoldOwnerLock(opts_.common.inputs.var_lib); fd.ok()) {
+        owner_lock_ = std::move(*fd);
+      } else {
+        log::Debug("owner lock: " + fd.error().message);
+      }
+    }
     auto pid = process::ForkHelper([this] {
       container::RealSystem sys(environ);
-      auto s = container::RefreshOwnerLease(sys, opts_.common.inputs.var_lib);
+      auto s = container::RefreshOwnerLease(sys, opts_.common.inputs.var_lib, owner_lock_.get() >= 0);
       const int code =
           s.ok() ? 0 : (s.error().code > 0 && s.error().code < 256 ? s.error().code : 255);
       // Said once, and again only when it changes, never every heartbeat: another live holder
@@ -241,7 +252,10 @@ class RunSupervision final : public process::SupervisorEvents {
     auto list = checks::NetworkChecks(opts_.common.selection);
     if (checks::IsSelected(checks::kCloudLink, opts_.common.selection))
       list.push_back(&checks::kCloudLink);
-    checks::Report report = checks::RunChecks(sys, opts_.common.inputs, checks::Selection{}, list);
+    // After the hand-off the agent runs: cloud.link asks it (hands_off is for before).
+    checks::Inputs inputs = opts_.common.inputs;
+    inputs.hands_off = false;
+    checks::Report report = checks::RunChecks(sys, inputs, checks::Selection{}, list);
     const std::string diagnosis = Redact(RenderSummary(report, kMaxDiagnosis), secrets);
     if (diagnosis != last_diagnosis_) {
       char head[200];
@@ -275,6 +289,8 @@ class RunSupervision final : public process::SupervisorEvents {
   Clock::time_point next_diagnosis_{};
   Clock::time_point next_lease_refresh_{};  // epoch: the first tick refreshes at once
   int lease_errno_ = 0;                     // of the last heartbeat (0: written)
+  container::UniqueFd owner_lock_;          // held for the supervisor's life (owner_lock.h)
+  bool owner_lock_tried_ = false;
   Helper link_helper_, diagnosis_helper_, record_helper_, lease_helper_;
   container::UniqueFd diagnosis_pipe_;
   std::string last_diagnosis_;

@@ -52,6 +52,7 @@ std::string SerializeOwnerLease(const OwnerLease& l) {
             {"heartbeat", l.heartbeat},
             {"supervised", l.supervised},
             {"released", l.released},
+            {"locked", l.locked},
             {"machine_guid", Cut(l.machine_guid)},
             {"claimed_id", Cut(l.claimed_id)}};
   // Invalid UTF-8 in a host name must not make dump() throw.
@@ -93,7 +94,8 @@ Expected<OwnerLease> ParseOwnerLease(std::string_view text) {
             str("boot_id", l.boot_id) && str("machine_id", l.machine_id) &&
             str("machine_guid", l.machine_guid) && str("claimed_id", l.claimed_id) &&
             num("pid", pid) && num("acquired", l.acquired) && num("heartbeat", l.heartbeat) &&
-            flag("supervised", l.supervised) && flag("released", l.released);
+            flag("supervised", l.supervised) && flag("released", l.released) &&
+            flag("locked", l.locked);
   if (!ok) return Error{EINVAL, "owner.json has a field of the wrong type"};
   if (j.find("heartbeat") == j.end()) return Error{EINVAL, "owner.json has no \"heartbeat\""};
   l.pid = pid > 0 && pid < (1 << 30) ? static_cast<int>(pid) : 0;
@@ -177,7 +179,7 @@ LeaseRelation RelateLease(const OwnerLease& held, const OwnerLease& self, bool i
 
 namespace {
 
-Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release) {
+Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release, bool locked) {
   const ContainerEnv env = ReadContainerEnv(sys);
   OwnerLease self = SelfLease(sys, env, var_lib);
   auto held = ReadOwnerLease(sys, var_lib);
@@ -202,17 +204,18 @@ Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release) {
   }
   self.supervised = !release;
   self.released = release;
+  self.locked = locked && !release;
   return WriteOwnerLease(sys, var_lib, self);
 }
 
 }  // namespace
 
-Status RefreshOwnerLease(System& sys, const std::string& var_lib) {
-  return UpdateOwnLease(sys, var_lib, false);
+Status RefreshOwnerLease(System& sys, const std::string& var_lib, bool locked) {
+  return UpdateOwnLease(sys, var_lib, false, locked);
 }
 
 Status ReleaseOwnerLease(System& sys, const std::string& var_lib) {
-  return UpdateOwnLease(sys, var_lib, true);
+  return UpdateOwnLease(sys, var_lib, true, false);
 }
 
 }  // namespace preflight::container

@@ -43,6 +43,9 @@ struct OwnerLease {
   int64_t heartbeat = 0;     ///< unix seconds of the last refresh
   bool supervised = false;   ///< a supervisor keeps the heartbeat fresh (run --supervise)
   bool released = false;     ///< the holder let go (its agent exited)
+  /// The holder's supervisor holds the owner lock (owner_lock.h) while it lives: on the same
+  /// kernel, a free lock proves the holder dead whatever its heartbeat says.
+  bool locked = false;
   std::string machine_guid;  ///< registry/netdata.public.unique.id when written
   std::string claimed_id;    ///< cloud.d/claimed_id when written
 };
@@ -91,7 +94,8 @@ LeaseRelation RelateLease(const OwnerLease& held, const OwnerLease& self, bool i
 /// and supervised = true on our lease (creating it when there is none or it is stale). Never
 /// overwrites another holder's fresh lease: that is an Error with code EBUSY naming the holder,
 /// for the log. Cheap (a few small /proc reads and one atomic write); never throws.
-Status RefreshOwnerLease(System& sys, const std::string& var_lib);
+/// `locked`: this supervisor holds the owner lock (HoldOwnerLock), recorded in the lease.
+Status RefreshOwnerLease(System& sys, const std::string& var_lib, bool locked = false);
 
 /// For the supervisor, once, after the agent exited: marks our lease released so that the
 /// container that replaces this one takes it over at once. Another holder's lease is left alone.

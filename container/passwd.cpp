@@ -43,4 +43,19 @@ std::optional<UserIds> FindUser(std::string_view passwd, std::string_view name) 
   return std::nullopt;
 }
 
+std::optional<NamedUser> FindUserById(std::string_view passwd, uid_t uid) {
+  while (!passwd.empty()) {
+    auto nl = passwd.find('\n');
+    std::string_view line = passwd.substr(0, nl);
+    passwd = nl == std::string_view::npos ? std::string_view() : passwd.substr(nl + 1);
+    std::string_view name = NextField(&line);
+    NextField(&line);  // password
+    auto id = ParseId(NextField(&line));
+    auto gid = ParseId(NextField(&line));
+    if (!id || *id != uid || !gid || name.empty()) continue;
+    return NamedUser{std::string(name), UserIds{*id, *gid}};
+  }
+  return std::nullopt;
+}
+
 }  // namespace preflight::container

@@ -36,6 +36,15 @@ ProcStatus ParseProcStatus(std::string_view text) {
       status.seccomp_filters = value;
     } else if (key == "NoNewPrivs") {
       status.no_new_privs = value;
+    } else if (key == "Uid") {
+      // "Uid:\treal\teffective\tsaved\tfs": the effective one decides what it may open.
+      std::string_view ids = line.substr(colon + 1);
+      auto first = ids.find_first_not_of(" \t");
+      auto gap = first == std::string_view::npos ? first : ids.find_first_of(" \t", first);
+      auto second = gap == std::string_view::npos ? gap : ids.find_first_not_of(" \t", gap);
+      if (second != std::string_view::npos) {
+        status.euid = ParseSmall(ids.substr(second, ids.find_first_of(" \t", second) - second));
+      }
     }
   }
   return status;

@@ -1,5 +1,6 @@
 #pragma once
-/// Seccomp facts of this process as the kernel reports them in /proc/self/status.
+/// Seccomp facts (and the effective uid) of a process as the kernel reports them in
+/// /proc/<pid>/status.
 
 #include <string_view>
 
@@ -11,6 +12,7 @@ struct ProcStatus {
   int seccomp = -1;          ///< 0 disabled, 1 strict, 2 filter
   int seccomp_filters = -1;  ///< number of filters attached
   int no_new_privs = -1;     ///< 1 when no_new_privs is set
+  int euid = -1;             ///< the effective uid (second field of "Uid:")
 };
 
 /// Parses the text of /proc/self/status. Pure and total: unknown lines, junk and

@@ -24,6 +24,7 @@ class RealSystem final : public System {
   Expected<std::vector<std::string>> ListDir(const std::string& path) const override;
   Expected<std::string> RealPath(const std::string& path) const override;
   Expected<FsSpace> StatFs(const std::string& path) const override;
+  LockState OwnerLock(const std::string& var_lib) const override { return ProbeOwnerLock(var_lib); }
   Expected<CommandResult> Run(const std::vector<std::string>& argv,
                               std::chrono::milliseconds timeout, size_t max_output) const override;
   std::chrono::system_clock::time_point Now() const override;

@@ -9,4 +9,9 @@ namespace preflight::container {
 /// either case). Pure.
 bool IsUuid(std::string_view text);
 
+/// True for what v2 agents accept as a claimed id (src/libnetdata/uuid/uuid.c
+/// uuid_parse_flexi): 32 hex digits in pairs, with 0 or 4 hyphens between pairs, anything after
+/// the 16th byte ignored. Leading whitespace is rejected. Pure.
+bool IsUuidFlexi(std::string_view text);
+
 }  // namespace preflight::container

@@ -44,5 +44,13 @@ TEST(ProcStatus, MissingAndJunkFieldsStayUnknown) {
   EXPECT_EQ(ParseProcStatus(std::string_view("Seccomp:\t2\0\n", 12)).seccomp, -1);
 }
 
+TEST(ProcStatus, EffectiveUidIsTheSecondField) {
+  EXPECT_EQ(ParseProcStatus("Name:\tnetdata\nUid:\t0\t999\t999\t999\n").euid, 999);
+  EXPECT_EQ(ParseProcStatus("Uid:\t201\t201\t201\t201\n").euid, 201);
+  EXPECT_EQ(ParseProcStatus("Uid:\t201\n").euid, -1);
+  EXPECT_EQ(ParseProcStatus("Uid:\t201\tabc\n").euid, -1);
+  EXPECT_EQ(ParseProcStatus("").euid, -1);
+}
+
 }  // namespace
 }  // namespace preflight::container

@@ -158,6 +158,10 @@ class FakeSystem : public container::System {
     return resolved.empty() ? std::string("/") : resolved;
   }
 
+  /// What OwnerLock answers (a live supervisor elsewhere: kHeld; a dead one: kFree).
+  container::LockState owner_lock = container::LockState::kUnknown;
+  container::LockState OwnerLock(const std::string&) const override { return owner_lock; }
+
   Expected<container::FsSpace> StatFs(const std::string& path) const override {
     const container::FsSpace* best = nullptr;
     size_t best_len = 0;
