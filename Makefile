@@ -55,9 +55,10 @@ test-asan: bootstrap
 bench: build
 	bash bench/run.sh $(BUILD)/netdata-preflight
 
-# docs/checks.md and docs/reliability.md are generated (a test fails when either is stale).
+# docs/checks.md, docs/agent-behaviour.md and docs/reliability.md are generated (a test fails when either is stale).
 docs: build
 	$(BUILD)/netdata-preflight list --format markdown > docs/checks.md
+	$(BUILD)/netdata-preflight list --agent-model > docs/agent-behaviour.md
 	python3 scripts/gen_reliability.py . > docs/reliability.md
 
 clean:

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "container/ini.h"
 #include "container/passwd.h"
+#include "container/process_table.h"
 
 namespace preflight::checks {
 
@@ -14,26 +16,61 @@ std::string AgentUser::Owner() const {
   return std::to_string(uid) + (self ? "" : ":" + std::to_string(gid));
 }
 
-AgentUser FindAgentUser(container::System& sys) {
+AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off) {
   AgentUser user;
+  auto passwd = sys.ReadFile("/etc/passwd", 1 << 20, true);
+  if (!hands_off) {
+    if (auto running = container::FindRunningProcess(sys, "netdata")) {
+      user.uid = running->euid;
+      user.started_as_root = false;
+      user.source = "the running agent (pid " + std::to_string(running->pid) + ")";
+      user.name = "uid " + std::to_string(running->euid);
+      if (passwd.ok()) {
+        if (auto named = container::FindUserById(*passwd, running->euid)) {
+          user.name = Printable(named->name);
+          user.gid = named->ids.gid;
+          return user;
+        }
+      }
+      user.gid = running->euid;  // no passwd entry: the usual private group
+      return user;
+    }
+  }
   if (sys.Euid() != 0) {
     user.name = "this user";
     user.uid = sys.Euid();
     user.self = true;
+    user.started_as_root = false;
     user.source = "this process";
     return user;
   }
+  std::string name = "netdata";
+  user.source = "the default";
   auto docker_usr = sys.Env().find("DOCKER_USR");
-  const std::string name =
-      docker_usr != sys.Env().end() && !docker_usr->second.empty() ? docker_usr->second : "netdata";
+  if (docker_usr != sys.Env().end() && !docker_usr->second.empty()) {
+    name = docker_usr->second;
+    user.source = "DOCKER_USR";
+  } else if (!sys.Stat("/usr/sbin/run.sh", true).ok()) {
+    // Not the official image's entrypoint (it passes -u "$DOCKER_USR", default netdata): the
+    // agent takes `run as user` from netdata.conf.
+    if (auto conf = sys.ReadFile(config_dir + "/netdata.conf", 1 << 20, true); conf.ok()) {
+      const container::IniFile ini = container::ParseIni(*conf);
+      if (const auto* e = ini.Find("global", "run as user"); e != nullptr && !e->value.empty()) {
+        name = e->value;
+        user.source = "netdata.conf run as user";
+      }
+    }
+  }
   user.name = Printable(name);
-  if (auto passwd = sys.ReadFile("/etc/passwd", 1 << 20, true); passwd.ok()) {
+  if (passwd.ok()) {
     if (auto ids = container::FindUser(*passwd, name)) {
       user.uid = ids->uid;
       user.gid = ids->gid;
-      user.source = "/etc/passwd";
+      user.source += ", ids from /etc/passwd";
+      return user;
     }
   }
+  user.source += ", the image's default ids";
   return user;
 }
 

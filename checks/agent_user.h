@@ -10,17 +10,24 @@
 
 namespace preflight::checks {
 
-/// Who the agent will run as: root starts it with `-u $DOCKER_USR` (default netdata, uid/gid
-/// from /etc/passwd, 201:201 in the image); any other user cannot switch, so it is this
-/// process's own user.
+/// Who the agent runs as, from the most certain source: a netdata process running here (`check`
+/// by hand); else a non-root entrypoint, which cannot switch users (this process's own user);
+/// else root starts it with `-u $DOCKER_USR` (the official image's run.sh; default netdata), or,
+/// without run.sh, with netdata.conf's `[global] run as user` (default netdata). The uid and gid
+/// come from /etc/passwd (201:201 in the official image, 999 in Debian's package).
 struct AgentUser {
   std::string name;  ///< printable
   uid_t uid = 201;
   gid_t gid = 201;
   /// The agent runs as this (non-root) process's own user: access(2) answers for it.
   bool self = false;
-  /// Where uid and gid come from: "/etc/passwd", "the image's default" or "this process".
+  /// Where the user comes from: "the running agent (pid N)", "this process", "DOCKER_USR",
+  /// "netdata.conf run as user", "the default"; then where its ids come from.
   std::string source = "the image's default";
+  /// Root starts the agent, which switches to this user itself: root-time behaviours of the
+  /// agent (agent model: chowns-state-at-start) apply. False for a running agent (already
+  /// switched) and for a non-root entrypoint.
+  bool started_as_root = true;
 
   /// "netdata (uid 201, gid 201)".
   std::string Label() const;
@@ -28,7 +35,9 @@ struct AgentUser {
   std::string Owner() const;
 };
 
-AgentUser FindAgentUser(container::System& sys);
+/// `hands_off`: no agent of this container runs yet (`run`, `check --gate`): any netdata
+/// process seen is another one, so none is looked for.
+AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off);
 
 /// Whether `user` may access `path` (facts `info`) for `want` (R_OK | W_OK | X_OK), by its
 /// mode bits (or access(2) when the agent is this process's user).

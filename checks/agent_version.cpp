@@ -105,8 +105,8 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
   details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
   details["cloud_wanted"] = ctx.CloudWanted();
   const bool too_old = version.OlderThan(1, 32);
-  auto judged = [&](const std::string& message, const std::string& remediation) {
-    Result r = ctx.KeptOutOfCloud(message, remediation);
+  auto judged = [&](const std::string& message, const std::string& remediation, bool certain) {
+    Result r = ctx.KeptOutOfCloud(message, remediation, certain);
     r.details = std::move(details);
     return r;
   };
@@ -114,7 +114,7 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
     Result r = judged(who + ", built without Netdata Cloud support (" + cloud_evidence +
                           "): this build can never connect to Netdata Cloud" +
                           (too_old ? ", and it is older than v1.32" : ""),
-                      kUseOfficialBuild);
+                      kUseOfficialBuild, /*certain=*/true);
     r.node_state = "absent";
     return r;
   }
@@ -123,7 +123,8 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
                       ", older than v1.32, the oldest agent that Netdata Cloud's "
                       "troubleshooting supports",
                   "Upgrade the agent: pull a current netdata/netdata image (or update "
-                  "with kickstart.sh).");
+                  "with kickstart.sh).",
+                  /*certain=*/false);  // old agents may still claim and connect
   }
   std::string how = version.IsV2() ? "v2: claims by itself from claim.conf or NETDATA_CLAIM_*"
                                    : "v1: the entrypoint claims with netdata-claim.sh";

@@ -1,5 +1,7 @@
 #include "checks/check.h"
 
+#include "container/agent_version.h"
+
 namespace preflight::checks {
 
 std::string_view StatusName(Status status) {
@@ -41,6 +43,12 @@ Result Result::Fail(std::string message, std::string remediation) {
   return r;
 }
 
+Result Result::CertainFail(std::string message, std::string remediation) {
+  Result r = Fail(std::move(message), std::move(remediation));
+  r.certain = true;
+  return r;
+}
+
 Result Result::Skip(std::string reason) {
   Result r;
   r.status = Status::kSkip;
@@ -76,11 +84,23 @@ const ClaimedId& Context::Claimed() {
   return *claimed_;
 }
 
-Result Context::KeptOutOfCloud(const std::string& message, const std::string& remediation) {
-  if (CloudWanted()) return Result::Fail(message, remediation);
+Result Context::KeptOutOfCloud(const std::string& message, const std::string& remediation,
+                               bool certain) {
+  if (CloudWanted()) {
+    return certain ? Result::CertainFail(message, remediation) : Result::Fail(message, remediation);
+  }
   return Result::Warn(
       message + "; claiming is not configured and the node is not claimed, so it monitors locally",
       "If this node is to appear in Netdata Cloud: " + remediation);
+}
+
+AgentFacts Context::Agent() const {
+  const Result* r = Earlier("agent.version");
+  if (r == nullptr || !r->details.is_object()) return AgentFacts::Unknown();
+  auto it = r->details.find("version");
+  if (it == r->details.end() || !it->is_string()) return AgentFacts::Unknown();
+  auto version = container::ParseAgentVersion(it->get<std::string>());
+  return version.ok() ? AgentFacts::Of(*version) : AgentFacts::Unknown();
 }
 
 const container::MountTable& Context::Mounts() {
@@ -94,7 +114,7 @@ const container::ContainerEnv& Context::Container() {
 }
 
 const AgentUser& Context::User() {
-  if (!user_) user_ = FindAgentUser(sys);
+  if (!user_) user_ = FindAgentUser(sys, in.config_dir, in.hands_off);
   return *user_;
 }
 

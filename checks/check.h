@@ -9,11 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/agent_model.h"
 #include "checks/agent_user.h"
 #include "checks/claim_settings.h"
 #include "checks/inputs.h"
 #include "container/container_env.h"
 #include "container/known_agent.h"
+#include "container/owner_lease.h"
 #include "container/run_records.h"
 #include "container/system.h"
 
@@ -42,11 +44,19 @@ struct Result {
   std::string section;
   /// Optional expected_node_state this failure implies (see verdict.h); empty = derive.
   std::string node_state;
+  /// A fail that is certain to stop what the user asked for (the agent running; the claim when
+  /// a token is given; the link of a claimed node) for the agent detected in the image. Only
+  /// these refuse the hand-off of `run` and `check --gate` (cmd/gate.h); a fail that rests on
+  /// an inference, on history or on an unknown leaves it false and is reported only.
+  bool certain = false;
   double duration_ms = 0;
 
   static Result Pass(std::string message);
   static Result Warn(std::string message, std::string remediation);
+  /// A failure for `check`'s strict exit status that does not refuse a hand-off.
   static Result Fail(std::string message, std::string remediation);
+  /// A failure certain to break the agent or the claim asked for: refuses the hand-off.
+  static Result CertainFail(std::string message, std::string remediation);
   static Result Skip(std::string reason);
   static Result Error(std::string message);
 };
@@ -99,7 +109,10 @@ class Context {
   bool CloudWanted() { return Claim().Wanted() || Claimed().found; }
   /// What keeps the agent out of Netdata Cloud (`message`, fixed by `remediation`): a failure
   /// when CloudWanted(), else a warning that says the agent monitors locally.
-  Result KeptOutOfCloud(const std::string& message, const std::string& remediation);
+  /// `certain`: the fact is observed (e.g. a build without Cloud), so with Cloud wanted the
+  /// failure refuses the hand-off (Result::certain).
+  Result KeptOutOfCloud(const std::string& message, const std::string& remediation,
+                        bool certain = false);
   const container::MountTable& Mounts();
   const container::ContainerEnv& Container();
   /// Container() if a check asked for it, else nullopt (nothing is read).
@@ -109,8 +122,16 @@ class Context {
   /// The run records already in <var-lib> (read-only: a corrupt file stays where it is).
   const container::LoadedRuns& Runs();
 
+  /// What the behaviour model is asked about: the version agent.version found (unknown when
+  /// it did not run or found none).
+  AgentFacts Agent() const;
+
   /// What agent.version learnt of the agent binary; `run` keeps it in its record.
   std::optional<container::KnownAgent> agent;
+
+  /// The owner lease container.identity would take for this hand-off; the command writes it
+  /// only once its gate lets the agent start (a refused start never holds the identity).
+  std::optional<container::OwnerLease> lease_to_take;
 
  private:
   std::vector<std::pair<std::string, Result>> earlier_;

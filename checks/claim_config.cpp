@@ -8,6 +8,7 @@
 #include "checks/agent_generation.h"
 #include "checks/agent_user.h"
 #include "checks/catalog.h"
+#include "checks/claim_attempts.h"
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
@@ -47,40 +48,49 @@ std::string UrlProblem(const std::string& message) {
   return tick == std::string::npos ? message : message.substr(tick + 1);
 }
 
+/// A broken claim value: certain to fail the claim only when no other source can take over.
+void Bad(Findings* f, bool certain, std::string message, std::string fix) {
+  if (certain) {
+    f->CertainFail(std::move(message), std::move(fix));
+  } else {
+    f->Fail(std::move(message), std::move(fix));
+  }
+}
+
 bool Quoted(std::string_view v) {
   return v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front();
 }
 
 /// `https://host[:port][/path]`; "" when fine, else what is wrong.
-void CheckUrl(const ClaimValue& url, Findings* f) {
+void CheckUrl(const ClaimValue& url, bool certain, Findings* f) {
   const std::string fix = "Set " + url.source +
                           " to https://app.netdata.cloud (or your Cloud's "
                           "https:// URL), without quotes or spaces.";
   std::string_view v = url.value;
   if (container::TrimSpace(v).empty()) {
-    f->Fail(url.source + " is set but empty", fix);
+    Bad(f, certain, url.source + " is set but empty", fix);
     return;
   }
   if (Quoted(container::TrimSpace(v))) {
-    f->Fail(url.source + " is wrapped in quotes, which become part of the URL", fix);
+    Bad(f, certain, url.source + " is wrapped in quotes, which become part of the URL", fix);
     return;
   }
   if (container::TrimSpace(v).size() != v.size() ||
       v.find_first_of(" \t\r\n") != std::string_view::npos) {
-    f->Fail(url.source + " contains whitespace", fix);
+    Bad(f, certain, url.source + " contains whitespace", fix);
     return;
   }
   if (v.find("://") == std::string_view::npos) {
-    f->Fail(url.source + " `" + SafeUrl(v) + "` has no https:// scheme", fix);
+    Bad(f, certain, url.source + " `" + SafeUrl(v) + "` has no https:// scheme", fix);
     return;
   }
   auto parsed = container::ParseUrl(v);
   if (!parsed.ok()) {
-    f->Fail(url.source + " `" + SafeUrl(v) + "`" + UrlProblem(parsed.error().message), fix);
+    Bad(f, certain, url.source + " `" + SafeUrl(v) + "`" + UrlProblem(parsed.error().message), fix);
     return;
   }
   if (parsed->scheme != "https") {
-    f->Fail(url.source + " `" + SafeUrl(v) + "` uses " + parsed->scheme +
+    Bad(f, certain, url.source + " `" + SafeUrl(v) + "` uses " + parsed->scheme +
                 "://; Netdata Cloud only speaks https",
             fix);
     return;
@@ -98,10 +108,10 @@ void CheckUrl(const ClaimValue& url, Findings* f) {
 }
 
 /// Comma-separated room UUIDs; the agent trims items and skips empty ones.
-size_t CheckRooms(const ClaimValue& rooms, Findings* f) {
+size_t CheckRooms(const ClaimValue& rooms, bool certain, Findings* f) {
   std::string_view list = rooms.value;
   if (Quoted(container::TrimSpace(list))) {
-    f->Fail(rooms.source + " is wrapped in quotes, which become part of the first and last room id",
+    Bad(f, certain, rooms.source + " is wrapped in quotes, which become part of the first and last room id",
             "Remove the quotes: " + rooms.source + " is a plain comma-separated list of room ids.");
     return 0;
   }
@@ -113,7 +123,7 @@ size_t CheckRooms(const ClaimValue& rooms, Findings* f) {
     if (!item.empty()) {
       ++count;
       if (!container::IsUuid(item)) {
-        f->Fail(rooms.source + " item " + std::to_string(index) + " (`" + Shown(item) +
+        Bad(f, certain, rooms.source + " item " + std::to_string(index) + " (`" + Shown(item) +
                     "`) is not a room id (a UUID like 1d66b04f-7f1c-413f-9638-f0c6e281f721)",
                 "Copy the room ids from Netdata Cloud (room settings), comma-separated, or leave " +
                     rooms.source + " empty to add the node to the All nodes room only.");
@@ -127,14 +137,14 @@ size_t CheckRooms(const ClaimValue& rooms, Findings* f) {
 }
 
 /// none, env, http://[user:pass@]host:port, socks5://, socks5h://.
-void CheckProxy(const ClaimValue& proxy, Findings* f) {
+void CheckProxy(const ClaimValue& proxy, bool certain, Findings* f) {
   std::string_view v = container::TrimSpace(proxy.value);
   if (v.empty() || v == "env" || v == "none") return;
   const std::string shown = SafeUrl(v);
   const std::string fix =
       "Set " + proxy.source + " to none, env, http://[user:pass@]host:port or socks5h://host:port.";
   if (Quoted(v)) {
-    f->Fail(proxy.source + " is wrapped in quotes, which become part of the proxy URL", fix);
+    Bad(f, certain, proxy.source + " is wrapped in quotes, which become part of the proxy URL", fix);
     return;
   }
   auto sep = v.find("://");
@@ -149,7 +159,7 @@ void CheckProxy(const ClaimValue& proxy, Findings* f) {
     return;
   }
   if (scheme != "http" && scheme != "socks5" && scheme != "socks5h") {
-    f->Fail(proxy.source + " `" + shown +
+    Bad(f, certain, proxy.source + " `" + shown +
                 "` is not none, env, or an http://, socks5:// or "
                 "socks5h:// URL (the agent does not guess a scheme)",
             fix);
@@ -157,7 +167,7 @@ void CheckProxy(const ClaimValue& proxy, Findings* f) {
   }
   auto parsed = container::ParseUrl(v);
   if (!parsed.ok()) {
-    f->Fail(proxy.source + " `" + shown + "`" + UrlProblem(parsed.error().message), fix);
+    Bad(f, certain, proxy.source + " `" + shown + "`" + UrlProblem(parsed.error().message), fix);
     return;
   }
 }
@@ -214,10 +224,24 @@ void CheckConflicts(const ClaimSettings& s, const std::string& generation, Findi
   }
 }
 
+/// claim.conf cannot be used by a v2 agent: with a token in another source it claims from
+/// that one instead (a warning); otherwise the claim asked for cannot happen (certain for a
+/// known v2 agent; v1 agents do not read claim.conf at all).
+void Skipped(Findings* f, const std::string& generation, bool other_source, std::string message,
+             std::string fix) {
+  if (other_source) {
+    f->Warn(message + "; the agent claims from the next source that has a token instead",
+            std::move(fix));
+  } else {
+    Bad(f, generation == "v2", std::move(message), std::move(fix));
+  }
+}
+
 /// Root reads claim.conf whatever its mode; a v2 agent reads it as its own user (the docs say
 /// 0640 root:netdata), and silently falls back to the environment when it cannot.
 void CheckAgentCanRead(container::System& sys, const AgentUser& user, const ClaimSettings& s,
-                       const std::string& generation, const std::string& config_dir, Findings* f) {
+                       const std::string& generation, const std::string& config_dir,
+                       bool other_source, Findings* f) {
   if (!s.claim_conf_present || !s.claim_conf_error.empty() || generation == "v1") return;
   if (user.self) return;  // then our own read was the agent's: claim_conf_error covers it
   const std::string fix = "Run `chown root:" + std::to_string(user.gid) + " " + s.claim_conf_path +
@@ -225,14 +249,16 @@ void CheckAgentCanRead(container::System& sys, const AgentUser& user, const Clai
                           ", as the docs require).";
   auto dir = sys.Stat(config_dir, true);
   if (dir.ok() && !Allows(sys, user, config_dir, *dir, X_OK)) {
-    f->Fail(config_dir + " is owned by " + Ownership(*dir) + ": the agent, running as " +
+    Skipped(f, generation, other_source,
+            config_dir + " is owned by " + Ownership(*dir) + ": the agent, running as " +
                 user.Label() + ", cannot reach claim.conf in it, so it never claims from it",
             "Run `chmod o+x " + config_dir + "` (or give it to the agent's group).");
     return;
   }
   auto info = sys.Stat(s.claim_conf_path, true);
   if (info.ok() && !Allows(sys, user, s.claim_conf_path, *info, R_OK)) {
-    f->Fail(s.claim_conf_path + " is owned by " + Ownership(*info) + ": the agent, running as " +
+    Skipped(f, generation, other_source,
+            s.claim_conf_path + " is owned by " + Ownership(*info) + ": the agent, running as " +
                 user.Label() +
                 ", cannot read it, so it never claims from it (root can, which "
                 "hides the problem)",
@@ -254,16 +280,20 @@ Result RunClaimConfig(Context& ctx) {
   }
 
   Findings f;
+  // v2 agents fall back from claim.conf to the environment, then to cloud.d/token.
+  const bool other_source = (s.env_token.set && !s.env_token.value.empty()) ||
+                            (s.file_token.set && !s.file_token.value.empty());
   if (!s.claim_conf_error.empty()) {
     auto info = ctx.sys.Stat(s.claim_conf_path, true);
     if (info.ok() && info->type == container::FileType::kDirectory) {
-      f.Fail(s.claim_conf_path +
+      Skipped(&f, generation, other_source, s.claim_conf_path +
                  " is a directory, not a file (a bind mount of a missing host "
                  "file creates one)",
              "Replace it with a file: mount the host's claim.conf file itself (it must exist "
              "before the container starts), 0640 root:netdata.");
     } else {
-      f.Fail(s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
+      Skipped(&f, generation, other_source,
+             s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
                  "), so the agent cannot claim from it",
              "Make it readable by the agent: chown root:netdata " + s.claim_conf_path +
                  " && chmod 0640 " + s.claim_conf_path + " (as the docs require).");
@@ -281,13 +311,13 @@ Result RunClaimConfig(Context& ctx) {
            "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
            "`rooms = ...`, `proxy = ...`, `insecure = no`.");
   }
-  CheckAgentCanRead(ctx.sys, ctx.User(), s, generation, ctx.in.config_dir, &f);
+  CheckAgentCanRead(ctx.sys, ctx.User(), s, generation, ctx.in.config_dir, other_source, &f);
   // A token in another section (or before [global]) is invisible to the agent.
   if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set) {
     if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {
       for (const auto& e : container::ParseIni(*text).entries) {
         if (e.key == "token") {
-          f.Fail(s.claim_conf_path + " line " + std::to_string(e.line) +
+          Skipped(&f, generation, other_source, s.claim_conf_path + " line " + std::to_string(e.line) +
                      " sets `token` outside "
                      "the [global] section, where the agent does not look",
                  "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
@@ -302,13 +332,13 @@ Result RunClaimConfig(Context& ctx) {
     const bool url = s.env_url.set && !s.env_url.value.empty();
     const bool token = s.env_token.set && !s.env_token.value.empty();
     if (s.claim_conf_present && !token) {
-      f.Fail(s.claim_conf_path +
+      f.CertainFail(s.claim_conf_path +
                  " is used only by v2 agents; this v1 agent claims from "
                  "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
              "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
              "upgrade to a v2 image.");
     } else if (url != token) {
-      f.Fail(std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
+      f.CertainFail(std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
                          "are set; only ") +
                  (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
              url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
@@ -329,11 +359,20 @@ Result RunClaimConfig(Context& ctx) {
   const ClaimValue& rooms = pick(s.conf_rooms, s.env_rooms, s.rooms);
   const ClaimValue& proxy = pick(s.conf_proxy, s.env_proxy, s.proxy);
   details["source"] = v1 ? "environment" : s.source;
-  if (url.set) CheckUrl(url, &f);
+  // A bad value is certain to fail the claim only when the agent (of known generation) tries
+  // no other source after this one.
+  size_t tried = 0;
+  if (generation != "unknown") {
+    const std::string unreadable =
+        v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
+    for (const auto& a : ClaimAttempts(s, v1, unreadable)) tried += a.Tried() ? 1 : 0;
+  }
+  const bool only_source = tried == 1;
+  if (url.set) CheckUrl(url, only_source, &f);
   details["url"] =
       url.set ? SafeUrl(url.value) : std::string("https://app.netdata.cloud (default)");
-  details["rooms"] = rooms.set ? CheckRooms(rooms, &f) : 0;
-  if (proxy.set) CheckProxy(proxy, &f);
+  details["rooms"] = rooms.set ? CheckRooms(rooms, only_source, &f) : 0;
+  if (proxy.set) CheckProxy(proxy, only_source, &f);
   details["proxy"] =
       proxy.set ? SafeUrl(container::TrimSpace(proxy.value)) : std::string("env (default)");
   details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;

@@ -89,6 +89,15 @@ Result RunClaimScript(Context& ctx) {
     return r;
   }
 
+  // The v1 entrypoint runs the script under `set -e` when NETDATA_CLAIM_URL and _TOKEN are both
+  // set: a script that cannot run ends the entrypoint before the agent starts. Certain only for
+  // a known v1 agent (a v2 agent runs no script).
+  const bool runs = generation == "v1" && s.env_url.set && !s.env_url.value.empty() &&
+                    s.env_token.set && !s.env_token.value.empty();
+  auto fail = [runs](std::string message, std::string fix) {
+    return runs ? Result::CertainFail(std::move(message), std::move(fix))
+                : Result::Fail(std::move(message), std::move(fix));
+  };
   std::vector<std::string> candidates = SearchPath(ctx);
   Details searched = Details::array();
   for (const auto& c : candidates) searched.push_back(c);
@@ -108,7 +117,7 @@ Result RunClaimScript(Context& ctx) {
       r.details = details;
       return r;
     }
-    Result r = Result::Fail("no " + std::string(kScript) + " found in any of the " +
+    Result r = fail("no " + std::string(kScript) + " found in any of the " +
                                 std::to_string(candidates.size()) +
                                 " search paths (PATH, /usr/sbin, /opt/netdata/bin, ...): this v1 "
                                 "agent cannot be claimed",
@@ -120,7 +129,7 @@ Result RunClaimScript(Context& ctx) {
 
   auto st = ctx.sys.Stat(path, true);
   if (!st.ok()) {
-    Result r = Result::Fail("the path of the claim script, " + path +
+    Result r = fail("the path of the claim script, " + path +
                                 ", is a symlink whose "
                                 "target does not exist (" +
                                 st.error().message + ")",
@@ -129,7 +138,7 @@ Result RunClaimScript(Context& ctx) {
     return r;
   }
   if (st->type != container::FileType::kRegular) {
-    Result r = Result::Fail(
+    Result r = fail(
         path + " exists but is not a file (it is a " +
             (st->type == container::FileType::kDirectory ? "directory" : "special file") +
             "; a bind mount of a missing host path creates a directory)",
@@ -141,7 +150,7 @@ Result RunClaimScript(Context& ctx) {
   }
   details["mode"] = Octal(st->mode);
   if ((st->mode & 0111) == 0) {
-    Result r = Result::Fail(
+    Result r = fail(
         "the claiming script at " + path + " is not executable (mode " + Octal(st->mode) + ")",
         "Run `chmod 0755 " + path + "`, or reinstall the agent.");
     r.details = details;
@@ -149,7 +158,7 @@ Result RunClaimScript(Context& ctx) {
   }
   int access_errno = ctx.sys.Access(path, X_OK);
   if (access_errno == EPERM) {
-    Result r = Result::Fail(
+    Result r = fail(
         path + " is executable by its mode (" + Octal(st->mode) +
             ") but access(X_OK) fails "
             "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
@@ -162,7 +171,7 @@ Result RunClaimScript(Context& ctx) {
     return r;
   }
   if (access_errno != 0) {
-    Result r = Result::Fail("the claiming script at " + path +
+    Result r = fail("the claiming script at " + path +
                                 " is not executable by this user: "
                                 "access(X_OK) says " +
                                 std::string(strerror(access_errno)) + " (a noexec mount, or mode " +

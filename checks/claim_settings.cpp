@@ -126,6 +126,7 @@ ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs) {
         id.value = e->value;
         id.source = "cloud.d/cloud.conf";
         id.valid = container::IsUuid(id.value);
+        id.valid_flexi = container::IsUuidFlexi(id.value);
         return id;
       }
     }
@@ -140,6 +141,7 @@ ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs) {
       id.source = "cloud.d/claimed_id";
       id.leading_space = value.data() != file->data();
       id.valid = container::IsUuid(value) && !id.leading_space;
+      id.valid_flexi = !id.leading_space && container::IsUuidFlexi(value);
       id.padded = !id.leading_space && value.size() != file->size();
     }
   }

@@ -56,13 +56,16 @@ struct ClaimedId {
   /// at leading whitespace).
   bool valid = false;
   bool leading_space = false;  ///< whitespace before the value (the agent rejects it)
+  /// What v2 agents accept (uuid_parse_flexi: 0 or 4 hyphens); v1 agents need `valid`.
+  bool valid_flexi = false;
   /// Whitespace after the UUID (e.g. written with `echo`): current agents stop reading after
   /// 16 bytes, older ones (libuuid's uuid_parse, e.g. v1.37) reject the file.
   bool padded = false;
   std::string blocked;  ///< why the state was not read, e.g. "cloud.d is a symlink"
 
-  /// What the agent counts as claimed: a value that parses as a UUID.
-  bool Claimed() const { return found && valid; }
+  /// What an agent counts as claimed: a value that parses as a UUID for some agent version
+  /// (claim.state tells the versions apart).
+  bool Claimed() const { return found && (valid || valid_flexi); }
 };
 ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs);
 

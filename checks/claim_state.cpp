@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "checks/agent_generation.h"
+#include "checks/agent_model.h"
 #include "checks/agent_user.h"
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
@@ -82,6 +83,7 @@ Entry Look(container::System& sys, const std::string& dir, const std::string& na
 /// What the verdict and the other checks need to know about the claim.
 struct State {
   std::string generation;
+  AgentFacts agent;
   bool wanted = false;
   std::string claim_source;  ///< where the agent will take the claim settings from
   AgentUser user;
@@ -105,23 +107,65 @@ std::string ChownFix(const State& st, const std::string& path) {
          " so the agent recreates it.";
 }
 
+/// cloud.d (or var-lib) that the agent's user cannot use. v1.41+ agents started as root chown
+/// cloud.d and its files at start (agent model: chowns-state-at-start) where root may write
+/// them: then nothing to report. Unknown version: a warning. Otherwise certain.
+void Unusable(container::System& sys, const State& st, const std::string& path,
+              std::string message, std::string fix, Findings* f) {
+  const Holds chowns =
+      st.user.started_as_root ? st.agent.Does(Behaviour::kChownsStateAtStart) : Holds::kNo;
+  const bool root_writes = sys.Euid() == 0 && sys.Access(path, W_OK) == 0;
+  if (chowns == Holds::kYes && root_writes) return;
+  if (chowns == Holds::kDepends && root_writes) {
+    f->Warn(message + "; agents v1.41 and later, started as root, chown it at start, older ones "
+                      "fail, and the agent's version is unknown",
+            fix + " Or pass --agent PATH so the version can be checked.");
+    return;
+  }
+  f->CertainFail(message + (chowns == Holds::kNo && st.user.started_as_root
+                                ? " (" + st.agent.Name() + " does not chown existing directories "
+                                  "at start; v1.41 and later do)"
+                                : ""),
+                 fix);
+}
+
 /// The claimed_id: a UUID the agent accepts.
 void CheckClaimedId(const ClaimedId& id, const State& st, Findings* f) {
   if (!id.found) return;
   const std::string redo = "Delete " + st.dir + "/claimed_id (and `claimed_id` in " + st.dir +
                            "/cloud.conf) and restart with the claim token set, so that the node "
                            "claims again.";
-  if (!id.valid) {
+  // v2 parses with uuid_parse_flexi (0 or 4 hyphens), v1 with libuuid (agent model:
+  // claimed-id-flexible): a hyphen-less id is a claim for one and garbage for the other.
+  const Holds flexible = st.agent.Does(Behaviour::kClaimedIdFlexible);
+  const bool accepted = id.valid || (id.valid_flexi && flexible == Holds::kYes);
+  if (!accepted && id.valid_flexi && flexible == Holds::kDepends) {
+    f->Warn(id.source + " holds `" + Printable(id.value) +
+                "`, a UUID without its hyphens: v2 agents accept it, v1 agents (libuuid) count "
+                "the node as unclaimed, and the agent's version is unknown",
+            "Rewrite it in the canonical form with hyphens (8-4-4-4-12), or pass --agent PATH so "
+            "the version can be checked.");
+    return;
+  }
+  if (!accepted) {
     std::string what = id.source + (id.leading_space && container::IsUuid(id.value)
                                         ? " starts with whitespace, which the agent does not skip"
                                         : " holds `" + Printable(id.value) + "` (" +
                                               std::to_string(id.value.size()) +
-                                              " characters), which is not a UUID");
+                                              " characters), which " + st.agent.Name() +
+                                              " does not accept as a UUID" +
+                                              (id.valid_flexi ? " (v1 agents need the hyphens)"
+                                                              : ""));
     if (st.generation != "v1" && st.wanted) {
       f->Warn(what +
                   ": the agent ignores it and claims again at start, as a new node (the old "
                   "one stays offline in Cloud)",
               redo);
+    } else if (st.generation == "v1" && st.wanted) {
+      // run.sh sees the file and never claims: the claim asked for cannot happen.
+      f->CertainFail(what + ": the agent ignores it and counts the node as unclaimed, and the v1 "
+                            "entrypoint never claims again while the file exists",
+                     redo);
     } else {
       f->Fail(what + ": the agent ignores it and counts the node as unclaimed" +
                   (st.generation == "v1" ? ", and the v1 entrypoint never claims again while the "
@@ -232,9 +276,10 @@ void CheckUsable(container::System& sys, const FileInfo& dir_info,
                                       "\"Cannot write private key file\")"
                                     : "cannot read its claim state";
     std::string typical = dir_info.uid == 0 ? "; typical of a volume pre-populated as root" : "";
-    f->Fail(st.dir + " is owned by " + Ownership(dir_info) + ": the agent, running as " +
-                st.user.Label() + ", " + cannot + typical,
-            ChownFix(st, st.dir));
+    Unusable(sys, st, st.dir,
+             st.dir + " is owned by " + Ownership(dir_info) + ": the agent, running as " +
+                 st.user.Label() + ", " + cannot + typical,
+             ChownFix(st, st.dir), f);
     return;  // the files inside have the same cause
   }
   std::vector<std::string> unusable;
@@ -252,11 +297,12 @@ void CheckUsable(container::System& sys, const FileInfo& dir_info,
   if (unusable.empty()) return;
   std::string names;
   for (const auto& n : unusable) names += (names.empty() ? "cloud.d/" : ", cloud.d/") + n;
-  f->Fail(names + (unusable.size() > 1 ? " are" : " is") + " owned by " + Ownership(*example) +
-              ": the agent, running as " + st.user.Label() + ", cannot " +
-              (will_write ? "read and rewrite" : "read") + (unusable.size() > 1 ? " them" : " it") +
-              (example->uid == 0 ? "; typical of a volume pre-populated as root" : ""),
-          ChownFix(st, st.dir));
+  Unusable(sys, st, st.dir,
+           names + (unusable.size() > 1 ? " are" : " is") + " owned by " + Ownership(*example) +
+               ": the agent, running as " + st.user.Label() + ", cannot " +
+               (will_write ? "read and rewrite" : "read") + (unusable.size() > 1 ? " them" : " it") +
+               (example->uid == 0 ? "; typical of a volume pre-populated as root" : ""),
+           ChownFix(st, st.dir), f);
 }
 
 /// cloud.d does not exist yet: claiming creates it inside var-lib.
@@ -272,9 +318,10 @@ Result NotCreatedYet(container::System& sys, const State& st, Details details) {
   if (auto info = sys.Stat(parent, true);
       info.ok() && AgentWritesState(st) &&
       !Allows(sys, st.user, parent, *info, R_OK | W_OK | X_OK)) {
-    f.Fail(parent + " is owned by " + Ownership(*info) + ": the agent, running as " +
-               st.user.Label() + ", cannot create cloud.d there to claim",
-           ChownFix(st, parent));
+    Unusable(sys, st, parent,
+             parent + " is owned by " + Ownership(*info) + ": the agent, running as " +
+                 st.user.Label() + ", cannot create cloud.d there to claim",
+             ChownFix(st, parent), &f);
   }
   return f.ToResult("the node is not claimed yet: " + WhoClaims(st) + " and creates " + st.dir,
                     std::move(details));
@@ -312,6 +359,7 @@ Result RunClaimState(Context& ctx) {
   ClaimSettings settings = ctx.Claim();
   State st;
   st.generation = AgentGeneration(ctx);
+  st.agent = ctx.Agent();
   st.wanted = settings.Wanted();
   st.claim_source = settings.source;
   st.user = ctx.User();
@@ -426,10 +474,13 @@ const CheckDef kClaimState{
     "cloud.d/ (under --var-lib) holds the claim: a claimed_id the agent accepts as a UUID "
     "(cloud.conf `claimed_id` first, then cloud.d/claimed_id), an RSA private.pem that parses "
     "and a public.pem that is its public half, and a readable cloud.conf, all usable by the user "
-    "the agent runs as (netdata, uid/gid 201 in the image). A volume pre-populated as root "
-    "makes the agent fail with \"Cannot write private key file\"; a corrupt claimed_id makes it "
-    "count the node as unclaimed; a replaced key makes the link fail. Symlinks are reported, "
-    "never read through. Not claimed and not claiming: skipped.",
+    "the agent runs as (a running agent's own uid; else DOCKER_USR or netdata.conf `run as "
+    "user`, with its ids from /etc/passwd). A volume pre-populated as root makes agents up to "
+    "v1.40 (and any agent started as non-root) fail with \"Cannot write private key file\"; "
+    "v1.41 and later, started as root, chown cloud.d at start. v2 agents accept a claimed_id "
+    "without hyphens, v1 agents do not; a corrupt claimed_id makes the agent count the node as "
+    "unclaimed; a replaced key makes the link fail. Symlinks are reported, never read through. "
+    "Not claimed and not claiming: skipped.",
     /*implemented=*/true,
 };
 

@@ -5,6 +5,7 @@
 
 #include "checks/agent_generation.h"
 #include "checks/catalog.h"
+#include "checks/claim_attempts.h"
 #include "checks/claim_settings.h"
 #include "checks/sections.h"
 #include "container/ini.h"
@@ -21,6 +22,8 @@ struct Problem {
   std::string what;  ///< after "<source> " : "is empty", ...
   std::string fix;
 };
+
+bool NonEmptyToken(const ClaimValue& v) { return v.set && !v.value.empty(); }
 
 bool IsEnv(const ClaimValue& v) { return v.source.rfind("NETDATA_", 0) == 0; }
 
@@ -168,85 +171,139 @@ std::optional<Problem> Analyze(const ClaimValue& v) {
   return std::nullopt;
 }
 
+/// What the token of each source the agent tries will do, for one generation.
+struct Outcome {
+  std::vector<std::pair<const ClaimAttempt*, std::optional<Problem>>> tried;
+  const ClaimAttempt* works = nullptr;  ///< the first tried source whose token is not broken
+};
+
+Outcome Judge(const std::vector<ClaimAttempt>& attempts) {
+  Outcome o;
+  for (const auto& a : attempts) {
+    if (!a.Tried()) continue;
+    auto problem = Analyze(a.token);
+    o.tried.emplace_back(&a, problem);
+    if (!o.works && (!problem || problem->status != Status::kFail)) o.works = &a;
+  }
+  return o;
+}
+
 Result RunClaimToken(Context& ctx) {
-  ClaimSettings s = ctx.Claim();
-  ClaimedId claimed = ctx.Claimed();
+  const ClaimSettings& s = ctx.Claim();
+  const ClaimedId& claimed = ctx.Claimed();
   const std::string generation = AgentGeneration(ctx);
-  // v1 images claim from the environment only (run.sh); v2 from the first source with a token.
+  // v1 images claim from the environment only (run.sh); v2 from the first source that works.
   const bool v1 = generation == "v1";
-  const ClaimValue& token = v1 ? s.env_token : s.token;
+  const std::string unreadable =
+      v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
+  const std::vector<ClaimAttempt> attempts = ClaimAttempts(s, v1, unreadable);
+  const Outcome outcome = Judge(attempts);
 
   Details details;
   details["wanted"] = s.Wanted();
   details["claimed"] = claimed.Claimed();
-  if (token.set) {
-    details["source"] = token.source;
-    details["length"] = token.value.size();
-    details["hint"] = TokenHint(token.value);
+  Details sources = Details::array();
+  for (const auto& a : attempts) {
+    Details d;
+    d["source"] = a.source;
+    d["tried"] = a.Tried();
+    if (!a.Tried()) d["not_tried"] = a.not_tried;
+    if (a.token.set) d["hint"] = TokenHint(a.token.value);
+    sources.push_back(d);
+  }
+  details["sources"] = sources;
+  const ClaimAttempt* first = outcome.tried.empty() ? nullptr : outcome.tried.front().first;
+  if (first) {
+    details["source"] = first->token.source;
+    details["length"] = first->token.value.size();
+    details["hint"] = TokenHint(first->token.value);
   }
 
-  if (!s.Wanted() && !claimed.Claimed()) {
-    Result r =
-        Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " + s.claim_conf_path +
-                     ") and the node is not claimed: it will not appear in Netdata Cloud");
+  auto with = [&details](Result r) {
     r.details = details;
     return r;
+  };
+  if (!s.Wanted() && !claimed.Claimed()) {
+    return with(
+        Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " + s.claim_conf_path +
+                     ") and the node is not claimed: it will not appear in Netdata Cloud"));
   }
-  if (!token.set) {
+  if (first == nullptr) {
     if (claimed.Claimed()) {
-      Result r = Result::Pass("no claim token set; the node is already claimed (" + claimed.source +
-                              "), so none is needed");
-      r.details = details;
-      return r;
+      return with(Result::Pass("no claim token set; the node is already claimed (" +
+                               claimed.source + "), so none is needed"));
     }
     if (!s.claim_conf_error.empty()) {
-      Result r = Result::Skip("the token cannot be checked: " + s.claim_conf_path +
-                              " is unreadable (see claim.config)");
-      r.details = details;
-      return r;
+      return with(Result::Skip("the token cannot be checked: " + s.claim_conf_path +
+                               " is unreadable (see claim.config)"));
     }
     if (v1 && s.token.set) {
       // run.sh passes only NETDATA_CLAIM_TOKEN; claim.config names the claim.conf mistake.
-      Result r = Result::Skip(
-          "this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, which "
-          "is not set; " +
-          s.token.source + " is read by v2 agents only (see claim.config)");
-      r.details = details;
-      return r;
+      return with(Result::Skip("this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, "
+                               "which is not set; " +
+                               s.token.source + " is read by v2 agents only (see claim.config)"));
+    }
+    if (!unreadable.empty() && NonEmptyToken(s.conf_token)) {
+      return with(Result::Skip("the agent cannot read " + s.claim_conf_path + " (" + unreadable +
+                               "), so it has no token to claim with (see claim.config)"));
+    }
+    if (s.env_token.set && s.env_token.value.empty()) {
+      return with(Result::CertainFail(
+          "NETDATA_CLAIM_TOKEN is set but empty: the agent skips it and has no token to claim with",
+          "Copy the claim token again from Netdata Cloud (Space settings > Nodes > Connect nodes) "
+          "and set NETDATA_CLAIM_TOKEN to exactly that string."));
     }
     std::string why = s.claim_conf_present ? s.claim_conf_path + " exists but has no `token`"
-                                           : std::string(
-                                                 "NETDATA_CLAIM_URL is set but "
-                                                 "NETDATA_CLAIM_TOKEN is not");
-    Result r = Result::Fail(why + ": the agent cannot claim without a token",
-                            "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in claim.conf) "
-                            "to your Space's claim token from Netdata Cloud.");
-    r.details = details;
-    return r;
+                                           : std::string("NETDATA_CLAIM_URL is set but "
+                                                         "NETDATA_CLAIM_TOKEN is not");
+    // The claim asked for cannot happen in any agent: no source has a token.
+    return with(Result::CertainFail(why + ": the agent cannot claim without a token",
+                                    "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in "
+                                    "claim.conf) to your Space's claim token from Netdata "
+                                    "Cloud."));
   }
 
-  auto problem = Analyze(token);
+  const std::optional<Problem>& problem = outcome.tried.front().second;
   if (claimed.Claimed()) {
-    Result r = problem ? Result::Warn("the node is already claimed (" + claimed.source +
-                                          ") and the token is not used again, but " + token.source +
-                                          " " + problem->what,
-                                      problem->fix)
-                       : Result::Pass("the node is already claimed (" + claimed.source +
-                                      "); the token is not used again");
-    r.details = details;
-    return r;
+    return with(problem ? Result::Warn("the node is already claimed (" + claimed.source +
+                                           ") and the token is not used again, but " +
+                                           first->token.source + " " + problem->what,
+                                       problem->fix)
+                        : Result::Pass("the node is already claimed (" + claimed.source +
+                                       "); the token is not used again"));
+  }
+  if (outcome.works != nullptr && outcome.works != first) {
+    // A v2 agent tries the broken source first, Cloud rejects it, and it moves on.
+    const auto& next = *outcome.works;
+    return with(Result::Warn(first->token.source + " " + problem->what +
+                                 "; the agent tries it first, the claim fails, and it then "
+                                 "claims with " +
+                                 next.token.source + " (" + TokenHint(next.token.value) + ")",
+                             problem->fix + " Or remove it, so that the agent claims with " +
+                                 next.token.source + " at once."));
   }
   if (problem) {
-    Result r = problem->status == Status::kFail
-                   ? Result::Fail(token.source + " " + problem->what, problem->fix)
-                   : Result::Warn(token.source + " " + problem->what, problem->fix);
-    r.details = details;
-    return r;
+    if (problem->status != Status::kFail) {
+      return with(Result::Warn(first->token.source + " " + problem->what, problem->fix));
+    }
+    // Certain only when no source works in any generation the agent could be.
+    bool certain = true;
+    for (bool gen_v1 : PossibleGenerations(generation)) {
+      const std::string u =
+          gen_v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
+      const auto other = ClaimAttempts(s, gen_v1, u);
+      if (Judge(other).works != nullptr) certain = false;
+    }
+    std::string others;
+    if (outcome.tried.size() > 1) others = " (and no other source the agent tries has a usable token)";
+    Result r = certain ? Result::CertainFail(first->token.source + " " + problem->what + others,
+                                             problem->fix)
+                       : Result::Fail(first->token.source + " " + problem->what + others,
+                                      problem->fix);
+    return with(r);
   }
-  Result r = Result::Pass("claim token from " + token.source + " is well-formed (" +
-                          TokenHint(token.value) + ")");
-  r.details = details;
-  return r;
+  return with(Result::Pass("claim token from " + first->token.source + " is well-formed (" +
+                           TokenHint(first->token.value) + ")"));
 }
 
 }  // namespace
@@ -261,8 +318,11 @@ const CheckDef kClaimToken{
     "NETDATA_CLAIM_TOKEN (or the claim.conf token) is present when claiming is wanted, and "
     "well-formed: no whitespace, quotes, placeholder text or characters the agent rejects. A "
     "malformed token makes the claim fail with 403 (v2: once, at start, with no retry; v1: the "
-    "entrypoint exits), and the node never appears in Netdata Cloud. The token is never shown: "
-    "only its length and first 4 characters.",
+    "entrypoint exits), and the node never appears in Netdata Cloud. v2 agents try claim.conf, "
+    "the environment and cloud.d/token in that order and move on when a claim fails: a broken "
+    "token next to a usable one in a later source is a warning; the check refuses a start only "
+    "when no source the agent tries has a usable token. The token is never shown: only its "
+    "length and first 4 characters.",
     /*implemented=*/true,
 };
 

@@ -269,8 +269,36 @@ Result FromCloudOnly(Context& ctx, const container::CloudStatus& cs, const Error
   return r;
 }
 
+/// Before the hand-off (`run`, `check --gate`) this container's agent has not started: what
+/// answers on the socket or port is another agent, and the status file is the previous run's.
+/// Both are history: said, never a failure that could refuse this start.
+Result BeforeHandOff(Context& ctx, const container::AgentTarget& target) {
+  Result r = Result::Skip(
+      "the agent starts after these checks (run / check --gate): there is no link to check yet");
+  r.details["running"] = false;
+  auto sf = ctx.sys.Agent().ReadStatusFile(target);
+  if (!sf.ok()) return r;
+  const std::string at = sf->timestamp.empty() ? "an unknown time" : sf->timestamp;
+  r.details["status_file"] = sf->path;
+  r.details["last_aclk"] = sf->aclk;
+  r.details["last_status"] = sf->status;
+  if (sf->aclk == "banned") {
+    r = Result::Warn("the previous run of this agent recorded at " + at +
+                         " that Netdata Cloud had banned it (status-netdata.json)",
+                     kBannedSteps);
+    r.section = std::string(section::kNotBanned);
+    r.details["status_file"] = sf->path;
+    r.details["last_aclk"] = sf->aclk;
+    return r;
+  }
+  r.message += "; the previous run recorded link `" + (sf->aclk.empty() ? "?" : sf->aclk) +
+               "` at " + at;
+  return r;
+}
+
 Result RunCloudLink(Context& ctx) {
   const container::AgentTarget target = AgentTargetFrom(ctx.in);
+  if (ctx.in.hands_off) return BeforeHandOff(ctx, target);
   const auto deadline = std::min(ctx.deadline, std::chrono::steady_clock::now() + kAgentBudget);
   container::AgentClient& agent = ctx.sys.Agent();
 

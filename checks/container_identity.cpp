@@ -2,9 +2,12 @@
 // belong to one running agent. Three ways it does not: the identity is baked into the image (every
 // container from it is the same node), two live containers share the volume, or the disk of a
 // claimed VM was cloned. The owner lease (container/owner_lease.h) tells the last two apart.
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <optional>
 
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
@@ -109,6 +112,21 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
   }
 }
 
+/// The holder of a fresh lease is alive for certain only while its supervisor holds the owner
+/// lock (on this kernel: same boot id). A free lock proves it gone (`docker rm -f`, SIGKILL):
+/// its heartbeat can never renew. Without the lock it may be either.
+enum class Liveness { kAlive, kGone, kUnknown };
+
+Liveness HolderLiveness(Context& ctx, const OwnerLease& h, const OwnerLease& self,
+                        Details& lease) {
+  if (!h.locked || h.boot_id.empty() || h.boot_id != self.boot_id) return Liveness::kUnknown;
+  const container::LockState lock = ctx.sys.OwnerLock(ctx.in.var_lib);
+  lease["lock"] = container::LockStateName(lock);
+  if (lock == container::LockState::kHeld) return Liveness::kAlive;
+  if (lock == container::LockState::kFree) return Liveness::kGone;
+  return Liveness::kUnknown;
+}
+
 void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::string& guid,
                 OwnerLease self, const Expected<std::optional<OwnerLease>>& held, Findings& f,
                 Details& details) {
@@ -116,7 +134,7 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
   Details lease;
   lease["path"] = container::OwnerLeasePath(ctx.in.var_lib);
   lease["take"] = ctx.in.hands_off;
-  bool may_write = ctx.in.hands_off;
+  bool may_take = ctx.in.hands_off;
   if (!held.ok() && held.error().code == ELOOP) {
     lease["state"] = "symlink";
     f.Warn(lease["path"].get<std::string>() +
@@ -134,16 +152,24 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
     lease["state"] = "none";
   } else {
     const OwnerLease& h = **held;
-    const LeaseRelation rel = container::RelateLease(h, self, env.in_container, now);
-    lease["state"] = std::string(container::LeaseRelationName(rel));
+    LeaseRelation rel = container::RelateLease(h, self, env.in_container, now);
+    const std::string age = std::to_string(now - h.heartbeat) + " s ago";
     lease["holder"] = Holder(h);
     lease["heartbeat_age_s"] = now - h.heartbeat;
     lease["supervised"] = h.supervised;
-    const std::string age = std::to_string(now - h.heartbeat) + " s ago";
+    lease["locked"] = h.locked;
+    const bool fresh = rel == LeaseRelation::kFresh || rel == LeaseRelation::kFreshUnsupervised;
+    const Liveness alive = fresh ? HolderLiveness(ctx, h, self, lease) : Liveness::kUnknown;
+    if (alive == Liveness::kGone) {
+      // Killed before it could release (docker rm -f): free to take, nothing to report.
+      rel = LeaseRelation::kStale;
+      lease["gone"] = "the holder's supervisor no longer holds the owner lock";
+    }
+    lease["state"] = std::string(container::LeaseRelationName(rel));
     if (rel == LeaseRelation::kOurs) {
       self.acquired = h.acquired;
     } else if (rel == LeaseRelation::kOtherMachine) {
-      may_write = false;
+      may_take = false;
       lease["machine_id_then"] = h.machine_id;
       f.Fail("the identity in " + ctx.in.var_lib + " (GUID " + guid.substr(0, 8) +
                  "...) was recorded under /etc/machine-id " + h.machine_id.substr(0, 8) +
@@ -151,19 +177,27 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
                  "...: the claiming info is cloned (a VM image of a claimed node)",
              ResetFix(ctx.in.var_lib));
     } else if (rel == LeaseRelation::kFresh) {
-      may_write = false;
-      if (ctx.in.hands_off) {
-        f.Fail("two containers use one identity; Cloud will flap between them: " +
-                   lease["path"].get<std::string>() + " is held by " + Holder(h) +
-                   ", whose supervisor renewed it " + age,
-               "Give each agent its own volume for " + ctx.in.var_lib +
-                   " (never share one between two running containers), or stop the other one.");
-      } else {
+      may_take = false;
+      const std::string two = "two containers use one identity; Cloud will flap between them: " +
+                              lease["path"].get<std::string>() + " is held by " + Holder(h);
+      const std::string fix = "Give each agent its own volume for " + ctx.in.var_lib +
+                              " (never share one between two running containers), or stop the "
+                              "other one.";
+      if (!ctx.in.hands_off) {
         f.Warn("this identity is held by a running agent in " + Holder(h) + " (heartbeat " + age +
                    "); this check only reads the lease. If that is not this node's own agent "
                    "container, two agents share one identity and Cloud will flap between them",
                "Make sure only one running container mounts " + ctx.in.var_lib +
                    " for its agent; a troubleshooting container sharing it may ignore this.");
+      } else if (alive == Liveness::kAlive) {
+        // Its supervisor holds the owner lock right now: a second agent is certain.
+        f.CertainFail(two + ", whose supervisor is running (it holds the owner lock)", fix);
+      } else {
+        // A fresh heartbeat of a holder that may have been killed since: evidence, not proof.
+        f.Fail(two + ", whose supervisor renewed it " + age +
+                   " (if that container was removed, this passes once the heartbeat is " +
+                   std::to_string(container::kLeaseFreshFor.count()) + " s old)",
+               fix);
       }
     } else if (rel == LeaseRelation::kFreshUnsupervised) {
       f.Warn(Holder(h) + " took the lease of this identity " + age +
@@ -175,13 +209,8 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
       lease["taken_over_from"] = Holder(h);  // stale or released: free to take
     }
   }
-  if (may_write) {
-    if (auto s = container::WriteOwnerLease(ctx.sys, ctx.in.var_lib, self); !s.ok()) {
-      lease["write_error"] = s.error().message;
-    } else {
-      lease["written"] = true;
-    }
-  }
+  // The command writes it once its gate lets the agent start: a refused start holds nothing.
+  if (may_take) ctx.lease_to_take = self;
   details["lease"] = lease;
 }
 
@@ -206,17 +235,19 @@ Result RunContainerIdentity(Context& ctx) {
   details["claimed"] = claimed.found;
 
   Findings f;
-  for (const char* bad : kBlacklistedGuids) {
-    if (guid == bad) {
-      f.Fail("the machine GUID " + guid +
-                 " is one that shipped inside distribution packages: "
-                 "every node that has it is the same node to Netdata Cloud",
-             ResetFix(ctx.in.var_lib));
-    }
-  }
-  if (guid == "00000000-0000-0000-0000-000000000000") {
-    f.Fail("the machine GUID is all zeros: the agent replaces it with a new one at every start",
-           ResetFix(ctx.in.var_lib));
+  // The agent treats these as no GUID and writes a new one (agent model:
+  // regenerates-invalid-guid): the node appears as a new node, nothing breaks.
+  const bool blacklisted = std::any_of(std::begin(kBlacklistedGuids), std::end(kBlacklistedGuids),
+                                       [&guid](const char* bad) { return guid == bad; });
+  if (blacklisted || guid == "00000000-0000-0000-0000-000000000000") {
+    f.Warn(std::string("the machine GUID ") +
+               (blacklisted ? guid + " is one that shipped inside distribution packages"
+                            : "is all zeros") +
+               ": the agent treats it as no GUID and writes a new one at this start (" +
+               Cite(Behaviour::kRegeneratesInvalidGuid) +
+               "), so this node appears in Netdata Cloud as a new node",
+           "Nothing to do if a new node is expected; to keep the old node's history, restore "
+           "its registry/netdata.public.unique.id from a backup before the agent starts.");
   }
   // Read once: the lease tells when this container first ran (baked?) and who holds the identity.
   const auto held = container::ReadOwnerLease(ctx.sys, ctx.in.var_lib);
@@ -247,10 +278,14 @@ const CheckDef kContainerIdentity{
     &RunContainerIdentity,
     "A node identity (machine GUID, claimed id, keys) used by two agents makes Netdata Cloud flap "
     "between them. The check fails for an identity baked into the image layer (every container "
-    "from the image is the same node), for the GUIDs that shipped in distribution packages, for "
-    "a volume whose owner lease (<var-lib>/preflight/owner.json) is held by another live "
-    "container, and, on a host, for an identity recorded under another /etc/machine-id (a cloned "
-    "VM). Only `run` and `check --gate` take the lease; a `check` by hand only reads it.",
+    "from the image is the same node), for a volume whose owner lease (<var-lib>/preflight/"
+    "owner.json) is held by another live container, and, on a host, for an identity recorded "
+    "under another /etc/machine-id (a cloned VM); a GUID that shipped in distribution packages "
+    "or is all zeros is a warning (the agent writes a new one: a new node). Only a holder proved "
+    "alive refuses a start: its supervisor holds flock on <var-lib>/preflight, which the kernel "
+    "drops when it dies, so a container removed with `docker rm -f` is taken over at once. Only "
+    "`run` and `check --gate` take the lease, and only when they hand off; a `check` by hand "
+    "only reads it.",
     /*implemented=*/true,
 };
 

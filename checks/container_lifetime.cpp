@@ -180,7 +180,8 @@ const CheckDef kContainerLifetime{
     &Run,
     "Earlier runs recorded by `run --supervise` lived until the agent's link to Netdata Cloud came "
     "up; containers that keep exiting or being killed first (short stop timeouts, crashes, OOM "
-    "kills) claim but never get Live.",
+    "kills) claim but never get Live. History is evidence for a diagnosis, never a reason to "
+    "refuse a start: a streak of short runs fails `check`, and `run` starts the agent anyway.",
 };
 
 }  // namespace preflight::checks

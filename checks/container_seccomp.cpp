@@ -62,6 +62,12 @@ std::string HowRefused(const SyscallProbe& p) {
   }
 }
 
+/// The kernel answered the probe with a refusal (EPERM, or SIGSYS): an observation, not a
+/// timeout or an odd errno.
+bool Observed(const SyscallProbe& p) {
+  return p.verdict == SyscallVerdict::kBlocked || p.verdict == SyscallVerdict::kKilled;
+}
+
 bool Refused(const SyscallProbe& p) {
   return p.verdict == SyscallVerdict::kBlocked || p.verdict == SyscallVerdict::kKilled ||
          p.verdict == SyscallVerdict::kUnexpected || p.verdict == SyscallVerdict::kTimedOut;
@@ -84,9 +90,15 @@ void JudgeClone3(const SyscallProbe& p, const container::LibcInfo& libc, Finding
       std::string(kConfirm) + ".";
   if (libc.GlibcAtLeast(2, 34) || (!libc.glibc && !libc.musl)) {
     const std::string lib = libc.glibc ? libc.Describe() : "an unknown C library";
-    f.Fail(what + ": the agent cannot start threads (" + lib +
-               " creates every thread with clone3 and falls back only on ENOSYS)",
-           fix);
+    const std::string message = what + ": the agent cannot start threads (" + lib +
+                                " creates every thread with clone3 and falls back only on ENOSYS)";
+    // Certain: the refusal was observed and this glibc needs clone3. An unknown C library
+    // (musl never calls clone3) or a probe that did not answer clearly is reported only.
+    if (libc.glibc && Observed(p)) {
+      f.CertainFail(message, fix);
+    } else {
+      f.Fail(message, fix);
+    }
   } else {
     f.Warn(what + ": harmless for this image's " + libc.Describe() +
                ", but any glibc >= 2.34 program here cannot start threads",

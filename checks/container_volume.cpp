@@ -3,6 +3,7 @@
 // as a new node. /etc/netdata and /var/cache/netdata matter less: warnings only.
 #include <unistd.h>
 
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
@@ -50,15 +51,6 @@ std::string RemedyFor(Role role, const std::string& path) {
   return "";
 }
 
-/// Reports a problem at fail level for /var/lib/netdata, warn level for the other two.
-void Report(Findings& f, Role role, std::string message, std::string fix) {
-  if (role == Role::kVarLib) {
-    f.Fail(std::move(message), std::move(fix));
-  } else {
-    f.Warn(std::move(message), std::move(fix));
-  }
-}
-
 std::string WhyLost(Role role) {
   switch (role) {
     case Role::kVarLib:
@@ -88,6 +80,47 @@ std::string KindPhrase(VolumeKind kind, const container::MountEntry& m) {
       return "on a Kubernetes emptyDir (deleted with the pod)";
     default:
       return "on " + std::string(container::VolumeKindName(kind));
+  }
+}
+
+/// A directory the agent's user cannot write. Started as root, v1.41+ agents chown it to that
+/// user before dropping privileges (agent model: chowns-state-at-start), which works where
+/// root may write it (not on an NFS export that squashes root). Older agents, a non-root
+/// start, or a chown that cannot work leave the agent unable to write: certain for var-lib.
+void JudgeOwnership(Context& ctx, const AgentUser& user, Role role, const std::string& resolved,
+                    const container::FileInfo& st, const std::string& mode, Findings& f,
+                    Details& d) {
+  const AgentFacts agent = ctx.Agent();
+  const Holds chowns =
+      user.started_as_root ? agent.Does(Behaviour::kChownsStateAtStart) : Holds::kNo;
+  const bool root_writes = ctx.sys.Euid() == 0 && ctx.sys.Access(resolved, W_OK | X_OK) == 0;
+  const std::string now = resolved + " (owner " + std::to_string(st.uid) + ":" +
+                          std::to_string(st.gid) + ", mode " + mode + ") is not writable by " +
+                          Who(user) + (user.self ? "" : ", the user the agent runs as");
+  const std::string fix =
+      "Run `chown -R " + user.Owner() + " " + resolved + "` on the volume (or set " +
+      (user.self ? "the pod's fsGroup to a group of this user"
+                 : "fsGroup: " + std::to_string(user.gid)) +
+      " in Kubernetes).";
+  if (chowns != Holds::kNo && root_writes) {
+    d["chowned_at_start"] = Cite(Behaviour::kChownsStateAtStart);
+    if (chowns == Holds::kYes) return;  // the agent makes it its own before it writes
+    f.Warn(now + "; agents v1.41 and later, started as root, chown it at start, older ones "
+                 "cannot write it, and the agent's version is unknown",
+           fix + " Or pass --agent PATH so the version can be checked.");
+    return;
+  }
+  std::string why = !user.started_as_root
+                        ? " (the agent does not start as root, so it cannot chown it)"
+                    : chowns == Holds::kNo
+                        ? " (" + agent.Name() + " chowns only directories it creates: " +
+                              std::string(Describe(Behaviour::kChownsStateAtStart).other) + ")"
+                        : " (root cannot write it either, so the agent's chown at start fails: "
+                          "e.g. an NFS export that squashes root)";
+  if (role == Role::kVarLib) {
+    f.CertainFail(now + why, fix);
+  } else {
+    f.Warn(now + why, fix);
   }
 }
 
@@ -123,20 +156,39 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
   if (auto name = container::NamedVolumeName(*m); !name.empty()) d["volume"] = name;
   d["read_only"] = m->ReadOnly();
 
+  const bool var_lib = role == Role::kVarLib;
   if (kind == VolumeKind::kContainerRoot) {
     // Not certainly the container's layer (a VM made from an image looks the same): warn.
     f.Warn(path + " is " + KindPhrase(kind, *m) + " of what looks like a container (" +
                env.signals.front() + "): " + WhyLost(role),
            RemedyFor(role, path));
   } else if (!container::IsPersistent(kind)) {
-    Report(f, role, path + " is " + KindPhrase(kind, *m) + ": " + WhyLost(role),
-           RemedyFor(role, path));
+    const std::string message = path + " is " + KindPhrase(kind, *m) + ": " + WhyLost(role);
+    if (!var_lib) {
+      f.Warn(message, RemedyFor(role, path));
+    } else if (!ctx.CloudWanted()) {
+      // Not claimed, not claiming: a new identity at each re-creation loses nothing asked for.
+      f.Warn(message + " (harmless while the node is not claimed and claiming is not configured)",
+             RemedyFor(role, path));
+    } else if (kind == VolumeKind::kInMemory && ctx.Claimed().Claimed()) {
+      // The claim of this node lives in memory: gone at the next restart, for certain.
+      f.CertainFail(message, RemedyFor(role, path));
+    } else {
+      f.Fail(message, RemedyFor(role, path));
+    }
   }
   if (m->ReadOnly() && role != Role::kConfig && kind != VolumeKind::kK8sProjected) {
-    Report(f, role,
-           path + " is mounted read-only (" + m->mount_point + "): the agent cannot write " +
-               (role == Role::kVarLib ? "its GUID, claim and keys" : "its database"),
-           "Mount " + path + " read-write (drop `:ro` / `readOnly: true`).");
+    const std::string message = path + " is mounted read-only (" + m->mount_point +
+                                "): the agent cannot write " +
+                                (var_lib ? "its GUID, claim and keys" : "its database");
+    const std::string fix = "Mount " + path + " read-write (drop `:ro` / `readOnly: true`).";
+    if (!var_lib) {
+      f.Warn(message, fix);
+    } else if (ctx.CloudWanted()) {
+      f.CertainFail(message, fix);  // the claim (or the claimed node's state) cannot be written
+    } else {
+      f.Fail(message, fix);
+    }
   }
   if (!d["exists"].get<bool>()) {
     // Judging an ancestor's owner would advise a chown of /var/lib: say what is missing instead.
@@ -153,16 +205,7 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
       // Creating files in a directory takes write and search permission.
       const bool ok = Allows(ctx.sys, user, resolved, *st, W_OK | X_OK);
       d["writable_by"] = user.name + " (" + user.Owner() + ", " + user.source + ")";
-      if (!ok) {
-        Report(f, role,
-               resolved + " (owner " + std::to_string(st->uid) + ":" + std::to_string(st->gid) +
-                   ", mode " + mode + ") is not writable by " + Who(user) +
-                   (user.self ? "" : ", the user the agent runs as"),
-               "Run `chown -R " + user.Owner() + " " + resolved + "` on the volume (or set " +
-                   (user.self ? "the pod's fsGroup to a group of this user"
-                              : "fsGroup: " + std::to_string(user.gid)) +
-                   " in Kubernetes).");
-      }
+      if (!ok) JudgeOwnership(ctx, user, role, resolved, *st, mode, f, d);
     }
   }
   if (auto space = ctx.sys.StatFs(resolved); space.ok()) {
@@ -230,9 +273,13 @@ const CheckDef kContainerVolume{
     "layer (overlay), on tmpfs or a Kubernetes emptyDir they are lost whenever the container is "
     "re-created and the node reappears in Netdata Cloud as a new node. The check finds the mount "
     "that holds --var-lib in /proc/self/mountinfo (longest prefix), requires a named volume, bind "
-    "mount or PersistentVolume, read-write, writable by the netdata user (uid 201), with free "
+    "mount or PersistentVolume, read-write, writable by the user the agent runs as, with free "
     "space and inodes; /etc/netdata and /var/cache/netdata are judged the same way at warn level. "
-    "Outside a container the host's filesystems count as persistent.",
+    "A directory that user cannot write is fine when the agent chowns it at start (v1.41 and "
+    "later, started as root, where root may write it). Without claiming, a throw-away var-lib "
+    "only warns (nothing asked for is lost); a read-only var-lib of a node that wants Cloud, an "
+    "in-memory one of a claimed node, and a var-lib the agent certainly cannot write refuse the "
+    "start. Outside a container the host's filesystems count as persistent.",
     /*implemented=*/true,
 };
 

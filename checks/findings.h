@@ -13,6 +13,7 @@ struct Finding {
   Status status = Status::kWarn;  ///< kWarn or kFail
   std::string message;            ///< what and why, one line, never a secret
   std::string remediation;        ///< the fix, one imperative sentence
+  bool certain = false;           ///< a fail certain to break the agent (Result::certain)
 };
 
 class Findings {
@@ -20,8 +21,13 @@ class Findings {
   void Warn(std::string message, std::string remediation) {
     list_.push_back({Status::kWarn, std::move(message), std::move(remediation)});
   }
+  /// A failure that does not refuse a hand-off (an inference, history, an unknown).
   void Fail(std::string message, std::string remediation) {
-    list_.push_back({Status::kFail, std::move(message), std::move(remediation)});
+    list_.push_back({Status::kFail, std::move(message), std::move(remediation), false});
+  }
+  /// A failure certain to break the agent or the claim asked for (Result::CertainFail).
+  void CertainFail(std::string message, std::string remediation) {
+    list_.push_back({Status::kFail, std::move(message), std::move(remediation), true});
   }
   bool empty() const { return list_.empty(); }
   bool HasFail() const {
@@ -39,12 +45,13 @@ class Findings {
       r.details = std::move(details);
       return r;
     }
+    // The headline is the worst finding: a certain fail, else a fail, else a warning.
     const Finding* worst = &list_.front();
+    auto rank = [](const Finding& f) {
+      return f.status != Status::kFail ? 0 : f.certain ? 2 : 1;
+    };
     for (const auto& f : list_) {
-      if (f.status == Status::kFail) {
-        worst = &f;
-        break;
-      }
+      if (rank(f) > rank(*worst)) worst = &f;
     }
     std::string message = worst->message;
     if (list_.size() > 1) {
@@ -52,6 +59,7 @@ class Findings {
     }
     Result r = worst->status == Status::kFail ? Result::Fail(message, worst->remediation)
                                               : Result::Warn(message, worst->remediation);
+    r.certain = worst->certain;
     r.details = std::move(details);
     Details all = Details::array();
     for (const auto& f : list_) {

@@ -45,6 +45,9 @@ struct Report {
   /// The container the container.* checks found (Context::Container), when they ran: `run`
   /// records the same container id as the owner lease, without reading it again.
   std::optional<container::ContainerEnv> container;
+  /// The owner lease container.identity found free for this hand-off (Context::lease_to_take):
+  /// `run` and `check --gate` write it only when they hand off.
+  std::optional<container::OwnerLease> lease_to_take;
 
   /// The result for `id`, or nullptr when it was not run.
   const Result* Find(std::string_view id) const;

@@ -60,6 +60,13 @@ Result RunOne(const CheckDef& def, Context& ctx) {
       result.remediation.empty()) {
     result.remediation = "See `netdata-preflight explain " + std::string(def.id) + "`.";
   }
+  // A fail says whether it refuses a hand-off (schema 1 keeps its keys: it goes in details).
+  if (result.status == Status::kFail) {
+    if (!result.details.is_object()) result.details = Details::object();
+    result.details["certain"] = result.certain;
+  } else {
+    result.certain = false;  // only a fail can be certain
+  }
   return result;
 }
 
@@ -147,6 +154,7 @@ Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& 
   // 4. Verdict.
   report.agent = std::move(ctx.agent);
   report.container = ctx.ContainerIfRead();
+  report.lease_to_take = std::move(ctx.lease_to_take);
   report.verdict = Decide(report);
   report.duration_ms = MillisSince(start);
   return report;

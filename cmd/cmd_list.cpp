@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "cmd/commands.h"
 #include "cmd/exit_codes.h"
@@ -57,11 +58,17 @@ std::string Json() {
 
 Command SetupList(CLI::App& root) {
   auto format = std::make_shared<std::string>("text");
+  auto model = std::make_shared<bool>(false);
   CLI::App* app = root.add_subcommand("list", "List the checks, in run order");
+  app->add_flag("--agent-model", *model,
+                "List what the checks assume about the Netdata Agent, by version, with the "
+                "agent source of each assumption (markdown)");
   app->add_option("--format", *format, "text, json or markdown")->envname("PREFLIGHT_FORMAT")->capture_default_str();
-  return {app, [format](container::System&) {
+  return {app, [format, model](container::System&) {
             std::string out;
-            if (*format == "markdown") {
+            if (*model) {
+              out = checks::AgentModelMarkdown();
+            } else if (*format == "markdown") {
               out = Markdown();
             } else if (*format == "json") {
               out = Json();

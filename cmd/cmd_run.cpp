@@ -151,7 +151,9 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
     sys.FlushWrites();
     return kExitRefused;
   }
-  // 3. Hand off. The supervisor updates its record later: that one is written first.
+  // 3. Hand off, holding the identity (a refused start never takes it). The supervisor
+  // updates its record later: that one is written first.
+  TakeLease(sys, opts.common.inputs.var_lib, report);
   if (opts.supervise) {
     Store(sys, opts, record, true);
     return HandOffSupervised(opts, record.start_ms);

@@ -1,14 +1,26 @@
 #include "cmd/gate.h"
 
+#include "container/log.h"
+#include "container/owner_lease.h"
+
 namespace preflight::cmd {
 namespace {
 
-bool Blocks(checks::Status s, const std::string& fail_on, bool online) {
-  if (s == checks::Status::kFail) return true;
-  // --require-cloud means "the cloud must be verified reachable": a network check that could
-  // not evaluate (an error, e.g. the deadline) is not that.
-  if (online && s == checks::Status::kError) return true;
-  return fail_on == "warn" && (s == checks::Status::kWarn || s == checks::Status::kError);
+bool BlocksOffline(const checks::Result& r, const std::string& fail_on) {
+  if (fail_on == "never") return false;
+  if (fail_on == "warn") {
+    return r.status == checks::Status::kFail || r.status == checks::Status::kWarn ||
+           r.status == checks::Status::kError;
+  }
+  // Only certainty refuses: anything less is an outage this tool would cause.
+  return r.status == checks::Status::kFail && r.certain;
+}
+
+// --require-cloud means "the cloud must be verified reachable": a network check that could
+// not evaluate (an error, e.g. the deadline) is not that.
+bool BlocksOnline(const checks::Result& r, const std::string& fail_on) {
+  if (r.status == checks::Status::kFail || r.status == checks::Status::kError) return true;
+  return fail_on == "warn" && r.status == checks::Status::kWarn;
 }
 
 }  // namespace
@@ -18,15 +30,23 @@ GateDecision DecideGate(const checks::Report& report, const std::string& fail_on
   GateDecision d;
   for (const auto& run : report.checks) {
     const bool online = run.def->kind == checks::Kind::kOnline;
-    if (online && !require_cloud) continue;
-    // --fail-on never lowers the bar for the offline checks only; --require-cloud is explicit.
-    if (!online && fail_on == "never") continue;
-    if (!Blocks(run.result.status, fail_on, online)) continue;
+    const bool blocks = online ? require_cloud && BlocksOnline(run.result, fail_on)
+                               : BlocksOffline(run.result, fail_on);
+    if (!blocks) continue;
     d.refuse = true;
     d.reason = std::string(run.def->id) + ": " + run.result.message;
     return d;
   }
   return d;
+}
+
+void TakeLease(container::System& sys, const std::string& var_lib, const checks::Report& report) {
+  if (!report.lease_to_take) return;
+  // Never in the way: a lease that cannot be written is said, and the hand-off goes on. No
+  // var-lib at all has nothing to hold (container.volume said so).
+  if (auto s = container::WriteOwnerLease(sys, var_lib, *report.lease_to_take); !s.ok()) {
+    if (s.error().code != ENOENT) log::Warn("owner lease: " + s.error().message);
+  }
 }
 
 }  // namespace preflight::cmd

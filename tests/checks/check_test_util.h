@@ -25,6 +25,22 @@ inline Result RunOne(const CheckDef& def, testing::FakeSystem& sys, const std::s
   return def.run(ctx);
 }
 
+/// Runs `def` as if agent.version had found `version` (e.g. "v1.40.1"; "" = the version is
+/// unknown: agent.version did not run), the way the runner records it.
+inline Result RunWithVersion(const CheckDef& def, testing::FakeSystem& sys,
+                             const std::string& version, const Inputs& inputs = Inputs{}) {
+  Context ctx(sys, inputs);
+  if (!version.empty()) {
+    Result r = Result::Pass("netdata " + version);
+    r.details["version"] = version;
+    r.details["generation"] = version.rfind("v1.", 0) == 0 && version.rfind("v1.99", 0) != 0
+                                  ? "v1"
+                                  : "v2";
+    ctx.Record("agent.version", r);
+  }
+  return def.run(ctx);
+}
+
 /// "pass: message | fix: remediation", for assertion messages.
 inline std::string Describe(const Result& r) {
   return std::string(StatusName(r.status)) + ": " + r.message + " | fix: " + r.remediation +

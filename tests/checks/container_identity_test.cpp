@@ -70,11 +70,18 @@ OwnerLease Held(const std::string& container_id, int64_t heartbeat, bool supervi
   return l;
 }
 
+/// The check, then what `run` / `check --gate` do once their gate lets the agent start: write
+/// the lease the check found free (Context::lease_to_take).
 Result RunCheck(testing::FakeSystem& sys, bool take_lease) {
   Inputs in;
   in.hands_off = take_lease;
   Context ctx(sys, in);
-  return kContainerIdentity.run(ctx);
+  Result r = kContainerIdentity.run(ctx);
+  if (ctx.lease_to_take) {
+    EXPECT_TRUE(take_lease) << "a check by hand never takes the lease";
+    EXPECT_TRUE(container::WriteOwnerLease(sys, in.var_lib, *ctx.lease_to_take).ok());
+  }
+  return r;
 }
 
 TEST(ContainerIdentity, FreshVolumeTakesTheLeaseOnlyWhenAllowed) {
@@ -97,7 +104,7 @@ TEST(ContainerIdentity, FreshVolumeTakesTheLeaseOnlyWhenAllowed) {
   EXPECT_EQ(lease->heartbeat, Now(sys));
 }
 
-// fault: identity | another live container holds the identity (fresh supervised lease) | run/gate fail: two containers use one identity, Cloud flaps; a check by hand warns naming the holder
+// fault: identity | another container holds the identity (fresh supervised lease, liveness unproven) | run/gate fail, never refuses: two containers use one identity, Cloud flaps; a check by hand warns naming the holder
 TEST(ContainerIdentity, FreshForeignLeaseFailsOnlyForTheHandOffCommands) {
   auto sys = Container();
   AddIdentity(sys, kCreated - 86400);
@@ -105,6 +112,8 @@ TEST(ContainerIdentity, FreshForeignLeaseFailsOnlyForTheHandOffCommands) {
   sys.AddFile(kLease, container::SerializeOwnerLease(Held(kOtherId, Now(sys) - 10)));
   Result gate = RunCheck(sys, true);
   EXPECT_EQ(gate.status, Status::kFail);
+  // Without the lock's word the holder may have been killed since: reported, never refused.
+  EXPECT_FALSE(gate.certain);
   EXPECT_NE(gate.message.find("two containers use one identity; Cloud will flap between them"),
             std::string::npos)
       << gate.message;
@@ -237,17 +246,60 @@ TEST(ContainerIdentity, IdentityOnAVolumeIsNeverBaked) {
   EXPECT_EQ(RunCheck(sys, false).status, Status::kPass);
 }
 
-// fault: identity | a blacklisted well-known machine GUID | container.identity fail
-TEST(ContainerIdentity, BlacklistedGuidsFail) {
+// fault: identity | a blacklisted well-known or all-zero machine GUID | container.identity warn: the agent writes a new one (a new node); never refuses
+TEST(ContainerIdentity, BlacklistedGuidsWarnThatTheNodeWillBeNew) {
   for (const char* guid :
-       {"8a795b0c-2311-11e6-8563-000c295076a6", "4aed1458-1c3e-11e6-a53f-000c290fc8f5"}) {
+       {"8a795b0c-2311-11e6-8563-000c295076a6", "4aed1458-1c3e-11e6-a53f-000c290fc8f5",
+        "00000000-0000-0000-0000-000000000000"}) {
     auto sys = Container();
     AddIdentity(sys, kCreated + 5, guid);
-    Result r = RunCheck(sys, false);
-    EXPECT_EQ(r.status, Status::kFail) << guid;
-    EXPECT_NE(r.message.find("shipped inside distribution packages"), std::string::npos);
+    Result r = RunCheck(sys, true);
+    EXPECT_EQ(r.status, Status::kWarn) << guid << ": " << r.message;
+    EXPECT_FALSE(r.certain);
+    EXPECT_NE(r.message.find("writes a new one"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("new node"), std::string::npos) << r.message;
     EXPECT_NE(r.remediation.find("registry/netdata.public.unique.id"), std::string::npos);
   }
+}
+
+// fault: identity | docker rm -f, then the container is re-created on the same volume within 60 s | the dead holder's owner lock is free: the lease is taken over, pass
+TEST(ContainerIdentity, LeaseOfAKilledContainerIsTakenOverAtOnce) {
+  auto sys = Container();
+  AddIdentity(sys, kCreated - 86400);
+  sys.AddDir("/var/lib/netdata/preflight");
+  OwnerLease killed = Held(kOtherId, Now(sys) - 5);
+  killed.locked = true;  // its supervisor held the owner lock until it was killed
+  sys.AddFile(kLease, container::SerializeOwnerLease(killed));
+  sys.owner_lock = container::LockState::kFree;
+  Result r = RunCheck(sys, true);
+  EXPECT_EQ(r.status, Status::kPass) << r.message;
+  EXPECT_EQ(r.details["lease"]["state"], "stale");
+  EXPECT_EQ(r.details["lease"]["lock"], "free");
+  auto lease = container::ParseOwnerLease(sys.written.at(kLease));
+  ASSERT_TRUE(lease.ok());
+  EXPECT_EQ(lease->container_id, kSelfId);
+}
+
+// fault: identity | another container's supervisor holds the owner lock of the volume | run/gate certain fail: two agents on one identity
+TEST(ContainerIdentity, LiveSupervisorHoldingTheLockRefuses) {
+  auto sys = Container();
+  AddIdentity(sys, kCreated - 86400);
+  sys.AddDir("/var/lib/netdata/preflight");
+  OwnerLease live = Held(kOtherId, Now(sys) - 5);
+  live.locked = true;
+  sys.AddFile(kLease, container::SerializeOwnerLease(live));
+  sys.owner_lock = container::LockState::kHeld;
+  Result r = RunCheck(sys, true);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_TRUE(r.certain) << r.message;
+  EXPECT_NE(r.message.find("holds the owner lock"), std::string::npos) << r.message;
+  EXPECT_EQ(sys.written.count(kLease), 0u);
+  // On another kernel (boot id) the lock says nothing: evidence only, never a refusal.
+  live.boot_id = "00000000-1111-4222-8333-444444444444";
+  sys.AddFile(kLease, container::SerializeOwnerLease(live));
+  Result other = RunCheck(sys, true);
+  EXPECT_EQ(other.status, Status::kFail);
+  EXPECT_FALSE(other.certain) << other.message;
 }
 
 testing::FakeSystem Host() {

@@ -14,10 +14,11 @@ Result Dummy(checks::Context&) { return Result::Pass(""); }
 const checks::CheckDef kOff{"claim.token", "t", "s", Kind::kOffline, {}, &Dummy, "w"};
 const checks::CheckDef kNet{"network.dns", "t", "s", Kind::kOnline, {}, &Dummy, "w"};
 
-checks::Report Make(Status offline, Status network) {
+checks::Report Make(Status offline, Status network, bool certain = true) {
   checks::Report r;
   Result a;
   a.status = offline;
+  a.certain = certain;
   a.message = "offline says so";
   Result b;
   b.status = network;
@@ -62,6 +63,19 @@ TEST(Gate, Table) {
     EXPECT_EQ(d.refuse, c.refuse) << name;
     EXPECT_NE(d.reason.find(c.reason_has), std::string::npos) << name << ": " << d.reason;
   }
+}
+
+// Never stop a working agent: an offline fail that rests on an inference, history or an unknown
+// (certain = false) is reported only; --fail-on warn lets a strict operator refuse on it.
+TEST(Gate, OnlyCertainFailuresRefuseByDefault) {
+  EXPECT_FALSE(DecideGate(Make(Status::kFail, Status::kPass, false), "fail", false).refuse);
+  EXPECT_FALSE(DecideGate(Make(Status::kFail, Status::kPass, false), "fail", true).refuse);
+  auto strict = DecideGate(Make(Status::kFail, Status::kPass, false), "warn", false);
+  EXPECT_TRUE(strict.refuse);
+  EXPECT_EQ(strict.reason, "claim.token: offline says so");
+  EXPECT_TRUE(DecideGate(Make(Status::kFail, Status::kPass, true), "fail", false).refuse);
+  // A certain finding on a warn status does not exist; a warn never refuses by default.
+  EXPECT_FALSE(DecideGate(Make(Status::kWarn, Status::kPass, true), "fail", false).refuse);
 }
 
 }  // namespace

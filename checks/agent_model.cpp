@@ -1,0 +1,173 @@
+// The agent-behaviour model's table. Every row was read in the agent's own source
+// (netdata/netdata, tags v1.37.1 .. v2.11.0 and master @04b1cf5427); the row names the file.
+#include "checks/agent_model.h"
+
+namespace preflight::checks {
+namespace {
+
+constexpr Release kV1_41{1, 41, 0};
+constexpr Release kV2_0{2, 0, 0};
+constexpr Release kV2_1{2, 1, 0};
+constexpr Release kV2_3{2, 3, 0};
+constexpr Release kV2_6_2{2, 6, 2};
+constexpr Release kV2_11{2, 11, 0};
+
+const std::vector<BehaviourDef> kModel = {
+    {Behaviour::kDaemonClaims, "daemon-claims",
+     "The agent claims by itself at start, from claim.conf, NETDATA_CLAIM_* or cloud.d/token; the "
+     "container entrypoint runs no claim script.",
+     {kV2_0, std::nullopt},
+     "The v1 entrypoint runs netdata-claim.sh before the agent starts; a failing claim script "
+     "ends the entrypoint (set -e).",
+     "src/claim/claim-with-api.c claim_agent_automatically(); packaging/docker/run.sh has no "
+     "claiming since commit 4c0122063f (#18125); run.sh@v1.47.5 l.113-121"},
+    {Behaviour::kChownsStateAtStart, "chowns-state-at-start",
+     "Started as root with `-u USER` (the official image's run.sh: `-u \"$DOCKER_USR\"`), the "
+     "agent chowns /var/lib/netdata and the files directly in it, cloud.d and its files, "
+     "registry/, the cache dir (recursively), the log and run dirs to USER before dropping "
+     "privileges.",
+     {kV1_41, std::nullopt},
+     "Up to v1.40 the agent chowns only the directories it creates itself (create_needed_dir()); "
+     "an existing root-owned directory stays root's. An agent started as non-root chowns "
+     "nothing in any version.",
+     "src/daemon/daemon.c prepare_required_directories() (daemon/daemon.c@v1.41.0, commit "
+     "39e629e24c, #14890)"},
+    {Behaviour::kClaimSourcesFallBack, "claim-sources-fall-back",
+     "Claiming tries claim.conf, then the environment, then cloud.d/token and cloud.d/rooms, and "
+     "moves on to the next source when a claim fails.",
+     {kV2_0, std::nullopt}, "v1 claims only from the environment (see v1-claims-from-env-only).",
+     "src/claim/claim-with-api.c claim_agent_automatically()"},
+    {Behaviour::kClaimConfNeedsTokenAndUrl, "claim-conf-needs-token-and-url",
+     "claim.conf is used only when its [global] `token` and `url` are both non-empty (`url` "
+     "defaults to https://app.netdata.cloud when absent); otherwise the next source is tried.",
+     {kV2_0, std::nullopt}, "v1 agents do not read claim.conf.",
+     "src/claim/claim-with-api.c claim_agent_from_claim_conf()"},
+    {Behaviour::kClaimAfterPrivilegeDrop, "claim-after-privilege-drop",
+     "The claim runs after the agent dropped root, as its own user: a claim.conf that user cannot "
+     "read is skipped like a missing one.",
+     {kV2_0, std::nullopt},
+     "The v1 entrypoint runs netdata-claim.sh as root, then chowns cloud.d to the agent's user.",
+     "src/daemon/main.c (load_claiming_state() after become_daemon()); src/claim/claim.c"},
+    {Behaviour::kClaimedIdFlexible, "claimed-id-flexible",
+     "cloud.d/claimed_id (and cloud.conf `claimed_id`) is parsed by uuid_parse_flexi: 32 hex "
+     "digits with 0 or 4 hyphens; anything after the 16th byte is ignored.",
+     {kV2_0, std::nullopt},
+     "v1 agents parse it with libuuid's uuid_parse: only the canonical 36-character form.",
+     "src/claim/claim.c claimed_id_parse(); src/libnetdata/uuid/uuid.c uuid_parse_flexi()"},
+    {Behaviour::kRegeneratesInvalidGuid, "regenerates-invalid-guid",
+     "A machine GUID that is one of the two that shipped in distribution packages, or all zeros, "
+     "is treated as missing: the agent generates a new one and writes it (the node appears as a "
+     "new node).",
+     {kOldestAgent, std::nullopt}, "",
+     "src/daemon/machine-guid.c; registry/registry_internals.c "
+     "registry_get_this_machine_guid()@v1.37.1"},
+    {Behaviour::kV1ClaimsFromEnvOnly, "v1-claims-from-env-only",
+     "The entrypoint claims only when NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN are both set and "
+     "cloud.d/claimed_id does not exist; claim.conf and cloud.d/token are not read.",
+     {kOldestAgent, kV2_0}, "v2 agents claim by themselves (see daemon-claims).",
+     "packaging/docker/run.sh@v1.37.1 l.52-60, @v1.47.5 l.113-121"},
+    {Behaviour::kCloudAlwaysBuilt, "cloud-always-built",
+     "The agent cannot be built without Netdata Cloud support.",
+     {kV2_0, std::nullopt},
+     "v1 can be built with --disable-cloud (Debian's netdata package is); `netdata -W buildinfo` "
+     "says so.",
+     "netdata-installer.sh@v2.0.0 (\"Cloud cannot be disabled\")"},
+    {Behaviour::kLinkReadsHttpsProxy, "link-reads-https-proxy",
+     "The Cloud link takes its proxy from https_proxy, then http_proxy, when cloud.conf says "
+     "`proxy = env`.",
+     {kV2_3, std::nullopt}, "Up to v2.2.x the link reads only http_proxy.",
+     "src/aclk/aclk_proxy.c"},
+    {Behaviour::kLinkSocksFromEnv, "link-socks-from-env",
+     "A socks5:// or socks5h:// proxy from the environment is used by the link.",
+     {kV2_6_2, std::nullopt},
+     "v2.3.0 to v2.6.1 accept only http:// from the environment; any other value is an \"unknown "
+     "format\" and the link connects directly.",
+     "src/aclk/aclk_proxy.c"},
+    {Behaviour::kInsecureOptInverted, "insecure-opt-inverted",
+     "NETDATA_EXTRA_CLAIM_OPTS=-insecure is ignored, and any other non-empty value turns "
+     "certificate verification of the claim off (an inverted strstr test).",
+     {kV2_0, kV2_11}, "v2.11.0 honours the word -insecure (#23078); v1 passes the options to "
+     "netdata-claim.sh.",
+     "src/claim/claim-with-api.c claim_agent_from_environment()"},
+    {Behaviour::kClaimProxyDefaultDirect, "claim-proxy-default-direct",
+     "Without NETDATA_CLAIM_PROXY the claim (and the link) connect directly: environment "
+     "proxies are ignored.",
+     {kV2_0, kV2_1}, "From v2.1.0 the default is `env` (#19098).",
+     "src/claim/claim-with-api.c"},
+};
+
+/// The versions an unknown agent could be: every release from the oldest supported one on.
+constexpr ReleaseRange kPossible{kOldestAgent, std::nullopt};
+
+}  // namespace
+
+std::string Release::Text() const {
+  return "v" + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+std::string ReleaseRange::Text() const {
+  const bool from_oldest = !(kOldestAgent < from);
+  if (!until) return from_oldest ? "all versions" : from.Text() + " and later";
+  if (from_oldest) return "before " + until->Text();
+  // [v2.0.0, v2.11.0) reads "v2.0.0 to v2.10.x".
+  if (until->patch == 0 && until->minor > 0) {
+    return from.Text() + " to v" + std::to_string(until->major) + "." +
+           std::to_string(until->minor - 1) + ".x";
+  }
+  return from.Text() + ", before " + until->Text();
+}
+
+const std::vector<BehaviourDef>& AgentModel() { return kModel; }
+
+const BehaviourDef& Describe(Behaviour b) {
+  for (const auto& def : kModel) {
+    if (def.id == b) return def;
+  }
+  return kModel.front();  // unreachable: every enumerator has a row (agent_model_test)
+}
+
+AgentFacts AgentFacts::Of(const container::AgentVersion& v) {
+  AgentFacts f;
+  // v1.99.x are v2.0.0's pre-releases: they behave as v2.0.0.
+  f.release = v.major == 1 && v.minor >= 99 ? kV2_0 : Release{v.major, v.minor, v.patch};
+  f.version_text = v.text;
+  return f;
+}
+
+Holds AgentFacts::Does(Behaviour b) const {
+  const ReleaseRange& range = Describe(b).versions;
+  if (release) return range.Contains(*release) ? Holds::kYes : Holds::kNo;
+  const bool covers_all = !(kPossible.from < range.from) && !range.until;
+  return covers_all ? Holds::kYes : Holds::kDepends;
+}
+
+std::string AgentFacts::Name() const {
+  return release ? "netdata " + version_text : std::string("the agent (version unknown)");
+}
+
+std::string Cite(Behaviour b) {
+  const BehaviourDef& def = Describe(b);
+  return def.versions.Text() + ", " + std::string(def.source);
+}
+
+std::string AgentModelMarkdown() {
+  std::string out =
+      "# What netdata-preflight assumes about the Netdata Agent\n\n"
+      "Generated by `netdata-preflight list --agent-model`; do not edit by hand.\n\n"
+      "Every behaviour of the agent that a check relies on, with the versions where it holds and "
+      "the agent source it was read from (netdata/netdata, tags v1.37.1 to v2.11.0). The checks "
+      "ask this table about the agent in the image (`agent.version`: `netdata -V`, or the run "
+      "record of an earlier start of the same binary). When the version is unknown, a behaviour "
+      "that holds only for some versions counts as \"depends\", and the gate of `run` and "
+      "`check --gate` refuses only on what breaks every version that could be there.\n\n"
+      "| behaviour | versions | what the agent does | other versions | source |\n"
+      "|---|---|---|---|---|\n";
+  for (const auto& def : kModel) {
+    out += "| `" + std::string(def.key) + "` | " + def.versions.Text() + " | " +
+           std::string(def.what) + " | " + (def.other.empty() ? "—" : std::string(def.other)) +
+           " | " + std::string(def.source) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace preflight::checks
