@@ -88,7 +88,11 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   if (opts.gate) {
     GateDecision gate = DecideGate(report, opts.output.fail_on, opts.require_cloud);
     // The initContainer's pod starts its agent next: it holds the identity (a refusal does not).
-    if (!gate.refuse) TakeLease(sys, opts.common.inputs.var_lib, report);
+    if (!gate.refuse) {
+      if (auto s = TakeLease(sys, opts.common.inputs.var_lib, report); !s.ok()) {
+        log::Warn("owner lease: " + s.error().message);  // never fatal: the agent may start
+      }
+    }
     // With --output the report went to a file: the refusal must still reach `kubectl logs`.
     if (gate.refuse && !opts.output.output.empty()) {
       std::string text = Redact("netdata-preflight: refusing hand-off (exit 78): " + gate.reason +

@@ -153,7 +153,10 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   }
   // 3. Hand off, holding the identity (a refused start never takes it). The supervisor
   // updates its record later: that one is written first.
-  TakeLease(sys, opts.common.inputs.var_lib, report);
+  // Never in the way; said once, by the supervisor's heartbeat or the deferred batch.
+  if (auto s = TakeLease(sys, opts.common.inputs.var_lib, report); !s.ok()) {
+    log::Debug("owner lease: " + s.error().message);
+  }
   if (opts.supervise) {
     Store(sys, opts, record, true);
     return HandOffSupervised(opts, record.start_ms);

@@ -1,6 +1,5 @@
 #include "cmd/gate.h"
 
-#include "container/log.h"
 #include "container/owner_lease.h"
 
 namespace preflight::cmd {
@@ -40,13 +39,13 @@ GateDecision DecideGate(const checks::Report& report, const std::string& fail_on
   return d;
 }
 
-void TakeLease(container::System& sys, const std::string& var_lib, const checks::Report& report) {
-  if (!report.lease_to_take) return;
-  // Never in the way: a lease that cannot be written is said, and the hand-off goes on. No
-  // var-lib at all has nothing to hold (container.volume said so).
-  if (auto s = container::WriteOwnerLease(sys, var_lib, *report.lease_to_take); !s.ok()) {
-    if (s.error().code != ENOENT) log::Warn("owner lease: " + s.error().message);
-  }
+Status TakeLease(container::System& sys, const std::string& var_lib,
+                 const checks::Report& report) {
+  if (!report.lease_to_take) return Status::Ok();
+  auto s = container::WriteOwnerLease(sys, var_lib, *report.lease_to_take);
+  // No var-lib at all has nothing to hold (container.volume said so).
+  if (!s.ok() && s.error().code == ENOENT) return Status::Ok();
+  return s;
 }
 
 }  // namespace preflight::cmd

@@ -28,7 +28,8 @@ GateDecision DecideGate(const checks::Report& report, const std::string& fail_on
                         bool require_cloud);
 
 /// Writes the owner lease the checks found free (Report::lease_to_take), for a start the gate
-/// let through. A write that fails is logged, never fatal.
-void TakeLease(container::System& sys, const std::string& var_lib, const checks::Report& report);
+/// let through. The caller says a failure (never fatal): `run`'s supervisor and deferred
+/// writes already do, once.
+Status TakeLease(container::System& sys, const std::string& var_lib, const checks::Report& report);
 
 }  // namespace preflight::cmd

@@ -51,7 +51,7 @@ TEST(CliContract, ExplainNamesWhatAndWhereAndSuggestsOnATypo) {
   auto r = RunPreflight({"explain", "claim.state"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("claim.state — ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("uid/gid 201"), std::string::npos);
+  EXPECT_NE(r.out.find("DOCKER_USR"), std::string::npos);
   EXPECT_NE(r.out.find("guide section: troubleshoot-agent-cloud-connectivity#"
                        "the-claiming-process-was-unsuccessful"),
             std::string::npos);
