@@ -154,6 +154,9 @@ class RunSupervision final : public process::SupervisorEvents {
   /// After Supervise returned (no helper is left): the end of the run, in runs.json.
   void RecordEnd() {
     container::RealSystem sys(environ);
+    // The lease and the record share their directory's fsync, unless the heartbeat already
+    // found the volume unwritable (its one warning said so; each write fails on its own).
+    if (lease_errno_ == 0) sys.DeferWrites();
     // Let go of the identity: the container that replaces this one takes it over at once.
     if (auto s = container::ReleaseOwnerLease(sys, opts_.common.inputs.var_lib);
         !s.ok() && s.error().code != lease_errno_ && s.error().code != ENOENT) {
@@ -169,6 +172,7 @@ class RunSupervision final : public process::SupervisorEvents {
       r.claimed_at_end = claimed;
       if (link_online_s_) r.link_online_s = *link_online_s_;
     });
+    sys.FlushWrites();
   }
 
  private:
