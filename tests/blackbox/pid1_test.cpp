@@ -308,7 +308,7 @@ TEST_F(Pid1Test, TheProgramGetsThePassedFdsOnlyAndLeadsItsOwnGroup) {
   }
 }
 
-// fault: input | 20 000 arguments (about 300 kB) and a 100 kB environment variable, a program that outlives the lean re-exec (which carries the arguments again) | the program gets every argument and the variable unchanged
+// fault: input | 20 000 arguments (about 420 kB) and a 100 kB environment variable, a program that outlives the lean re-exec (which carries the arguments again) | the program gets every argument and the variable unchanged
 TEST_F(Pid1Test, LargeArgvAndEnvironmentReachTheProgramUnchanged) {
   std::vector<std::string> args = {"/bin/sh", "-c",
                                    "sleep 1.3; echo \"$#\" \"$1\" \"${20000}\"; "
