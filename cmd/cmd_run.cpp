@@ -125,9 +125,10 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   // As PID 1 a stop signal would be ignored until the hand-off (minutes with --wait-for-cloud).
   EndOnStopSignals("run", " before the hand-off: nothing was started\n");
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
-  // Exec mode: the owner lease and the run record are kept until the hand-off and written
-  // together, sharing their directory fsync; the supervisor writes its own as it goes.
-  if (!opts.supervise) sys.DeferWrites();
+  // The owner lease and the run record are kept until the hand-off and written together,
+  // sharing their directory fsync: before the exec in exec mode, once the program runs with
+  // --supervise (the program never waits for them there).
+  sys.DeferWrites();
   // 1. The offline checks only: the network never blocks by default.
   checks::Selection offline = opts.common.selection;
   offline.offline_only = true;
@@ -159,7 +160,7 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   }
   if (opts.supervise) {
     Store(sys, opts, record, true);
-    return HandOffSupervised(opts, record.start_ms);
+    return HandOffSupervised(sys, opts, record.start_ms);
   }
   Store(sys, opts, record, true);
   sys.FlushWrites();  // on disk before the program starts: it can read its own start record

@@ -9,6 +9,7 @@
 #include "cmd/cli_common.h"
 #include "cmd/commands.h"
 #include "cmd/exit_codes.h"
+#include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
 #include "cmd/version.h"
 #include "container/log.h"
@@ -25,6 +26,7 @@ int UsageError(const std::string& message) {
 
 int Main(int argc, char** argv) {
   // 0. `run --supervise` re-execs itself into the lean supervisor: nothing else runs there.
+  //    The stop signals held since the start (main.cpp) stay held: its signalfd takes them.
   if (argc > 1 && std::string_view(argv[1]) == kLeanSupervisor)
     return LeanSuperviseMain(argc, argv);
   // `--version` alone needs no subcommand set up (all seven cost milliseconds): answered here.
@@ -46,19 +48,27 @@ int Main(int argc, char** argv) {
   root.set_version_flag("--version", version_line);
   // Only the chosen subcommand is set up (each Setup builds dozens of options): `run` is an
   // entrypoint and pays for nothing it does not use. `--help` and friends get them all.
+  // `ends_on_stop`: the command installs its stop handlers (EndOnStopSignals), which release
+  // the stop signals held since the start; the others get them released before they run.
   struct Entry {
     const char* name;
     Command (*setup)(CLI::App&);
+    bool ends_on_stop;
   };
   static constexpr Entry kCommands[] = {
-      {"check", SetupCheck},     {"run", SetupRun},   {"probe", SetupProbe},
-      {"serve", SetupServe},     {"list", SetupList}, {"explain", SetupExplain},
-      {"version", SetupVersion},
+      {"check", SetupCheck, true},      {"run", SetupRun, true},
+      {"probe", SetupProbe, false},     {"serve", SetupServe, false},
+      {"list", SetupList, false},       {"explain", SetupExplain, false},
+      {"version", SetupVersion, false},
   };
   std::vector<Command> commands;
+  std::vector<bool> ends_on_stop;
   const bool named = argc > 1 && argv[1][0] != '-';
   for (const auto& e : kCommands) {
-    if (!named || std::string_view(argv[1]) == e.name) commands.push_back(e.setup(root));
+    if (!named || std::string_view(argv[1]) == e.name) {
+      commands.push_back(e.setup(root));
+      ends_on_stop.push_back(e.ends_on_stop);
+    }
   }
   if (named && commands.empty()) {
     return UsageError(std::string("unknown command `") + argv[1] +
@@ -81,8 +91,10 @@ int Main(int argc, char** argv) {
     return UsageError(std::string(e.what()) + "; " + hint);
   }
   // 3. The chosen command.
-  for (auto& c : commands) {
-    if (c.app->parsed()) return c.run(sys);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (!commands[i].app->parsed()) continue;
+    if (!ends_on_stop[i]) ReleaseStopSignals();
+    return commands[i].run(sys);
   }
   return kExitInternal;
 }

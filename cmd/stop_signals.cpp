@@ -4,11 +4,22 @@
 
 #include <initializer_list>
 
+#include "container/process/inherited_signals.h"
+
 namespace preflight::cmd {
 namespace {
 
+namespace process = container::process;
+
 const char* volatile g_command = "";
 const char* volatile g_note = "\n";
+
+sigset_t StopSet() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
+  return set;
+}
 
 void WriteAll(const char* text) {
   size_t n = 0;
@@ -27,18 +38,33 @@ extern "C" void EndOnSignal(int sig) {
 
 }  // namespace
 
+void HoldStopSignals() { process::HoldSignalsAtStart(StopSet()); }
+
+void ReleaseStopSignals() {
+  sigset_t release;
+  sigemptyset(&release);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    if (sigismember(&process::InheritedMask(), sig) != 1) sigaddset(&release, sig);
+  }
+  ::sigprocmask(SIG_UNBLOCK, &release, nullptr);
+}
+
 sigset_t EndOnStopSignals(const char* command, const char* note) {
   g_command = command;
   g_note = note;
-  sigset_t set;
-  sigemptyset(&set);
+  const sigset_t set = StopSet();
   struct sigaction sa {};
   sa.sa_handler = &EndOnSignal;
   sigemptyset(&sa.sa_mask);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
   for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
-    sigaddset(&set, sig);
-    ::sigaction(sig, &sa, nullptr);
+    // Still held here, so putting an inherited ignore back leaves no moment for a signal.
+    if (process::ReplaceSignalAction(sig, sa)) ::sigaction(sig, &ignore, nullptr);
   }
+  // Held since the start: one sent meanwhile is delivered now, to the handler.
+  ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
   return set;
 }
 

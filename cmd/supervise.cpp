@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "container/log.h"
 #include "container/owner_lease.h"
 #include "container/owner_lock.h"
+#include "container/process/inherited_signals.h"
 #include "container/process/resident.h"
 #include "container/process/supervisor.h"
 #include "container/real_system.h"
@@ -93,12 +95,29 @@ struct Helper {
   bool running() const { return pid > 0; }
 };
 
+void ReExecLean(int child, int64_t start_ms);
+
 class RunSupervision final : public process::SupervisorEvents {
  public:
-  RunSupervision(const RunOptions& opts, int64_t start_ms)
-      : opts_(opts), start_ms_(start_ms), started_(Clock::now()) {}
+  /// `deferred`: the System holding `run`'s writes (the owner lease, the start record), done
+  /// once the program runs; null in the lean supervisor, which found them done.
+  RunSupervision(const RunOptions& opts, int64_t start_ms, container::System* deferred)
+      : opts_(opts),
+        start_ms_(start_ms),
+        // From the run's start, also in the lean supervisor exec'd a second later.
+        started_(Clock::now() - milliseconds(std::max<int64_t>(0, NowMs() - start_ms))),
+        deferred_(deferred) {}
 
-  void OnStarted(int /*pid*/) override { next_diagnosis_ = started_ + opts_.link_timeout_ms; }
+  void OnStarted(int /*pid*/) override {
+    next_diagnosis_ = started_ + opts_.link_timeout_ms;
+    // The program runs: now the records, as durably as ever. The program never waits for
+    // their fsyncs; a record may follow the start it records.
+    if (deferred_ != nullptr) deferred_->FlushWrites();
+    deferred_ = nullptr;
+  }
+
+  // The program outlived the first second: the supervisor that stays is the lean one.
+  void OnSettled(int pid) override { ReExecLean(pid, start_ms_); }
 
   void OnTick() override {
     const auto now = Clock::now();
@@ -136,6 +155,9 @@ class RunSupervision final : public process::SupervisorEvents {
   /// After Supervise returned (no helper is left): the end of the run, in runs.json.
   void RecordEnd() {
     container::RealSystem sys(environ);
+    // The lease and the record share their directory's fsync, unless the heartbeat already
+    // found the volume unwritable (its one warning said so; each write fails on its own).
+    if (lease_errno_ == 0) sys.DeferWrites();
     // Let go of the identity: the container that replaces this one takes it over at once.
     if (auto s = container::ReleaseOwnerLease(sys, opts_.common.inputs.var_lib);
         !s.ok() && s.error().code != lease_errno_ && s.error().code != ENOENT) {
@@ -151,6 +173,7 @@ class RunSupervision final : public process::SupervisorEvents {
       r.claimed_at_end = claimed;
       if (link_online_s_) r.link_online_s = *link_online_s_;
     });
+    sys.FlushWrites();
   }
 
  private:
@@ -285,6 +308,7 @@ class RunSupervision final : public process::SupervisorEvents {
   const RunOptions& opts_;
   const int64_t start_ms_;
   const Clock::time_point started_;
+  container::System* deferred_;
   Clock::time_point next_link_poll_{};
   Clock::time_point next_diagnosis_{};
   Clock::time_point next_lease_refresh_{};  // epoch: the first tick refreshes at once
@@ -298,14 +322,25 @@ class RunSupervision final : public process::SupervisorEvents {
   std::optional<int> program_status_;
 };
 
-int Supervise(const RunOptions& opts, int64_t start_ms) {
+int Supervise(const RunOptions& opts, int64_t start_ms, int adopt, container::System* deferred) {
   process::SupervisorOptions so;
   so.argv = opts.command;
   so.grace = opts.grace_ms;
   so.signal_group = opts.signal_group;
   so.tick = kTick;
-  RunSupervision events(opts, start_ms);
+  so.adopt = adopt;
+  RunSupervision events(opts, start_ms, deferred);
   auto code = process::Supervise(so, events);
+  if (!code.ok() && adopt > 0) {
+    // The program runs already: never bail. Wait for it, as the least a PID 1 must do.
+    log::Warn("supervisor: " + code.error().message + "; only waiting for the program");
+    int status = 0;
+    while (::waitpid(adopt, &status, 0) < 0 && errno == EINTR) {
+    }
+    events.OnProgramExited(status);
+    events.RecordEnd();
+    return process::ExitCodeFromWaitStatus(status);
+  }
   if (!code.ok()) {
     // Nothing was started: the one case where the supervisor's own error is the exit.
     Stderr("netdata-preflight: cannot start `" + opts.command.front() +
@@ -334,53 +369,93 @@ std::vector<std::string> OwnArguments() {
   return args;
 }
 
+// `run ARGS` becomes `__supervise START_MS:PID:MASK ARGS`: the same image, started afresh, so
+// that what stays resident has touched none of the check machinery. Every signal is blocked
+// (the supervisor's signalfd) and stays blocked and pending across the exec; the program,
+// our child, stays our child. Returns only when the exec failed: supervising goes on here.
+void ReExecLean(int child, int64_t start_ms) {
+  std::vector<std::string> args = OwnArguments();
+  if (args.size() < 2 || args[1] != "run") return;
+  char state[80];
+  std::snprintf(state, sizeof state, "%lld:%d:%llx", static_cast<long long>(start_ms), child,
+                static_cast<unsigned long long>(process::MaskBits(process::InheritedMask())));
+  args[1] = kLeanSupervisor;
+  args.insert(args.begin() + 2, state);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stderr);
+  process::RestoreInheritedIgnores();  // the lean image's helpers inherit them
+  ::execv("/proc/self/exe", argv.data());
+  log::Debug(std::string("re-exec into the lean supervisor: ") + std::strerror(errno) +
+             "; supervising in this process");
+}
+
+// What `ps` and `docker top` show: `netdata-preflight run ARGS` as started, not the internal
+// `exe __supervise STATE ARGS`. The arguments are rewritten in place (the kernel shows that
+// memory as /proc/self/cmdline), the name (comm) set from argv[0] as the first exec set it.
+void ShowAsRun(int argc, char** argv) {
+  const char* base = std::strrchr(argv[0], '/');
+  ::prctl(PR_SET_NAME, base != nullptr ? base + 1 : argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i] != argv[i - 1] + std::strlen(argv[i - 1]) + 1) return;  // not one block
+  }
+  char* const area = argv[0];
+  const size_t size = static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) + 1 - area);
+  std::string shown(argv[0], std::strlen(argv[0]) + 1);
+  shown.append("run", 4);
+  for (int i = 3; i < argc; ++i) shown.append(argv[i], std::strlen(argv[i]) + 1);
+  if (shown.size() > size) return;
+  std::memcpy(area, shown.data(), shown.size());
+  std::memset(area + shown.size(), 0, size - shown.size());
+}
+
 }  // namespace
 
-int HandOffSupervised(const RunOptions& opts, int64_t start_ms) {
-  std::vector<std::string> args = OwnArguments();
-  if (args.size() >= 2 && args[1] == "run") {
-    args[1] = kLeanSupervisor;
-    args.insert(args.begin() + 2, std::to_string(start_ms));
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::fflush(stderr);
-    ::execv("/proc/self/exe", argv.data());
-    log::Debug(std::string("re-exec into the lean supervisor: ") + std::strerror(errno) +
-               "; supervising in this process");
-  }
-  // The exec would have reset run's stop handlers (stop_signals.h): the supervisor forwards.
-  for (int sig : {SIGTERM, SIGINT, SIGHUP}) ::signal(sig, SIG_DFL);
-  return Supervise(opts, start_ms);
+int HandOffSupervised(container::System& sys, const RunOptions& opts, int64_t start_ms) {
+  return Supervise(opts, start_ms, /*adopt=*/0, &sys);
 }
 
 int LeanSuperviseMain(int argc, char** argv) {
   log::Init("");
-  if (argc < 3) return UsageError("__supervise is internal to `run --supervise`");
-  char* end = nullptr;
-  const long long start_ms = std::strtoll(argv[2], &end, 10);
-  if (end == argv[2] || *end != '\0')
+  long long start_ms = 0;
+  int child = 0;
+  unsigned long long mask = 0;
+  int used = 0;
+  if (argc < 3 || std::sscanf(argv[2], "%lld:%d:%llx%n", &start_ms, &child, &mask, &used) != 3 ||
+      argv[2][used] != '\0' || child <= 0) {
     return UsageError("__supervise is internal to `run --supervise`");
+  }
+  // Only the image `run` exec'd has the program as its child.
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) !=
+      0) {
+    return UsageError("__supervise is internal to `run --supervise`");
+  }
+  process::SetInheritedMask(process::MaskFromBits(mask));
+  std::vector<std::string> args(argv + 3, argv + argc);
+  ShowAsRun(argc, argv);  // argv is not read after this
   RunOptions opts;
   std::vector<std::string> remaining;
   {
     // Parsed the way `run` parsed it (flags and PREFLIGHT_* alike); the parser is freed
-    // before the program starts.
+    // before the loop.
     CLI::App app{"netdata-preflight __supervise"};
     AddRunOptions(&app, opts);
-    std::vector<std::string> args(argv + 3, argv + argc);
     std::reverse(args.begin(), args.end());
     try {
       app.parse(args);
+      remaining = app.remaining();
     } catch (const CLI::ParseError& e) {
-      return UsageError(e.what());
+      // `run` parsed the very same: cannot happen; the program runs, so go on regardless.
+      log::Warn(std::string("supervisor: ") + e.what());
     }
-    remaining = app.remaining();
   }
-  if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
+  if (auto s = FinishRun(opts, std::move(remaining)); !s.ok())
+    log::Warn("supervisor: " + s.error().message);
   // What start-up faulted in is not what the loop runs: give the clean pages back.
   process::DropCleanExecutablePages();
-  return Supervise(opts, start_ms);
+  return Supervise(opts, start_ms, child, nullptr);
 }
 
 }  // namespace preflight::cmd

@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstring>
 
+#include "container/process/inherited_signals.h"
+
 namespace preflight::container {
 namespace {
 
@@ -34,7 +36,8 @@ void InstallOnce() {
   sa.sa_handler = OnFatal;
   sa.sa_flags = SA_ONSTACK | SA_NODEFER;  // NODEFER, empty sa_mask: the mask never changes
   sigemptyset(&sa.sa_mask);
-  for (int sig : kSignals) sigaction(sig, &sa, nullptr);
+  // Remembered, so that a program started later gets back a SIGSEGV its parent ignored.
+  for (int sig : kSignals) process::ReplaceSignalAction(sig, sa);
 }
 
 }  // namespace

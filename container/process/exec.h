@@ -14,7 +14,8 @@ namespace preflight::container::process {
 /// EISDIR, ...). Async-signal-safe.
 int ExecFailureExitCode(int err);
 
-/// execvp(argv[0], argv) with the current environment. Returns only on failure, with the
+/// execvp(argv[0], argv) with the current environment, the signal mask this process inherited
+/// and the ignores it inherited (inherited_signals.h). Returns only on failure, with the
 /// errno in `code` and "exec `<argv[0]>`: <reason>" as the message. An empty argv is EINVAL.
 Error ExecReplace(const std::vector<std::string>& argv);
 

@@ -1,8 +1,6 @@
 #pragma once
-/// Starting the supervised program: fork+exec (never the posix spawn API or threads, which use clone3
-/// and are refused by the seccomp profiles this tool diagnoses).
-
-#include <signal.h>
+/// Starting the supervised program: fork+exec (never the posix spawn API or threads, which use
+/// clone3 and are refused by the seccomp profiles this tool diagnoses).
 
 #include <string>
 #include <vector>
@@ -11,12 +9,14 @@
 
 namespace preflight::container::process {
 
-/// Forks and execs `argv` (argv[0] looked up in PATH) as the leader of a new process group,
-/// the terminal's foreground group when stdin is a TTY, with the signal mask `child_mask`
-/// (the mask the tool started with). Signal dispositions are inherited unchanged, as tini
-/// does: a signal ignored by whoever started the container stays ignored in the program.
-/// When exec fails the child writes "netdata-preflight: exec `<argv[0]>` failed: <reason>"
-/// to stderr and exits 127 (not found) or 126 (not executable). Fails only when fork fails.
-Expected<int> SpawnChild(const std::vector<std::string>& argv, const sigset_t& child_mask);
+/// Forks (vfork, fork when refused) and execs `argv` (argv[0] looked up in PATH) as the leader of a
+/// new process group, made the terminal's foreground group when stdin is a terminal whose
+/// foreground group was ours (a job started in the background stays there). The program gets the
+/// signal state this process inherited (inherited_signals.h): its mask, and every disposition we
+/// replaced put back (a signal ignored by whoever started us stays ignored, as with nohup; no
+/// handler of ours runs in the child). When exec fails the child writes "netdata-preflight: exec
+/// `<argv[0]>` failed: <reason>" to stderr and exits 127 (not found) or 126 (not
+/// executable). Fails only when fork fails. Call with every signal blocked.
+Expected<int> SpawnChild(const std::vector<std::string>& argv);
 
 }  // namespace preflight::container::process

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "container/log.h"
+#include "container/process/inherited_signals.h"
 #include "container/process/spawn.h"
 #include "container/unique_fd.h"
 
@@ -24,8 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The mask the tool started with: what the program and helpers get back.
-sigset_t g_startup_mask;
 bool g_supervising = false;
 
 // Signals the kernel raises for a fault of this very process: blocking them would turn a
@@ -54,7 +53,9 @@ class Loop {
 
   int Run(int child) {
     child_ = child;
-    next_tick_ = Clock::now() + options_.tick;
+    // An adopted program has run a tick already, in the image this one replaced.
+    next_tick_ = Clock::now() + (options_.adopt > 0 ? std::chrono::milliseconds(0) : options_.tick);
+    settled_ = options_.adopt > 0;
     for (;;) {
       WaitForEvent();
       DrainSignals();
@@ -99,6 +100,10 @@ class Loop {
   void Handle(const signalfd_siginfo& info) {
     const int sig = static_cast<int>(info.ssi_signo);
     if (sig == SIGCHLD) return;  // reaped below
+    if (sig == SIGCONT && stopped_with_program_ && !program_status_) {
+      ResumeWithProgram();
+      return;
+    }
     // Raised for our own terminal access (we are not the foreground group): ours, as in tini.
     if (sig == SIGTTIN || sig == SIGTTOU) return;
     // Our own SIGPIPE (stderr closed under us) is ours, not the program's.
@@ -124,7 +129,8 @@ class Loop {
   void Reap() {
     for (;;) {
       int status = 0;
-      pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      // WUNTRACED: a stop of the program is seen too (job control); a stop is no exit.
+      pid_t pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED);
       if (pid < 0 && errno == EINTR) continue;
       if (pid < 0) {
         no_children_ = (errno == ECHILD);
@@ -133,6 +139,10 @@ class Loop {
       if (pid == 0) {
         no_children_ = false;
         return;
+      }
+      if (WIFSTOPPED(status)) {
+        if (pid == child_ && !program_status_) StopWithProgram(WSTOPSIG(status));
+        continue;
       }
       if (pid == child_ && !program_status_) {
         program_status_ = status;
@@ -155,8 +165,30 @@ class Loop {
     kill_sent_at_ = Clock::now();
   }
 
+  // Ctrl-Z: the program's group was stopped by the terminal (or it stopped on terminal I/O in
+  // the background). The shell waits for us, not for it: stop too, so that it gets its prompt
+  // back. A PID 1 cannot stop (the kernel drops the SIGSTOP), and needs not: no shell waits.
+  void StopWithProgram(int sig) {
+    if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) return;
+    if (::getpid() == 1) return;
+    stopped_with_program_ = true;
+    ::kill(::getpid(), SIGSTOP);  // returns once continued; that SIGCONT waits in the signalfd
+  }
+
+  // `fg` (or `bg`) continued us: continue the program's whole group, which the terminal
+  // stopped, and when `fg` gave the terminal to our group, hand it on to the program's.
+  void ResumeWithProgram() {
+    stopped_with_program_ = false;
+    if (::isatty(0) && ::tcgetpgrp(0) == ::getpgrp()) ::tcsetpgrp(0, child_);
+    ::kill(-child_, SIGCONT);
+  }
+
   void Tick() {
     if (options_.tick.count() <= 0 || Clock::now() < next_tick_) return;
+    if (!settled_ && !stop_deadline_) {
+      settled_ = true;
+      events_.OnSettled(child_);
+    }
     events_.OnTick();
     next_tick_ = Clock::now() + options_.tick;
   }
@@ -216,6 +248,8 @@ class Loop {
   std::optional<Clock::time_point> kill_sent_at_;
   bool killed_ = false;
   bool no_children_ = false;
+  bool settled_ = false;               // OnSettled was called
+  bool stopped_with_program_ = false;  // we stopped ourselves for a stopped program
   Clock::time_point next_tick_;
 };
 
@@ -228,11 +262,13 @@ int ExitCodeFromWaitStatus(int wait_status) {
 }
 
 Expected<int> Supervise(const SupervisorOptions& options, SupervisorEvents& events) {
-  // 1. Block everything forwardable; signals then wait in the signalfd.
+  // 1. Block everything forwardable; signals then wait in the signalfd. What the program and
+  // the helpers get back is the mask the process inherited (inherited_signals.h).
   sigset_t blocked;
   sigfillset(&blocked);
   for (int sig : kSynchronous) sigdelset(&blocked, sig);
-  if (::sigprocmask(SIG_SETMASK, &blocked, &g_startup_mask) != 0) return Errno("sigprocmask", "");
+  const sigset_t& inherited = InheritedMask();
+  if (::sigprocmask(SIG_SETMASK, &blocked, nullptr) != 0) return Errno("sigprocmask", "");
   // 2. Orphans must be re-parented to us, or their zombies stay forever.
   if (::getpid() != 1 && ::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     log::Warn(std::string("supervisor: cannot become a child subreaper: ") + std::strerror(errno) +
@@ -242,13 +278,14 @@ Expected<int> Supervise(const SupervisorOptions& options, SupervisorEvents& even
   UniqueFd signal_fd(::signalfd(-1, &blocked, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!signal_fd) {
     Error e = Errno("signalfd", "");
-    ::sigprocmask(SIG_SETMASK, &g_startup_mask, nullptr);
+    if (options.adopt <= 0) ::sigprocmask(SIG_SETMASK, &inherited, nullptr);
     return e;
   }
   // 4. The program.
-  auto child = SpawnChild(options.argv, g_startup_mask);
+  Expected<int> child = options.adopt;
+  if (options.adopt <= 0) child = SpawnChild(options.argv);
   if (!child.ok()) {
-    ::sigprocmask(SIG_SETMASK, &g_startup_mask, nullptr);
+    ::sigprocmask(SIG_SETMASK, &inherited, nullptr);
     return child.error();
   }
   g_supervising = true;
@@ -266,7 +303,7 @@ Expected<int> ForkHelper(const std::function<int()>& task) {
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);  // the supervisor died between fork and prctl
-    ::sigprocmask(SIG_SETMASK, &g_startup_mask, nullptr);
+    RestoreInheritedSignals();              // no handler of the supervisor's image runs in a helper
     int code = 1;
     try {
       code = task();

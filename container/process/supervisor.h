@@ -23,6 +23,9 @@ struct SupervisorOptions {
   bool signal_group = false;
   /// How often Events::OnTick runs; zero = never.
   std::chrono::milliseconds tick{0};
+  /// A program already started by the image this process exec'd from (the lean supervisor
+  /// adopts it: exec keeps the pid, the children and the pending signals); 0 = spawn argv.
+  int adopt = 0;
 };
 
 /// What the owner of the supervisor hears about. Calls come from the loop, one at a time,
@@ -32,6 +35,12 @@ class SupervisorEvents {
   virtual ~SupervisorEvents() = default;
   /// The program was forked (exec may still fail: that shows as exit 126/127).
   virtual void OnStarted(int pid) { (void)pid; }
+  /// Once, at the first tick while the program runs and no stop is under way, before
+  /// OnTick (never for an adopted program, whose first tick comes at once): the moment for the
+  /// owner to replace this image with a leaner one that adopts the program
+  /// (SupervisorOptions::adopt). Every signal is blocked, so the ones pending stay pending across
+  /// that exec; nothing is lost. Returning goes on here.
+  virtual void OnSettled(int pid) { (void)pid; }
   /// Every `tick` while the program runs.
   virtual void OnTick() {}
   /// A process other than the program was reaped (orphans, helpers from ForkHelper).
@@ -48,17 +57,22 @@ int ExitCodeFromWaitStatus(int wait_status);
 
 /// 1. blocks every signal but the synchronous ones (SEGV, BUS, FPE, ILL, TRAP, SYS, ABRT),
 /// 2. registers as child subreaper when not PID 1 (silently: it only matters when orphans
-/// exist), 3. opens a signalfd, 4. spawns the program, 5. loops: forwards every signal but
-/// SIGCHLD, SIGTTIN/SIGTTOU (raised for the supervisor's own
+/// exist), 3. opens a signalfd (signals pending since before, e.g. across an exec, are read
+/// too), 4. spawns the program (SpawnChild: the inherited signal state) or adopts it,
+/// 5. loops: forwards every signal but SIGCHLD, SIGTTIN/SIGTTOU (raised for the supervisor's own
 /// terminal access) and the supervisor's own SIGPIPE to the program or its group, reaps every
 /// child with waitpid(-1, WNOHANG), on SIGTERM/SIGINT starts the grace and then SIGKILLs the
 /// program's group and every descendant, 6. when the program exits, sends SIGTERM to what is
 /// left, waits up to the grace (or what is left of it) for it to go, then SIGKILLs it.
+/// Job control (as dumb-init): when the program is stopped by SIGTSTP, SIGTTIN or SIGTTOU (Ctrl-Z
+/// on a terminal) the supervisor stops itself too (SIGSTOP; not as PID 1, which cannot stop),
+/// so that the shell waiting for it gets its prompt back; the SIGCONT of `fg`/`bg` then
+/// continues the program's group and, when the terminal is ours again, gives it back to it.
 /// Returns the program's exit code (ExitCodeFromWaitStatus). An Error means nothing was
 /// started (signalfd or fork failed) and the caller may still exit on its own.
 Expected<int> Supervise(const SupervisorOptions& options, SupervisorEvents& events);
 
-/// Runs `task` in a forked child of the supervisor with the startup signal mask restored and
+/// Runs `task` in a forked child of the supervisor with the inherited signal state restored and
 /// killed when the supervisor dies; the child exits with task's return value. The caller
 /// learns of its end through SupervisorEvents::OnReaped. Only valid inside Supervise.
 Expected<int> ForkHelper(const std::function<int()>& task);

@@ -7,6 +7,10 @@
 //   signal_child orphans N           leave N orphaned grandchildren; exit 0 once all are
 //                                    reaped by PID 1 and no zombie is left, else 1
 //   signal_child exit N | kill SIG   exit with N / die by signal SIG
+//   signal_child ignore SIGS PROG... ignore the comma-separated signal numbers, exec PROG
+//                                    (the parent of an init that ignores them, as nohup is)
+//   signal_child fds MS              after MS ms, print its open fds ("0 1 2 "), then its pid
+//                                    and process group ("PID PGID")
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -109,9 +113,39 @@ int Orphans(int count) {
 
 }  // namespace
 
+// The fds open in this process, but the one that lists them.
+void PrintFds() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  bool open_fd[1024] = {};
+  while (dirent* e = readdir(dir)) {
+    int fd = atoi(e->d_name);
+    if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd != dirfd(dir) && fd < 1024)
+      open_fd[fd] = true;
+  }
+  closedir(dir);
+  for (int fd = 0; fd < 1024; ++fd) {
+    if (open_fd[fd]) printf("%d ", fd);
+  }
+  printf("\n%d %d\n", static_cast<int>(getpid()), static_cast<int>(getpgrp()));
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
   const std::string mode = argv[1];
+  if (mode == "ignore" && argc >= 4) {
+    for (char* p = argv[2]; *p != '\0';) {
+      signal(static_cast<int>(strtol(p, &p, 10)), SIG_IGN);
+      if (*p == ',') ++p;
+    }
+    execv(argv[3], argv + 3);
+    return 127;
+  }
+  if (mode == "fds") {
+    usleep(static_cast<useconds_t>(atoi(argv[2])) * 1000);
+    PrintFds();
+    return 0;
+  }
   if (mode == "exit") return atoi(argv[2]);
   if (mode == "kill") {
     int sig = atoi(argv[2]);
