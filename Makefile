@@ -31,7 +31,8 @@ run: build
 
 test: build
 	@$(MAKE) --no-print-directory -C $(BUILD)/release -j$(JOBS)
-	cd $(BUILD)/release && ctest --output-on-failure -j$(JOBS) --timeout 600
+	@cd $(BUILD)/release && rc=0; ctest --output-on-failure -j$(JOBS) --timeout 600 -O ctest.log || rc=$$?; \
+	  python3 $(CURDIR)/scripts/check_skips.py ctest.log $(CURDIR)/tests/expected-skips.txt || rc=1; exit $$rc
 
 # Every parser under libFuzzer with ASan+UBSan, FUZZ_SECONDS each (CI: make test runs them briefly).
 FUZZ_SECONDS ?= 20
