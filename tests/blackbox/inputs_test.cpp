@@ -212,6 +212,11 @@ TEST(CliMessages, HelpHasExamplesExitCodesAndTheBaseName) {
   EXPECT_FALSE(Contains(check.out, "--deadline TEXT")) << check.out;
   EXPECT_TRUE(Contains(RunPreflight({"probe", "--help"}).out, "--timeout DURATION"));
   EXPECT_TRUE(Contains(RunPreflight({"serve", "--help"}).out, "--interval DURATION"));
+  const std::string run = RunPreflight({"run", "--help"}).out;
+  for (const char* flag :
+       {"--grace DURATION", "--link-timeout DURATION", "--wait-for-cloud DURATION"}) {
+    EXPECT_TRUE(Contains(run, flag)) << flag << "\n" << run;
+  }
 }
 
 // fault: input | --deadline 5 (a bare number), 1000h, 1d (once: 5 accepted while the error said a unit is required; 1000h and 1d rejected) | all accepted the same way (a bare number is seconds); `soon` rejected saying so
@@ -400,12 +405,16 @@ TEST_F(Serve, OutOfFdsStillAnswersHealthz) {
         {"/usr/bin/prlimit", "--nofile=1024"});
   for (int i = 0; i < 100 && Get(port, "/healthz").status != 200; ++i) ::usleep(50 * 1000);
   ASSERT_EQ(Get(port, "/healthz").status, 200) << Log();
+  // Paced, so that the server accepts until it has no fd left (a burst overflows the listen
+  // backlog instead), then a moment for it to get there.
   std::vector<int> idle;
   for (int i = 0; i < 1100; ++i) {
     int fd = ConnectLoopback(port);
     if (fd >= 0) idle.push_back(fd);
+    if (i % 50 == 49) ::usleep(20 * 1000);
   }
   EXPECT_GE(idle.size(), 1000u);
+  ::usleep(1000 * 1000);
   for (int round = 0; round < 3; ++round) {
     const auto start = std::chrono::steady_clock::now();
     auto answer = Get(port, "/healthz", 3s);
