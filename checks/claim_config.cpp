@@ -237,6 +237,32 @@ void Skipped(Findings* f, const std::string& generation, bool other_source, std:
   }
 }
 
+/// The fix for a claim.conf the agent cannot use, never a chown/chmod through a symlink: run as
+/// written, that would open the link's target (anything, e.g. /etc/shadow) to the agent's group.
+std::string ClaimConfFix(container::System& sys, const std::string& path,
+                         const std::string& group) {
+  auto link = sys.Stat(path, /*follow_symlinks=*/false);
+  if (link.ok() && link->type == container::FileType::kSymlink) {
+    auto target = sys.RealPath(path);
+    return "Remove the symlink " + path + " (it points to " +
+           (target.ok() ? *target : std::string("a path that does not resolve")) +
+           ") and write claim.conf there as a regular file, 0640 root:" + group +
+           "; do not change the mode or owner of the link's target.";
+  }
+  auto info = sys.Stat(path, /*follow_symlinks=*/true);
+  if (info.ok() && info->type != container::FileType::kRegular) {
+    return "Replace " + path + " with a regular file holding `[global]` and `token = ...` " +
+           "(0640 root:" + group + ").";
+  }
+  if (info.ok() && info->size > 64 * 1024) {
+    return "Replace " + path +
+           " with the few lines the docs describe: `[global]`, `token = ...`, " +
+           "`url = ...`, `rooms = ...`.";
+  }
+  return "Run `chown root:" + group + " " + path + " && chmod 0640 " + path +
+         "` (as the docs require).";
+}
+
 /// Root reads claim.conf whatever its mode; a v2 agent reads it as its own user (the docs say
 /// 0640 root:netdata), and silently falls back to the environment when it cannot.
 void CheckAgentCanRead(container::System& sys, const AgentUser& user, const ClaimSettings& s,
@@ -244,9 +270,8 @@ void CheckAgentCanRead(container::System& sys, const AgentUser& user, const Clai
                        bool other_source, Findings* f) {
   if (!s.claim_conf_present || !s.claim_conf_error.empty() || generation == "v1") return;
   if (user.self) return;  // then our own read was the agent's: claim_conf_error covers it
-  const std::string fix = "Run `chown root:" + std::to_string(user.gid) + " " + s.claim_conf_path +
-                          " && chmod 0640 " + s.claim_conf_path + "` (group of " + user.name +
-                          ", as the docs require).";
+  const std::string fix = ClaimConfFix(sys, s.claim_conf_path, std::to_string(user.gid)) + " (" +
+                          std::to_string(user.gid) + " is the group of " + user.name + ".)";
   auto dir = sys.Stat(config_dir, true);
   if (dir.ok() && !Allows(sys, user, config_dir, *dir, X_OK)) {
     Skipped(f, generation, other_source,
@@ -295,8 +320,7 @@ Result RunClaimConfig(Context& ctx) {
       Skipped(&f, generation, other_source,
              s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
                  "), so the agent cannot claim from it",
-             "Make it readable by the agent: chown root:netdata " + s.claim_conf_path +
-                 " && chmod 0640 " + s.claim_conf_path + " (as the docs require).");
+             ClaimConfFix(ctx.sys, s.claim_conf_path, "netdata"));
     }
   }
   if (!s.claim_conf_bad_lines.empty()) {

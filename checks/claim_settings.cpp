@@ -8,6 +8,8 @@
 namespace preflight::checks {
 namespace {
 
+constexpr size_t kMaxClaimConf = 64 * 1024;
+
 ClaimValue FromEnv(const container::EnvMap& env, const char* name) {
   ClaimValue v;
   auto it = env.find(name);
@@ -40,6 +42,22 @@ ClaimValue FromFile(container::System& sys, const std::string& path, const char*
   return v;
 }
 
+// claim.conf as the agent would read it (through a symlink, like the agent), but never a
+// FIFO or device (a read of one is empty or hangs: never "valid defaults") and never cut
+// short (a token cut at 64 KiB would be judged as another token).
+Expected<std::string> ReadClaimConf(container::System& sys, const std::string& path) {
+  auto info = sys.Stat(path, /*follow_symlinks=*/true);
+  if (info.ok() && info->type != container::FileType::kRegular &&
+      info->type != container::FileType::kDirectory) {
+    return Error{EINVAL, "it is not a regular file (a FIFO, socket or device), so it was not read"};
+  }
+  auto text = sys.ReadFile(path, kMaxClaimConf + 1, /*follow_symlinks=*/true);
+  if (text.ok() && text->size() > kMaxClaimConf) {
+    return Error{EFBIG, "it is larger than 64 KiB, far beyond any claim.conf, so it was not read"};
+  }
+  return text;
+}
+
 bool IsTrue(const std::string& s) { return s == "yes" || s == "true" || s == "1" || s == "on"; }
 
 }  // namespace
@@ -49,7 +67,7 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
   const auto& env = sys.Env();
   // 1. claim.conf (v2 agents; read first by the agent).
   s.claim_conf_path = inputs.config_dir + "/claim.conf";
-  auto conf = sys.ReadFile(s.claim_conf_path, 64 * 1024, true);
+  auto conf = ReadClaimConf(sys, s.claim_conf_path);
   if (conf.ok()) {
     s.claim_conf_present = true;
     auto ini = container::ParseIni(*conf);

@@ -145,6 +145,13 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
     details["lease"] = lease;
     return;
   }
+  if (!held.ok() && held.error().code == EISDIR) {  // never replaced by a write: say so
+    lease["state"] = "directory";
+    f.Warn(held.error().message, "Remove the directory " + lease["path"].get<std::string>() +
+                                     " (the tool writes a regular file there).");
+    details["lease"] = lease;
+    return;
+  }
   if (!held.ok()) {
     lease["state"] = "unreadable";
     lease["error"] = held.error().message;  // a torn or foreign file: replaced when we take it

@@ -55,7 +55,9 @@ class Findings {
     }
     std::string message = worst->message;
     if (list_.size() > 1) {
-      message += " (and " + std::to_string(list_.size() - 1) + " more: see details)";
+      // The text report lists the others under the check; JSON in details.findings.
+      message += " (and " + std::to_string(list_.size() - 1) + " more finding" +
+                 (list_.size() > 2 ? "s" : "") + ")";
     }
     Result r = worst->status == Status::kFail ? Result::Fail(message, worst->remediation)
                                               : Result::Warn(message, worst->remediation);
@@ -63,7 +65,11 @@ class Findings {
     r.details = std::move(details);
     Details all = Details::array();
     for (const auto& f : list_) {
-      all.push_back(std::string(StatusName(f.status)) + ": " + f.message + " Fix: " + f.remediation);
+      // A sentence ends before the fix starts: "...new node. Fix: Mount...".
+      const bool stop = !f.message.empty() && (f.message.back() == '.' || f.message.back() == '!' ||
+                                               f.message.back() == '?');
+      all.push_back(std::string(StatusName(f.status)) + ": " + f.message + (stop ? "" : ".") +
+                    " Fix: " + f.remediation);
     }
     r.details["findings"] = std::move(all);
     return r;

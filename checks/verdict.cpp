@@ -6,6 +6,8 @@
 namespace preflight::checks {
 namespace {
 
+constexpr const char* kNotConfigured = "Claiming is not configured (no claim token, no claim.conf)";
+
 // A tri-state fact read from a check's details: -1 unknown, 0 false, 1 true.
 int Fact(const Report& report, std::string_view id, const char* key) {
   const Result* r = report.Find(id);
@@ -53,6 +55,17 @@ Verdict Decide(const Report& report) {
   const int claim_wanted = Fact(report, "claim.token", "wanted");
   const int link_online = Fact(report, "cloud.link", "online");
 
+  // 0. Nothing looked at anything: that is not a pass (status skip, below, when all skipped).
+  bool anything_ran = false;
+  for (const auto& run : report.checks)
+    anything_ran = anything_ran || run.result.status != Status::kSkip;
+  if (report.checks.empty()) {
+    v.status = Status::kSkip;
+    v.expected_node_state = "unknown";
+    v.summary = "Nothing was checked: no check was selected.";
+    return v;
+  }
+
   // 1. The primary finding: first fail, else first warn/error.
   const CheckRun* primary = nullptr;
   for (const auto& run : report.checks) {
@@ -95,6 +108,15 @@ Verdict Decide(const Report& report) {
         v.section = std::string(section::kClaimedCannotConnect);
       }
     }
+    // Without claiming the node is not meant for Cloud: a network or local failure is not why
+    // it will not show there, and the sentence must not say so.
+    const bool claims = primary->def->id.rfind("claim.", 0) == 0;
+    if (claim_wanted == 0 && claimed != 1 && !claims && primary->result.node_state.empty()) {
+      v.summary = std::string(kNotConfigured) + ": the agent monitors locally" +
+                  (claimed == 0 ? "" : " (whether it is already claimed was not checked)") +
+                  ". Failing: " + v.primary + ": " + primary->result.message + ".";
+      return v;
+    }
     v.summary = StateSentence(v.expected_node_state) + ": " + v.primary + ": " +
                 primary->result.message + ".";
     return v;
@@ -104,18 +126,26 @@ Verdict Decide(const Report& report) {
   v.status = any_warn ? Status::kWarn : Status::kPass;
   bool network_verified = false;
   bool network_ran = false;
+  bool network_error = false;  // a hop that could not be looked at leaves the path unverified
   for (const auto& run : report.checks) {
     if (!IsNetworkCheck(run.def->id)) continue;
     if (run.result.status == Status::kPass || run.result.status == Status::kWarn)
       network_verified = true;
+    if (run.result.status == Status::kError) network_error = true;
     if (run.result.status != Status::kSkip) network_ran = true;
   }
-  if (claimed != 1 && claim_wanted == 0) {
+  network_verified = network_verified && !network_error;
+  if (claimed == 0 && claim_wanted == 0) {
     v.expected_node_state = "absent";
     v.section = std::string(section::kClaimingUnsuccessful);
-    v.summary =
-        "Claiming is not configured (no claim token, no claim.conf): the agent monitors "
-        "locally and will not appear in Netdata Cloud.";
+    v.summary = std::string(kNotConfigured) +
+                " and the node is not claimed: the agent monitors locally, not in Netdata Cloud "
+                "(set NETDATA_CLAIM_TOKEN or write claim.conf to add it).";
+  } else if (claimed == -1 && claim_wanted == 0) {
+    // `--only claim.token`: whether the node is claimed already (no token needed) is unknown.
+    v.expected_node_state = "unknown";
+    v.summary = std::string(kNotConfigured) +
+                "; whether the node is already claimed was not checked (claim.state).";
   } else if (link_online == 1 || (network_ran && network_verified)) {
     v.expected_node_state = "live";
     v.summary = link_online == 1
@@ -142,6 +172,7 @@ Verdict Decide(const Report& report) {
     v.section = std::string(primary->def->section);
     v.summary += " Warning: " + v.primary + ": " + primary->result.message + ".";
   }
+  if (!anything_ran) v.status = Status::kSkip;  // every check skipped: nothing vouched for
   return v;
 }
 

@@ -4,32 +4,111 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
+#include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "cmd/duration.h"
-#include "container/redact.h"
+#include "cmd/exit_codes.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
 #include "container/agent/http_get.h"
 #include "container/atomic_file.h"
+#include "container/ini.h"
 #include "container/log.h"
+#include "container/net/dns_resolver.h"
+#include "container/net/proxy.h"
+#include "container/output_file.h"
+#include "container/redact.h"
 #include "container/unique_fd.h"
 
 namespace preflight::cmd {
 namespace {
 
-// A device, a FIFO or a bind-mounted file cannot be replaced by a rename: written in place.
+// The fix for a --output that cannot be opened, by cause.
+std::string OutputOpenFix(const std::string& path, int err) {
+  const auto slash = path.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : path.substr(0, std::max<size_t>(slash, 1));
+  switch (err) {
+    case ENOENT:
+      return "the directory " + dir +
+             " does not exist: create it, or name a file in an existing one";
+    case EISDIR:
+      return "it is a directory: name a file in it, e.g. " + path + "/report.json";
+    case ENOTDIR:
+      return "a part of the path is not a directory: name a file in an existing directory";
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return "this user cannot write there: pick a writable path, or - for stdout";
+    case ELOOP:
+      return "it is a symlink, which is never written through: name the target itself";
+    default:
+      return "pick another path, or - for stdout";
+  }
+}
+
+// The fix for a write that failed half-way, by cause.
+std::string WriteFix(int err, const std::string& where) {
+  switch (err) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return "free space where " + where + " goes, or write the report elsewhere (--output FILE)";
+    case EINTR:
+      return "stopped by a signal";
+    case EPIPE:
+      return "whatever read " + where + " stopped reading";
+    default:
+      return "check the device behind " + where + ", or write the report elsewhere (--output FILE)";
+  }
+}
+
+// A device, a FIFO or a bind-mounted file cannot be replaced by a rename: written in place,
+// opened without blocking (a FIFO nobody reads is an error, never a hang).
 Status WriteInPlace(const std::string& path, const std::string& text) {
-  container::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644));
-  if (!fd) return Errno("--output: open", path);
-  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-    return Errno("--output: write", path);
+  auto fd = container::OpenOutput(path, /*create=*/true);
+  if (!fd.ok()) {
+    const int err = fd.error().code;
+    if (err == ENXIO) return Error{err, "--output: " + fd.error().message};
+    return Error{
+        err, "--output `" + path + "`: " + std::strerror(err) + "; " + OutputOpenFix(path, err)};
+  }
+  struct stat st {};
+  if (::fstat(fd->get(), &st) == 0 && S_ISREG(st.st_mode) && ::ftruncate(fd->get(), 0) != 0) {
+    return Errno("--output: truncate", path);
+  }
+  Status s = container::WriteOutput(fd->get(), text, "--output `" + path + "`");
+  if (!s.ok())
+    return Error{s.error().code, s.error().message + "; " + WriteFix(s.error().code, path)};
+  if (S_ISREG(st.st_mode) && ::fsync(fd->get()) != 0 && errno != EINVAL) {
+    return Errno("--output: fsync", path);
   }
   return Status::Ok();
+}
+
+// Relative directories are taken from the working directory now, so that every message names
+// a path a person can find ("Mount a persistent volume at /work/v1/lib", not "at v1/lib").
+void MakeAbsolute(std::string& path) {
+  if (path.empty() || path[0] == '/') return;
+  char cwd[4096];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) return;
+  std::string base(cwd);
+  std::string_view rest(path);
+  while (rest.substr(0, 2) == "./") rest.remove_prefix(2);
+  if (rest == ".") rest = "";
+  path = base + (rest.empty() ? "" : (base == "/" ? "" : "/") + std::string(rest));
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+}
+
+bool IsHostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == ':' || c == '[' || c == ']';
 }
 
 }  // namespace
@@ -55,7 +134,11 @@ void AddInputOptions(CLI::App* app, CommonOptions& opts) {
   app->add_option("--cloud-url", in.cloud_url, "Netdata Cloud URL (default: the claim URL)")->envname("PREFLIGHT_CLOUD_URL")->group(g);
   app->add_option("--resolve", in.resolve, "Pin HOST:PORT:ADDR, like curl --resolve (repeatable)")->delimiter(',')->envname("PREFLIGHT_RESOLVE")->group(g);
   app->add_option("--ca-file", in.ca_file, "CA bundle to verify Netdata Cloud with")->envname("PREFLIGHT_CA_FILE")->group(g);
-  app->add_option("--deadline", opts.deadline, "Time budget of all network checks together")->envname("PREFLIGHT_DEADLINE")->group(g)->capture_default_str();
+  app->add_option("--deadline", opts.deadline, "Time budget of all network checks together")
+      ->type_name("DURATION")
+      ->envname("PREFLIGHT_DEADLINE")
+      ->group(g)
+      ->capture_default_str();
   app->add_option("--termination-log", opts.termination_log, "Summary file for Kubernetes (written only if it exists)")->envname("PREFLIGHT_TERMINATION_LOG")->group(g)->capture_default_str();
   app->add_option("--log-level", opts.log_level, "trace, debug, info, warn, error, off (default: SPDLOG_LEVEL, else warn)")->envname("PREFLIGHT_LOG_LEVEL")->group(g);
 }
@@ -74,6 +157,75 @@ Status ValidateApi(const std::string& api) {
   return Status::Ok();
 }
 
+Status ValidateCloudUrl(const std::string& text) {
+  // A URL that cannot be reached makes every network check `skip` after a DNS error: the
+  // verdict would rest on nothing. Refused here, like --api.
+  const std::string fix = "; give the Cloud's URL, e.g. --cloud-url https://app.netdata.cloud";
+  size_t pos = 0;
+  int items = 0;
+  while (pos <= text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    std::string_view item = container::TrimSpace(std::string_view(text).substr(pos, comma - pos));
+    pos = comma + 1;
+    if (item.empty()) continue;
+    ++items;
+    const std::string shown = "`" + container::RedactUrl(item) + "`";
+    for (char c : item) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        return Error{EINVAL, "--cloud-url: " + shown + " contains a control character" + fix};
+      }
+      if (c == ' ') return Error{EINVAL, "--cloud-url: " + shown + " contains a space" + fix};
+    }
+    std::string lower(item.substr(0, 8));
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind("http://", 0) == 0) {
+      return Error{
+          EINVAL, "--cloud-url: " + shown + " uses http://; Netdata Cloud only speaks https" + fix};
+    }
+    if (lower.rfind("https://", 0) != 0) {
+      return Error{EINVAL, "--cloud-url: " + shown + " has no https:// scheme" + fix};
+    }
+    auto url = container::ParseUrl(item, 443);
+    if (!url.ok()) return Error{EINVAL, "--cloud-url: " + url.error().message + fix};
+    for (char c : url->host) {
+      if (!IsHostChar(c)) {
+        return Error{EINVAL, "--cloud-url: " + shown + " has a bad character in its host" + fix};
+      }
+    }
+  }
+  if (items == 0) return Error{EINVAL, "--cloud-url: empty" + fix};
+  return Status::Ok();
+}
+
+Status ValidateResolve(const std::string& pin) {
+  const std::string fix =
+      "; write HOST:PORT:ADDR with a port from 1 to 65535 and an IP address, e.g. "
+      "--resolve api.netdata.cloud:443:127.0.0.1";
+  container::Pin parsed;
+  const bool ok = container::ParsePin(pin, parsed);
+  if (!ok || parsed.port < 1 || parsed.port > 65535) {
+    std::string why = "is not HOST:PORT:ADDR";
+    const auto first = pin.find(':');
+    const auto second = first == std::string::npos ? first : pin.find(':', first + 1);
+    if (second != std::string::npos && first > 0) {
+      const std::string port = pin.substr(first + 1, second - first - 1);
+      const bool digits = !port.empty() && port.size() <= 5 &&
+                          port.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+        why = "has a bad port `" + port + "`";
+      } else {
+        why = "has `" + pin.substr(second + 1) + "` where an IP address belongs";
+      }
+    }
+    return Error{EINVAL, "--resolve: `" + pin + "` " + why + fix};
+  }
+  for (char c : parsed.host) {
+    if (!IsHostChar(c) || c == ':')
+      return Error{EINVAL, "--resolve: `" + pin + "` has a bad host name" + fix};
+  }
+  return Status::Ok();
+}
+
 Status FinishCommon(CommonOptions& opts) {
   auto deadline = ParseDuration(opts.deadline);
   if (!deadline.ok()) return Error{EINVAL, "--deadline: " + deadline.error().message};
@@ -81,18 +233,35 @@ Status FinishCommon(CommonOptions& opts) {
   opts.inputs.deadline = *deadline;
   auto selection = checks::ValidateSelection(opts.selection);
   if (!selection.ok()) return Error{EINVAL, "--only/--skip: " + selection.error().message};
+  // A report of nothing would read as a pass.
+  bool any = false;
+  for (const auto* def : checks::Catalog()) {
+    any = any || (checks::IsSelected(*def, opts.selection) &&
+                  !(opts.selection.offline && def->kind == checks::Kind::kOnline));
+  }
+  if (!any) {
+    return Error{EINVAL,
+                 std::string("--only/--skip") + (opts.selection.offline ? "/--offline" : "") +
+                     " leave no check to run; select at least one (`netdata-preflight list` "
+                     "shows them)"};
+  }
   for (const auto& pin : opts.inputs.resolve) {
-    // HOST:PORT:ADDR, ADDR may be an IPv6 literal in brackets.
-    auto first = pin.find(':');
-    auto second = first == std::string::npos ? std::string::npos : pin.find(':', first + 1);
-    if (first == 0 || second == std::string::npos || second == first + 1 || second + 1 >= pin.size()) {
-      return Error{EINVAL, "--resolve: `" + pin + "` is not HOST:PORT:ADDR (e.g. api.netdata.cloud:443:127.0.0.1)"};
-    }
+    if (Status s = ValidateResolve(pin); !s.ok()) return s;
+  }
+  if (!opts.inputs.cloud_url.empty()) {
+    if (Status s = ValidateCloudUrl(opts.inputs.cloud_url); !s.ok()) return s;
   }
   if (Status api = ValidateApi(opts.inputs.api); !api.ok()) return api;
+  for (std::string* dir : {&opts.inputs.var_lib, &opts.inputs.config_dir, &opts.inputs.cache_dir}) {
+    MakeAbsolute(*dir);
+  }
   if (!log::Init(opts.log_level)) {
     return Error{EINVAL, "--log-level: unknown level `" + opts.log_level + "`; use trace, debug, info, warn, error or off"};
   }
+  log::Write(log::Level::kTrace, "inputs: var-lib " + opts.inputs.var_lib + ", config-dir " +
+                                     opts.inputs.config_dir + ", cache-dir " +
+                                     opts.inputs.cache_dir + ", api " + opts.inputs.api +
+                                     ", deadline " + opts.deadline);
   return Status::Ok();
 }
 
@@ -106,35 +275,74 @@ Status FinishOutput(const OutputOptions& opts) {
   return Status::Ok();
 }
 
+void TraceReport(const checks::Report& report) {
+  for (const auto& run : report.checks) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", run.result.duration_ms);
+    log::Write(log::Level::kTrace, std::string(run.def->id) + ": " +
+                                       std::string(checks::StatusName(run.result.status)) + " in " +
+                                       ms + " ms: " + run.result.message);
+  }
+  log::Write(log::Level::kTrace,
+             "verdict: " + std::string(checks::StatusName(report.verdict.status)) + " (" +
+                 report.verdict.expected_node_state + ")");
+}
+
 bool ReachesFailOn(const checks::Report& report, const std::string& fail_on) {
   if (fail_on == "never") return false;
   for (const auto& run : report.checks) {
     auto s = run.result.status;
-    if (s == checks::Status::kFail) return true;
-    if (fail_on == "warn" && (s == checks::Status::kWarn || s == checks::Status::kError)) return true;
+    // `error` = could not look: the strict command never calls that a success.
+    if (s == checks::Status::kFail || s == checks::Status::kError) return true;
+    if (fail_on == "warn" && s == checks::Status::kWarn) return true;
   }
   return false;
+}
+
+int OutputExitCode(const Error& error) {
+  switch (error.code) {
+    case ENOSPC:
+    case EDQUOT:
+    case EIO:
+    case EPIPE:
+    case EFBIG:
+    case EINTR:
+      return kExitIoError;
+    default:
+      return kExitCannotCreate;
+  }
 }
 
 Status WriteReport(const checks::Report& report, const OutputOptions& out,
                    const std::vector<std::string>& secrets) {
   const bool to_stdout = out.output.empty() || out.output == "-";
-  const bool colour = to_stdout && out.format == "text" && ColourWanted(::isatty(1) == 1, std::getenv("NO_COLOR"));
-  std::string text = out.format == "json" ? RenderJson(report) : RenderText(report, colour);
+  const TextStyle style = to_stdout && out.format == "text" ? TerminalStyle(1) : TextStyle{};
+  std::string text = out.format == "json" ? RenderJson(report) : RenderText(report, style);
   text = Redact(std::move(text), secrets);
   if (to_stdout) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+    // Checked: `check > /dev/full` must not exit 0 with a truncated report.
+    Status s = container::WriteOutput(1, text, "stdout");
+    if (s.ok() && ::fsync(1) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF) {
+      s = Errno("write", "stdout");
+    }
+    if (!s.ok()) {
+      return Error{s.error().code, s.error().message + "; the report is incomplete: " +
+                                       WriteFix(s.error().code, "stdout")};
+    }
     return Status::Ok();
   }
   // A regular file (or a new one) is replaced atomically: a kill -9 leaves the old report or
   // the new one, never a torn one (an initContainer's volume is read by the next container).
   struct stat st {};
-  if (::stat(out.output.c_str(), &st) != 0 || S_ISREG(st.st_mode)) {
+  const bool exists = ::stat(out.output.c_str(), &st) == 0;
+  if (!exists || S_ISREG(st.st_mode)) {
     Status s = container::WriteFileAtomic(out.output, text, 0644);
     if (s.ok()) return s;
-    if (s.error().code != EBUSY) {
-      return Error{s.error().code, "--output `" + out.output + "`: " + s.error().message};
+    const int err = s.error().code;
+    if (err != EBUSY) {
+      const bool opening = err != ENOSPC && err != EDQUOT && err != EIO && err != EFBIG;
+      return Error{err, "--output `" + out.output + "`: " + s.error().message + "; " +
+                            (opening ? OutputOpenFix(out.output, err) : WriteFix(err, out.output))};
     }
   }
   return WriteInPlace(out.output, text);
@@ -146,25 +354,33 @@ void WriteTerminationLog(const checks::Report& report, const std::string& path,
   std::string text = Redact(RenderSummary(report, 4096), secrets);
   if (text.size() > 4096) text.resize(4096);
   // Only when it exists: Kubernetes creates it, bind-mounted (no rename over it); we never
-  // create files elsewhere. In place yet never torn by a kill -9: one write of the new text,
-  // padded with newlines over the old length, then the truncate (a kill between the two
-  // leaves the new text and blank lines).
-  container::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd) return;
+  // create files elsewhere. Opened without blocking: a FIFO there that nobody reads is skipped,
+  // never a hang with the stop signals blocked. In place yet never torn by a kill -9: one write
+  // of the new text, padded with newlines over the old length, then the truncate (a kill between
+  // the two leaves the new text and blank lines).
+  auto opened = container::OpenOutput(path, /*create=*/false);
+  if (!opened.ok()) {
+    if (opened.error().code != ENOENT)
+      log::Debug("termination log not written: " + opened.error().message);
+    return;
+  }
+  const int fd = opened->get();
   struct stat st {};
-  const bool regular = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   if (!regular) {
-    if (::write(fd.get(), text.data(), text.size()) < 0) log::Debug("termination log not written");
+    if (Status s = container::WriteOutput(fd, text, path); !s.ok()) {
+      log::Debug("termination log not written: " + s.error().message);
+    }
     return;
   }
   constexpr off_t kMaxPad = 64 * 1024;  // a bigger old file is not ours: truncated first
-  if (st.st_size > kMaxPad && ::ftruncate(fd.get(), 0) != 0) return;
+  if (st.st_size > kMaxPad && ::ftruncate(fd, 0) != 0) return;
   std::string padded = text;
   if (st.st_size <= kMaxPad && st.st_size > static_cast<off_t>(text.size())) {
     padded.append(static_cast<size_t>(st.st_size) - text.size(), '\n');
   }
-  if (::pwrite(fd.get(), padded.data(), padded.size(), 0) != static_cast<ssize_t>(padded.size()) ||
-      ::ftruncate(fd.get(), static_cast<off_t>(text.size())) != 0) {
+  if (::pwrite(fd, padded.data(), padded.size(), 0) != static_cast<ssize_t>(padded.size()) ||
+      ::ftruncate(fd, static_cast<off_t>(text.size())) != 0) {
     log::Debug("termination log not written");
   }
 }

@@ -25,17 +25,31 @@ Status FinishCommon(CommonOptions& opts);
 /// --api must be an http:// URL with a literal address (what the agent clients can reach).
 Status ValidateApi(const std::string& api);
 Status FinishOutput(const OutputOptions& opts);
+/// --cloud-url: comma-separated https:// URLs, no spaces or control characters, a host name.
+Status ValidateCloudUrl(const std::string& text);
+/// --resolve: HOST:PORT:ADDR with a port 1-65535 and an IP address (like curl).
+Status ValidateResolve(const std::string& pin);
 
-/// Whether the report's worst status reaches `fail_on` (fail | warn | never).
+/// Each check's status and time, and the verdict, at log level trace.
+void TraceReport(const checks::Report& report);
+
+/// Whether the report's worst status reaches `fail_on` (fail | warn | never). `error` (the
+/// check could not look) counts as `fail`: `check` never reports success it did not verify.
 bool ReachesFailOn(const checks::Report& report, const std::string& fail_on);
 
-/// Writes the report as asked (stdout or --output), redacting `secrets`. The error names
-/// the file.
+/// Writes the report as asked (stdout or --output), redacting `secrets`. Every write is
+/// checked; nothing blocks forever (container/output_file.h). The error names the file and
+/// the fix; OutputExitCode() gives its exit code.
 Status WriteReport(const checks::Report& report, const OutputOptions& out,
                    const std::vector<std::string>& secrets);
 
 /// Writes the short summary to the termination log when that path exists and is writable
-/// (Kubernetes mounts /dev/termination-log); silently does nothing otherwise.
+/// (Kubernetes mounts /dev/termination-log); silently does nothing otherwise, and never
+/// blocks (a FIFO nobody reads is skipped).
+/// 73 (cannot create: missing directory, a directory, no permission, a FIFO nobody reads) or
+/// 74 (I/O error: disk full, EIO) for an error of WriteReport.
+int OutputExitCode(const Error& error);
+
 void WriteTerminationLog(const checks::Report& report, const std::string& path,
                          const std::vector<std::string>& secrets);
 

@@ -74,6 +74,7 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   if (wait.count() > 0) WaitForNetwork(sys, opts, wait, secrets);
   checks::Report report = checks::RunChecks(sys, opts.common.inputs, opts.common.selection);
   report.command = "check";
+  TraceReport(report);
   // A signal during the writes waits for them: the report and the summary are whole.
   sigset_t before;
   ::sigprocmask(SIG_BLOCK, &stop_signals, &before);
@@ -82,8 +83,11 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   if (written.ok()) SetStopNote(", after the report was written\n");
   ::sigprocmask(SIG_SETMASK, &before, nullptr);
   if (!written.ok()) {
-    log::Error(written.error().message);
-    return kExitInternal;
+    // Not a bug: the environment refused the output. 73/74 say which, the line says the fix.
+    std::string line =
+        "netdata-preflight: " + EscapeControl(Redact(written.error().message, secrets)) + "\n";
+    std::fputs(line.c_str(), stderr);
+    return OutputExitCode(written.error());
   }
   if (opts.gate) {
     GateDecision gate = DecideGate(report, opts.output.fail_on, opts.require_cloud);
@@ -110,6 +114,14 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
 Command SetupCheck(CLI::App& root) {
   auto opts = std::make_shared<CheckOptions>();
   CLI::App* app = root.add_subcommand("check", "Run the checks once and report (exit 0 or 1)");
+  app->footer(
+      "Examples:\n"
+      "  netdata-preflight check\n"
+      "  netdata-preflight check --only claim --format json --output /shared/report.json\n"
+      "  netdata-preflight check --gate --wait-for-cloud 60s   (a Kubernetes initContainer)\n"
+      "Exit codes: 0 nothing at or above --fail-on; 1 something is (a check that could not\n"
+      "look, `error`, counts as `fail`); with --gate 0 or 78 (refused); 64 usage error;\n"
+      "73 the output cannot be created; 74 writing it failed (disk full, EIO).");
   AddSelectionOptions(app, opts->common);
   AddInputOptions(app, opts->common);
   AddOutputOptions(app, opts->output);
@@ -119,6 +131,7 @@ Command SetupCheck(CLI::App& root) {
       ->group("Gate");
   app->add_option("--wait-for-cloud", opts->wait_for_cloud,
                   "With --gate: retry the network checks up to DURATION")
+      ->type_name("DURATION")
       ->envname("PREFLIGHT_WAIT_FOR_CLOUD")
       ->group("Gate");
   app->add_flag("--require-cloud", opts->require_cloud,

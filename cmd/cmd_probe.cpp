@@ -11,6 +11,7 @@
 #include "cmd/exit_codes.h"
 #include "cmd/probe_state.h"
 #include "container/agent/agent_client.h"
+#include "container/log.h"
 #include "container/system.h"
 
 namespace preflight::cmd {
@@ -21,9 +22,14 @@ struct ProbeOptions {
   std::string api = checks::kDefaultApi;
   std::string cli_socket;
   std::string timeout = "1s";
+  std::string log_level;
 };
 
 int RunProbe(const ProbeOptions& opts, container::System& sys) {
+  if (!log::Init(opts.log_level)) {
+    return UsageError("--log-level: unknown level `" + opts.log_level +
+                      "`; use trace, debug, info, warn, error or off");
+  }
   auto need = ParseRequirement(opts.require);
   if (!need.ok()) return UsageError(need.error().message);
   auto timeout = ParseDuration(opts.timeout);
@@ -59,8 +65,17 @@ Command SetupProbe(CLI::App& root) {
       ->envname("PREFLIGHT_CLI_SOCKET");
   app->add_option("--timeout", opts->timeout,
                   "Give up after DURATION (Kubernetes' default probe timeout is 1s)")
+      ->type_name("DURATION")
       ->envname("PREFLIGHT_TIMEOUT")
       ->capture_default_str();
+  app->add_option("--log-level", opts->log_level,
+                  "trace, debug, info, warn, error, off (default: SPDLOG_LEVEL, else warn)")
+      ->envname("PREFLIGHT_LOG_LEVEL");
+  app->footer(
+      "Examples:\n"
+      "  netdata-preflight probe                      (HEALTHCHECK: is the agent running?)\n"
+      "  netdata-preflight probe --require online     (readiness: is the node Live?)\n"
+      "Exit codes: 0 ready; 1 not ready; 64 usage error.");
   return {app, [opts](container::System& sys) { return RunProbe(*opts, sys); }};
 }
 

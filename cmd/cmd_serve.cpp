@@ -5,9 +5,13 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "checks/agent_target.h"
 #include "cmd/cli_common.h"
@@ -39,6 +43,13 @@ struct ServeOptions {
   std::string interval = "60s";
   std::string require = "running";
 };
+
+/// One line on stderr whatever the log level: what an operator of the sidecar must see.
+void Announce(const std::string& text) {
+  std::string line = "netdata-preflight: " + EscapeControl(Redact(text)) + "\n";
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+}
 
 /// The flags that make a `check` child run what this sidecar was asked to run.
 std::vector<std::string> CheckArgv(const CommonOptions& c) {
@@ -162,11 +173,24 @@ class Sidecar {
       log::Warn("check run gave no report (wait status " + std::to_string(status) + ")");
       return;
     }
+    AnnounceVerdictChange(doc);
     report_ = std::move(doc);
     report_text_ = std::move(child_output_);
     last_check_seconds_ = std::chrono::duration<double>(Clock::now() - child_started_).count();
     last_check_at_ = std::chrono::duration<double>(sys_.Now().time_since_epoch()).count();
     child_output_.clear();
+  }
+
+  // A change of the verdict is what a person watching the sidecar's log wants to know.
+  void AnnounceVerdictChange(const nlohmann::ordered_json& doc) {
+    const auto& v = doc.value("verdict", nlohmann::ordered_json::object());
+    std::string status = v.value("status", "?");
+    for (char& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string now = status + " (" + v.value("expected_node_state", "?") + ")";
+    if (now == verdict_) return;
+    Announce("verdict " + (verdict_.empty() ? "" : "changed from " + verdict_ + " ") + "to " + now +
+             ": " + v.value("summary", ""));
+    verdict_ = now;
   }
 
   std::string Metrics() const {
@@ -200,7 +224,35 @@ class Sidecar {
   Clock::time_point child_started_;
   std::string child_output_;
   bool ran_once_ = false;
+  std::string verdict_;  ///< "status (state)" of the last report, "" before the first
 };
+
+// Why the socket could not be made, with the fix, and its exit code: a port in use (73) is not
+// an address this host does not have (64), and neither is a bug (70).
+std::pair<int, std::string> ListenFailure(const Error& error, const std::string& listen,
+                                          const container::ListenAddress& addr) {
+  const std::string port = std::to_string(addr.port);
+  switch (error.code) {
+    case EADDRINUSE:
+      return {kExitCannotCreate,
+              "--listen " + listen + ": port " + port +
+                  " is already in use by another process (`ss -ltnp 'sport = :" + port +
+                  "'` names it); pick a free port with --listen, e.g. --listen " + addr.host +
+                  ":0 for any"};
+    case EADDRNOTAVAIL:
+      return {kExitUsage, "--listen " + listen + ": " + addr.host +
+                              " is not an address of this host; use one of its own addresses, "
+                              "127.0.0.1, or :" +
+                              port + " for all"};
+    case EACCES:
+    case EPERM:
+      return {kExitCannotCreate, "--listen " + listen + ": port " + port +
+                                     " needs privileges (below 1024: root or "
+                                     "CAP_NET_BIND_SERVICE); pick a port from 1024 up"};
+    default:
+      return {kExitCannotCreate, "--listen " + listen + ": " + error.message};
+  }
+}
 
 // Many idle scrapers or probes each hold an fd: use the whole hard limit.
 void RaiseFdLimit() {
@@ -226,13 +278,15 @@ int RunServe(ServeOptions& opts, container::System& sys) {
   auto server = HttpServer::Listen(
       *addr, [&sidecar](const HttpServer::Request& r) { return sidecar->Handle(r); });
   if (!server.ok()) {
-    log::Error(server.error().message + " (is another serve running? pick one with --listen)");
-    return kExitInternal;
+    auto [code, line] = ListenFailure(server.error(), opts.listen, *addr);
+    Announce(line);
+    return code;
   }
   HttpServer& srv = **server;
   srv.Every(kProbeEvery, [&sidecar] { sidecar->Probe(); });
   srv.Every(std::chrono::seconds(1), [&sidecar, &srv] { sidecar->MaybeStartChecks(srv); });
-  log::Info("serving on " + addr->host + ":" + std::to_string(srv.port()));
+  // Always said, whatever the log level: with --listen :0 this is how the port is known.
+  Announce("serving on " + srv.address() + " (/healthz /readyz /report /metrics)");
   const int sig = srv.Run();
   log::Info("stopped by signal " + std::to_string(sig));
   return kExitOk;
@@ -246,10 +300,17 @@ Command SetupServe(CLI::App& root) {
       "serve", "Sidecar: periodic checks, HTTP /healthz /readyz /report /metrics");
   AddSelectionOptions(app, opts->common);
   AddInputOptions(app, opts->common);
+  app->footer(
+      "Examples:\n"
+      "  netdata-preflight serve                          (127.0.0.1:19998)\n"
+      "  netdata-preflight serve --listen :0 --interval 5m  (any free port: the log names it)\n"
+      "Exit codes: 0 stopped by SIGTERM/SIGINT; 64 usage error (also: --listen on an address\n"
+      "this host does not have); 73 the --listen port is in use or needs privileges.");
   app->add_option("--listen", opts->listen, "ADDR:PORT to serve on")
       ->envname("PREFLIGHT_LISTEN")
       ->capture_default_str();
   app->add_option("--interval", opts->interval, "Rerun the checks every DURATION")
+      ->type_name("DURATION")
       ->envname("PREFLIGHT_INTERVAL")
       ->capture_default_str();
   app->add_option("--require", opts->require, "/readyz: running, claimed or online")

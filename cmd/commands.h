@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <string_view>
 
 namespace preflight::container {
 class System;
@@ -25,7 +27,11 @@ Command SetupList(CLI::App& root);
 Command SetupExplain(CLI::App& root);
 Command SetupVersion(CLI::App& root);
 
-/// Prints "netdata-preflight: <message>" to stderr and returns kExitUsage.
+/// `text` with every control character written as \n, \r, \t or \xNN: safe on one line.
+std::string EscapeControl(std::string_view text);
+
+/// Prints "netdata-preflight: <message>" to stderr (control characters escaped) and returns
+/// kExitUsage.
 int UsageError(const std::string& message);
 
 }  // namespace preflight::cmd

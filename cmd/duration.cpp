@@ -8,7 +8,8 @@ namespace preflight::cmd {
 
 Expected<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   const Error bad{EINVAL, "invalid duration `" + std::string(text) +
-                              "`: use a number with a unit, like 500ms, 10s, 2m or 1h"};
+                              "`: use a number with a unit, like 500ms, 10s, 2m, 1h or 1d "
+                              "(a bare number is seconds)"};
   if (text.empty() || text.size() > 32) return bad;
   double total_ms = 0;
   size_t i = 0;
@@ -36,11 +37,15 @@ Expected<std::chrono::milliseconds> ParseDuration(std::string_view text) {
       total_ms += number * 60000;
     } else if (unit == "h") {
       total_ms += number * 3600000;
+    } else if (unit == "d") {
+      total_ms += number * 86400000;
     } else {
       return bad;
     }
   }
-  if (total_ms > 7 * 24 * 3600000.0) return bad;  // a week is the sanity limit
+  if (total_ms > std::chrono::duration<double, std::milli>(kMaxDuration).count()) {
+    return Error{EINVAL, "invalid duration `" + std::string(text) + "`: more than 365d"};
+  }
   return std::chrono::milliseconds(static_cast<long long>(total_ms));
 }
 

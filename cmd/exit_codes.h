@@ -9,6 +9,8 @@ enum ExitCode : int {
   kExitChecksFailed = 1,   ///< check: something at or above --fail-on; probe: not ready
   kExitUsage = 64,         ///< EX_USAGE: bad flag, value or id
   kExitInternal = 70,      ///< EX_SOFTWARE: a bug or an impossible state
+  kExitCannotCreate = 73,  ///< EX_CANTCREAT: an output file or the listening socket cannot be made
+  kExitIoError = 74,       ///< EX_IOERR: writing the report failed (disk full, I/O error)
   kExitRefused = 78,       ///< EX_CONFIG: run/check --gate refused to hand off
   kExitCannotExecute = 126,
   kExitNotFound = 127,

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace preflight::cmd {
 namespace {
@@ -32,16 +33,20 @@ std::string Escape(std::string_view v) {
 std::string Number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // The shortest text that reads back as the same double: 0.000208, not 0.00020799999999999999.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 
 class Writer {
  public:
-  void Family(const char* name, const char* help) {
+  void Family(const char* name, const char* help, const char* type = "gauge") {
     out_ += std::string("# HELP ") + kPrefix + name + " " + help + "\n";
-    out_ += std::string("# TYPE ") + kPrefix + name + " gauge\n";
+    out_ += std::string("# TYPE ") + kPrefix + name + " " + type + "\n";
   }
   void Sample(const char* name, const std::string& labels, double value) {
     out_ += std::string(kPrefix) + name;
@@ -142,8 +147,10 @@ std::string RenderPrometheus(const MetricsSnapshot& s) {
     w.Family("last_check_timestamp_seconds", "Unix time the last check run finished.");
     w.Sample("last_check_timestamp_seconds", "", *s.last_check_timestamp);
   }
-  w.Family("check_runs_failed", "Check runs that gave no report (crashed or timed out).");
-  w.Sample("check_runs_failed", "", s.check_runs_failed);
+  // Only ever grows while the sidecar lives: a counter, so rate() and increase() apply.
+  w.Family("check_runs_failed_total", "Check runs that gave no report (crashed or timed out).",
+           "counter");
+  w.Sample("check_runs_failed_total", "", s.check_runs_failed);
   w.Family("build_info", "The netdata-preflight build.");
   w.Sample("build_info", Label("version", s.version), 1);
   return w.Take();

@@ -25,14 +25,15 @@ struct MetricsSnapshot {
   std::string version;
 };
 
-/// Families (all gauges, prefix netdata_preflight_):
+/// Families (gauges but for the one counter, prefix netdata_preflight_):
 ///   check_status{id,status}       1 for the check's current status, 0 for the other four
 ///   check_duration_seconds{id}
 ///   verdict{status}, expected_node_state{state}   state sets like check_status
 ///   agent_up, link_claimed, link_online            0/1 (absent while unknown)
 ///   link_state{state}             1 for the current one of LinkState()'s words
 ///   link_seconds_since_online     (absent until seen online)
-///   last_check_duration_seconds, last_check_timestamp_seconds, check_runs_failed_total
+///   last_check_duration_seconds, last_check_timestamp_seconds
+///   check_runs_failed_total       a counter: check runs that gave no report
 ///   build_info{version}           1
 std::string RenderPrometheus(const MetricsSnapshot& snapshot);
 

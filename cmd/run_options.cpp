@@ -42,6 +42,7 @@ void AddRunOptions(CLI::App* app, RunOptions& opts) {
   app->add_option(
          "--wait-for-cloud", opts.wait_for_cloud,
          "Retry the network checks up to DURATION before the hand-off, then hand off anyway")
+      ->type_name("DURATION")
       ->envname("PREFLIGHT_WAIT_FOR_CLOUD")
       ->group(g);
   app->add_flag("--require-cloud", opts.require_cloud,
@@ -55,11 +56,13 @@ void AddRunOptions(CLI::App* app, RunOptions& opts) {
       ->group(s);
   app->add_option("--grace", opts.grace,
                   "After SIGTERM/SIGINT (or the program's exit): wait this long, then SIGKILL")
+      ->type_name("DURATION")
       ->envname("PREFLIGHT_GRACE")
       ->group(s)
       ->capture_default_str();
   app->add_option("--link-timeout", opts.link_timeout,
                   "Run the network checks when the agent's link is not up after DURATION")
+      ->type_name("DURATION")
       ->envname("PREFLIGHT_LINK_TIMEOUT")
       ->group(s)
       ->capture_default_str();

@@ -8,20 +8,44 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <map>
 #include <vector>
+
+#include "container/unique_fd.h"
 
 namespace preflight::container {
 namespace {
 
 constexpr size_t kMaxHeaders = 8 * 1024;  // enough for any probe or scraper
 constexpr size_t kMaxBody = 1024;         // we only serve GET
+constexpr size_t kShedAtOnce = 8;         // connections closed per accept that ran out of fds
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status < 400 ? "OK" : "Error";
+  }
+}
 
 struct EventFree {
   void operator()(event* e) const { event_free(e); }
@@ -89,6 +113,7 @@ struct HttpServer::Impl {
   // Accepted connections by fd: (socket inode, steady seconds when first seen).
   std::map<int, std::pair<ino_t, int64_t>> connections;
   int stopped_by = 0;
+  UniqueFd reserve;  // see ReleaseReserve
 
   ~Impl() {
     ByHttp().erase(http);
@@ -132,13 +157,19 @@ struct HttpServer::Impl {
     evkeyvalq* headers = evhttp_request_get_output_headers(req);
     evhttp_add_header(headers, "Content-Type", resp.content_type.c_str());
     evhttp_add_header(headers, "Cache-Control", "no-store");
+    // HEAD: the headers a GET would get, Content-Length included, and no body (RFC 9110 9.3.2;
+    // a body here would be read as the next response by a pipelining client).
+    const bool head = evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
+    if (head) {
+      evhttp_add_header(headers, "Content-Length", std::to_string(resp.body.size()).c_str());
+    }
     evbuffer* buf = evbuffer_new();
     if (buf == nullptr) {
       evhttp_send_error(req, 500, "out of memory");
       return;
     }
-    evbuffer_add(buf, resp.body.data(), resp.body.size());
-    evhttp_send_reply(req, resp.status, resp.status < 400 ? "OK" : "Error", buf);
+    if (!head) evbuffer_add(buf, resp.body.data(), resp.body.size());
+    evhttp_send_reply(req, resp.status, ReasonPhrase(resp.status), buf);
     evbuffer_free(buf);
   }
 
@@ -159,12 +190,66 @@ struct HttpServer::Impl {
     return servers;
   }
   static void OnAcceptError(evconnlistener* lev, void* arg) {
+    const int err = EVUTIL_SOCKET_ERROR();
     auto it = ByHttp().find(static_cast<evhttp*>(arg));
     if (it == ByHttp().end()) return;
     Impl* self = it->second;
     evconnlistener_disable(lev);
-    timeval tv = ToTimeval(std::chrono::milliseconds(100));
+    // Out of fds: the oldest connections make room (evhttp closes them on the EOF this loop
+    // turn), so that a probe's new connection is answered instead of waiting behind idle ones.
+    const bool shed = (err == EMFILE || err == ENFILE) && self->ShedOldest(kShedAtOnce) > 0;
+    timeval tv = ToTimeval(std::chrono::milliseconds(shed ? 1 : 100));
     event_add(self->resume_accept.get(), &tv);
+  }
+
+  // The fd kept in reserve for listing /proc/self/fd when every other one is taken.
+  void ReleaseReserve() { reserve.Reset(); }
+  void RefillReserve() {
+    if (!reserve) reserve.Reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  }
+
+  // The sockets of our connections, by fd: (inode, when first seen), from /proc/self/fd.
+  std::map<int, std::pair<ino_t, int64_t>> ScanConnections() {
+    const int listen_fd = evhttp_bound_socket_get_fd(bound);
+    const uint16_t port = LocalPort(listen_fd);
+    const int64_t now = NowSeconds();
+    std::map<int, std::pair<ino_t, int64_t>> seen;
+    ReleaseReserve();
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (dir != nullptr) {
+      const int dir_fd = ::dirfd(dir);
+      while (dirent* e = ::readdir(dir)) {
+        char* end = nullptr;
+        long fd = std::strtol(e->d_name, &end, 10);
+        if (end == e->d_name || *end != '\0' || fd == dir_fd || fd == listen_fd) continue;
+        struct stat st {};
+        if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+        if (LocalPort(static_cast<int>(fd)) != port) continue;
+        auto it = connections.find(static_cast<int>(fd));
+        int64_t first =
+            it != connections.end() && it->second.first == st.st_ino ? it->second.second : now;
+        seen[static_cast<int>(fd)] = {st.st_ino, first};
+      }
+      ::closedir(dir);
+    }
+    RefillReserve();
+    return seen;
+  }
+
+  // Shuts down the `count` connections that completed a request (or were accepted) longest
+  // ago; returns how many.
+  size_t ShedOldest(size_t count) {
+    auto seen = ScanConnections();
+    std::vector<std::pair<int64_t, int>> by_age;
+    for (const auto& [fd, info] : seen) by_age.push_back({info.second, fd});
+    std::sort(by_age.begin(), by_age.end());
+    size_t shed = 0;
+    for (const auto& [first, fd] : by_age) {
+      if (shed == count) break;
+      if (::shutdown(fd, SHUT_RDWR) == 0) ++shed;
+    }
+    connections = std::move(seen);
+    return shed;
   }
 
   static void OnResumeAccept(evutil_socket_t, short, void* arg) {
@@ -176,28 +261,11 @@ struct HttpServer::Impl {
   // an idle timeout, which a client sending a byte now and then never trips. shutdown() makes evhttp see EOF and free
   // the connection itself. The inode tells a reused fd number from the connection we saw.
   void ReapOldConnections() {
-    const int listen_fd = evhttp_bound_socket_get_fd(bound);
-    const uint16_t port = LocalPort(listen_fd);
     const int64_t now = NowSeconds();
-    std::map<int, std::pair<ino_t, int64_t>> seen;
-    DIR* dir = ::opendir("/proc/self/fd");
-    if (dir == nullptr) return;
-    const int dir_fd = ::dirfd(dir);
-    while (dirent* e = ::readdir(dir)) {
-      char* end = nullptr;
-      long fd = std::strtol(e->d_name, &end, 10);
-      if (end == e->d_name || *end != '\0' || fd == dir_fd || fd == listen_fd) continue;
-      struct stat st {};
-      if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-      if (LocalPort(static_cast<int>(fd)) != port) continue;
-      auto it = connections.find(static_cast<int>(fd));
-      int64_t first =
-          it != connections.end() && it->second.first == st.st_ino ? it->second.second : now;
-      if (now - first >= limits.lifetime.count()) ::shutdown(static_cast<int>(fd), SHUT_RDWR);
-      seen[static_cast<int>(fd)] = {st.st_ino, first};
+    connections = ScanConnections();
+    for (const auto& [fd, info] : connections) {
+      if (now - info.second >= limits.lifetime.count()) ::shutdown(fd, SHUT_RDWR);
     }
-    ::closedir(dir);
-    connections = std::move(seen);
   }
 
   static void OnReap(evutil_socket_t, short, void* arg) {
@@ -230,6 +298,7 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Listen(const ListenAddress& ad
     return Errno("listen", addr.host + ":" + std::to_string(addr.port), err);
   }
   impl->resume_accept.reset(evtimer_new(impl->base, &Impl::OnResumeAccept, impl.get()));
+  impl->RefillReserve();
   Impl::ByHttp()[impl->http] = impl.get();
   evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(impl->bound), &Impl::OnAcceptError);
   for (int sig : {SIGTERM, SIGINT}) {
@@ -245,6 +314,21 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::Listen(const ListenAddress& ad
 }
 
 uint16_t HttpServer::port() const { return LocalPort(evhttp_bound_socket_get_fd(impl_->bound)); }
+
+std::string HttpServer::address() const {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  char host[INET6_ADDRSTRLEN] = "?";
+  const int fd = evhttp_bound_socket_get_fd(impl_->bound);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+    if (ss.ss_family == AF_INET6) {
+      ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr, host, sizeof host);
+      return "[" + std::string(host) + "]:" + std::to_string(port());
+    }
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&ss)->sin_addr, host, sizeof host);
+  }
+  return std::string(host) + ":" + std::to_string(port());
+}
 
 void HttpServer::Every(std::chrono::milliseconds period, std::function<void()> tick) {
   impl_->ticks.push_back(std::make_unique<std::function<void()>>(std::move(tick)));

@@ -3,8 +3,11 @@
 /// fd watches and SIGTERM/SIGINT handled by the same loop (no threads, ever). Requests are
 /// bounded: headers 8 KiB, body 1 KiB, GET and HEAD only; a connection idle for 5 s is
 /// dropped, and a connection that has not completed a request for 15 s is cut (a client
-/// sending one byte per second cannot hold a slot for long; keep-alive scrapers are not cut). When the process runs out of fds, accepting pauses for
-/// 100 ms instead of spinning.
+/// sending one byte per second cannot hold a slot for long; keep-alive scrapers are not cut).
+/// When the process runs out of fds, the oldest connections are shut down to make room (one fd
+/// is kept in reserve to find them), so that a health probe is still answered; accepting pauses
+/// for 100 ms instead of spinning when there is nothing to shed. HEAD gets the headers with
+/// Content-Length and no body; reason phrases are the standard ones.
 
 #include <chrono>
 #include <cstdint>
@@ -52,6 +55,8 @@ class HttpServer {
 
   /// The bound port (useful with port 0).
   uint16_t port() const;
+  /// The bound address as a client would write it: 127.0.0.1:19998, [::1]:19998.
+  std::string address() const;
   /// Calls `tick` every `period`, the first time as soon as Run starts.
   void Every(std::chrono::milliseconds period, std::function<void()> tick);
   /// Calls `on_readable` whenever `fd` is readable, until Unwatch(fd). The fd stays the

@@ -133,6 +133,13 @@ Expected<std::optional<OwnerLease>> ReadOwnerLease(const System& sys, const std:
   if (st->type == FileType::kSymlink) {
     return Error{ELOOP, path + " is a symlink: refusing to read or write through it"};
   }
+  // Not a torn file a write would replace: no rename goes over a directory, so the lease stays
+  // off until someone removes it. Said as such, never read as "no lease".
+  if (st->type == FileType::kDirectory) {
+    return Error{EISDIR, path +
+                             " is a directory, not the lease file: no lease can be taken or "
+                             "checked until it is removed"};
+  }
   auto text = sys.ReadStateFile(path, kLeaseMaxBytes + 1);
   if (!text.ok()) return text.error();
   auto lease = ParseOwnerLease(*text);

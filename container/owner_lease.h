@@ -67,8 +67,9 @@ std::string ReadMachineGuid(const System& sys, const std::string& var_lib);
 /// claimed id of `var_lib`, acquired = heartbeat = now.
 OwnerLease SelfLease(const System& sys, const ContainerEnv& env, const std::string& var_lib);
 
-/// The lease on disk: nullopt when there is none; an Error when it is a symlink (ELOOP), not
-/// readable, or does not parse (EINVAL).
+/// The lease on disk: nullopt when there is none; an Error when it is a symlink (ELOOP), a
+/// directory (EISDIR: no lease can ever be written there), not readable, or does not parse
+/// (EINVAL).
 Expected<std::optional<OwnerLease>> ReadOwnerLease(const System& sys, const std::string& var_lib);
 
 /// Creates `<var_lib>/preflight` (0755, never through a symlink) and writes the lease atomically.

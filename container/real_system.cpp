@@ -182,4 +182,10 @@ Status RealSystem::Rename(const std::string& from, const std::string& to) {
   return Status::Ok();
 }
 
+Status RealSystem::Remove(const std::string& path) {
+  if (::unlink(path.c_str()) == 0) return Status::Ok();
+  if ((errno == EISDIR || errno == EPERM) && ::rmdir(path.c_str()) == 0) return Status::Ok();
+  return Errno("remove", path);
+}
+
 }  // namespace preflight::container

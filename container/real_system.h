@@ -35,6 +35,7 @@ class RealSystem final : public System {
   Status WriteFileAtomic(const std::string& path, const std::string& content) override;
   Status MakeDirs(const std::string& path, unsigned mode) override;
   Status Rename(const std::string& from, const std::string& to) override;
+  Status Remove(const std::string& path) override;
   void DeferWrites() override;
   void FlushWrites() override;
 

@@ -422,12 +422,69 @@ const KnownAgent* FindKnownAgent(const std::vector<RunRecord>& records, const st
 
 std::string RunRecordsPath(const std::string& var_lib) { return StateDir(var_lib) + "/runs.json"; }
 
+namespace {
+
+// Moves a runs.json that cannot be used out of the way (a later write starts clean), keeps the
+// newest kKeepSetAside of them (the evidence, bounded), and says so in `problem`.
+void SetAside(System& sys, const std::string& path, std::string& problem) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(sys.Now().time_since_epoch());
+  const std::string aside = path + ".corrupt-" + std::to_string(now.count());
+  auto moved = sys.Rename(path, aside);
+  problem +=
+      moved.ok() ? "; set aside as " + aside : "; could not set it aside: " + moved.error().message;
+  if (!moved.ok()) return;
+  const std::string dir = path.substr(0, path.rfind('/'));
+  auto names = sys.ListDir(dir);
+  if (!names.ok()) return;
+  std::vector<std::pair<long long, std::string>> kept;
+  const std::string prefix = "runs.json.corrupt-";
+  for (const auto& name : *names) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    kept.push_back({std::stoll(digits), name});
+  }
+  std::sort(kept.begin(), kept.end());
+  for (size_t i = 0; i + kKeepSetAside < kept.size(); ++i) {
+    (void)sys.Remove(dir + "/" + kept[i].second);  // an old one that stays is only disk space
+  }
+}
+
+// The version before the last write (atomic_file.h Spare::kKeep), when the current one is
+// unusable: the records it holds are the run history minus the newest write at most.
+std::optional<std::vector<RunRecord>> FromSpare(System& sys, const std::string& path) {
+  const auto slash = path.rfind('/');
+  const std::string spare = path.substr(0, slash + 1) + "." + path.substr(slash + 1) + ".spare";
+  auto text = sys.ReadStateFile(spare, kMaxRunRecordsBytes + 1);
+  if (!text.ok()) return std::nullopt;
+  auto parsed = ParseRunRecords(*text);
+  if (!parsed.ok() || parsed->empty()) return std::nullopt;
+  return std::move(*parsed);
+}
+
+}  // namespace
+
 LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_aside) {
   LoadedRuns loaded;
   const std::string path = RunRecordsPath(var_lib);
   auto text = sys.ReadStateFile(path, kMaxRunRecordsBytes + 1);
   if (!text.ok()) {
-    if (text.error().code != ENOENT) loaded.problem = text.error().message;
+    const int err = text.error().code;
+    // Missing: no runs yet. EAGAIN: a writer frozen mid-write, not a bad file.
+    if (err == ENOENT || err == ENOTDIR) return loaded;
+    loaded.problem = text.error().message;
+    if (err == EAGAIN) return loaded;
+    // A symlink, a directory, a file we may not read: as useless as a corrupt one, and every
+    // later write would fail the same way unless it is moved.
+    if (set_aside) SetAside(sys, path, loaded.problem);
+    if (auto spare = FromSpare(sys, path)) {
+      loaded.records = std::move(*spare);
+      loaded.problem += "; " + std::to_string(loaded.records.size()) +
+                        " earlier runs recovered from the previous version (.runs.json.spare)";
+    }
     return loaded;
   }
   // container.lifetime and the store read the file moments apart: the same bytes are parsed
@@ -440,12 +497,11 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
     return loaded;
   }
   loaded.problem = parsed.error().message;
-  if (set_aside) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(sys.Now().time_since_epoch());
-    const std::string aside = path + ".corrupt-" + std::to_string(now.count());
-    auto moved = sys.Rename(path, aside);
-    loaded.problem += moved.ok() ? "; set aside as " + aside
-                                 : "; could not set it aside: " + moved.error().message;
+  if (set_aside) SetAside(sys, path, loaded.problem);
+  if (auto spare = FromSpare(sys, path)) {
+    loaded.records = std::move(*spare);
+    loaded.problem += "; " + std::to_string(loaded.records.size()) +
+                      " earlier runs recovered from the previous version (.runs.json.spare)";
   }
   return loaded;
 }

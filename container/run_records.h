@@ -69,9 +69,14 @@ struct LoadedRuns {
   std::string problem;
 };
 
-/// Reads the records. A missing file is an empty list. A corrupt one yields no records and a
-/// `problem`; with `set_aside` it is renamed to `runs.json.corrupt-<unix seconds>` so that the
-/// next write starts clean and the evidence is kept.
+/// How many set-aside runs.json.corrupt-* files are kept (the newest); older ones are removed.
+inline constexpr size_t kKeepSetAside = 3;
+
+/// Reads the records. A missing file is an empty list. A corrupt or unreadable one (not
+/// JSON, a symlink, a directory, no permission) yields a `problem`, and the records of the
+/// previous version `.runs.json.spare` when that one parses; with `set_aside` it is renamed to
+/// `runs.json.corrupt-<unix seconds>` so that the next write starts clean and the evidence is
+/// kept (the newest kKeepSetAside of them).
 LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_aside);
 
 /// Inserts `record` (or replaces the record of the same run, keeping an end it already had)

@@ -73,6 +73,8 @@ class System {
   virtual Status MakeDirs(const std::string& path, unsigned mode) = 0;
   /// rename(2).
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  /// unlink(2), or rmdir(2) for an (empty) directory: for the tool's own set-aside files only.
+  virtual Status Remove(const std::string& path) = 0;
   /// From now on WriteFileAtomic keeps each write (it returns Ok) until FlushWrites does
   /// them all in one batch that shares the directory fsyncs (WriteFilesAtomic): `run`, whose
   /// owner lease and run record land together just before the hand-off. Reads do not see a

@@ -71,7 +71,7 @@ class HostileAgent : public ::testing::Test {
   std::string api;
 };
 
-// fault: agent | netdatacli socket answers "pong" without the X<status>\0 prefix; the API answers an SSH banner | probe exit 1 "agent answer not understood" naming 'X<status>' / "not an HTTP/1.x response (it starts with `SSH-2.0-OpenSSH_9.2p1`)"; cloud.link error "cannot read the agent's link state" (exit 0, 1 with --fail-on warn)
+// fault: agent | netdatacli socket answers "pong" without the X<status>\0 prefix; the API answers an SSH banner | probe exit 1 "agent answer not understood" naming 'X<status>' / "not an HTTP/1.x response (it starts with `SSH-2.0-OpenSSH_9.2p1`)"; cloud.link error "cannot read the agent's link state" (exit 1: `check` counts an error as a failure)
 TEST_F(HostileAgent, ReplyWithoutTheProtocolIsNotUnderstoodNotNotRunning) {
   Start("noprefix");
   auto sock = ProbeSocket();
@@ -88,7 +88,7 @@ TEST_F(HostileAgent, ReplyWithoutTheProtocolIsNotUnderstoodNotNotRunning) {
   auto link = Link(socket, &o);
   EXPECT_EQ(link.value("status", ""), "error") << o.text();
   EXPECT_NE(Message(link).find("cannot read the agent's link state"), std::string::npos);
-  EXPECT_EQ(o.r.exit_code, 0);
+  EXPECT_EQ(o.r.exit_code, 1) << "an agent that could not be read is not a success";
   auto strict = Link("none", &o, "warn");
   EXPECT_EQ(strict.value("status", ""), "error") << o.text();
   EXPECT_NE(Message(strict).find("not an HTTP/1.x response"), std::string::npos) << o.text();

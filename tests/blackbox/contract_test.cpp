@@ -124,12 +124,12 @@ TEST(Contract, OutputFileAndTerminationLog) {
   EXPECT_NE(stat(absent.c_str(), &st), 0);
 }
 
-// fault: input | --output into a directory that does not exist | exit 70 with an error naming the path
+// fault: input | --output into a directory that does not exist | exit 73 (cannot create, not 70: no bug) with an error naming the path
 TEST(Contract, OutputToAnUnwritablePlaceIsAClearError) {
   AgentDirs d;
   auto r = RunPreflight(
       Cat({"check", "--offline", "--output", "/nonexistent-dir/report.txt"}, d.Args()));
-  EXPECT_EQ(r.exit_code, 70);
+  EXPECT_EQ(r.exit_code, 73);
   EXPECT_NE(r.err.find("/nonexistent-dir/report.txt"), std::string::npos) << r.err;
 }
 

@@ -147,6 +147,53 @@ TEST(Verdict, NotClaimingAtAllIsAbsentButNotAFailure) {
                            {"claim.state", Status::kPass, {{"claimed", false}}}}));
   EXPECT_EQ(v.status, Status::kPass);
   EXPECT_EQ(v.expected_node_state, "absent");
+  EXPECT_NE(v.summary.find("Claiming is not configured"), std::string::npos) << v.summary;
+}
+
+// fault: input | claiming not configured, node not claimed, network.dns fails (check --online) | verdict fail naming network.dns, but the summary says claiming is not configured and never "will not appear" because of DNS
+TEST(Verdict, NotClaimingWithANetworkFailureDoesNotBlameTheNetwork) {
+  Verdict v = Decide(Make({{"claim.token", Status::kSkip, {{"wanted", false}}},
+                           {"claim.state", Status::kPass, {{"claimed", false}}},
+                           {"network.dns", Status::kFail, kNone}}));
+  EXPECT_EQ(v.status, Status::kFail);
+  EXPECT_EQ(v.primary, "network.dns");
+  EXPECT_EQ(v.summary.find("will not appear"), std::string::npos) << v.summary;
+  EXPECT_EQ(v.summary.rfind("Claiming is not configured", 0), 0u) << v.summary;
+  EXPECT_NE(v.summary.find("Failing: network.dns: network.dns message."), std::string::npos)
+      << v.summary;
+}
+
+// fault: input | `check --only claim.token` without any claim token (claim.state not run) | not PASS with "will not appear": the state is unknown and the summary says whether the node is claimed was not checked
+TEST(Verdict, OnlyClaimTokenWithoutTokenDoesNotPredictAbsence) {
+  Verdict v = Decide(Make({{"claim.token", Status::kSkip, {{"wanted", false}}}}));
+  EXPECT_EQ(v.summary.find("will not appear"), std::string::npos) << v.summary;
+  EXPECT_EQ(v.expected_node_state, "unknown");
+  EXPECT_NE(v.status, Status::kPass) << "a skipped check vouches for nothing";
+  EXPECT_NE(v.summary.find("was not checked (claim.state)"), std::string::npos) << v.summary;
+  Verdict passed = Decide(Make({{"claim.token", Status::kPass, {{"wanted", false}}}}));
+  EXPECT_EQ(passed.summary.find("will not appear"), std::string::npos) << passed.summary;
+  EXPECT_EQ(passed.expected_node_state, "unknown");
+}
+
+// fault: network | network.proxy and network.dns pass, network.tls `error` (--deadline reached before it ran) | verdict not live: "could not be verified (see the network checks)", state unknown
+TEST(Verdict, ANetworkCheckThatCouldNotLookLeavesThePathUnverified) {
+  Verdict v = Decide(Make({{"claim.token", Status::kPass, {{"wanted", true}}},
+                           {"network.proxy", Status::kPass, kNone},
+                           {"network.dns", Status::kPass, kNone},
+                           {"network.tls", Status::kError, kNone},
+                           {"network.https", Status::kSkip, kNone}}));
+  EXPECT_NE(v.expected_node_state, "live") << v.summary;
+  EXPECT_EQ(v.expected_node_state, "unknown");
+  EXPECT_NE(v.summary.find("could not be verified"), std::string::npos) << v.summary;
+}
+
+// fault: input | zero checks selected (an empty report) or every selected check skipped | verdict status skip, "Nothing was checked", never PASS
+TEST(Verdict, NothingCheckedIsNeverAPass) {
+  Verdict empty = Decide(Report{});
+  EXPECT_EQ(empty.status, Status::kSkip);
+  EXPECT_EQ(empty.summary, "Nothing was checked: no check was selected.");
+  Verdict skipped = Decide(Make({{"cloud.link", Status::kSkip, kNone}}));
+  EXPECT_EQ(skipped.status, Status::kSkip);
 }
 
 TEST(Verdict, AgentOnlineIsLiveAndWarningsAreMentioned) {

@@ -34,5 +34,20 @@ TEST(ParseDuration, MalformedNumbersAreErrorsNotExceptions) {
   EXPECT_EQ(ParseDuration(".5s").value(), std::chrono::milliseconds(500));
 }
 
+// fault: input | --deadline 1000h, 1d, 5 (bare), 366d | 1000h and 1d accepted; a bare number is seconds everywhere and the error says so; over 365d rejected naming the bound
+TEST(Duration, DaysLongDurationsAndBareSecondsAreConsistent) {
+  EXPECT_EQ(ParseDuration("1d")->count(), 86400000);
+  EXPECT_EQ(ParseDuration("1000h")->count(), 3600000000LL);
+  EXPECT_EQ(ParseDuration("5")->count(), 5000);
+  EXPECT_EQ(ParseDuration("365d")->count(), 365LL * 86400000);
+  auto over = ParseDuration("366d");
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.error().message.find("more than 365d"), std::string::npos);
+  auto bad = ParseDuration("soon");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("a bare number is seconds"), std::string::npos)
+      << "the message must not claim a unit is required: " << bad.error().message;
+}
+
 }  // namespace
 }  // namespace preflight::cmd

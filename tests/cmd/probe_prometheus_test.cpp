@@ -161,5 +161,34 @@ TEST(RenderPrometheus, BeforeAnythingIsKnownAndWithHostileLabels) {
   EXPECT_NE(hostile.find("id=a\"b\\c\nd,status=warn 1.0"), std::string::npos) << hostile;
 }
 
+// fault: serve | check run that gave no report, 3 times; a check that took 0.208 ms | check_runs_failed_total is a counter (TYPE counter, parsed as one); durations print as 0.000208, not 0.00020799999999999999
+TEST(RenderPrometheus, FailedRunsAreACounterAndNumbersHaveNoFloatNoise) {
+  auto report = nlohmann::ordered_json::parse(
+      R"({"checks":[{"id":"claim.token","status":"pass","duration_ms":0.208}]})");
+  MetricsSnapshot s;
+  s.report = &report;
+  s.check_runs_failed = 3;
+  s.last_check_seconds = 0.1 + 0.2;
+  s.version = "x";
+  const std::string text = RenderPrometheus(s);
+  EXPECT_NE(text.find("# TYPE netdata_preflight_check_runs_failed_total counter\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nnetdata_preflight_check_runs_failed_total 3\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("netdata_preflight_check_duration_seconds{id=\"claim.token\"} 0.000208\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("99999"), std::string::npos) << text;
+  EXPECT_NE(text.find("netdata_preflight_last_check_duration_seconds 0.30000000000000004\n"),
+            std::string::npos)
+      << "a value that needs 17 digits keeps them:\n"
+      << text;
+  const std::string parsed = ParseWithPrometheusClient(text);
+  EXPECT_NE(parsed.find("counter netdata_preflight_check_runs_failed_total  3.0"),
+            std::string::npos)
+      << parsed;
+}
+
 }  // namespace
 }  // namespace preflight::cmd

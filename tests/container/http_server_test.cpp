@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -40,20 +41,28 @@ TEST(ParseListenAddress, FormsAndErrors) {
 // A server with short limits in a child process; its port comes back through a pipe.
 class ServerChild {
  public:
-  ServerChild() {
+  /// `max_fds` > 0: the child's RLIMIT_NOFILE, to run it out of descriptors.
+  explicit ServerChild(rlim_t max_fds = 0, std::chrono::seconds idle = 1s,
+                       std::chrono::seconds lifetime = 2s) {
     int fds[2];
     EXPECT_EQ(::pipe(fds), 0);
     pid_ = ::fork();
     if (pid_ == 0) {
       ::close(fds[0]);
+      if (max_fds > 0) {
+        rlimit rl{max_fds, max_fds};
+        if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::_exit(4);
+      }
       HttpLimits limits;
-      limits.idle = 1s;
-      limits.lifetime = 2s;
+      limits.idle = idle;
+      limits.lifetime = lifetime;
       auto server = HttpServer::Listen(
           {"127.0.0.1", 0},
           [](const HttpServer::Request& r) {
             HttpServer::Response resp;
             resp.body = "path " + r.path + "\n";
+            if (r.path == "/missing") resp.status = 404;
+            if (r.path == "/unready") resp.status = 503;
             return resp;
           },
           limits);
@@ -149,6 +158,56 @@ TEST(HttpServer, SigtermEndsRunWithTheSignal) {
   int status = server.Terminate();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), SIGTERM);
+}
+
+// fault: serve | HEAD /healthz, then a pipelined GET on the same connection | HEAD gets the headers with Content-Length of the GET body and no body; the GET answer follows intact
+TEST(HttpServer, HeadHasContentLengthAndNoBody) {
+  ServerChild server;
+  auto both = preflight::testing::RawRequest(
+      server.port(),
+      "HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /g HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string& raw = both.raw;
+  const auto second = raw.find("HTTP/1.1", 1);
+  ASSERT_NE(second, std::string::npos) << raw;
+  const std::string head = raw.substr(0, second);
+  EXPECT_NE(head.find("Content-Length: 8\r\n"), std::string::npos) << head;  // "path /h\n"
+  EXPECT_EQ(head.find("path /h"), std::string::npos) << "HEAD sent a body:\n" << raw;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n") << head;
+  EXPECT_NE(raw.find("path /g\n", second), std::string::npos) << raw;
+}
+
+// fault: serve | a 404 and a 503 answer | status lines "404 Not Found" and "503 Service Unavailable", not "Error"
+TEST(HttpServer, StandardReasonPhrases) {
+  ServerChild server;
+  auto missing = preflight::testing::RawRequest(server.port(), "GET /missing HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(missing.raw.substr(8, 16), " 404 Not Found\r\n") << missing.raw;
+  auto unready = preflight::testing::RawRequest(server.port(), "GET /unready HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(unready.raw.substr(8, 26), " 503 Service Unavailable\r\n") << unready.raw;
+  auto ok = preflight::testing::RawRequest(server.port(), "GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(ok.raw.substr(8, 9), " 200 OK\r\n") << ok.raw;
+}
+
+// fault: serve | RLIMIT_NOFILE 64 and 100 idle connections holding every fd | a new request is still answered within 1 s: the oldest idle connections are shed (a reserve fd finds them)
+TEST(HttpServer, OutOfFdsShedsTheOldestIdleConnection) {
+  ServerChild server(64, 60s, 120s);  // no timeout frees a slot during the test
+  std::vector<int> idle;
+  for (int i = 0; i < 100; ++i) {
+    int fd = ConnectLoopback(server.port());  // the kernel's backlog takes what accept cannot
+    if (fd >= 0) idle.push_back(fd);
+  }
+  ASSERT_GE(idle.size(), 70u);
+  const auto start = std::chrono::steady_clock::now();
+  auto answer = preflight::testing::RawRequest(server.port(), "GET /healthz HTTP/1.0\r\n\r\n", 4s);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(answer.status, 200) << answer.raw;
+  EXPECT_LT(took, 1.0);
+  // The oldest were the ones shed: the first connection was closed by the server.
+  pollfd p{idle.front(), POLLIN, 0};
+  char c;
+  EXPECT_TRUE(::poll(&p, 1, 0) > 0 && ::recv(idle.front(), &c, 1, MSG_DONTWAIT) == 0)
+      << "the oldest idle connection is still open";
+  for (int fd : idle) ::close(fd);
 }
 
 }  // namespace

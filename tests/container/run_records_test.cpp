@@ -309,11 +309,15 @@ TEST_F(RunRecordsStore, NoVarLibNoRecordAndNoDirectoryCreated) {
   EXPECT_FALSE(sys.files.count(var_lib));
 }
 
-// fault: input | runs.json a symlink to /etc/passwd | the write is refused, nothing written
+// fault: input | runs.json a symlink to /etc/passwd | never written through: the link itself is set aside (renamed), a regular runs.json written in its place, /etc/passwd untouched
 TEST_F(RunRecordsStore, SymlinkedFileIsRefused) {
   sys.AddDir(var_lib).AddDir(var_lib + "/preflight").AddSymlink(path, "/etc/passwd");
-  EXPECT_FALSE(StoreRunRecord(sys, var_lib, Sample(1)).ok());
-  EXPECT_TRUE(sys.written.empty());
+  std::string problem;
+  EXPECT_TRUE(StoreRunRecord(sys, var_lib, Sample(1), &problem).ok());
+  EXPECT_NE(problem.find("set aside as " + path + ".corrupt-"), std::string::npos) << problem;
+  EXPECT_EQ(sys.written.count("/etc/passwd"), 0u);
+  ASSERT_EQ(sys.written.count(path), 1u);
+  EXPECT_EQ(sys.files[path].info.type, FileType::kRegular);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ class FakeSystem : public container::System {
 
   container::EnvMap env;
   std::map<std::string, File> files;  ///< path -> file, directory or symlink
+  std::vector<std::string> removed;   ///< paths given to Remove, in order
   std::map<std::string, container::FsSpace> filesystems;  ///< path prefix -> statvfs answer
   /// Commands by their argv joined with ' '.
   std::map<std::string, container::CommandResult> commands;
@@ -221,6 +222,11 @@ class FakeSystem : public container::System {
     if (it == files.end()) return Errno("rename", from, ENOENT);
     files[to] = it->second;
     files.erase(it);
+    return Status::Ok();
+  }
+  Status Remove(const std::string& path) override {
+    if (files.erase(path) == 0) return Errno("remove", path, ENOENT);
+    removed.push_back(path);
     return Status::Ok();
   }
 
