@@ -182,7 +182,7 @@ echo "| netdata-preflight run --offline -- /bin/true | $(work_of "$bin" run --of
 echo "| tini-static -s -- /bin/true | $(work_of /usr/bin/tini-static -s -- /bin/true) |"
 echo "| /bin/true | $(work_of /bin/true) |"
 
-# Resident memory while supervising: the lean supervisor (re-exec'd as `__supervise`), with
+# Resident memory while supervising: the lean supervisor (re-exec'd at its first tick, 1 s), with
 # the binary read from disk (as at a container's first start), then from a file strip has just
 # written: that one sits in large page-cache folios, which kernels since 6.x map whole on a
 # fault (see evict_page_cache in bench/lib.sh). tini-static is read from disk too.

@@ -38,7 +38,13 @@ extern "C" void EndOnSignal(int sig) {
 
 }  // namespace
 
-void HoldStopSignals() { process::HoldSignalsAtStart(StopSet()); }
+void HoldStopSignals(bool held_at_entry, uint64_t entry_mask) {
+  if (held_at_entry) {
+    process::SetInheritedMask(process::MaskFromBits(entry_mask));
+    return;
+  }
+  process::HoldSignalsAtStart(StopSet());
+}
 
 void ReleaseStopSignals() {
   sigset_t release;

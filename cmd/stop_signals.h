@@ -4,13 +4,17 @@
 
 #include <signal.h>
 
+#include <cstdint>
+
 namespace preflight::cmd {
 
 /// Blocks SIGTERM, SIGINT and SIGHUP. Run first thing in the process (cmd/main.cpp, before
 /// the static initialisers): one sent in the first milliseconds waits, pending, for the
 /// handler (EndOnStopSignals), the supervisor's signalfd, or ReleaseStopSignals. Without it,
 /// a PID 1 drops a signal it has no handler for: `docker stop` right after start was lost.
-void HoldStopSignals();
+/// `held_at_entry`: the entry point held them already (main.cpp), finding `entry_mask` (64
+/// bits, bit N-1 for signal N), which is then the inherited mask.
+void HoldStopSignals(bool held_at_entry = false, uint64_t entry_mask = 0);
 
 /// For a command that does not end on them: the stop signals get the mask inherited at start
 /// back (one held since then is delivered now, to the command's own handling or the default).
