@@ -272,7 +272,10 @@ class RunSupervision final : public process::SupervisorEvents {
   int Diagnose(int out_fd, double late) const {
     container::RealSystem sys(environ);
     const auto secrets = CollectSecrets(sys, opts_.common.inputs);
-    auto list = checks::NetworkChecks(opts_.common.selection);
+    // claim.token first (local, cheap): the verdict must know whether Cloud is wanted at all,
+    // or it blames the network for a node that was never meant to appear.
+    std::vector<const checks::CheckDef*> list = {&checks::kClaimToken};
+    for (const auto* def : checks::NetworkChecks(opts_.common.selection)) list.push_back(def);
     if (checks::IsSelected(checks::kCloudLink, opts_.common.selection))
       list.push_back(&checks::kCloudLink);
     // After the hand-off the agent runs: cloud.link asks it (hands_off is for before).
