@@ -1,6 +1,6 @@
 """The harness of the deploy tests: read docker/ and k8s/ as Docker Compose, Docker and the
 kubelet would, and run exactly the commands, environment, mounts and probes they contain in
-containers emulated with Linux namespaces (no Docker engine, no cluster exists here).
+containers emulated with Linux namespaces (fast, no daemon; tests/engine runs the same files on a real engine).
 
 - A *sandbox* (`unshare --net --uts`) is the pod / the container's network namespace: only its
   own loopback; fakes (cloud, agent) listen there and nowhere else.
