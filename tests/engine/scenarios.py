@@ -128,6 +128,27 @@ def dockerfile_as_written():
         names.close()
 
 
+# fault: deploy | docker/Dockerfile with BuildKit (DOCKER_BUILDKIT=1, no `# syntax=`, so no frontend image), no network | builds the scratch binary target from local bases; the binary in it is the static one
+def dockerfile_buildkit():
+    names = L.Names("buildkit")
+    tag = names.prefix + ":binary"
+    try:
+        argv = [L.DOCKER, "build", "--network", "none", "-f", os.path.join(L.SRC, "docker", "Dockerfile"),
+                "--build-arg", f"BUILDER_IMAGE={L.IMG_BUILDER}", "--build-arg", "UNIT_TESTS=0",
+                "--target", "binary", "-t", tag, L.SRC]
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=900, env={**L.env(), "DOCKER_BUILDKIT": "1"})
+        if r.returncode != 0:
+            L.fail(f"BuildKit did not build the binary target: {r.stderr[-2000:]}")
+        check(True, "BuildKit builds the binary target")
+        check(json.loads(L.inspect(tag, "{{json .Config.Entrypoint}}")) == ["/netdata-preflight"],
+              "the scratch image holds /netdata-preflight as its entrypoint")
+        r = docker("run", "--rm", "--network", "none", tag, "version")
+        check(r.code == 0 and "netdata-preflight" in r.out, f"it runs alone in scratch: {r.out.strip()}")
+    finally:
+        docker("rmi", "-f", tag, timeout=60)
+        names.close()
+
+
 # --------------------------------------------------------------------------------------------
 # Claim settings
 # --------------------------------------------------------------------------------------------
@@ -578,6 +599,7 @@ SCENARIOS = {
     "setup": setup,
     "teardown": teardown,
     "dockerfile_as_written": dockerfile_as_written,
+    "dockerfile_buildkit": dockerfile_buildkit,
     "quoted_token_docker_run": quoted_token_docker_run,
     "quoted_token_compose": quoted_token_compose,
     "seccomp_profiles": seccomp_profiles,
