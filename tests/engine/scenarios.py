@@ -374,6 +374,19 @@ def volume_readonly_claimed():
         names.close()
 
 
+# fault: claiming | a v2 node's cloud.d/claimed_id written without hyphens (32 hex digits) | [issue 22] run hands off: v2 parses it with uuid_parse_flexi (only v1's libuuid rejects it)
+def claimed_id_without_hyphens_v2():
+    names = L.Names("claimid-nohyphen")
+    try:
+        vol = names.volume()
+        docker("volume", "create", vol, check_ok=True)
+        claim_id = L.seed_claimed(L.volume_path(vol), hyphens=False)
+        check("-" not in claim_id and len(claim_id) == 32, "claimed_id is 32 hex digits")
+        expect_handoff(names.container(), ["-v", f"{vol}:{LIB}"], "v2 agent, claimed_id without hyphens", image=V2)  # [issue 22]
+    finally:
+        names.close()
+
+
 # --------------------------------------------------------------------------------------------
 # Signals, stop, health
 # --------------------------------------------------------------------------------------------
@@ -609,6 +622,7 @@ SCENARIOS = {
     "volume_bind_root_v2": volume_bind_root_v2,
     "volume_tmpfs": volume_tmpfs,
     "volume_readonly_claimed": volume_readonly_claimed,
+    "claimed_id_without_hyphens_v2": claimed_id_without_hyphens_v2,
     "stop_and_usr1": stop_and_usr1,
     "grace_kill": grace_kill,
     "healthcheck": healthcheck,
