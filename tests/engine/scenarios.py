@@ -8,8 +8,8 @@
 Exit 0 = pass, 1 = fail, 77 = skipped (the reason is printed).
 
 Expectations follow the gate policy of issue 22 (DESIGN.md "Gate policy": refuse only what is
-certain for the agent in the image). Scenarios marked `[issue 22]` fail on a main without it:
-there `run` still refuses (78) what the new policy only reports.
+certain for the agent in the image). Scenarios marked `[issue 22]` (CTest label issue22) fail on a
+tree without it: there `run` still refuses (78) what the policy only reports.
 """
 import json
 import os
