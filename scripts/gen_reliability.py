@@ -5,7 +5,7 @@ the test that proves it. A fault is declared by a comment on the line(s) right a
     // fault: <area> | <the fault> | <what the tool says or does>
     TEST(Suite, Name) {
 
-(or `# fault:` above a `def scenario():` of tests/deploy/scenarios.py)
+(or `# fault:` above a `def scenario():` of tests/deploy/scenarios.py or tests/engine/scenarios.py)
 
 so the table cannot drift from the tests: a deleted test takes its row with it, and
 tests/blackbox/docs_test.cpp fails when the committed file differs from this output.
@@ -17,10 +17,12 @@ import sys
 
 FAULT = re.compile(r'^\s*(?://|#)\s*fault:\s*(.+?)\s*\|\s*(.+?)\s*\|\s*(.+?)\s*$')
 TEST = re.compile(r'^\s*(?:TEST|TEST_F|TEST_P)\(\s*(\w+)\s*,\s*(\w+)\s*\)')
-# The deploy scenarios (tests/deploy/scenarios.py): one function per CTest test.
+# The deploy and engine scenarios (tests/{deploy,engine}/scenarios.py): one function per CTest
+# test, named by its tier.
 PY_TEST = re.compile(r'^def (\w+)\(')
+PY_TEST_PREFIX = {"deploy": "NamespaceContainer_Deploy_", "engine": "Engine_"}
 AREAS = ["claiming", "seccomp", "volume", "identity", "lifetime", "network", "proxy", "dns",
-         "tls", "agent", "signals", "records", "serve", "input"]
+         "tls", "agent", "signals", "records", "serve", "input", "deploy"]
 
 
 def collect(top):
@@ -39,8 +41,8 @@ def collect(top):
                         continue
                     t = TEST.match(line)
                     p = PY_TEST.match(line) if name.endswith(".py") else None
-                    test = (f"{t.group(1)}.{t.group(2)}" if t else
-                            f"NamespaceContainer_Deploy_{p.group(1)}" if p else None)
+                    prefix = PY_TEST_PREFIX.get(os.path.basename(root), "NamespaceContainer_Deploy_")
+                    test = (f"{t.group(1)}.{t.group(2)}" if t else f"{prefix}{p.group(1)}" if p else None)
                     if test and pending:
                         for area, fault, finding in pending:
                             rows.append((area, fault, finding, test, os.path.relpath(path, top)))

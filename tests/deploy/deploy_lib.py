@@ -1,6 +1,6 @@
 """The harness of the deploy tests: read docker/ and k8s/ as Docker Compose, Docker and the
 kubelet would, and run exactly the commands, environment, mounts and probes they contain in
-containers emulated with Linux namespaces (no Docker engine, no cluster exists here).
+containers emulated with Linux namespaces (fast, no daemon; tests/engine runs the same files on a real engine).
 
 - A *sandbox* (`unshare --net --uts`) is the pod / the container's network namespace: only its
   own loopback; fakes (cloud, agent) listen there and nowhere else.
@@ -101,16 +101,20 @@ def parse_dockerfile(path):
     """Stages (name -> base image), and per stage its ENTRYPOINT / HEALTHCHECK / COPY lines."""
     text = open(path).read()
     text = re.sub(r"\\\n", " ", text)  # line continuations
-    stages, order, current = {}, [], None
+    stages, order, current, args = {}, [], None, {}
     for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         word, _, rest = line.partition(" ")
         word = word.upper()
-        if word == "FROM":
+        if word == "ARG" and current is None:  # global ARGs: the bases' defaults
+            name, _, default = rest.strip().partition("=")
+            args[name] = default
+        elif word == "FROM":
             m = re.match(r"(\S+)(?:\s+AS\s+(\S+))?", rest, re.I)
-            current = {"base": m.group(1), "name": m.group(2) or str(len(order)), "lines": []}
+            base = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda v: args.get(v.group(1) or v.group(2), ""), m.group(1))
+            current = {"base": base, "name": m.group(2) or str(len(order)), "lines": []}
             stages[current["name"]] = current
             order.append(current["name"])
         elif current is not None:
