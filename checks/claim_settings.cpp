@@ -34,7 +34,10 @@ ClaimValue FromFile(container::System& sys, const std::string& path, const char*
   auto text = sys.ReadFile(path, 64 * 1024, /*follow_symlinks=*/false);
   if (text.ok()) {
     v.set = true;
-    v.value = std::string(container::TrimSpace(*text));
+    // Untrimmed: the agent sends the file as it reads it (read_by_filename()), so a trailing
+    // newline is part of the token and claim.token must see it (agent model
+    // `split-token-sent-as-is`).
+    v.value = *text;
     v.source = source;
   }
   return v;

@@ -9,8 +9,9 @@ namespace {
 
 TEST(ClaimSettings, ClaimConfWinsAsAWholeOverTheEnvironment) {
   testing::FakeSystem sys;
-  sys.AddFile("/etc/netdata/claim.conf",
-              "[global]\n  url = https://app.example\n  token = conf-token-123456\n  insecure = yes\n");
+  sys.AddFile(
+      "/etc/netdata/claim.conf",
+      "[global]\n  url = https://app.example\n  token = conf-token-123456\n  insecure = yes\n");
   sys.env["NETDATA_CLAIM_TOKEN"] = "env-token-123456";
   sys.env["NETDATA_CLAIM_ROOMS"] = "r1";
   ClaimSettings s = LoadClaimSettings(sys, Inputs{});
@@ -37,7 +38,8 @@ TEST(ClaimSettings, EnvironmentThenCloudDFiles) {
   files.AddFile("/var/lib/netdata/cloud.d/token", "file-token-123456\n");
   ClaimSettings f = LoadClaimSettings(files, Inputs{});
   EXPECT_EQ(f.source, "cloud.d");
-  EXPECT_EQ(f.token.value, "file-token-123456");
+  // As the agent sends it: claim_agent_from_split_files() does not trim (claim.token reports it).
+  EXPECT_EQ(f.token.value, "file-token-123456\n");
 }
 
 TEST(ClaimSettings, NothingConfiguredIsNotWanted) {

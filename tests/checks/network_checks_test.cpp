@@ -6,6 +6,7 @@
 #include <set>
 
 #include "checks/catalog.h"
+#include "checks/check_test_util.h"
 #include "checks/network_plan.h"
 #include "checks/sections.h"
 #include "fakes/fake_system.h"
@@ -190,6 +191,81 @@ TEST_F(NetworkChecksTest, ProxyFromCloudConfIsTheLinkProxy) {
   EXPECT_EQ(sys.network.last_plan.link_proxy, "socks5h://10.1.1.1:1080");
   EXPECT_EQ(sys.network.last_plan.proxy_to_test, "socks5h://10.1.1.1:1080");
   EXPECT_EQ(r.status, Status::kWarn);  // claiming (env) goes direct
+}
+
+// fault: proxy | NETDATA_CLAIM_PROXY set, node not claimed yet | link uses the claim's proxy (written into cloud.conf on a successful claim); no "link connects directly" warning
+TEST_F(NetworkChecksTest, ClaimProxyBecomesTheLinkProxyBeforeTheFirstClaim) {
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 't');
+  sys.env["NETDATA_CLAIM_PROXY"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "http://proxy.corp:3128");
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+  EXPECT_TRUE(r.details["link_proxy"]["from_claim"].get<bool>());
+  // Once claimed, cloud.conf holds whatever the claim wrote: it is read, not guessed.
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n  proxy = none\n  claimed_id = 0a912770-cf4c-41ab-b70b-279f5bd3a94e\n");
+  sys.AddFile("/var/lib/netdata/cloud.d/claimed_id", "0a912770-cf4c-41ab-b70b-279f5bd3a94e");
+  r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+}
+
+// fault: proxy | only https_proxy on v2.2.6 vs v2.3.0 | v2.2.x link reads only http_proxy: warn "Set lowercase `http_proxy`"; v2.3.0 link uses https_proxy
+TEST_F(NetworkChecksTest, LinkReadsHttpsProxyFromV230) {
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.3.0", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "http://proxy.corp:3128");
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+  r = RunWithVersion(kNetworkProxy, sys, "v2.2.6", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_NE(r.remediation.find("Set lowercase `http_proxy`"), std::string::npos) << Describe(r);
+  EXPECT_FALSE(r.certain);
+  // Unknown version: the answer depends on it, and the report says so.
+  r = RunWithVersion(kNetworkProxy, sys, "", inputs);
+  EXPECT_NE(r.message.find("depends on the agent's version"), std::string::npos) << Describe(r);
+}
+
+// fault: proxy | socks5h:// in http_proxy on v2.9.3 vs v2.10.0 | before v2.10.0 the agent logs "defined but of unknown format" and connects directly; v2.10.0 uses it
+TEST_F(NetworkChecksTest, SocksFromTheEnvironmentReachesTheLinkFromV2100) {
+  sys.env["http_proxy"] = "socks5h://socks.corp:1080";
+  sys.network.proxy = Probe("socks5h://socks.corp:1080", "t", true, 0, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.10.0", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "socks5h://socks.corp:1080");
+  EXPECT_EQ(r.message.find("unknown format"), std::string::npos) << Describe(r);
+  r = RunWithVersion(kNetworkProxy, sys, "v2.9.3", inputs);
+  EXPECT_EQ(r.details["link_proxy"]["url"], "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_NE(r.message.find("defined but of unknown format"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find("http://"), std::string::npos);
+}
+
+// fault: proxy | http_proxy=HTTP://proxy:3128 (upper-case scheme) beside a good https_proxy | the link ignores it and does not fall back: warn "unknown format"
+TEST_F(NetworkChecksTest, UppercaseSchemeIsIgnoredWithoutFallback) {
+  sys.env["http_proxy"] = "HTTP://proxy.corp:3128";
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_NE(r.message.find("ignores http_proxy"), std::string::npos) << Describe(r);
+  sys.env["http_proxy"] = "http://proxy.corp:3128";
+  r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "http://proxy.corp:3128");
+}
+
+// fault: proxy | v2.0.3 with https_proxy and no NETDATA_CLAIM_PROXY | claim and link both direct (default "" before v2.1.0, #19098); v2.1.0 claims via https_proxy
+TEST_F(NetworkChecksTest, ClaimProxyDefaultWasDirectBeforeV210) {
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 't');
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  RunWithVersion(kNetworkProxy, sys, "v2.0.3", inputs);
+  EXPECT_EQ(sys.network.last_plan.claim_proxy, "");
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  RunWithVersion(kNetworkProxy, sys, "v2.1.0", inputs);
+  EXPECT_EQ(sys.network.last_plan.claim_proxy, "http://proxy.corp:3128");
 }
 
 // ---- network.dns ------------------------------------------------------------------------
