@@ -175,6 +175,7 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
   if (sf->restarts) r.details["restarts"] = *sf->restarts;
   if (sf->crashes) r.details["crashes"] = *sf->crashes;
   r.details["claimed"] = claimed;
+  r.details["claim_wanted"] = ctx.Claim().Wanted();
   r.details["online"] = false;
   if (sf->aclk == "online") r.details["ever_online"] = true;
   return r;
@@ -270,6 +271,8 @@ Result Judge(Context& ctx, const container::AclkState& st,
   const std::string reason = cloud ? cloud->reason : "";
   if (st.available == false || status == "unavailable") return BuiltWithoutCloud(ctx, std::move(d));
   if (st.claimed) d["claimed"] = *st.claimed;
+  // The verdict's node state must not depend on whether claim.token was selected.
+  d["claim_wanted"] = ctx.Claim().Wanted();
   if (st.online) d["online"] = *st.online;
   const bool ever_online = st.online == true || !st.last_connect.empty();
   if (st.claimed == true) d["ever_online"] = ever_online;
