@@ -77,6 +77,14 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
   if (CloudDirBlocked(sys, inputs).empty()) {
     s.file_token = FromFile(sys, inputs.var_lib + "/cloud.d/token", "cloud.d/token");
     s.file_rooms = FromFile(sys, inputs.var_lib + "/cloud.d/rooms", "cloud.d/rooms");
+    // v2 agents write the claim token here after a successful claim (cloud_conf_regenerate()).
+    auto cloud_conf = sys.ReadFile(inputs.var_lib + "/cloud.d/cloud.conf", 64 * 1024, false);
+    if (cloud_conf.ok()) {
+      const container::IniFile ini = container::ParseIni(*cloud_conf);
+      if (const auto* e = ini.Find("global", "token")) {
+        s.cloud_conf_token = {true, e->value, "cloud.d/cloud.conf token"};
+      }
+    }
   }
 
   // The agent takes the first source that has a token, as a whole.
@@ -160,7 +168,8 @@ std::string CloudDirBlocked(container::System& sys, const Inputs& inputs) {
 
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings) {
   std::vector<std::string> secrets;
-  for (const ClaimValue* v : {&settings.conf_token, &settings.env_token, &settings.file_token}) {
+  for (const ClaimValue* v : {&settings.conf_token, &settings.env_token, &settings.file_token,
+                              &settings.cloud_conf_token}) {
     if (!v->set) continue;
     // The raw value and its trimmed/unquoted core: either could be echoed somewhere.
     std::string raw = v->value;

@@ -66,6 +66,24 @@ TEST(ClaimSettings, SecretsCoverRawAndUnquotedValues) {
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "quoted-token-abcdef"), secrets.end());
 }
 
+// fault: input | claimed v2 node: cloud.d/cloud.conf holds the claim token in plain text (written by the agent on a successful claim) | ClaimSecrets collects it, so no output shows it; it is no claim source
+TEST(ClaimSettings, TokenTheAgentWroteIntoCloudConfIsASecret) {
+  testing::FakeSystem sys;
+  sys.AddDir("/var/lib/netdata/cloud.d");
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n\turl = https://app.netdata.cloud\n\ttoken = written-by-agent-0123456\n"
+              "\tclaimed_id = 0a912770-cf4c-41ab-b70b-279f5bd3a94e\n");
+  auto s = LoadClaimSettings(sys, Inputs{});
+  auto secrets = ClaimSecrets(s);
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "written-by-agent-0123456"), secrets.end());
+  EXPECT_TRUE(s.source.empty()) << "cloud.conf's token is not a claim source";
+  EXPECT_FALSE(s.Wanted());
+  // Without it, nothing is collected (the other side).
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n\turl = https://app.netdata.cloud\n");
+  EXPECT_TRUE(ClaimSecrets(LoadClaimSettings(sys, Inputs{})).empty());
+}
+
 TEST(TokenHint, ShowsLengthAndFourCharactersOnly) {
   EXPECT_EQ(TokenHint("abcdefghijklmnop"), "16 characters, starting \"abcd\"");
   EXPECT_EQ(TokenHint("abc"), "3 characters") << "a short value is not revealed at all";

@@ -317,6 +317,37 @@ TEST_F(NetworkChecksTest, DnsSkippedWhenTheProxyResolvesNames) {
 // ---- network.tls ------------------------------------------------------------------------
 
 // fault: tls | TCP refused, timed out, no route; TLS silent, unknown CA, expired, not yet valid, wrong host, handshake error, proxy did not tunnel | ten distinct network.tls fails, each with a remediation ("clock of this machine is behind" for not-yet-valid)
+// fault: network | docker run --network none: only lo, no route, every lookup "refused" | network.dns fail "The container has no network" (not "the nameserver refuses"); with an eth0 and a route the nameserver is blamed
+TEST_F(NetworkChecksTest, NetworkNoneIsNamedInsteadOfTheNameserver) {
+  for (const char* h : {"app.netdata.cloud", "api.netdata.cloud", "mqtt.netdata.cloud"}) {
+    DnsAnswer a;
+    a.host = h;
+    a.outcome = DnsOutcome::kPortClosed;  // sendto: Network is unreachable, as c-ares reports it
+    sys.network.dns.answers.push_back(a);
+  }
+  sys.network.dns.nameservers = {"192.168.1.1"};
+  const std::string dev_header =
+      "Inter-|   Receive |  Transmit\n face |bytes packets|bytes packets\n";
+  sys.AddFile("/proc/net/dev", dev_header + "    lo: 0 0 0 0\n");
+  sys.AddFile("/proc/net/route", "Iface\tDestination\tGateway\n");
+  sys.AddFile("/proc/net/ipv6_route",
+              "00000000000000000000000000000001 80 00000000000000000000000000000000 00 "
+              "00000000000000000000000000000000 00000000 00000001 00000000 00000001 lo\n");
+  Result r = RunCheck(kNetworkDns);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_FALSE(r.certain);
+  EXPECT_NE(r.message.find("The container has no network"), std::string::npos) << r.message;
+  EXPECT_NE(r.remediation.find("--network none"), std::string::npos) << r.remediation;
+  EXPECT_TRUE(r.details["no_network"].get<bool>());
+  // The other side: an interface with a default route; the nameserver is at fault.
+  sys.AddFile("/proc/net/dev", dev_header + "    lo: 0 0 0 0\n  eth0: 1046 13 0 0\n");
+  sys.AddFile("/proc/net/route", "Iface\tDestination\tGateway\neth0\t00000000\t010011AC\t0003\n");
+  r = RunCheck(kNetworkDns);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message.find("no network"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("connection refused"), std::string::npos) << r.message;
+}
+
 TEST_F(NetworkChecksTest, TlsFaultsAreDistinctFindings) {
   struct Case {
     ConnectOutcome outcome;
