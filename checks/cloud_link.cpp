@@ -7,6 +7,7 @@
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
+#include "container/ini.h"
 #include "container/net/proxy.h"
 
 namespace preflight::checks {
@@ -76,6 +77,35 @@ ReasonMap MapReason(std::string_view reason, const std::string& port = "443") {
     return {"network.https", "HTTPS requests to the Cloud do not get through"};
   }
   return {"network.https", "the path to the Cloud is not open"};
+}
+
+/// The parent this agent streams to: stream.conf [stream] `enabled` (boolean) and `destination`
+/// (src/streaming/stream-conf.c stream_conf_load()); "" when it does not stream.
+std::string StreamDestination(Context& ctx) {
+  auto text = ctx.sys.ReadFile(ctx.in.config_dir + "/stream.conf", 256 * 1024, true);
+  if (!text.ok()) return "";
+  const container::IniFile ini = container::ParseIni(*text);
+  const auto* enabled = ini.Find("stream", "enabled");
+  const auto* destination = ini.Find("stream", "destination");
+  if (enabled == nullptr || destination == nullptr || destination->value.empty()) return "";
+  const std::string& v = enabled->value;
+  const bool on = v == "yes" || v == "true" || v == "on" || v == "1" || v == "auto";
+  return on ? destination->value : "";
+}
+
+/// Stale vs Offline, for a node that was online and lost its link: streamed to a parent, its
+/// data stays reachable through the parent and Netdata Cloud shows it Stale.
+void SayStaleOrOffline(Context& ctx, Result& r) {
+  const std::string parent = StreamDestination(ctx);
+  r.details["streams_to"] = parent.empty() ? Details(nullptr) : Details(parent);
+  r.details["cloud_shows"] = parent.empty() ? "offline" : "stale";
+  if (parent.empty()) {
+    r.message += "; it streams to no parent (stream.conf), so Netdata Cloud shows it Offline";
+  } else {
+    r.message += "; it streams to " + container::RedactUrl(parent) +
+                 " (stream.conf [stream] destination): while that parent is connected, Netdata "
+                 "Cloud shows this node Stale (its data served by the parent), not Offline";
+  }
 }
 
 /// Claim failure reasons (cloud.reason while `available`) and what they mean.
@@ -154,6 +184,7 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
         "the container's restart policy)");
     r.section = std::string(section::kAgentRunning);
     r.node_state = "offline";
+    SayStaleOrOffline(ctx, r);
   } else if (claimed) {
     r = Result::Fail(
         "the agent is not running; at " + at + " it was claimed but " +
@@ -260,7 +291,9 @@ Result Offline(Context& ctx, const container::AclkState& st,
   r.section =
       std::string(ever_online ? section::kPreviouslyConnected : section::kClaimedCannotConnect);
   r.node_state = ever_online ? "offline" : "unseen";
+  if (ever_online) SayStaleOrOffline(ctx, r);
   d["explained_by"] = std::string(m.check);
+  if (r.details.is_object()) d.update(r.details);
   return r;
 }
 
@@ -462,7 +495,10 @@ const CheckDef kCloudLink{
     {},
     &RunCloudLink,
     "What the running agent says: claimed, online, banned and why, or from status-netdata.json "
-    "when it is down.",
+    "when it is down. A claim that failed at the connection level (the agent's \"CLAIM: Request "
+    "failed with error: ...\") points at network.dns/tls/https; a v2 agent claiming at start "
+    "(\"Agent is initializing\") is said to be initializing, not hung; a node that was online "
+    "and streams to a parent (stream.conf) is shown Stale, not Offline.",
     /*implemented=*/true,
 };
 

@@ -213,6 +213,30 @@ TEST(AgentV2104, DefaultCloudUrlIsNotFlagged) {
   EXPECT_TRUE(Has(s.link.remediation, "TCP port 443")) << Describe(s.link);
 }
 
+// fault: cloud | a node that was online loses its link (B4's answers, once connected) | cloud.link says Offline without stream.conf, Stale when stream.conf streams to a parent
+TEST(AgentV2104, StreamingToAParentMakesAnOfflineNodeStale) {
+  FakeSystem sys;
+  LoadRunning(sys, "B4_handclaimed_offline_refused");
+  auto aclk = *sys.agent.aclk;
+  aclk.last_connect = "2026-12-06 20:30:00";  // it had been online
+  sys.agent.aclk = aclk;
+  Seen s = Judge(sys);
+  EXPECT_EQ(s.link.node_state, "offline");
+  EXPECT_EQ(s.link.details["cloud_shows"], "offline") << Describe(s.link);
+  EXPECT_TRUE(Has(s.link.message, "shows it Offline")) << Describe(s.link);
+  sys.AddFile("/etc/netdata/stream.conf",
+              "[stream]\n    enabled = yes\n    destination = parent.lan:19999\n"
+              "    api key = 11111111-2222-3333-4444-555555555555\n");
+  s = Judge(sys);
+  EXPECT_EQ(s.link.details["cloud_shows"], "stale") << Describe(s.link);
+  EXPECT_EQ(s.link.details["streams_to"], "parent.lan:19999");
+  EXPECT_TRUE(Has(s.link.message, "Stale")) << Describe(s.link);
+  // Streaming configured but disabled: Offline again.
+  sys.AddFile("/etc/netdata/stream.conf",
+              "[stream]\n    enabled = no\n    destination = parent.lan:19999\n");
+  EXPECT_EQ(Judge(sys).link.details["cloud_shows"], "offline");
+}
+
 // fault: cloud | real v2.10.4 stopped after a hand claim (C) | only status-netdata.json: cloud.link fail "not running", claimed, last link `offline`
 TEST(AgentV2104, StoppedAgentIsReadFromItsStatusFile) {
   FakeSystem sys;
