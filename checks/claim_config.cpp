@@ -279,12 +279,17 @@ void CheckExtraOpts(const ClaimSettings& s, const AgentFacts& agent, Details& de
                     Findings* f) {
   if (s.extra_opts.empty()) return;
   const bool has_word = s.extra_opts.find("-insecure") != std::string::npos;
+  // The value itself is never shown: it may carry a v1-style -token=... and may be huge.
+  const std::string opts =
+      has_word ? std::string("NETDATA_EXTRA_CLAIM_OPTS (which contains -insecure)")
+               : "NETDATA_EXTRA_CLAIM_OPTS (" + std::to_string(s.extra_opts.size()) +
+                     " characters, without -insecure)";
   const Holds inverted = agent.Does(Behaviour::kInsecureOptInverted);
   const std::string cite = Cite(Behaviour::kInsecureOptInverted);
   if (inverted == Holds::kYes) {
     details["insecure"] = !has_word;
     if (has_word) {
-      f->Warn("NETDATA_EXTRA_CLAIM_OPTS=" + s.extra_opts +
+      f->Warn(opts +
                   " does not turn certificate checks off "
                   "in " +
                   agent.Name() + ": its test is inverted (" + cite +
@@ -294,7 +299,7 @@ void CheckExtraOpts(const ClaimSettings& s, const AgentFacts& agent, Details& de
               "claim.conf, or upgrade to v2.11.0 where -insecure works. Remove "
               "NETDATA_EXTRA_CLAIM_OPTS.");
     } else {
-      f->Warn("NETDATA_EXTRA_CLAIM_OPTS=" + s.extra_opts +
+      f->Warn(opts +
                   " turns certificate verification of "
                   "the claim OFF in " +
                   agent.Name() + ": any value without -insecure does (" + cite + ")",
@@ -302,7 +307,7 @@ void CheckExtraOpts(const ClaimSettings& s, const AgentFacts& agent, Details& de
     }
   } else if (inverted == Holds::kDepends) {
     details["insecure"] = nullptr;
-    f->Warn("NETDATA_EXTRA_CLAIM_OPTS=" + s.extra_opts + (has_word ? " turns" : " does not turn") +
+    f->Warn(opts + (has_word ? " turns" : " does not turn") +
                 " certificate checks off only in v2.11.0 and later; v2.0.0-v2.10.x invert the "
                 "test (" +
                 cite + "), and the agent's version is unknown",

@@ -296,6 +296,7 @@ TEST(ClaimConfig, InsecureOptionIsInvertedBeforeV211) {
   EXPECT_TRUE(r.details["insecure"].get<bool>());
   EXPECT_NE(r.message.find("turns certificate verification of the claim OFF"), std::string::npos)
       << Describe(r);
+  EXPECT_EQ(r.message.find("-noproxy"), std::string::npos) << "the value is never echoed";
   r = RunWithVersion(kClaimConfig, sys, "v2.11.0");
   EXPECT_FALSE(r.details["insecure"].get<bool>());
   EXPECT_EQ(r.status, Status::kPass) << Describe(r);
