@@ -163,6 +163,17 @@ ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source
 
 namespace {
 
+// A value quoted in a message: redacted, printable, at most 60 characters.
+std::string Quoted(std::string_view value) {
+  std::string shown = RedactUrl(value);
+  const size_t size = shown.size();
+  if (size > 60) shown = shown.substr(0, 60) + "... (" + std::to_string(size) + " characters)";
+  for (char& c : shown) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  }
+  return shown;
+}
+
 // aclk_verify_proxy(): leading spaces skipped, then a case-sensitive prefix.
 bool AclkAccepts(std::string_view value, bool socks) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -185,7 +196,7 @@ ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source,
     if (!AclkAccepts(value, /*socks=*/true)) {
       return {"", std::string(setting_source),
               "the agent logs: Config var \"proxy\" defined but of unknown format (" +
-                  RedactUrl(value) + "): the link connects directly"};
+                  Quoted(value) + "): the link connects directly"};
     }
     return {value, std::string(setting_source), ""};
   }
@@ -205,7 +216,7 @@ ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source,
   if (!AclkAccepts(*v, rules.socks_from_env)) {
     return {"", name,
             "the agent logs: Environment var '" + std::string(name) +
-                "' defined but of unknown format '" + RedactUrl(*v) + "' (this agent accepts " +
+                "' defined but of unknown format '" + Quoted(*v) + "' (this agent accepts " +
                 (rules.socks_from_env ? "http://, socks5:// or socks5h://" : "only http://") +
                 "): the link connects directly"};
   }
