@@ -39,8 +39,13 @@ std::string CloudPort(const std::string& url) {
 
 /// " (the Cloud URL is X, not the default https://app.netdata.cloud)" when it is another one.
 std::string NonDefaultCloud(const std::string& url) {
-  if (url.empty() || url == "https://app.netdata.cloud" || url == "https://app.netdata.cloud/")
+  if (url.empty()) return "";
+  // https://app.netdata.cloud, with or without :443 or a trailing slash.
+  if (auto u = container::ParseUrl(url, 443); u.ok() && u->scheme == "https" &&
+                                              u->host == "app.netdata.cloud" && u->port == 443 &&
+                                              (u->path == "/" || u->path.empty())) {
     return "";
+  }
   return "; the agent's Cloud URL is " + container::RedactUrl(url) +
          ", not the default https://app.netdata.cloud: make sure it is meant";
 }

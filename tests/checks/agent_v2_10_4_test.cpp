@@ -211,6 +211,9 @@ TEST(AgentV2104, DefaultCloudUrlIsNotFlagged) {
   Seen s = Judge(sys);
   EXPECT_FALSE(Has(s.link.message, "not the default")) << Describe(s.link);
   EXPECT_TRUE(Has(s.link.remediation, "TCP port 443")) << Describe(s.link);
+  aclk.cloud_url = "https://app.netdata.cloud:443/";
+  sys.agent.aclk = aclk;
+  EXPECT_FALSE(Has(Judge(sys).link.message, "not the default"));
 }
 
 // fault: cloud | a node that was online loses its link (B4's answers, once connected) | cloud.link says Offline without stream.conf, Stale when stream.conf streams to a parent
