@@ -9,11 +9,13 @@ constexpr Release kV1_41{1, 41, 0};
 constexpr Release kV2_0{2, 0, 0};
 constexpr Release kV2_1{2, 1, 0};
 constexpr Release kV2_3{2, 3, 0};
-constexpr Release kV2_6_2{2, 6, 2};
+constexpr Release kV2_8{2, 8, 0};
+constexpr Release kV2_10{2, 10, 0};
 constexpr Release kV2_11{2, 11, 0};
 
 const std::vector<BehaviourDef> kModel = {
-    {Behaviour::kDaemonClaims, "daemon-claims",
+    {Behaviour::kDaemonClaims,
+     "daemon-claims",
      "The agent claims by itself at start, from claim.conf, NETDATA_CLAIM_* or cloud.d/token; the "
      "container entrypoint runs no claim script.",
      {kV2_0, std::nullopt},
@@ -21,7 +23,8 @@ const std::vector<BehaviourDef> kModel = {
      "ends the entrypoint (set -e).",
      "src/claim/claim-with-api.c claim_agent_automatically(); packaging/docker/run.sh has no "
      "claiming since commit 4c0122063f (#18125); run.sh@v1.47.5 l.113-121"},
-    {Behaviour::kChownsStateAtStart, "chowns-state-at-start",
+    {Behaviour::kChownsStateAtStart,
+     "chowns-state-at-start",
      "Started as root with `-u USER` (the official image's run.sh: `-u \"$DOCKER_USR\"`), the "
      "agent chowns /var/lib/netdata and the files directly in it, cloud.d and its files, "
      "registry/, the cache dir (recursively), the log and run dirs to USER before dropping "
@@ -32,68 +35,145 @@ const std::vector<BehaviourDef> kModel = {
      "nothing in any version.",
      "src/daemon/daemon.c prepare_required_directories() (daemon/daemon.c@v1.41.0, commit "
      "39e629e24c, #14890)"},
-    {Behaviour::kClaimSourcesFallBack, "claim-sources-fall-back",
+    {Behaviour::kClaimSourcesFallBack,
+     "claim-sources-fall-back",
      "Claiming tries claim.conf, then the environment, then cloud.d/token and cloud.d/rooms, and "
      "moves on to the next source when a claim fails.",
-     {kV2_0, std::nullopt}, "v1 claims only from the environment (see v1-claims-from-env-only).",
+     {kV2_0, std::nullopt},
+     "v1 claims only from the environment (see v1-claims-from-env-only).",
      "src/claim/claim-with-api.c claim_agent_automatically()"},
-    {Behaviour::kClaimConfNeedsTokenAndUrl, "claim-conf-needs-token-and-url",
+    {Behaviour::kClaimConfNeedsTokenAndUrl,
+     "claim-conf-needs-token-and-url",
      "claim.conf is used only when its [global] `token` and `url` are both non-empty (`url` "
      "defaults to https://app.netdata.cloud when absent); otherwise the next source is tried.",
-     {kV2_0, std::nullopt}, "v1 agents do not read claim.conf.",
+     {kV2_0, std::nullopt},
+     "v1 agents do not read claim.conf.",
      "src/claim/claim-with-api.c claim_agent_from_claim_conf()"},
-    {Behaviour::kClaimAfterPrivilegeDrop, "claim-after-privilege-drop",
+    {Behaviour::kClaimAfterPrivilegeDrop,
+     "claim-after-privilege-drop",
      "The claim runs after the agent dropped root, as its own user: a claim.conf that user cannot "
      "read is skipped like a missing one.",
      {kV2_0, std::nullopt},
      "The v1 entrypoint runs netdata-claim.sh as root, then chowns cloud.d to the agent's user.",
      "src/daemon/main.c (load_claiming_state() after become_daemon()); src/claim/claim.c"},
-    {Behaviour::kClaimedIdFlexible, "claimed-id-flexible",
+    {Behaviour::kClaimedIdFlexible,
+     "claimed-id-flexible",
      "cloud.d/claimed_id (and cloud.conf `claimed_id`) is parsed by uuid_parse_flexi: 32 hex "
      "digits with 0 or 4 hyphens; anything after the 16th byte is ignored.",
      {kV2_0, std::nullopt},
      "v1 agents parse it with libuuid's uuid_parse: only the canonical 36-character form.",
      "src/claim/claim.c claimed_id_parse(); src/libnetdata/uuid/uuid.c uuid_parse_flexi()"},
-    {Behaviour::kRegeneratesInvalidGuid, "regenerates-invalid-guid",
+    {Behaviour::kRegeneratesInvalidGuid,
+     "regenerates-invalid-guid",
      "A machine GUID that is one of the two that shipped in distribution packages, or all zeros, "
      "is treated as missing: the agent generates a new one and writes it (the node appears as a "
      "new node).",
-     {kOldestAgent, std::nullopt}, "",
+     {kOldestAgent, std::nullopt},
+     "",
      "src/daemon/machine-guid.c; registry/registry_internals.c "
      "registry_get_this_machine_guid()@v1.37.1"},
-    {Behaviour::kV1ClaimsFromEnvOnly, "v1-claims-from-env-only",
+    {Behaviour::kV1ClaimsFromEnvOnly,
+     "v1-claims-from-env-only",
      "The entrypoint claims only when NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN are both set and "
      "cloud.d/claimed_id does not exist; claim.conf and cloud.d/token are not read.",
-     {kOldestAgent, kV2_0}, "v2 agents claim by themselves (see daemon-claims).",
+     {kOldestAgent, kV2_0},
+     "v2 agents claim by themselves (see daemon-claims).",
      "packaging/docker/run.sh@v1.37.1 l.52-60, @v1.47.5 l.113-121"},
-    {Behaviour::kCloudAlwaysBuilt, "cloud-always-built",
+    {Behaviour::kCloudAlwaysBuilt,
+     "cloud-always-built",
      "The agent cannot be built without Netdata Cloud support.",
      {kV2_0, std::nullopt},
      "v1 can be built with --disable-cloud (Debian's netdata package is); `netdata -W buildinfo` "
      "says so.",
      "netdata-installer.sh@v2.0.0 (\"Cloud cannot be disabled\")"},
-    {Behaviour::kLinkReadsHttpsProxy, "link-reads-https-proxy",
-     "The Cloud link takes its proxy from https_proxy, then http_proxy, when cloud.conf says "
-     "`proxy = env`.",
-     {kV2_3, std::nullopt}, "Up to v2.2.x the link reads only http_proxy.",
-     "src/aclk/aclk_proxy.c"},
-    {Behaviour::kLinkSocksFromEnv, "link-socks-from-env",
-     "A socks5:// or socks5h:// proxy from the environment is used by the link.",
-     {kV2_6_2, std::nullopt},
-     "v2.3.0 to v2.6.1 accept only http:// from the environment; any other value is an \"unknown "
-     "format\" and the link connects directly.",
-     "src/aclk/aclk_proxy.c"},
-    {Behaviour::kInsecureOptInverted, "insecure-opt-inverted",
+    {Behaviour::kLinkReadsHttpsProxy,
+     "link-reads-https-proxy",
+     "The Cloud link takes its proxy from lowercase http_proxy, then (when http_proxy is unset "
+     "or empty) https_proxy, when cloud.conf says `proxy = env` (the default).",
+     {kV2_3, std::nullopt},
+     "Up to v2.2.x the link reads only http_proxy.",
+     "src/aclk/aclk_proxy.c check_http_environment()@v2.3.0 (@v2.2.0 reads http_proxy only)"},
+    {Behaviour::kLinkSocksFromEnv,
+     "link-socks-from-env",
+     "A socks5:// or socks5h:// proxy in http_proxy/https_proxy is used by the link.",
+     {kV2_10, std::nullopt},
+     "v2.0.0 to v2.9.x accept only http:// from http_proxy/https_proxy; any other value is an "
+     "\"unknown format\" and the link connects directly (up to v2.6.1 a socks_proxy variable is "
+     "read first, but the agent is built without libwebsockets' SOCKS5 and ignores it).",
+     "src/aclk/aclk_proxy.c check_environment_proxy() (commit 569734dda9, #21831; "
+     "check_http_environment()@v2.9.0)"},
+    {Behaviour::kInsecureOptInverted,
+     "insecure-opt-inverted",
      "NETDATA_EXTRA_CLAIM_OPTS=-insecure is ignored, and any other non-empty value turns "
      "certificate verification of the claim off (an inverted strstr test).",
-     {kV2_0, kV2_11}, "v2.11.0 honours the word -insecure (#23078); v1 passes the options to "
+     {kV2_0, kV2_11},
+     "v2.11.0 honours the word -insecure (#23078); v1 passes the options to "
      "netdata-claim.sh.",
      "src/claim/claim-with-api.c claim_agent_from_environment()"},
-    {Behaviour::kClaimProxyDefaultDirect, "claim-proxy-default-direct",
+    {Behaviour::kClaimProxyDefaultDirect,
+     "claim-proxy-default-direct",
      "Without NETDATA_CLAIM_PROXY the claim (and the link) connect directly: environment "
      "proxies are ignored.",
-     {kV2_0, kV2_1}, "From v2.1.0 the default is `env` (#19098).",
+     {kV2_0, kV2_1},
+     "From v2.1.0 the default is `env` (#19098).",
      "src/claim/claim-with-api.c"},
+    {Behaviour::kLinkProxyPrefixStrict,
+     "link-proxy-prefix-strict",
+     "The link's proxy value (from the environment or cloud.conf `proxy`) must start with "
+     "`http://`, `socks5://` or `socks5h://`, case-sensitive (leading spaces skipped); any other "
+     "value (`https://`, `HTTP://`, `host:port`) is logged as \"defined but of unknown format\" "
+     "and the link connects directly. A bad http_proxy does not fall back to https_proxy.",
+     {kV2_0, std::nullopt},
+     "",
+     "src/aclk/aclk_proxy.c aclk_verify_proxy(), check_environment_proxy() "
+     "(check_http_environment()@v2.0.0)"},
+    {Behaviour::kClaimProxyKeptForLink,
+     "claim-proxy-kept-for-link",
+     "A successful claim writes the claim's proxy (NETDATA_CLAIM_PROXY, claim.conf `proxy`; "
+     "`none` when empty) into cloud.d/cloud.conf `proxy`, and the link reads it from there.",
+     {kV2_0, std::nullopt},
+     "v1's netdata-claim.sh writes `proxy` into cloud.conf only when given `-proxy=` in "
+     "NETDATA_EXTRA_CLAIM_OPTS (src/claim/netdata-claim.sh.in@v1.47.5).",
+     "src/claim/claim-with-api.c send_curl_request() -> src/claim/cloud-conf.c "
+     "cloud_conf_regenerate()"},
+    {Behaviour::kClaimTokenWrittenPlain,
+     "claim-token-written-plain",
+     "After a successful claim the agent writes the claim token in plain text into "
+     "cloud.d/cloud.conf (`token = ...`).",
+     {kV2_0, std::nullopt},
+     "",
+     "src/claim/cloud-conf.c cloud_conf_regenerate()"},
+    {Behaviour::kSplitTokenSentAsIs,
+     "split-token-sent-as-is",
+     "cloud.d/token is read whole (read_by_filename()) and sent as it is: a trailing newline "
+     "(`echo TOKEN > token`) becomes part of the token the Cloud checks.",
+     {kV2_0, std::nullopt},
+     "v1 agents do not read cloud.d/token.",
+     "src/claim/claim-with-api.c claim_agent_from_split_files(); src/libnetdata/libnetdata.c "
+     "read_by_filename()"},
+    {Behaviour::kAnswersWhileInitializing,
+     "answers-while-initializing",
+     "While the agent starts, the netdatacli socket answers `ping` with pong and every other "
+     "command with \"Agent is initializing\".",
+     {kV2_8, std::nullopt},
+     "Older agents open the socket later or answer commands directly.",
+     "src/daemon/commands.c execute_command()"},
+    {Behaviour::kClaimsBeforeServingHttp,
+     "claims-before-serving-http",
+     "The claim at start (up to 5 attempts, each up to a curl timeout) runs before the web "
+     "server serves requests: HTTP connections are accepted and not answered meanwhile (a real "
+     "v2.10.4 took ~28 s against a Cloud URL that never answers).",
+     {kV2_0, std::nullopt},
+     "v1 claims in the entrypoint, before the agent starts.",
+     "src/daemon/main.c (claiming info step before the static threads); "
+     "tests/testdata/netdata-v2.10.4/B0_initializing_claim_blackhole"},
+    {Behaviour::kWritesStatusFile,
+     "writes-status-file",
+     "The agent keeps status-netdata.json (status, link state, exit reason, claim id) in its "
+     "var-lib dir; it is still there when the agent is down.",
+     {kV2_3, std::nullopt},
+     "Older agents write no status file.",
+     "src/daemon/daemon-status-file.c@v2.3.0 (STATUS_FILENAME); src/daemon/status-file.c"},
 };
 
 /// The versions an unknown agent could be: every release from the oldest supported one on.

@@ -37,28 +37,35 @@ struct ReleaseRange {
 };
 
 enum class Behaviour {
-  kDaemonClaims,             ///< the daemon claims itself (no netdata-claim.sh in run.sh)
-  kChownsStateAtStart,       ///< started as root with -u USER: chowns var-lib, cloud.d, cache...
-  kClaimSourcesFallBack,     ///< claim.conf, then the environment, then cloud.d/token
+  kDaemonClaims,               ///< the daemon claims itself (no netdata-claim.sh in run.sh)
+  kChownsStateAtStart,         ///< started as root with -u USER: chowns var-lib, cloud.d, cache...
+  kClaimSourcesFallBack,       ///< claim.conf, then the environment, then cloud.d/token
   kClaimConfNeedsTokenAndUrl,  ///< claim.conf counts only with non-empty token and url
-  kClaimAfterPrivilegeDrop,  ///< the claim (and its read of claim.conf) runs as the agent's user
-  kClaimedIdFlexible,        ///< claimed_id parsed by uuid_parse_flexi (0 or 4 hyphens)
-  kRegeneratesInvalidGuid,   ///< a blacklisted or all-zero machine GUID is replaced
-  kV1ClaimsFromEnvOnly,      ///< run.sh claims with NETDATA_CLAIM_URL and _TOKEN both set
-  kCloudAlwaysBuilt,         ///< cannot be built without Netdata Cloud
-  kLinkReadsHttpsProxy,      ///< the link reads https_proxy (before: http_proxy only)
-  kLinkSocksFromEnv,         ///< socks5:// proxies from the environment reach the link
-  kInsecureOptInverted,      ///< NETDATA_EXTRA_CLAIM_OPTS=-insecure is ignored, others turn it on
-  kClaimProxyDefaultDirect,  ///< the claim's proxy default is "" (direct), env proxies ignored
+  kClaimAfterPrivilegeDrop,    ///< the claim (and its read of claim.conf) runs as the agent's user
+  kClaimedIdFlexible,          ///< claimed_id parsed by uuid_parse_flexi (0 or 4 hyphens)
+  kRegeneratesInvalidGuid,     ///< a blacklisted or all-zero machine GUID is replaced
+  kV1ClaimsFromEnvOnly,        ///< run.sh claims with NETDATA_CLAIM_URL and _TOKEN both set
+  kCloudAlwaysBuilt,           ///< cannot be built without Netdata Cloud
+  kLinkReadsHttpsProxy,        ///< the link reads https_proxy (before: http_proxy only)
+  kLinkSocksFromEnv,           ///< socks5:// proxies from the environment reach the link
+  kInsecureOptInverted,        ///< NETDATA_EXTRA_CLAIM_OPTS=-insecure is ignored, others turn it on
+  kClaimProxyDefaultDirect,    ///< the claim's proxy default is "" (direct), env proxies ignored
+  kLinkProxyPrefixStrict,   ///< a proxy value must start with http:// (socks5[h]://) or is ignored
+  kClaimProxyKeptForLink,   ///< a successful claim writes its proxy into cloud.conf for the link
+  kClaimTokenWrittenPlain,  ///< a successful claim writes the token in plain text into cloud.conf
+  kSplitTokenSentAsIs,      ///< cloud.d/token is sent as read: a trailing newline is part of it
+  kAnswersWhileInitializing,  ///< `ping` → pong and aclk-state "Agent is initializing" during start
+  kClaimsBeforeServingHttp,  ///< the claim at start runs before the web server serves requests
+  kWritesStatusFile,         ///< status-netdata.json records the last state, readable when down
 };
 
 struct BehaviourDef {
   Behaviour id;
-  std::string_view key;    ///< stable name, e.g. "chowns-state-at-start"
-  std::string_view what;   ///< what the agent does, one sentence
-  ReleaseRange versions;   ///< where it holds
-  std::string_view other;  ///< what the versions outside the range do
-  std::string_view source; ///< the agent's source that says so (file, function, tag, PR)
+  std::string_view key;     ///< stable name, e.g. "chowns-state-at-start"
+  std::string_view what;    ///< what the agent does, one sentence
+  ReleaseRange versions;    ///< where it holds
+  std::string_view other;   ///< what the versions outside the range do
+  std::string_view source;  ///< the agent's source that says so (file, function, tag, PR)
 };
 
 /// The whole model, in a stable order.

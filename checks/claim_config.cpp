@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "checks/agent_generation.h"
+#include "checks/agent_model.h"
 #include "checks/agent_user.h"
 #include "checks/catalog.h"
 #include "checks/claim_attempts.h"
@@ -90,9 +91,10 @@ void CheckUrl(const ClaimValue& url, bool certain, Findings* f) {
     return;
   }
   if (parsed->scheme != "https") {
-    Bad(f, certain, url.source + " `" + SafeUrl(v) + "` uses " + parsed->scheme +
-                "://; Netdata Cloud only speaks https",
-            fix);
+    Bad(f, certain,
+        url.source + " `" + SafeUrl(v) + "` uses " + parsed->scheme +
+            "://; Netdata Cloud only speaks https",
+        fix);
     return;
   }
   if (parsed->has_credentials()) {
@@ -111,8 +113,9 @@ void CheckUrl(const ClaimValue& url, bool certain, Findings* f) {
 size_t CheckRooms(const ClaimValue& rooms, bool certain, Findings* f) {
   std::string_view list = rooms.value;
   if (Quoted(container::TrimSpace(list))) {
-    Bad(f, certain, rooms.source + " is wrapped in quotes, which become part of the first and last room id",
-            "Remove the quotes: " + rooms.source + " is a plain comma-separated list of room ids.");
+    Bad(f, certain,
+        rooms.source + " is wrapped in quotes, which become part of the first and last room id",
+        "Remove the quotes: " + rooms.source + " is a plain comma-separated list of room ids.");
     return 0;
   }
   size_t count = 0, index = 0;
@@ -123,10 +126,11 @@ size_t CheckRooms(const ClaimValue& rooms, bool certain, Findings* f) {
     if (!item.empty()) {
       ++count;
       if (!container::IsUuid(item)) {
-        Bad(f, certain, rooms.source + " item " + std::to_string(index) + " (`" + Shown(item) +
-                    "`) is not a room id (a UUID like 1d66b04f-7f1c-413f-9638-f0c6e281f721)",
-                "Copy the room ids from Netdata Cloud (room settings), comma-separated, or leave " +
-                    rooms.source + " empty to add the node to the All nodes room only.");
+        Bad(f, certain,
+            rooms.source + " item " + std::to_string(index) + " (`" + Shown(item) +
+                "`) is not a room id (a UUID like 1d66b04f-7f1c-413f-9638-f0c6e281f721)",
+            "Copy the room ids from Netdata Cloud (room settings), comma-separated, or leave " +
+                rooms.source + " empty to add the node to the All nodes room only.");
         break;  // one named bad item is enough to act on
       }
     }
@@ -144,7 +148,8 @@ void CheckProxy(const ClaimValue& proxy, bool certain, Findings* f) {
   const std::string fix =
       "Set " + proxy.source + " to none, env, http://[user:pass@]host:port or socks5h://host:port.";
   if (Quoted(v)) {
-    Bad(f, certain, proxy.source + " is wrapped in quotes, which become part of the proxy URL", fix);
+    Bad(f, certain, proxy.source + " is wrapped in quotes, which become part of the proxy URL",
+        fix);
     return;
   }
   auto sep = v.find("://");
@@ -159,10 +164,11 @@ void CheckProxy(const ClaimValue& proxy, bool certain, Findings* f) {
     return;
   }
   if (scheme != "http" && scheme != "socks5" && scheme != "socks5h") {
-    Bad(f, certain, proxy.source + " `" + shown +
-                "` is not none, env, or an http://, socks5:// or "
-                "socks5h:// URL (the agent does not guess a scheme)",
-            fix);
+    Bad(f, certain,
+        proxy.source + " `" + shown +
+            "` is not none, env, or an http://, socks5:// or "
+            "socks5h:// URL (the agent does not guess a scheme)",
+        fix);
     return;
   }
   auto parsed = container::ParseUrl(v);
@@ -291,6 +297,50 @@ void CheckAgentCanRead(container::System& sys, const AgentUser& user, const Clai
   }
 }
 
+// NETDATA_EXTRA_CLAIM_OPTS on a v2 agent claiming from the environment: v2.0.0-v2.10.x test
+// `strstr(opts, "-insecure") == 0` (inverted): -insecure is ignored, any other value turns
+// certificate verification off; v2.11.0 honours the word -insecure.
+void CheckExtraOpts(const ClaimSettings& s, const AgentFacts& agent, Details& details,
+                    Findings* f) {
+  if (s.extra_opts.empty()) return;
+  const bool has_word = s.extra_opts.find("-insecure") != std::string::npos;
+  // The value itself is never shown: it may carry a v1-style -token=... and may be huge.
+  const std::string opts =
+      has_word ? std::string("NETDATA_EXTRA_CLAIM_OPTS (which contains -insecure)")
+               : "NETDATA_EXTRA_CLAIM_OPTS (" + std::to_string(s.extra_opts.size()) +
+                     " characters, without -insecure)";
+  const Holds inverted = agent.Does(Behaviour::kInsecureOptInverted);
+  const std::string cite = Cite(Behaviour::kInsecureOptInverted);
+  if (inverted == Holds::kYes) {
+    details["insecure"] = !has_word;
+    if (has_word) {
+      f->Warn(opts +
+                  " does not turn certificate checks off "
+                  "in " +
+                  agent.Name() + ": its test is inverted (" + cite +
+                  "); the claim verifies the certificate (the agent logs `insecure: false`)",
+              "Make the certificate verify (mount the CA of an intercepting proxy into the "
+              "image's trust store); to skip the check on v2.0.0-v2.10.x use `insecure = yes` in "
+              "claim.conf, or upgrade to v2.11.0 where -insecure works. Remove "
+              "NETDATA_EXTRA_CLAIM_OPTS.");
+    } else {
+      f->Warn(opts +
+                  " turns certificate verification of "
+                  "the claim OFF in " +
+                  agent.Name() + ": any value without -insecure does (" + cite + ")",
+              "Remove NETDATA_EXTRA_CLAIM_OPTS: v2 agents read no other option from it.");
+    }
+  } else if (inverted == Holds::kDepends) {
+    details["insecure"] = nullptr;
+    f->Warn(opts + (has_word ? " turns" : " does not turn") +
+                " certificate checks off only in v2.11.0 and later; v2.0.0-v2.10.x invert the "
+                "test (" +
+                cite + "), and the agent's version is unknown",
+            "Remove NETDATA_EXTRA_CLAIM_OPTS; to skip certificate checks (not recommended) use "
+            "`insecure = yes` in claim.conf, which every v2 agent reads.");
+  }
+}
+
 Result RunClaimConfig(Context& ctx) {
   ClaimSettings s = ctx.Claim();
   const std::string generation = AgentGeneration(ctx);
@@ -311,11 +361,12 @@ Result RunClaimConfig(Context& ctx) {
   if (!s.claim_conf_error.empty()) {
     auto info = ctx.sys.Stat(s.claim_conf_path, true);
     if (info.ok() && info->type == container::FileType::kDirectory) {
-      Skipped(&f, generation, other_source, s.claim_conf_path +
-                 " is a directory, not a file (a bind mount of a missing host "
-                 "file creates one)",
-             "Replace it with a file: mount the host's claim.conf file itself (it must exist "
-             "before the container starts), 0640 root:netdata.");
+      Skipped(&f, generation, other_source,
+              s.claim_conf_path +
+                  " is a directory, not a file (a bind mount of a missing host "
+                  "file creates one)",
+              "Replace it with a file: mount the host's claim.conf file itself (it must exist "
+              "before the container starts), 0640 root:netdata.");
     } else {
       Skipped(&f, generation, other_source,
              s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
@@ -341,10 +392,11 @@ Result RunClaimConfig(Context& ctx) {
     if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {
       for (const auto& e : container::ParseIni(*text).entries) {
         if (e.key == "token") {
-          Skipped(&f, generation, other_source, s.claim_conf_path + " line " + std::to_string(e.line) +
-                     " sets `token` outside "
-                     "the [global] section, where the agent does not look",
-                 "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
+          Skipped(&f, generation, other_source,
+                  s.claim_conf_path + " line " + std::to_string(e.line) +
+                      " sets `token` outside "
+                      "the [global] section, where the agent does not look",
+                  "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
           break;
         }
       }
@@ -357,16 +409,17 @@ Result RunClaimConfig(Context& ctx) {
     const bool token = s.env_token.set && !s.env_token.value.empty();
     if (s.claim_conf_present && !token) {
       f.CertainFail(s.claim_conf_path +
-                 " is used only by v2 agents; this v1 agent claims from "
-                 "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
-             "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
-             "upgrade to a v2 image.");
+                        " is used only by v2 agents; this v1 agent claims from "
+                        "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
+                    "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
+                    "upgrade to a v2 image.");
     } else if (url != token) {
-      f.CertainFail(std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
-                         "are set; only ") +
-                 (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
-             url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
-                 : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.");
+      f.CertainFail(
+          std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
+                      "are set; only ") +
+              (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
+          url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
+              : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.");
     }
   }
 
@@ -400,6 +453,7 @@ Result RunClaimConfig(Context& ctx) {
   details["proxy"] =
       proxy.set ? SafeUrl(container::TrimSpace(proxy.value)) : std::string("env (default)");
   details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;
+  if (!v1 && s.source == "environment") CheckExtraOpts(s, ctx.Agent(), details, &f);
   if (s.env_insecure_ignored) {
     f.Warn("NETDATA_CLAIM_INSECURE is set, but no agent reads it: it has no effect",
            "Remove NETDATA_CLAIM_INSECURE; to skip certificate checks (not recommended) set "
@@ -432,7 +486,9 @@ const CheckDef kClaimConfig{
     &RunClaimConfig,
     "The claim URL is https, rooms are comma-separated room UUIDs, the proxy is none, env, "
     "http://, socks5:// or socks5h:// (https:// proxies are not supported by the link), "
-    "-insecure comes only from NETDATA_EXTRA_CLAIM_OPTS, and claim.conf and NETDATA_CLAIM_* do "
+    "-insecure comes only from NETDATA_EXTRA_CLAIM_OPTS (ignored by v2.0.0-v2.10.x, where any "
+    "other value turns certificate checks off; honoured from v2.11.0), and claim.conf and "
+    "NETDATA_CLAIM_* do "
     "not contradict each other. v1 images claim only when both NETDATA_CLAIM_URL and "
     "NETDATA_CLAIM_TOKEN are set; v2 agents take all settings from the first source with a "
     "token. A wrong value makes the one claim attempt fail.",

@@ -36,7 +36,10 @@ ClaimValue FromFile(container::System& sys, const std::string& path, const char*
   auto text = sys.ReadFile(path, 64 * 1024, /*follow_symlinks=*/false);
   if (text.ok()) {
     v.set = true;
-    v.value = std::string(container::TrimSpace(*text));
+    // Untrimmed: the agent sends the file as it reads it (read_by_filename()), so a trailing
+    // newline is part of the token and claim.token must see it (agent model
+    // `split-token-sent-as-is`).
+    v.value = *text;
     v.source = source;
   }
   return v;
@@ -92,6 +95,14 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
   if (CloudDirBlocked(sys, inputs).empty()) {
     s.file_token = FromFile(sys, inputs.var_lib + "/cloud.d/token", "cloud.d/token");
     s.file_rooms = FromFile(sys, inputs.var_lib + "/cloud.d/rooms", "cloud.d/rooms");
+    // v2 agents write the claim token here after a successful claim (cloud_conf_regenerate()).
+    auto cloud_conf = sys.ReadFile(inputs.var_lib + "/cloud.d/cloud.conf", 64 * 1024, false);
+    if (cloud_conf.ok()) {
+      const container::IniFile ini = container::ParseIni(*cloud_conf);
+      if (const auto* e = ini.Find("global", "token")) {
+        s.cloud_conf_token = {true, e->value, "cloud.d/cloud.conf token"};
+      }
+    }
   }
 
   // The agent takes the first source that has a token, as a whole.
@@ -175,7 +186,8 @@ std::string CloudDirBlocked(container::System& sys, const Inputs& inputs) {
 
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings) {
   std::vector<std::string> secrets;
-  for (const ClaimValue* v : {&settings.conf_token, &settings.env_token, &settings.file_token}) {
+  for (const ClaimValue* v : {&settings.conf_token, &settings.env_token, &settings.file_token,
+                              &settings.cloud_conf_token}) {
     if (!v->set) continue;
     // The raw value and its trimmed/unquoted core: either could be echoed somewhere.
     std::string raw = v->value;

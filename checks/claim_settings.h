@@ -30,6 +30,9 @@ struct ClaimSettings {
   ClaimValue conf_token, conf_url, conf_rooms, conf_proxy, conf_insecure;
   ClaimValue env_token, env_url, env_rooms, env_proxy;
   ClaimValue file_token, file_rooms;  ///< cloud.d/token, cloud.d/rooms
+  /// cloud.d/cloud.conf `token`: a successful claim writes the token there in plain text. Not a
+  /// claim source; read only so that no output ever shows it (ClaimSecrets).
+  ClaimValue cloud_conf_token;
   std::string extra_opts;             ///< NETDATA_EXTRA_CLAIM_OPTS
   bool env_insecure_ignored = false;  ///< NETDATA_CLAIM_INSECURE is set (no agent reads it)
 
@@ -73,7 +76,8 @@ ClaimedId ReadClaimedId(container::System& sys, const Inputs& inputs);
 /// ("cloud.d is a symlink", "cloud.d is not a directory").
 std::string CloudDirBlocked(container::System& sys, const Inputs& inputs);
 
-/// Every distinct token value found in any source (for redaction of all output).
+/// Every distinct token value found in any source, and the one a successful claim wrote into
+/// cloud.d/cloud.conf (for redaction of all output).
 std::vector<std::string> ClaimSecrets(const ClaimSettings& settings);
 
 /// How a token may be shown: its length and first 4 characters, never more.

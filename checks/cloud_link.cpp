@@ -2,10 +2,13 @@
 // online, banned and why — or, when it is down, what its status file last recorded.
 #include <algorithm>
 
+#include "checks/agent_model.h"
 #include "checks/agent_target.h"
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
+#include "container/ini.h"
+#include "container/net/proxy.h"
 
 namespace preflight::checks {
 namespace {
@@ -25,10 +28,33 @@ bool Contains(std::string_view text, std::string_view part) {
 /// The check whose domain explains an ACLK offline reason (src/aclk status strings).
 struct ReasonMap {
   std::string_view check;
-  std::string_view advice;
+  std::string advice;
 };
 
-ReasonMap MapReason(std::string_view reason) {
+/// The port of a Cloud URL ("https://host:8443" -> "8443"; none -> "443").
+std::string CloudPort(const std::string& url) {
+  auto url_ok = container::ParseUrl(url, 443);
+  return url_ok.ok() ? std::to_string(url_ok->port) : "443";
+}
+
+/// " (the Cloud URL is X, not the default https://app.netdata.cloud)" when it is another one.
+std::string NonDefaultCloud(const std::string& url) {
+  if (url.empty()) return "";
+  // https://app.netdata.cloud, with or without :443 or a trailing slash.
+  if (auto u = container::ParseUrl(url, 443); u.ok() && u->scheme == "https" &&
+                                              u->host == "app.netdata.cloud" && u->port == 443 &&
+                                              (u->path == "/" || u->path.empty())) {
+    return "";
+  }
+  return "; the agent's Cloud URL is " + container::RedactUrl(url) +
+         ", not the default https://app.netdata.cloud: make sure it is meant";
+}
+
+/// The first line of a claim failure reason ("Request failed with error: Timeout was
+/// reached\nproxy: 'env',..." -> "Request failed with error: Timeout was reached").
+std::string FirstLine(const std::string& reason) { return reason.substr(0, reason.find('\n')); }
+
+ReasonMap MapReason(std::string_view reason, const std::string& port = "443") {
   if (Contains(reason, "resolve"))
     return {"network.dns", "the agent cannot resolve the Cloud's name"};
   if (Contains(reason, "proxy"))
@@ -43,7 +69,7 @@ ReasonMap MapReason(std::string_view reason) {
             "the WebSocket/MQTT link is cut (a firewall that blocks WebSockets)"};
   }
   if (Contains(reason, "connection refused") || reason == "timeout") {
-    return {"network.tls", "TCP port 443 to the Cloud is not reachable"};
+    return {"network.tls", "TCP port " + port + " to the Cloud is not reachable"};
   }
   if (Contains(reason, "decryption failed") || Contains(reason, "not claimed")) {
     return {"claim.state", "the claim files do not match what the Cloud knows (re-claim the node)"};
@@ -58,12 +84,65 @@ ReasonMap MapReason(std::string_view reason) {
   return {"network.https", "the path to the Cloud is not open"};
 }
 
+/// The parent this agent streams to: stream.conf [stream] `enabled` (boolean) and `destination`
+/// (src/streaming/stream-conf.c stream_conf_load()); "" when it does not stream.
+std::string StreamDestination(Context& ctx) {
+  auto text = ctx.sys.ReadFile(ctx.in.config_dir + "/stream.conf", 256 * 1024, true);
+  if (!text.ok()) return "";
+  const container::IniFile ini = container::ParseIni(*text);
+  const auto* enabled = ini.Find("stream", "enabled");
+  const auto* destination = ini.Find("stream", "destination");
+  if (enabled == nullptr || destination == nullptr || destination->value.empty()) return "";
+  const std::string& v = enabled->value;
+  const bool on = v == "yes" || v == "true" || v == "on" || v == "1" || v == "auto";
+  return on ? destination->value : "";
+}
+
+/// Stale vs Offline, for a node that was online and lost its link: streamed to a parent, its
+/// data stays reachable through the parent and Netdata Cloud shows it Stale.
+void SayStaleOrOffline(Context& ctx, Result& r) {
+  const std::string parent = StreamDestination(ctx);
+  r.details["streams_to"] = parent.empty() ? Details(nullptr) : Details(parent);
+  r.details["cloud_shows"] = parent.empty() ? "offline" : "stale";
+  if (parent.empty()) {
+    r.message += "; it streams to no parent (stream.conf), so Netdata Cloud shows it Offline";
+  } else {
+    r.message += "; it streams to " + container::RedactUrl(parent) +
+                 " (stream.conf [stream] destination): while that parent is connected, Netdata "
+                 "Cloud shows this node Stale (its data served by the parent), not Offline";
+  }
+}
+
 /// Claim failure reasons (cloud.reason while `available`) and what they mean.
-Result ClaimFailed(const std::string& reason) {
+Result ClaimFailed(Context& ctx, const std::string& full_reason, const std::string& url) {
+  const std::string reason = FirstLine(full_reason);
   Result r = Result::Fail("the agent is not claimed: the last claim attempt failed: " + reason,
                           "Fix the claim and restart the agent so that it claims again");
   r.node_state = "absent";
   r.section = std::string(section::kClaimingUnsuccessful);
+  // libcurl's errors (the agent logs "CLAIM: Request failed with error: <curl error>"): the
+  // claim request never got an answer, so the network is at fault, not the claim settings.
+  if (reason.rfind("Request failed with error:", 0) == 0) {
+    const std::string curl = reason.substr(sizeof("Request failed with error:"));
+    ReasonMap m = MapReason(curl, CloudPort(url));
+    if (Contains(curl, "Timeout") || Contains(curl, "connect")) {
+      m = {"network.https",
+           "the claim request to " +
+               (url.empty() ? std::string("the Cloud") : container::RedactUrl(url)) +
+               " got no answer (TCP port " + CloudPort(url) +
+               " blocked, a black-holing firewall or proxy)"};
+    }
+    r.message += " (the agent logs \"CLAIM: " + reason + "\")" + NonDefaultCloud(url);
+    if (const Result* net = ctx.Earlier(m.check);
+        net != nullptr && (net->status == Status::kFail || net->status == Status::kWarn)) {
+      r.message += " (" + std::string(m.check) + ": " + net->message + ")";
+    }
+    r.remediation = "See " + std::string(m.check) + ": " + m.advice +
+                    "; fix it and restart the agent so that it claims again";
+    r.section = std::string(section::kClaimingUnsuccessful);
+    r.details["explained_by"] = std::string(m.check);
+    return r;
+  }
   if (Contains(reason, "409") || Contains(reason, "already claimed")) {
     r.remediation =
         "This identity is already claimed elsewhere (a cloned /var/lib/netdata or image layer): "
@@ -110,6 +189,7 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
         "the container's restart policy)");
     r.section = std::string(section::kAgentRunning);
     r.node_state = "offline";
+    SayStaleOrOffline(ctx, r);
   } else if (claimed) {
     r = Result::Fail(
         "the agent is not running; at " + at + " it was claimed but " +
@@ -131,6 +211,7 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
   if (sf->restarts) r.details["restarts"] = *sf->restarts;
   if (sf->crashes) r.details["crashes"] = *sf->crashes;
   r.details["claimed"] = claimed;
+  r.details["claim_wanted"] = ctx.Claim().Wanted();
   r.details["online"] = false;
   if (sf->aclk == "online") r.details["ever_online"] = true;
   return r;
@@ -168,13 +249,16 @@ Result BuiltWithoutCloud(Context& ctx, Details d) {
   return r;
 }
 
-Result NotClaimed(Context& ctx, const std::string& status, const std::string& reason) {
+Result NotClaimed(Context& ctx, const std::string& status, const std::string& reason,
+                  const std::string& url) {
   if (status == "indirect") {
     return Result::Pass(
         "the agent is not claimed itself but reaches Netdata Cloud through a claimed parent "
         "(indirect): it appears there via the parent");
   }
-  if (!reason.empty() && reason != "Agent is not claimed yet") return ClaimFailed(reason);
+  if (!reason.empty() && reason != "Agent is not claimed yet") {
+    return ClaimFailed(ctx, reason, url);
+  }
   // The claim settings themselves, not claim.token's result: with `--only cloud.link` that
   // check did not run, and a configured token was taken for none.
   if (!ctx.Claim().Wanted())
@@ -191,9 +275,11 @@ Result NotClaimed(Context& ctx, const std::string& status, const std::string& re
 Result Offline(Context& ctx, const container::AclkState& st,
                const std::optional<container::CloudStatus>& cloud, bool ever_online, Details& d) {
   const std::string reason = cloud ? cloud->reason : "";
-  ReasonMap m = MapReason(reason);
+  const std::string url = !st.cloud_url.empty() ? st.cloud_url : cloud ? cloud->url : "";
+  ReasonMap m = MapReason(reason, CloudPort(url));
   std::string msg =
       "the agent is claimed but offline: " + (reason.empty() ? "no reason reported" : reason);
+  msg += NonDefaultCloud(url);
   if (cloud && cloud->next_in) msg += "; next attempt in " + std::to_string(*cloud->next_in) + "s";
   if (const Result* net = ctx.Earlier(m.check);
       net != nullptr && (net->status == Status::kFail || net->status == Status::kWarn)) {
@@ -210,7 +296,9 @@ Result Offline(Context& ctx, const container::AclkState& st,
   r.section =
       std::string(ever_online ? section::kPreviouslyConnected : section::kClaimedCannotConnect);
   r.node_state = ever_online ? "offline" : "unseen";
+  if (ever_online) SayStaleOrOffline(ctx, r);
   d["explained_by"] = std::string(m.check);
+  if (r.details.is_object()) d.update(r.details);
   return r;
 }
 
@@ -221,6 +309,8 @@ Result Judge(Context& ctx, const container::AclkState& st,
   const std::string reason = cloud ? cloud->reason : "";
   if (st.available == false || status == "unavailable") return BuiltWithoutCloud(ctx, std::move(d));
   if (st.claimed) d["claimed"] = *st.claimed;
+  // The verdict's node state must not depend on whether claim.token was selected.
+  d["claim_wanted"] = ctx.Claim().Wanted();
   if (st.online) d["online"] = *st.online;
   const bool ever_online = st.online == true || !st.last_connect.empty();
   if (st.claimed == true) d["ever_online"] = ever_online;
@@ -247,7 +337,7 @@ Result Judge(Context& ctx, const container::AclkState& st,
     r.section = std::string(section::kClaimingUnsuccessful);
     r.node_state = "absent";
   } else if (st.claimed == false || status == "available" || status == "indirect") {
-    r = NotClaimed(ctx, status, reason);
+    r = NotClaimed(ctx, status, reason, cloud ? cloud->url : st.cloud_url);
   } else if (st.online == true) {
     r = Result::Pass("the agent is online" + (st.cloud_url.empty()
                                                   ? std::string()
@@ -255,6 +345,7 @@ Result Judge(Context& ctx, const container::AclkState& st,
   } else {
     r = Offline(ctx, st, cloud, ever_online, d);
   }
+  if (r.details.is_object()) d.update(r.details);  // e.g. explained_by of a claim failure
   r.details = std::move(d);
   return r;
 }
@@ -291,8 +382,35 @@ Result BeforeHandOff(Context& ctx, const container::AgentTarget& target) {
     r.details["last_aclk"] = sf->aclk;
     return r;
   }
-  r.message += "; the previous run recorded link `" + (sf->aclk.empty() ? "?" : sf->aclk) +
-               "` at " + at;
+  r.message +=
+      "; the previous run recorded link `" + (sf->aclk.empty() ? "?" : sf->aclk) + "` at " + at;
+  return r;
+}
+
+/// "; it claims at start (...) before it serves requests" when a v2 agent has a claim to make.
+std::string ClaimingAtStart(Context& ctx) {
+  if (!ctx.Claim().Wanted() || ctx.Claimed().Claimed()) return "";
+  if (ctx.Agent().Does(Behaviour::kClaimsBeforeServingHttp) == Holds::kNo) return "";
+  return ": a v2 agent with a claim to make claims at start before it serves requests (up to "
+         "5 attempts, ~30 s when the Cloud does not answer; " +
+         Cite(Behaviour::kClaimsBeforeServingHttp) + ")";
+}
+
+/// After an HTTP timeout: a Warn saying the agent is initializing when its socket answers
+/// `ping`, or when a v2 agent has a claim to make; else a Skip (nothing to say).
+Result Initializing(Context& ctx, const container::AgentTarget& target,
+                    container::Deadline deadline, const std::string& what) {
+  const std::string claiming = ClaimingAtStart(ctx);
+  auto ping = ctx.sys.Agent().Ping(target, deadline);
+  const bool pong = ping.ok() && ping->ready;
+  if (!pong && claiming.empty()) return Result::Skip("");
+  Result r = Result::Warn(
+      "the agent " + what + (pong ? " but answers `ping` on " + ping->via : std::string()) +
+          ": it is " + (pong ? "" : "probably ") + "still initializing" + claiming,
+      "Check again in 30 seconds (probe --require online); if the HTTP API stays silent after "
+      "that, look at the agent's log (docker logs CONTAINER, grep CLAIM)");
+  r.details["running"] = true;
+  r.details["initializing"] = true;
   return r;
 }
 
@@ -309,6 +427,13 @@ Result RunCloudLink(Context& ctx) {
       return FromStatusFile(ctx, target, e);
     }
     if (e.code == ETIMEDOUT) {
+      // A v2 agent claiming at start accepts HTTP connections and answers none until the
+      // claim is done (up to ~30 s); its socket answers `ping` meanwhile.
+      if (Result r =
+              Initializing(ctx, target, deadline, "did not answer in time (" + e.message + ")");
+          r.status != Status::kSkip) {
+        return r;
+      }
       // Something accepted the connection and then said nothing: not "not running".
       Result r = Result::Warn(
           "the agent did not answer in time (" + e.message + "); it may be hung or overloaded",
@@ -346,9 +471,13 @@ Result RunCloudLink(Context& ctx) {
   d["running"] = true;
   d["source"] = st.source;
   if (st.initializing) {
-    Result r = Result::Warn("the agent is still initializing; its link state is not known yet",
-                            "Check again in a few seconds (probe --require online)");
+    Result r = Result::Warn(
+        "the agent is still initializing (aclk-state: \"Agent is "
+        "initializing\"); its link state is not known yet" +
+            ClaimingAtStart(ctx),
+        "Check again in a few seconds (probe --require online)");
     r.details = d;
+    r.details["initializing"] = true;
     return r;
   }
   if (st.available == true) d["available"] = true;
@@ -371,7 +500,10 @@ const CheckDef kCloudLink{
     {},
     &RunCloudLink,
     "What the running agent says: claimed, online, banned and why, or from status-netdata.json "
-    "when it is down.",
+    "when it is down. A claim that failed at the connection level (the agent's \"CLAIM: Request "
+    "failed with error: ...\") points at network.dns/tls/https; a v2 agent claiming at start "
+    "(\"Agent is initializing\") is said to be initializing, not hung; a node that was online "
+    "and streams to a parent (stream.conf) is shown Stale, not Offline.",
     /*implemented=*/true,
 };
 

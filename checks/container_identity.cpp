@@ -14,6 +14,8 @@
 #include "checks/sections.h"
 #include "container/container_env.h"
 #include "container/owner_lease.h"
+#include "container/process_start.h"
+#include "container/process_table.h"
 #include "container/volume_kind.h"
 
 namespace preflight::checks {
@@ -95,6 +97,28 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
     details["identity_origin"] = "written by this container into its own layer";
     return;
   }
+  // Files the agent running here wrote at its own start (a new GUID, the claim) are this
+  // container's, whatever the container's start time says (a `docker restart` rewrites
+  // /etc/hostname): they are not baked into the image.
+  if (!ctx.in.hands_off) {
+    if (auto agent = container::FindRunningProcess(ctx.sys, "netdata")) {
+      if (auto started = container::ProcessStartUnix(ctx.sys, agent->pid)) {
+        std::string before_agent;
+        for (const auto& [rel, mtime] : files) {
+          if ((since == 0 || mtime < since) && mtime < *started) {
+            before_agent += (before_agent.empty() ? "" : ", ") + rel;
+          }
+        }
+        details["agent_started"] = *started;
+        if (before_agent.empty()) {
+          details["identity_origin"] =
+              "written by the running agent (pid " + std::to_string(agent->pid) + ") at its start";
+          return;
+        }
+        older = before_agent;
+      }
+    }
+  }
   details["identity_origin"] = certain ? "image" : "unknown";
   const std::string what =
       ctx.in.var_lib + " is not a volume and already holds " + older +
@@ -117,8 +141,7 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
 /// its heartbeat can never renew. Without the lock it may be either.
 enum class Liveness { kAlive, kGone, kUnknown };
 
-Liveness HolderLiveness(Context& ctx, const OwnerLease& h, const OwnerLease& self,
-                        Details& lease) {
+Liveness HolderLiveness(Context& ctx, const OwnerLease& h, const OwnerLease& self, Details& lease) {
   if (!h.locked || h.boot_id.empty() || h.boot_id != self.boot_id) return Liveness::kUnknown;
   const container::LockState lock = ctx.sys.OwnerLock(ctx.in.var_lib);
   lease["lock"] = container::LockStateName(lock);

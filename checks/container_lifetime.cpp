@@ -24,6 +24,7 @@ enum class Outcome { kIgnored, kReached, kEarly, kLongWithoutLink };
 
 struct Judged {
   const RunRecord* run = nullptr;
+  bool unclaimed = false;  ///< never claimed during the run (a crash loop before the first claim)
   Outcome outcome = Outcome::kIgnored;
   std::optional<int64_t> lifetime_ms;  ///< unset when the end was never seen
 };
@@ -49,9 +50,9 @@ std::string Describe(const Judged& j) {
 
 // The newest record without an end is ignored: it may be the run happening right now (a
 // `check` next to the supervisor), and nothing bounds its life yet.
-Judged Judge(const std::vector<RunRecord>& runs, size_t i) {
+Judged Judge(const std::vector<RunRecord>& runs, size_t i, bool claim_wanted) {
   const RunRecord& run = runs[i];
-  Judged j{&run, Outcome::kIgnored, std::nullopt};
+  Judged j{&run, false, Outcome::kIgnored, std::nullopt};
   if (run.link_online_s) {
     j.outcome = Outcome::kReached;
     return j;
@@ -59,7 +60,10 @@ Judged Judge(const std::vector<RunRecord>& runs, size_t i) {
   // Refused runs started nothing; exec-mode runs cannot see the link; an unclaimed node that
   // does not want claiming never links, however long it lives.
   if (run.mode != "supervise") return j;
-  if (!run.claimed_at_start && !run.claimed_at_end.value_or(false)) return j;
+  // A run that was never claimed counts when claiming is configured: a container that keeps
+  // dying before its first claim (`--restart on-failure` with a token) never gets there.
+  j.unclaimed = !run.claimed_at_start && !run.claimed_at_end.value_or(false);
+  if (j.unclaimed && !claim_wanted) return j;
   if (run.end_ms) {
     j.lifetime_ms = std::max<int64_t>(0, *run.end_ms - run.start_ms);
   } else if (i + 1 < runs.size() && runs[i + 1].boot_id == run.boot_id) {
@@ -117,7 +121,8 @@ Result Run(Context& ctx) {
   std::vector<Judged> streak;
   const Judged* latest = nullptr;
   std::vector<Judged> judged;
-  for (size_t i = runs.size(); i-- > 0;) judged.push_back(Judge(runs, i));
+  const bool claim_wanted = ctx.Claim().Wanted();
+  for (size_t i = runs.size(); i-- > 0;) judged.push_back(Judge(runs, i, claim_wanted));
   for (const auto& j : judged) {
     if (j.outcome == Outcome::kIgnored) continue;
     if (latest == nullptr) latest = &j;
@@ -134,8 +139,8 @@ Result Run(Context& ctx) {
   details["early_runs"] = std::move(list);
   if (latest == nullptr) {
     Result r = Result::Skip(
-        "no supervised run of a claimed agent recorded yet (only `run --supervise` sees when the "
-        "link comes up)");
+        "no supervised run of a claimed agent (or of one configured to claim) recorded yet (only "
+        "`run --supervise` sees when the link comes up)");
     r.details = std::move(details);
     return r;
   }
@@ -162,10 +167,20 @@ Result Run(Context& ctx) {
   const std::string fix =
       "Let the agent run long enough to connect (about 2 minutes after claiming). " +
       Causes(streak);
-  Result r = n >= kFailStreak ? Result::Fail(message, fix) : Result::Warn(message, fix);
-  r.details = std::move(details);
+  const bool before_claim =
+      std::any_of(streak.begin(), streak.end(), [](const Judged& j) { return j.unclaimed; });
+  // Dying before the first claim: reported, but only as a warning (it never refuses, and the
+  // claim settings, not only the lifetime, may be at fault).
+  Result r = before_claim       ? Result::Warn(message + "; " + (n == 1 ? "it" : "they") +
+                                                   " ended before the agent claimed the node",
+                                               fix)
+             : n >= kFailStreak ? Result::Fail(message, fix)
+                                : Result::Warn(message, fix);
+  if (before_claim) r.node_state = "absent";
+  r.details["before_claim"] = before_claim;
+  for (auto& [k, v] : details.items()) r.details[k] = v;
   r.section = std::string(section::kKilledEarly);
-  r.node_state = "unseen";
+  if (!before_claim) r.node_state = "unseen";
   return r;
 }
 
@@ -180,7 +195,9 @@ const CheckDef kContainerLifetime{
     &Run,
     "Earlier runs recorded by `run --supervise` lived until the agent's link to Netdata Cloud came "
     "up; containers that keep exiting or being killed first (short stop timeouts, crashes, OOM "
-    "kills) claim but never get Live. History is evidence for a diagnosis, never a reason to "
+    "kills) claim but never get Live. Runs that died before the first claim count when claiming "
+    "is configured (a crash loop of a container with a token): reported as a warning. History is "
+    "evidence for a diagnosis, never a reason to "
     "refuse a start: a streak of short runs fails `check`, and `run` starts the agent anyway.",
 };
 

@@ -97,16 +97,17 @@ void JudgeOwnership(Context& ctx, const AgentUser& user, Role role, const std::s
   const std::string now = resolved + " (owner " + std::to_string(st.uid) + ":" +
                           std::to_string(st.gid) + ", mode " + mode + ") is not writable by " +
                           Who(user) + (user.self ? "" : ", the user the agent runs as");
-  const std::string fix =
-      "Run `chown -R " + user.Owner() + " " + resolved + "` on the volume (or set " +
-      (user.self ? "the pod's fsGroup to a group of this user"
-                 : "fsGroup: " + std::to_string(user.gid)) +
-      " in Kubernetes).";
+  const std::string fix = "Run `chown -R " + user.Owner() + " " + resolved +
+                          "` on the volume (or set " +
+                          (user.self ? "the pod's fsGroup to a group of this user"
+                                     : "fsGroup: " + std::to_string(user.gid)) +
+                          " in Kubernetes).";
   if (chowns != Holds::kNo && root_writes) {
     d["chowned_at_start"] = Cite(Behaviour::kChownsStateAtStart);
     if (chowns == Holds::kYes) return;  // the agent makes it its own before it writes
-    f.Warn(now + "; agents v1.41 and later, started as root, chown it at start, older ones "
-                 "cannot write it, and the agent's version is unknown",
+    f.Warn(now +
+               "; agents v1.41 and later, started as root, chown it at start, older ones "
+               "cannot write it, and the agent's version is unknown",
            fix + " Or pass --agent PATH so the version can be checked.");
     return;
   }
@@ -153,7 +154,22 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
   d["fs_type"] = m->fs_type;
   d["source"] = m->source;
   d["root"] = m->root;
-  if (auto name = container::NamedVolumeName(*m); !name.empty()) d["volume"] = name;
+  if (auto name = container::NamedVolumeName(*m); !name.empty()) {
+    d["volume"] = name;
+    if (container::IsAnonymousVolumeName(name) && role != Role::kConfig) {
+      // Persistent across restarts, not across re-creation: the new container gets a new one.
+      d["anonymous"] = true;
+      f.Warn(path + " is on an anonymous Docker volume (" + name.substr(0, 12) +
+                 "..., Docker names anonymous volumes with a 64-hex id): it survives `docker "
+                 "restart`, but `docker rm` + `docker run` (or `docker compose down` + `up`) "
+                 "gives the new container a new, empty one" +
+                 (role == Role::kVarLib ? ", and the node a new identity" : std::string()),
+             "Use a named volume (docker run -v netdata" +
+                 std::string(role == Role::kVarLib ? "lib" : "cache") + ":" + path +
+                 "); `docker inspect -f '{{json .Mounts}}' CONTAINER` shows the volume's Name, "
+                 "and `docker volume ls` lists anonymous ones by their 64-hex names.");
+    }
+  }
   d["read_only"] = m->ReadOnly();
 
   const bool var_lib = role == Role::kVarLib;
@@ -272,7 +288,8 @@ const CheckDef kContainerVolume{
     "/var/lib/netdata holds the machine GUID, the claim and the keys. On the container's own "
     "layer (overlay), on tmpfs or a Kubernetes emptyDir they are lost whenever the container is "
     "re-created and the node reappears in Netdata Cloud as a new node. The check finds the mount "
-    "that holds --var-lib in /proc/self/mountinfo (longest prefix), requires a named volume, bind "
+    "that holds --var-lib in /proc/self/mountinfo (longest prefix), requires a named volume (an "
+    "anonymous one, a 64-hex name, is warned about: re-creating the container loses it), bind "
     "mount or PersistentVolume, read-write, writable by the user the agent runs as, with free "
     "space and inodes; /etc/netdata and /var/cache/netdata are judged the same way at warn level. "
     "A directory that user cannot write is fine when the agent chowns it at start (v1.41 and "

@@ -1,9 +1,12 @@
 // network.dns: every Cloud host resolves, through c-ares with /etc/hosts, resolv.conf, search
 // and ndots as the container sees them; NXDOMAIN, SERVFAIL, timeout and no nameserver differ.
+#include <algorithm>
+
 #include "checks/catalog.h"
 #include "checks/findings.h"
 #include "checks/network_plan.h"
 #include "checks/sections.h"
+#include "container/net/network_presence.h"
 
 namespace preflight::checks {
 namespace {
@@ -107,6 +110,33 @@ Result Run(Context& ctx) {
     Judge(a, servers, f);
   }
   details["answers"] = std::move(answers);
+  // Every lookup failed: a container without a network (docker run --network none) fails them
+  // all with what looks like a nameserver's refusal; say the real cause.
+  const bool all_failed = !dns.answers.empty() && f.HasFail() &&
+                          std::none_of(dns.answers.begin(), dns.answers.end(), [](const auto& a) {
+                            return a.outcome == DnsOutcome::kOk || a.outcome == DnsOutcome::kPinned;
+                          });
+  if (all_failed) {
+    auto read = [&](const char* path) {
+      auto text = ctx.sys.ReadFile(path, 256 * 1024, true);
+      return text.ok() ? *text : std::string();
+    };
+    const auto presence = container::ParseNetworkPresence(
+        read("/proc/net/dev"), read("/proc/net/route"), read("/proc/net/ipv6_route"));
+    if (presence.None()) {
+      details["no_network"] = true;
+      Result r = Result::Fail(
+          "The container has no network: only the loopback interface (lo) and no route "
+          "(/proc/net/dev, /proc/net/route), as with `docker run --network none`; no nameserver "
+          "(" +
+              servers + ") and no Cloud host can be reached",
+          "Run the container on a network: drop `--network none` (or `network_mode: none` in "
+          "compose) and use the default bridge, a user network or --network host.");
+      r.section = std::string(section::kVerifyAccess);
+      r.details = std::move(details);
+      return r;
+    }
+  }
   return f.ToResult("Every Cloud host resolves (" + std::to_string(dns.answers.size()) +
                         " hosts, nameservers " + servers + ")",
                     std::move(details));
@@ -122,7 +152,9 @@ const CheckDef kNetworkDns{
     {},
     &Run,
     "The Cloud hosts (app., api., mqtt.netdata.cloud or the claim URL host) resolve; NXDOMAIN, "
-    "SERVFAIL, timeouts and a missing nameserver are told apart.",
+    "SERVFAIL, timeouts and a missing nameserver are told apart; when every lookup fails in a "
+    "container with only the loopback interface and no route (`--network none`), that is the "
+    "cause named (also in `run --supervise`'s --link-timeout diagnosis).",
 };
 
 }  // namespace preflight::checks

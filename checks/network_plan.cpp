@@ -1,6 +1,7 @@
 // The plan the five network checks share: targets, pins, CA option, and both proxies.
 #include "checks/network_plan.h"
 
+#include "checks/agent_model.h"
 #include "checks/claim_settings.h"
 #include "container/ini.h"
 
@@ -113,13 +114,46 @@ NetworkSetup BuildNetworkSetup(Context& ctx) {
   plan.ca_file = ctx.in.ca_file;
 
   const std::string claim_host = plan.targets.empty() ? "" : plan.targets.front().host;
-  const std::string claim_setting = claim.proxy.set ? Unquote(claim.proxy.value) : "env";
+  const AgentFacts agent = ctx.Agent();
+  std::string claim_setting = claim.proxy.set ? Unquote(claim.proxy.value) : "env";
+  std::string claim_setting_source = claim.proxy.set ? claim.proxy.source : "default (env)";
+  // v2.0.0-v2.0.3: without NETDATA_CLAIM_PROXY the claim connects directly (#19098).
+  if (!claim.proxy.set && claim.source == "environment" &&
+      agent.Surely(Behaviour::kClaimProxyDefaultDirect)) {
+    claim_setting = "none";
+    claim_setting_source = "default of " + agent.version_text + " (direct)";
+  }
   s.claim_proxy =
-      container::ClaimProxy(claim_setting, claim.proxy.set ? claim.proxy.source : "default (env)",
-                            ctx.sys.Env(), claim_host);
+      container::ClaimProxy(claim_setting, claim_setting_source, ctx.sys.Env(), claim_host);
   auto [link_value, link_source] = LinkSetting(ctx);
+  // A successful claim writes the claim's proxy into cloud.conf, and the link uses it from
+  // then on: before the first claim, the claim's setting is the link's.
+  if (link_source == "default (env)" && !claim.source.empty() && claim_setting != "env" &&
+      !ctx.Claimed().Claimed() && agent.Does(Behaviour::kClaimProxyKeptForLink) != Holds::kNo) {
+    link_value = claim_setting == "none" || claim_setting.empty() ? "none" : claim_setting;
+    link_source = claim_setting_source +
+                  ", which a successful claim writes into cloud.d/cloud.conf for the link";
+    s.link_from_claim = true;
+  }
   s.link_setting_source = link_source;
-  s.link_proxy = container::LinkProxy(Unquote(link_value), link_source, ctx.sys.Env());
+  container::LinkProxyRules rules;
+  rules.reads_https_proxy = agent.Does(Behaviour::kLinkReadsHttpsProxy) != Holds::kNo;
+  rules.socks_from_env = agent.Does(Behaviour::kLinkSocksFromEnv) != Holds::kNo;
+  s.link_proxy = container::LinkProxy(Unquote(link_value), link_source, ctx.sys.Env(), rules);
+  // Unknown version: the newest agent's rules decide; say when an older agent would differ.
+  if (!agent.Known()) {
+    const auto oldest = container::LinkProxy(Unquote(link_value), link_source, ctx.sys.Env(),
+                                             {/*reads_https_proxy=*/false,
+                                              /*socks_from_env=*/false});
+    if (oldest.url != s.link_proxy.url) {
+      s.link_proxy_by_version =
+          "an agent older than v2.10.0 (" + Cite(Behaviour::kLinkSocksFromEnv) + ") or v2.3.0 (" +
+          Cite(Behaviour::kLinkReadsHttpsProxy) + ") would use " +
+          (oldest.url.empty() ? std::string("no proxy")
+                              : "the proxy " + container::RedactUrl(oldest.url)) +
+          (oldest.why.empty() ? std::string() : " (" + oldest.why + ")");
+    }
+  }
   for (auto* choice : {&s.claim_proxy, &s.link_proxy}) {
     if (choice->url.empty()) continue;
     if (auto url = container::ParseUrl(choice->url); !url.ok()) {
@@ -144,6 +178,8 @@ Details NetworkSetup::ToDetails() const {
   if (!plan.resolve.empty()) d["resolve"] = plan.resolve;
   d["claim_proxy"] = ChoiceDetails(claim_proxy);
   d["link_proxy"] = ChoiceDetails(link_proxy);
+  if (link_from_claim) d["link_proxy"]["from_claim"] = true;
+  if (!link_proxy_by_version.empty()) d["link_proxy"]["by_version"] = link_proxy_by_version;
   if (!errors.empty()) d["input_errors"] = errors;
   return d;
 }

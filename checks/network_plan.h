@@ -23,6 +23,11 @@ struct NetworkSetup {
   container::ProxyChoice claim_proxy;  ///< what libcurl uses to claim (url redacted in Details)
   container::ProxyChoice link_proxy;   ///< what the ACLK uses for the link
   std::string link_setting_source;     ///< where the link's proxy setting came from
+  /// Not claimed yet: the claim's proxy setting is the link's (a successful claim writes it
+  /// into cloud.d/cloud.conf, agent model `claim-proxy-kept-for-link`).
+  bool link_from_claim = false;
+  /// Version unknown and an older agent would choose another link proxy: what it would use.
+  std::string link_proxy_by_version;
   /// Bad inputs (an unparsable --cloud-url, --resolve, proxy URL): the checks report them.
   std::vector<std::string> errors;
 

@@ -1,5 +1,6 @@
 // network.proxy: which proxy claiming uses (libcurl's environment rules) and which one the link
 // uses (the ACLK's own rules), whether they agree, and whether the proxy tunnels to the Cloud.
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "checks/findings.h"
 #include "checks/network_plan.h"
@@ -16,16 +17,40 @@ std::string Shown(const ProxyChoice& c) {
   return "the proxy " + RedactUrl(c.url) + " (from " + c.source + ")";
 }
 
-void CheckAgreement(const NetworkSetup& s, Findings& f) {
+bool UnknownFormat(const ProxyChoice& c) {
+  return c.url.empty() && c.why.find("unknown format") != std::string::npos;
+}
+
+void CheckAgreement(const NetworkSetup& s, const AgentFacts& agent, Findings& f) {
   const ProxyChoice& claim = s.claim_proxy;
   const ProxyChoice& link = s.link_proxy;
-  if (claim.url == link.url) return;
-  if (link.url.empty()) {
-    f.Warn("Claiming uses " + Shown(claim) +
-               " but the link (ACLK) connects directly: it reads only "
-               "lowercase http_proxy, then https_proxy, or `proxy` in cloud.conf",
-           "Set lowercase `https_proxy` (or `proxy` in /var/lib/netdata/cloud.d/cloud.conf) to the "
-           "same proxy so the link takes the path the claim takes.");
+  if (UnknownFormat(link)) {
+    // The agent ignores the value and connects directly (aclk_proxy.c, no fallback).
+    const bool from_env = link.source == "http_proxy" || link.source == "https_proxy";
+    f.Warn("The link (ACLK) of " + agent.Name() + " ignores " + link.source + ": " + link.why +
+               " (" + Cite(Behaviour::kLinkProxyPrefixStrict) + ")",
+           from_env && agent.Does(Behaviour::kLinkSocksFromEnv) != Holds::kYes
+               ? "Write " + link.source +
+                     " as http://[USER:PASSWORD@]HOST:PORT (lowercase "
+                     "scheme; this agent takes socks5:// from the environment only from v2.10.0)."
+               : "Write it as http://, socks5:// or socks5h://[USER:PASSWORD@]HOST:PORT (lowercase "
+                 "scheme).");
+    return;
+  }
+  if (claim.url == link.url) {
+    // Same path for the claim and the link.
+  } else if (link.url.empty()) {
+    const bool https_read = agent.Does(Behaviour::kLinkReadsHttpsProxy) != Holds::kNo;
+    f.Warn("Claiming uses " + Shown(claim) + " but the link (ACLK) connects directly: it reads " +
+               (https_read ? "only lowercase http_proxy, then https_proxy,"
+                           : "only lowercase http_proxy in " + agent.Name() +
+                                 " (https_proxy "
+                                 "from v2.3.0: " +
+                                 Cite(Behaviour::kLinkReadsHttpsProxy) + "),") +
+               " or `proxy` in cloud.conf",
+           std::string(https_read ? "Set lowercase `https_proxy`" : "Set lowercase `http_proxy`") +
+               " (or `proxy` in /var/lib/netdata/cloud.d/cloud.conf) to the same proxy so the link "
+               "takes the path the claim takes.");
   } else if (claim.url.empty()) {
     f.Warn("The link (ACLK) uses " + Shown(link) + " but claiming connects directly (" +
                (claim.why.empty() ? "libcurl ignores http_proxy for https URLs" : claim.why) + ")",
@@ -35,6 +60,14 @@ void CheckAgreement(const NetworkSetup& s, Findings& f) {
     f.Warn("Claiming uses " + Shown(claim) + " but the link uses " + Shown(link),
            "Give claiming and the link the same proxy (NETDATA_CLAIM_PROXY and `proxy` in "
            "cloud.d/cloud.conf), unless the two paths are meant to differ.");
+  }
+  if (!s.link_proxy_by_version.empty()) {
+    f.Warn(
+        "The link's proxy depends on the agent's version, which is unknown: the newest "
+        "agent uses " +
+            Shown(link) + ", " + s.link_proxy_by_version,
+        "Run the checks where agent.version can find the agent (or give --agent), or set the "
+        "proxy in a form every version reads: lowercase http_proxy=http://HOST:PORT.");
   }
 }
 
@@ -82,7 +115,7 @@ Result Run(Context& ctx) {
       f.Fail("The " + e, "Write the proxy as http://[USER:PASSWORD@]HOST:PORT, `env` or `none`.");
     }
   }
-  CheckAgreement(s, f);
+  CheckAgreement(s, ctx.Agent(), f);
   if (auto link = container::ParseUrl(s.link_proxy.url); link.ok() && link->scheme == "https") {
     f.Warn("The link's proxy " + RedactUrl(s.link_proxy.url) +
                " is an https:// proxy, which the ACLK "
@@ -119,8 +152,12 @@ const CheckDef kNetworkProxy{
     {},
     &Run,
     "Claiming (libcurl: https_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY) and the link (lowercase "
-    "http_proxy, then https_proxy) choose their proxy differently; a mismatch lets the claim "
-    "succeed and the link fail. The proxy must accept CONNECT to port 443 (403, 407 told apart).",
+    "http_proxy, then https_proxy from v2.3.0; only http:// from the environment before v2.10.0; "
+    "a value not starting with http://, socks5:// or socks5h:// is ignored and the link connects "
+    "directly) choose their proxy differently; a mismatch lets the claim succeed and the link "
+    "fail. Before the first claim the link's proxy is the claim's (NETDATA_CLAIM_PROXY, "
+    "claim.conf `proxy`): a successful claim writes it into cloud.d/cloud.conf; v2.0.0-v2.0.3 "
+    "claim directly by default. The proxy must accept CONNECT to port 443 (403, 407 told apart).",
 };
 
 }  // namespace preflight::checks

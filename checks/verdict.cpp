@@ -19,6 +19,13 @@ int Fact(const Report& report, std::string_view id, const char* key) {
 
 int Either(int a, int b) { return a == 1 || b == 1 ? 1 : (a == 0 || b == 0 ? 0 : -1); }
 
+// Whether claiming is configured, from whichever check read the claim settings: claim.token
+// (`wanted`) or cloud.link (`claim_wanted`), so that the node state does not depend on which of
+// them was selected. -1 when neither ran.
+int ClaimWanted(const Report& report) {
+  return Either(Fact(report, "claim.token", "wanted"), Fact(report, "cloud.link", "claim_wanted"));
+}
+
 std::string StateSentence(const std::string& state) {
   if (state == "absent") return "The node will not appear in Netdata Cloud";
   if (state == "unseen") return "The node is claimed but will stay Unseen in Netdata Cloud";
@@ -52,7 +59,7 @@ Verdict Decide(const Report& report) {
       Either(Fact(report, "claim.state", "claimed"), Fact(report, "cloud.link", "claimed"));
   const int ever_online = Either(Fact(report, "cloud.link", "ever_online"),
                                  Fact(report, "container.lifetime", "ever_online"));
-  const int claim_wanted = Fact(report, "claim.token", "wanted");
+  const int claim_wanted = ClaimWanted(report);
   const int link_online = Fact(report, "cloud.link", "online");
 
   // 0. Nothing looked at anything: that is not a pass (status skip, below, when all skipped).

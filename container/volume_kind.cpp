@@ -55,6 +55,14 @@ std::string NamedVolumeName(const MountEntry& m) {
   return std::string(rest.substr(0, slash));
 }
 
+bool IsAnonymousVolumeName(std::string_view name) {
+  if (name.size() != 64) return false;
+  for (char c : name) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 VolumeKind ClassifyMount(const MountEntry& m, bool in_container) {
   const std::string_view root = m.root;
   if (Contains(root, "/kubernetes.io~configmap/") || Contains(root, "/kubernetes.io~secret/") ||

@@ -37,4 +37,9 @@ VolumeKind ClassifyMount(const MountEntry& m, bool in_container);
 /// "/var/lib/docker/volumes/netdatalib/_data", or "".
 std::string NamedVolumeName(const MountEntry& m);
 
+/// Whether a volume name is one Docker made up for an anonymous volume (`-v /var/lib/netdata`,
+/// a VOLUME line of the image): 64 lowercase hex digits. `docker rm` + `docker run` gives the
+/// new container a new, empty one.
+bool IsAnonymousVolumeName(std::string_view name);
+
 }  // namespace preflight::container

@@ -161,22 +161,66 @@ ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source
   return {"", "", "no proxy variable set"};
 }
 
-ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source,
-                      const EnvMap& env) {
-  std::string value = Lower(Trim(setting));
-  // The ACLK treats an empty setting like `none` (aclk_proxy.c): direct.
+namespace {
+
+// A value quoted in a message: redacted, printable, at most 60 characters.
+std::string Quoted(std::string_view value) {
+  std::string shown = RedactUrl(value);
+  const size_t size = shown.size();
+  if (size > 60) shown = shown.substr(0, 60) + "... (" + std::to_string(size) + " characters)";
+  for (char& c : shown) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  }
+  return shown;
+}
+
+// aclk_verify_proxy(): leading spaces skipped, then a case-sensitive prefix.
+bool AclkAccepts(std::string_view value, bool socks) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  auto starts = [&](std::string_view p) { return value.substr(0, p.size()) == p; };
+  return starts("http://") || (socks && (starts("socks5://") || starts("socks5h://")));
+}
+
+}  // namespace
+
+ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
+                      const LinkProxyRules& rules) {
+  const std::string value(Trim(setting));
+  // The ACLK treats an empty setting like `none` (aclk_proxy.c, strcmp: case-sensitive): direct.
   if (value == "none" || value.empty()) {
     return {"", std::string(setting_source) + "=" + (value.empty() ? "\"\"" : "none"),
             "proxy disabled"};
   }
   if (value != "env") {
-    return {std::string(Trim(setting)), std::string(setting_source), ""};
+    // cloud.conf / netdata.conf `proxy`: http://, socks5:// or socks5h:// in every v2 agent.
+    if (!AclkAccepts(value, /*socks=*/true)) {
+      return {"", std::string(setting_source),
+              "the agent logs: Config var \"proxy\" defined but of unknown format (" +
+                  Quoted(value) + "): the link connects directly"};
+    }
+    return {value, std::string(setting_source), ""};
   }
   // The ACLK reads lowercase http_proxy, then https_proxy; no uppercase, no NO_PROXY.
-  for (const char* name : {"http_proxy", "https_proxy"}) {
-    if (const std::string* v = Get(env, name)) return {std::string(Trim(*v)), name, ""};
+  const char* name = "http_proxy";
+  const std::string* v = Get(env, name);
+  if ((v == nullptr || v->empty()) && rules.reads_https_proxy) {
+    name = "https_proxy";
+    v = Get(env, name);
   }
-  return {"", "", "neither http_proxy nor https_proxy is set"};
+  if (v == nullptr || v->empty()) {
+    return {"", "",
+            rules.reads_https_proxy
+                ? "neither http_proxy nor https_proxy is set"
+                : "http_proxy is not set (this agent does not read https_proxy)"};
+  }
+  if (!AclkAccepts(*v, rules.socks_from_env)) {
+    return {"", name,
+            "the agent logs: Environment var '" + std::string(name) +
+                "' defined but of unknown format '" + Quoted(*v) + "' (this agent accepts " +
+                (rules.socks_from_env ? "http://, socks5:// or socks5h://" : "only http://") +
+                "): the link connects directly"};
+  }
+  return {std::string(Trim(*v)), name, ""};
 }
 
 bool ProxyResolvesNames(std::string_view proxy_url) {

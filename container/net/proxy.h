@@ -44,9 +44,20 @@ struct ProxyChoice {
 ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
                        std::string_view host);
 
+/// What the ACLK of a given agent version accepts (checks/agent_model.h says which version does
+/// what; the defaults are the newest agent's rules).
+struct LinkProxyRules {
+  bool reads_https_proxy = true;  ///< v2.3.0+: https_proxy when http_proxy is unset or empty
+  bool socks_from_env = true;     ///< v2.10.0+: socks5:// and socks5h:// from the environment
+};
+
 /// The proxy the ACLK uses: "env" = lowercase http_proxy, then https_proxy (no uppercase, no
-/// NO_PROXY); "none" or "" = direct; anything else is the URL itself.
-ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env);
+/// NO_PROXY); "none" or "" = direct; anything else is the URL itself. A value that does not
+/// start with `http://` (or `socks5://`, `socks5h://` where allowed), case-sensitive, is what
+/// the agent logs as "defined but of unknown format": the link connects directly (url empty,
+/// `why` quotes the agent) and a bad http_proxy does not fall back to https_proxy.
+ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
+                      const LinkProxyRules& rules = {});
 
 /// libcurl's NO_PROXY match: "*", or a comma list of names/domains (".x" or "x" match x and
 /// its subdomains). (CIDR entries are ignored: our targets are names.)

@@ -134,13 +134,16 @@ TEST(Contract, OutputToAnUnwritablePlaceIsAClearError) {
 }
 
 // The token must never appear: not in stdout, stderr, files, JSON or logs.
-// fault: input | claim token in env (quoted, trailing newline), claim.conf, cloud.d/token and as an --only value, trace logging | no 8-character window of it in stdout, stderr, --output or termination log of 10 commands
+// fault: input | claim token in env (quoted, trailing newline), claim.conf, cloud.d/token, cloud.d/cloud.conf and as an --only value, trace logging | no 8-character window of it in stdout, stderr, --output or termination log of 10 commands
 TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
   AgentDirs d;
   const std::string token = "SECRETtokenXYZ" + std::string(100, 'q') + "ENDofTOKEN123456789_-";
   d.dir.Write("etc/netdata/claim.conf",
               "[global]\n  token = " + token + "x\n  url = https://app.netdata.cloud\n");
   d.dir.Write("var/lib/netdata/cloud.d/token", token + "y\n");
+  // A successful v2 claim writes the token in plain text into cloud.conf.
+  d.dir.Write("var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n\turl = https://app.netdata.cloud\n\ttoken = " + token + "z\n");
   const std::string out = d.dir.path() + "/out";
   const std::string tlog = d.dir.Write("tlog", "");
   std::map<std::string, std::string> env = {{"NETDATA_CLAIM_TOKEN", " \"" + token + "\"\n"},

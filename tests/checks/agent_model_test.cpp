@@ -23,7 +23,7 @@ TEST(AgentModel, EveryBehaviourHasOneRowWithItsSource) {
     EXPECT_FALSE(def.source.empty()) << def.key;
     EXPECT_EQ(&Describe(def.id), &def) << def.key;
   }
-  EXPECT_EQ(keys.size(), static_cast<size_t>(Behaviour::kClaimProxyDefaultDirect) + 1);
+  EXPECT_EQ(keys.size(), static_cast<size_t>(Behaviour::kWritesStatusFile) + 1);
 }
 
 TEST(AgentModel, ChownAtStartBeginsAtV141) {
@@ -52,8 +52,18 @@ TEST(AgentModel, ClosedRangesEndWhereTheFixLanded) {
   EXPECT_EQ(Version("v2.11.0-84-nightly").Does(Behaviour::kInsecureOptInverted), Holds::kNo);
   EXPECT_EQ(Version("v2.0.3").Does(Behaviour::kClaimProxyDefaultDirect), Holds::kYes);
   EXPECT_EQ(Version("v2.1.0").Does(Behaviour::kClaimProxyDefaultDirect), Holds::kNo);
-  EXPECT_EQ(Version("v2.6.1").Does(Behaviour::kLinkSocksFromEnv), Holds::kNo);
-  EXPECT_EQ(Version("v2.6.2").Does(Behaviour::kLinkSocksFromEnv), Holds::kYes);
+  // aclk_proxy.c@v2.9.0 accepts only http:// from the environment; v2.10.0 (#21831) adds socks5.
+  EXPECT_EQ(Version("v2.6.2").Does(Behaviour::kLinkSocksFromEnv), Holds::kNo);
+  EXPECT_EQ(Version("v2.9.3").Does(Behaviour::kLinkSocksFromEnv), Holds::kNo);
+  EXPECT_EQ(Version("v2.10.0").Does(Behaviour::kLinkSocksFromEnv), Holds::kYes);
+  EXPECT_EQ(Version("v2.2.6").Does(Behaviour::kLinkReadsHttpsProxy), Holds::kNo);
+  EXPECT_EQ(Version("v2.3.0").Does(Behaviour::kLinkReadsHttpsProxy), Holds::kYes);
+  EXPECT_EQ(Version("v2.7.2").Does(Behaviour::kAnswersWhileInitializing), Holds::kNo);
+  EXPECT_EQ(Version("v2.8.0").Does(Behaviour::kAnswersWhileInitializing), Holds::kYes);
+  EXPECT_EQ(Version("v2.2.6").Does(Behaviour::kWritesStatusFile), Holds::kNo);
+  EXPECT_EQ(Version("v2.3.0").Does(Behaviour::kWritesStatusFile), Holds::kYes);
+  EXPECT_EQ(Version("v1.47.5").Does(Behaviour::kSplitTokenSentAsIs), Holds::kNo);
+  EXPECT_EQ(Version("v2.0.0").Does(Behaviour::kSplitTokenSentAsIs), Holds::kYes);
 }
 
 TEST(AgentModel, BehavioursOfEveryVersionHoldWhenTheVersionIsUnknown) {

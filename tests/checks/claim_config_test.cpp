@@ -134,8 +134,9 @@ const Case kCases[] = {
     {"ClaimInsecureEnvIsIgnoredByEveryAgent", DockerWith("NETDATA_CLAIM_INSECURE", "yes"),
      Status::kWarn, "NETDATA_CLAIM_INSECURE is set, but no agent reads it",
      "NETDATA_EXTRA_CLAIM_OPTS=-insecure"},
-    {"InsecureViaExtraClaimOptsIsHonoured", DockerWith("NETDATA_EXTRA_CLAIM_OPTS", "-insecure"),
-     Status::kPass, "are valid"},
+    {"InsecureViaExtraClaimOptsDependsOnTheVersion",
+     DockerWith("NETDATA_EXTRA_CLAIM_OPTS", "-insecure"), Status::kWarn,
+     "only in v2.11.0 and later"},
     // claim.conf and the environment together.
     {"ClaimConfAlonePasses",
      [](FakeSystem& s) {
@@ -269,15 +270,42 @@ TEST_P(ClaimConfigTest, Outcome) {
 INSTANTIATE_TEST_SUITE_P(Cases, ClaimConfigTest, ::testing::ValuesIn(kCases),
                          [](const auto& info) { return std::string(info.param.name); });
 
-TEST(ClaimConfig, InsecureAndSourceInDetails) {
+// fault: claiming | NETDATA_EXTRA_CLAIM_OPTS=-insecure on v2.10.4 vs v2.11.0 | claim.config warn "does not turn certificate checks off" on v2.10.4 (inverted strstr), honoured on v2.11.0; never certain
+TEST(ClaimConfig, InsecureOptionIsInvertedBeforeV211) {
   FakeSystem sys;
   Docker(sys);
   sys.env["NETDATA_EXTRA_CLAIM_OPTS"] = "-noproxy -insecure";
-  Result r = RunOne(kClaimConfig, sys, "v2");
+  Result r = RunWithVersion(kClaimConfig, sys, "v2.11.0");
   EXPECT_TRUE(r.details["insecure"].get<bool>());
   EXPECT_EQ(r.details["source"], "environment");
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+
+  r = RunWithVersion(kClaimConfig, sys, "v2.10.4");
+  EXPECT_FALSE(r.details["insecure"].get<bool>());
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_FALSE(r.certain);
+  EXPECT_NE(r.message.find("does not turn certificate checks off in netdata v2.10.4"),
+            std::string::npos)
+      << Describe(r);
+  EXPECT_NE(r.message.find("`insecure: false`"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find("`insecure = yes` in claim.conf"), std::string::npos);
+
+  // Any other value turns verification off in v2.0.0-v2.10.x, and nothing in v2.11.0.
   sys.env["NETDATA_EXTRA_CLAIM_OPTS"] = "-noproxy";
-  EXPECT_FALSE(RunOne(kClaimConfig, sys, "v2").details["insecure"].get<bool>());
+  r = RunWithVersion(kClaimConfig, sys, "v2.0.0");
+  EXPECT_TRUE(r.details["insecure"].get<bool>());
+  EXPECT_NE(r.message.find("turns certificate verification of the claim OFF"), std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(r.message.find("-noproxy"), std::string::npos) << "the value is never echoed";
+  r = RunWithVersion(kClaimConfig, sys, "v2.11.0");
+  EXPECT_FALSE(r.details["insecure"].get<bool>());
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+
+  // Unknown version: said to depend, never a claim of either.
+  sys.env["NETDATA_EXTRA_CLAIM_OPTS"] = "-insecure";
+  r = RunWithVersion(kClaimConfig, sys, "");
+  EXPECT_TRUE(r.details["insecure"].is_null());
+  EXPECT_NE(r.message.find("only in v2.11.0 and later"), std::string::npos) << Describe(r);
 }
 
 // Credentials that a URL parser cuts short ('/', '#' in the password, or past the 60 characters

@@ -9,8 +9,9 @@ namespace {
 
 TEST(ClaimSettings, ClaimConfWinsAsAWholeOverTheEnvironment) {
   testing::FakeSystem sys;
-  sys.AddFile("/etc/netdata/claim.conf",
-              "[global]\n  url = https://app.example\n  token = conf-token-123456\n  insecure = yes\n");
+  sys.AddFile(
+      "/etc/netdata/claim.conf",
+      "[global]\n  url = https://app.example\n  token = conf-token-123456\n  insecure = yes\n");
   sys.env["NETDATA_CLAIM_TOKEN"] = "env-token-123456";
   sys.env["NETDATA_CLAIM_ROOMS"] = "r1";
   ClaimSettings s = LoadClaimSettings(sys, Inputs{});
@@ -37,7 +38,8 @@ TEST(ClaimSettings, EnvironmentThenCloudDFiles) {
   files.AddFile("/var/lib/netdata/cloud.d/token", "file-token-123456\n");
   ClaimSettings f = LoadClaimSettings(files, Inputs{});
   EXPECT_EQ(f.source, "cloud.d");
-  EXPECT_EQ(f.token.value, "file-token-123456");
+  // As the agent sends it: claim_agent_from_split_files() does not trim (claim.token reports it).
+  EXPECT_EQ(f.token.value, "file-token-123456\n");
 }
 
 TEST(ClaimSettings, NothingConfiguredIsNotWanted) {
@@ -62,6 +64,24 @@ TEST(ClaimSettings, SecretsCoverRawAndUnquotedValues) {
   auto secrets = ClaimSecrets(LoadClaimSettings(sys, Inputs{}));
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "\"quoted-token-abcdef\""), secrets.end());
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "quoted-token-abcdef"), secrets.end());
+}
+
+// fault: input | claimed v2 node: cloud.d/cloud.conf holds the claim token in plain text (written by the agent on a successful claim) | ClaimSecrets collects it, so no output shows it; it is no claim source
+TEST(ClaimSettings, TokenTheAgentWroteIntoCloudConfIsASecret) {
+  testing::FakeSystem sys;
+  sys.AddDir("/var/lib/netdata/cloud.d");
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n\turl = https://app.netdata.cloud\n\ttoken = written-by-agent-0123456\n"
+              "\tclaimed_id = 0a912770-cf4c-41ab-b70b-279f5bd3a94e\n");
+  auto s = LoadClaimSettings(sys, Inputs{});
+  auto secrets = ClaimSecrets(s);
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), "written-by-agent-0123456"), secrets.end());
+  EXPECT_TRUE(s.source.empty()) << "cloud.conf's token is not a claim source";
+  EXPECT_FALSE(s.Wanted());
+  // Without it, nothing is collected (the other side).
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n\turl = https://app.netdata.cloud\n");
+  EXPECT_TRUE(ClaimSecrets(LoadClaimSettings(sys, Inputs{})).empty());
 }
 
 TEST(TokenHint, ShowsLengthAndFourCharactersOnly) {

@@ -135,15 +135,19 @@ const Case kCases[] = {
     {"V1IgnoresAClaimConfToken",
      [](FakeSystem& s) { s.AddFile(kConf, "[global]\ntoken = " + kGood + "\n"); }, Status::kSkip,
      "this v1 agent takes the token only from NETDATA_CLAIM_TOKEN", "", "v1"},
-    {"CloudDTokenFile",
-     [](FakeSystem& s) { s.AddFile("/var/lib/netdata/cloud.d/token", kGood + "\n"); },
+    {"CloudDTokenFile", [](FakeSystem& s) { s.AddFile("/var/lib/netdata/cloud.d/token", kGood); },
      Status::kPass, "claim token from cloud.d/token is well-formed"},
+    // The agent sends cloud.d/token as it reads it (read_by_filename(), no trim).
+    {"CloudDTokenFileWithTrailingNewline",
+     [](FakeSystem& s) { s.AddFile("/var/lib/netdata/cloud.d/token", kGood + "\n"); },
+     Status::kFail, "cloud.d/token ends with a line break"},
 };
 
 class ClaimTokenTest : public ::testing::TestWithParam<Case> {};
 
 // fault: claiming | NETDATA_CLAIM_TOKEN set but empty (Empty) | claim.token fail "NETDATA_CLAIM_TOKEN is set but empty", "Copy the claim token again"
 // fault: claiming | token only whitespace (OnlyWhitespace) | claim.token fail "contains only whitespace"
+// fault: claiming | cloud.d/token written with echo (CloudDTokenFileWithTrailingNewline) | claim.token fail "cloud.d/token ends with a line break": the agent sends the file as read
 // fault: claiming | token in double quotes from compose list syntax (DoubleQuotesFromComposeListSyntax) | claim.token fail "is wrapped in quotes", remediation names docker-compose list syntax
 // fault: claiming | token in single quotes (SingleQuotes) | claim.token fail "is wrapped in quotes"
 // fault: claiming | quoted token in claim.conf (QuotesInClaimConf) | claim.token fail "claim.conf token is wrapped in quotes"

@@ -1,8 +1,10 @@
 // container.identity against fakes: baked identity, blacklisted GUIDs, the owner lease (fresh,
 // stale, ours, read-only check vs. taking), and host rules with machine-id clone detection.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "checks/catalog.h"
+#include "checks/check_test_util.h"
 #include "container/owner_lease.h"
 #include "fakes/fake_system.h"
 
@@ -238,6 +240,31 @@ TEST(ContainerIdentity, IdentityWrittenByThisContainerIsNotBaked) {
   Result r = RunCheck(sys, true);
   EXPECT_EQ(r.status, Status::kPass) << r.message;
   EXPECT_EQ(r.details["identity_origin"], "written by this container into its own layer");
+}
+
+// fault: identity | check by hand: the running agent created the GUID at its own start, before the runtime's /etc/hostname date | container.identity not "baked into the image" (identity_origin: running agent); files older than the agent's start still warn
+TEST(ContainerIdentity, IdentityTheRunningAgentWroteAtItsStartIsNotBaked) {
+  auto sys = Container(/*volume=*/false);
+  AddIdentity(sys, kCreated - 60);  // older than /etc/hostname's date...
+  sys.AddDir("/proc");
+  sys.AddDir("/proc/77");
+  sys.AddFile("/proc/77/comm", "netdata\n");
+  sys.AddFile("/proc/77/status", "Name:\tnetdata\nUid:\t201\t201\t201\t201\n");
+  // ...but written after the agent running here started (btime + 1000 ticks / CLK_TCK).
+  const long hz = ::sysconf(_SC_CLK_TCK);
+  const int64_t agent_start = kCreated - 120;
+  const int64_t btime = agent_start - 1000 / hz;
+  sys.AddFile("/proc/stat", "cpu  1 2 3\nbtime " + std::to_string(btime) + "\nprocesses 9\n");
+  sys.AddFile("/proc/77/stat",
+              "77 (netdata) S 1 77 77 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 40 0 1000 123456 789");
+  Result r = RunCheck(sys, false);
+  EXPECT_EQ(r.details["identity_origin"], "written by the running agent (pid 77) at its start")
+      << Describe(r);
+  EXPECT_EQ(r.message.find("baked"), std::string::npos) << Describe(r);
+  // The other side: files older than the agent's start came from before it.
+  AddIdentity(sys, kCreated - 3600);
+  r = RunCheck(sys, false);
+  EXPECT_NE(r.message.find("baked into the image"), std::string::npos) << Describe(r);
 }
 
 TEST(ContainerIdentity, IdentityOnAVolumeIsNeverBaked) {

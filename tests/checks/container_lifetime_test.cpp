@@ -120,6 +120,30 @@ TEST_F(ContainerLifetimeTest, Table) {
   }
 }
 
+// fault: lifetime | --restart on-failure loop of a container with a token, every run dead before the first claim | container.lifetime warn "ended before the agent claimed the node" (never fail, never certain); without a token the runs stay ignored
+TEST_F(ContainerLifetimeTest, CrashLoopBeforeTheFirstClaimIsReported) {
+  RunRecord early = Supervised(0, 8, std::nullopt, 1);
+  early.claimed_at_start = false;
+  early.claimed_at_end = false;
+  std::vector<RunRecord> loop;
+  for (int i = 0; i < 4; ++i) {
+    early.start_ms = kT0 + i * 30 * 1000;
+    early.end_ms = early.start_ms + 8000;
+    loop.push_back(early);
+  }
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 't');
+  Result r = Run(loop);
+  EXPECT_EQ(r.status, Status::kWarn) << r.message;
+  EXPECT_FALSE(r.certain);
+  EXPECT_NE(r.message.find("the last 4 runs in a row ended"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("before the agent claimed the node"), std::string::npos) << r.message;
+  EXPECT_TRUE(r.details["before_claim"].get<bool>());
+  EXPECT_EQ(r.node_state, "absent");
+  // The other side: no claiming configured, a never-claimed node is not expected to link.
+  sys = testing::FakeSystem();
+  EXPECT_EQ(Run(loop).status, Status::kSkip);
+}
+
 // fault: lifetime | three early deaths: exit 1 after 9 s, SIGKILL after 12 s, SIGTERM after 40 s | container.lifetime fail naming each lifetime and cause; remediation "exit 137 was seen" (OOM)
 TEST_F(ContainerLifetimeTest, FailNamesTheLifetimesAndTheOomKill) {
   Result r = Run({Supervised(0, 9, std::nullopt, 1), Supervised(100, 12, std::nullopt, 137),

@@ -94,6 +94,28 @@ TEST(ContainerVolume, NamedVolumeSourceIsInDetails) {
   EXPECT_EQ(r.details["dirs"][0]["writable_by"].get<std::string>().substr(0, 13), "netdata (201:");
 }
 
+// fault: volume | docker run -v /var/lib/netdata (anonymous volume, 64-hex name) | container.volume warn "anonymous Docker volume", says how to tell (docker inspect, 64-hex); never certain; a named volume is not warned
+TEST(ContainerVolume, AnonymousVolumeIsWarnedAndToldApart) {
+  const std::string anon(64, 'a');
+  std::string mi = Fixture("docker_named_volume.txt");
+  for (size_t at; (at = mi.find("/volumes/netdatalib/")) != std::string::npos;) {
+    mi.replace(at, std::string("/volumes/netdatalib/").size(), "/volumes/" + anon + "/");
+  }
+  auto sys = Container(mi);
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 't');
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_FALSE(r.certain);
+  EXPECT_NE(r.message.find("anonymous Docker volume"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find("docker inspect"), std::string::npos) << Describe(r);
+  EXPECT_TRUE(r.details["dirs"][0]["anonymous"].get<bool>());
+  // The other side: the named volume of the fixture.
+  auto named = Container(Fixture("docker_named_volume.txt"));
+  Result n = RunCheck(named);
+  EXPECT_EQ(n.message.find("anonymous"), std::string::npos) << Describe(n);
+  EXPECT_FALSE(n.details["dirs"][0].contains("anonymous"));
+}
+
 TEST(ContainerVolume, ReadOnlyVarLibFails) {
   std::string mi = Fixture("docker_named_volume.txt");
   mi += "1099 1021 259:2 /srv/ro /var/lib/netdata ro,relatime - ext4 /dev/nvme0n1p2 rw\n";

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "checks/catalog.h"
+#include "checks/check_test_util.h"
 #include "checks/network_plan.h"
 #include "checks/sections.h"
 #include "fakes/fake_system.h"
@@ -192,6 +193,81 @@ TEST_F(NetworkChecksTest, ProxyFromCloudConfIsTheLinkProxy) {
   EXPECT_EQ(r.status, Status::kWarn);  // claiming (env) goes direct
 }
 
+// fault: proxy | NETDATA_CLAIM_PROXY set, node not claimed yet | link uses the claim's proxy (written into cloud.conf on a successful claim); no "link connects directly" warning
+TEST_F(NetworkChecksTest, ClaimProxyBecomesTheLinkProxyBeforeTheFirstClaim) {
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 't');
+  sys.env["NETDATA_CLAIM_PROXY"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "http://proxy.corp:3128");
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+  EXPECT_TRUE(r.details["link_proxy"]["from_claim"].get<bool>());
+  // Once claimed, cloud.conf holds whatever the claim wrote: it is read, not guessed.
+  sys.AddFile("/var/lib/netdata/cloud.d/cloud.conf",
+              "[global]\n  proxy = none\n  claimed_id = 0a912770-cf4c-41ab-b70b-279f5bd3a94e\n");
+  sys.AddFile("/var/lib/netdata/cloud.d/claimed_id", "0a912770-cf4c-41ab-b70b-279f5bd3a94e");
+  r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+}
+
+// fault: proxy | only https_proxy on v2.2.6 vs v2.3.0 | v2.2.x link reads only http_proxy: warn "Set lowercase `http_proxy`"; v2.3.0 link uses https_proxy
+TEST_F(NetworkChecksTest, LinkReadsHttpsProxyFromV230) {
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.3.0", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "http://proxy.corp:3128");
+  EXPECT_EQ(r.status, Status::kPass) << Describe(r);
+  r = RunWithVersion(kNetworkProxy, sys, "v2.2.6", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_NE(r.remediation.find("Set lowercase `http_proxy`"), std::string::npos) << Describe(r);
+  EXPECT_FALSE(r.certain);
+  // Unknown version: the answer depends on it, and the report says so.
+  r = RunWithVersion(kNetworkProxy, sys, "", inputs);
+  EXPECT_NE(r.message.find("depends on the agent's version"), std::string::npos) << Describe(r);
+}
+
+// fault: proxy | socks5h:// in http_proxy on v2.9.3 vs v2.10.0 | before v2.10.0 the agent logs "defined but of unknown format" and connects directly; v2.10.0 uses it
+TEST_F(NetworkChecksTest, SocksFromTheEnvironmentReachesTheLinkFromV2100) {
+  sys.env["http_proxy"] = "socks5h://socks.corp:1080";
+  sys.network.proxy = Probe("socks5h://socks.corp:1080", "t", true, 0, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.10.0", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "socks5h://socks.corp:1080");
+  EXPECT_EQ(r.message.find("unknown format"), std::string::npos) << Describe(r);
+  r = RunWithVersion(kNetworkProxy, sys, "v2.9.3", inputs);
+  EXPECT_EQ(r.details["link_proxy"]["url"], "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_NE(r.message.find("defined but of unknown format"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.remediation.find("http://"), std::string::npos);
+}
+
+// fault: proxy | http_proxy=HTTP://proxy:3128 (upper-case scheme) beside a good https_proxy | the link ignores it and does not fall back: warn "unknown format"
+TEST_F(NetworkChecksTest, UppercaseSchemeIsIgnoredWithoutFallback) {
+  sys.env["http_proxy"] = "HTTP://proxy.corp:3128";
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  Result r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  EXPECT_EQ(r.status, Status::kWarn) << Describe(r);
+  EXPECT_NE(r.message.find("ignores http_proxy"), std::string::npos) << Describe(r);
+  sys.env["http_proxy"] = "http://proxy.corp:3128";
+  r = RunWithVersion(kNetworkProxy, sys, "v2.10.4", inputs);
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "http://proxy.corp:3128");
+}
+
+// fault: proxy | v2.0.3 with https_proxy and no NETDATA_CLAIM_PROXY | claim and link both direct (default "" before v2.1.0, #19098); v2.1.0 claims via https_proxy
+TEST_F(NetworkChecksTest, ClaimProxyDefaultWasDirectBeforeV210) {
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 't');
+  sys.env["https_proxy"] = "http://proxy.corp:3128";
+  sys.network.proxy = Probe("http://proxy.corp:3128", "app.netdata.cloud:443", true, 200, true);
+  RunWithVersion(kNetworkProxy, sys, "v2.0.3", inputs);
+  EXPECT_EQ(sys.network.last_plan.claim_proxy, "");
+  EXPECT_EQ(sys.network.last_plan.link_proxy, "");
+  RunWithVersion(kNetworkProxy, sys, "v2.1.0", inputs);
+  EXPECT_EQ(sys.network.last_plan.claim_proxy, "http://proxy.corp:3128");
+}
+
 // ---- network.dns ------------------------------------------------------------------------
 
 // fault: dns | NXDOMAIN, SERVFAIL, timeout, no nameserver, REFUSED, port 53 closed, malformed answer, no A/AAAA record | eight distinct network.dns fails, each with its fix ("does not exist", "upstream", "port 53", "dnsPolicy", "Allow this container", "TCP port 53", "rewrites answers", "A/AAAA")
@@ -241,6 +317,37 @@ TEST_F(NetworkChecksTest, DnsSkippedWhenTheProxyResolvesNames) {
 // ---- network.tls ------------------------------------------------------------------------
 
 // fault: tls | TCP refused, timed out, no route; TLS silent, unknown CA, expired, not yet valid, wrong host, handshake error, proxy did not tunnel | ten distinct network.tls fails, each with a remediation ("clock of this machine is behind" for not-yet-valid)
+// fault: network | docker run --network none: only lo, no route, every lookup "refused" | network.dns fail "The container has no network" (not "the nameserver refuses"); with an eth0 and a route the nameserver is blamed
+TEST_F(NetworkChecksTest, NetworkNoneIsNamedInsteadOfTheNameserver) {
+  for (const char* h : {"app.netdata.cloud", "api.netdata.cloud", "mqtt.netdata.cloud"}) {
+    DnsAnswer a;
+    a.host = h;
+    a.outcome = DnsOutcome::kPortClosed;  // sendto: Network is unreachable, as c-ares reports it
+    sys.network.dns.answers.push_back(a);
+  }
+  sys.network.dns.nameservers = {"192.168.1.1"};
+  const std::string dev_header =
+      "Inter-|   Receive |  Transmit\n face |bytes packets|bytes packets\n";
+  sys.AddFile("/proc/net/dev", dev_header + "    lo: 0 0 0 0\n");
+  sys.AddFile("/proc/net/route", "Iface\tDestination\tGateway\n");
+  sys.AddFile("/proc/net/ipv6_route",
+              "00000000000000000000000000000001 80 00000000000000000000000000000000 00 "
+              "00000000000000000000000000000000 00000000 00000001 00000000 00000001 lo\n");
+  Result r = RunCheck(kNetworkDns);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_FALSE(r.certain);
+  EXPECT_NE(r.message.find("The container has no network"), std::string::npos) << r.message;
+  EXPECT_NE(r.remediation.find("--network none"), std::string::npos) << r.remediation;
+  EXPECT_TRUE(r.details["no_network"].get<bool>());
+  // The other side: an interface with a default route; the nameserver is at fault.
+  sys.AddFile("/proc/net/dev", dev_header + "    lo: 0 0 0 0\n  eth0: 1046 13 0 0\n");
+  sys.AddFile("/proc/net/route", "Iface\tDestination\tGateway\neth0\t00000000\t010011AC\t0003\n");
+  r = RunCheck(kNetworkDns);
+  EXPECT_EQ(r.status, Status::kFail);
+  EXPECT_EQ(r.message.find("no network"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("connection refused"), std::string::npos) << r.message;
+}
+
 TEST_F(NetworkChecksTest, TlsFaultsAreDistinctFindings) {
   struct Case {
     ConnectOutcome outcome;

@@ -36,6 +36,17 @@ TEST(Verdict, ClaimFailureMeansTheNodeWillBeAbsent) {
   EXPECT_NE(v.summary.find("will not appear"), std::string::npos);
 }
 
+// fault: verdict | unclaimed agent, claiming not configured, only cloud.link selected | node state absent (was unknown): the state does not depend on the selection
+TEST(Verdict, UnclaimedWithoutClaimingIsAbsentWithOnlyCloudLink) {
+  Verdict v =
+      Decide(Make({{"cloud.link", Status::kPass, {{"claimed", false}, {"claim_wanted", false}}}}));
+  EXPECT_EQ(v.expected_node_state, "absent");
+  EXPECT_NE(v.summary.find("Claiming is not configured"), std::string::npos) << v.summary;
+  // Claiming configured (the agent claims at its next start): not absent by this rule.
+  v = Decide(Make({{"cloud.link", Status::kPass, {{"claimed", false}, {"claim_wanted", true}}}}));
+  EXPECT_NE(v.expected_node_state, "absent");
+}
+
 // fault: network | claimed node whose network.tls fails | verdict unseen, claimed-cannot-connect section
 TEST(Verdict, ClaimedButCannotConnectIsUnseen) {
   Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},

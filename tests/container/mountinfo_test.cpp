@@ -177,6 +177,15 @@ TEST(MountInfo, DockerBindKeepsTheSpaceInTheHostPathAndTheReadOnlyFlag) {
             "netdatalib");
 }
 
+TEST(VolumeKind, AnonymousVolumesHave64HexNames) {
+  EXPECT_TRUE(
+      IsAnonymousVolumeName("3f1c9e5b2a7d4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"));
+  EXPECT_FALSE(IsAnonymousVolumeName("netdatalib"));
+  EXPECT_FALSE(IsAnonymousVolumeName(std::string(63, 'a')));
+  EXPECT_FALSE(IsAnonymousVolumeName(std::string(64, 'A')));  // Docker writes lowercase hex
+  EXPECT_FALSE(IsAnonymousVolumeName(std::string(64, 'g')));
+}
+
 TEST(VolumeKind, HostRulesOutsideAContainer) {
   auto t = ParseMountInfo(
       "26 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"

@@ -90,3 +90,28 @@ TEST(ProxyResolvesNames, HttpAndSocks5hDoSocks5DoesNot) {
 
 }  // namespace
 }  // namespace preflight::container
+
+namespace preflight::container {
+namespace {
+
+// The ACLK's own prefix test (aclk_verify_proxy): http:// always, socks5[h]:// from the
+// environment only where the version allows it; a bad http_proxy does not fall back.
+TEST(LinkProxy, UnknownFormatIsDirectWithoutFallbackAndQuotedShort) {
+  EnvMap env{{"http_proxy", "HTTP://p:1"}, {"https_proxy", "http://good:1"}};
+  auto c = LinkProxy("env", "cloud.conf", env);
+  EXPECT_EQ(c.url, "");
+  EXPECT_EQ(c.source, "http_proxy");
+  EXPECT_NE(c.why.find("defined but of unknown format"), std::string::npos) << c.why;
+  env["http_proxy"] = "socks5h://s:1080";
+  EXPECT_EQ(LinkProxy("env", "cloud.conf", env).url, "socks5h://s:1080");
+  EXPECT_EQ(LinkProxy("env", "cloud.conf", env, {true, false}).url, "");
+  env.erase("http_proxy");
+  EXPECT_EQ(LinkProxy("env", "cloud.conf", env, {false, false}).url, "");  // v2.2: no https_proxy
+  EXPECT_EQ(LinkProxy("env", "cloud.conf", env, {true, false}).url, "http://good:1");
+  EXPECT_EQ(LinkProxy("https://p:1", "cloud.conf", env).url, "");
+  env["http_proxy"] = std::string(100000, 'x');
+  EXPECT_LT(LinkProxy("env", "cloud.conf", env).why.size(), 400u);
+}
+
+}  // namespace
+}  // namespace preflight::container
