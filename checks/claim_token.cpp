@@ -21,6 +21,9 @@ struct Problem {
   Status status;
   std::string what;  ///< after "<source> " : "is empty", ...
   std::string fix;
+  /// The claim is certain to fail with this token. False for whitespace around a good token:
+  /// the agent sends it as it is, but no rejection by Cloud has been observed.
+  bool certain = true;
 };
 
 bool NonEmptyToken(const ClaimValue& v) { return v.set && !v.value.empty(); }
@@ -122,7 +125,8 @@ std::optional<Problem> Analyze(const ClaimValue& v) {
                    IsEnv(v) ? "Strip the whitespace: e.g. create the secret with `printf %s "
                               "TOKEN` (not echo) or trim the value before setting " +
                                   v.source + "."
-                            : "Remove the whitespace around the token in " + where + "."};
+                            : "Remove the whitespace around the token in " + where + ".",
+                   /*certain=*/false};
   }
   // Before the whitespace test: "<YOUR CLAIM TOKEN>" is a placeholder, not a wrapped token.
   if (IsPlaceholder(core)) {
@@ -287,7 +291,7 @@ Result RunClaimToken(Context& ctx) {
       return with(Result::Warn(first->token.source + " " + problem->what, problem->fix));
     }
     // Certain only when no source works in any generation the agent could be.
-    bool certain = true;
+    bool certain = problem->certain;
     for (bool gen_v1 : PossibleGenerations(generation)) {
       const std::string u =
           gen_v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);

@@ -259,11 +259,12 @@ TEST_F(RunTest, SubreaperWhenNotPid1AndNoWarning) {
 
 // ---- refusing ---------------------------------------------------------------------------
 
-// fault: claiming | claim token with surrounding whitespace at `run` | exit 78, program never started; stderr and termination log name claim.token, never the token; run recorded as refused
+// fault: claiming | a quoted claim token, the only claim source, at `run` | exit 78, program never started; stderr and termination log name claim.token, never the token; run recorded as refused
 TEST_F(RunTest, NamespacePid1_FailingCheckExits78AndNothingStarts) {
   const std::string marker = dir_.path() + "/started";
   const std::string term_log = dir_.Write("termination-log", "");
-  const std::string token = " " + FakeClaimToken() + " ";  // whitespace: claim.token fails
+  // Quotes become part of the token and no other source can take over: certain to fail.
+  const std::string token = "\"" + FakeClaimToken() + "\"";
   for (bool supervise : {false, true}) {
     std::vector<std::string> args = {"--termination-log", term_log};
     if (supervise) args.push_back("--supervise");
