@@ -1,9 +1,10 @@
 // Test launcher: applies a Docker seccomp profile with libseccomp, as a Docker host would, then
 // execs the program under test.
 //   seccomp_launcher PROFILE.json [--default-action SCMP_ACT_...] -- PROGRAM [ARGS...]
-// Entries are chosen for x86_64 (Docker's "amd64"), the running kernel and Docker's default
-// capabilities (tests/tools/seccomp_profile.h). Syscall names libseccomp does not know yet get the
-// kernel's unified number, as a libseccomp that knows them would give.
+// Entries are chosen for the architecture it is built for (Docker's "amd64", "arm64", "arm"),
+// the running kernel and Docker's default capabilities (tests/tools/seccomp_profile.h). Syscall
+// names libseccomp does not know yet get the kernel's unified number, as a libseccomp that knows
+// them would give.
 #include <seccomp.h>
 #include <sys/utsname.h>
 #include <unistd.h>

@@ -1,0 +1,5 @@
+# Debian i386: see debian-cross.cmake.
+set(PREFLIGHT_CROSS_TRIPLET i686-linux-gnu)
+set(CMAKE_SYSTEM_PROCESSOR i686)
+set(PREFLIGHT_QEMU i386)
+include(${CMAKE_CURRENT_LIST_DIR}/debian-cross.cmake)
