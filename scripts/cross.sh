@@ -20,7 +20,8 @@ jobs=${JOBS:-$(nproc)}
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 die() { echo "cross: $*" >&2; exit 1; }
 
-# Sets name, debarch, triplet, ossl (OpenSSL's Configure target) and qemu for an ARCH spelling.
+# Sets name, debarch, triplet, multiarch (Debian's library directory name), ossl (OpenSSL's
+# Configure target) and qemu for an ARCH spelling.
 resolve_arch() {
   case "$1" in
     x86_64 | amd64 | linux/amd64)
@@ -30,9 +31,11 @@ resolve_arch() {
     armv7l | armv7 | armhf | arm | armv7hf | arm/v7 | linux/arm/v7)
       name=armv7l debarch=armhf triplet=arm-linux-gnueabihf ossl=linux-armv4 qemu=arm ;;
     i386 | i686 | 386 | x86 | linux/386)
-      name=i386 debarch=i386 triplet=i686-linux-gnu ossl=linux-x86 qemu=i386 ;;
+      name=i386 debarch=i386 triplet=i686-linux-gnu ossl=linux-x86 qemu=i386 ;;  # untested
     *) die "unknown architecture '$1' (use x86_64, aarch64, armv7l or i386)" ;;
   esac
+  multiarch=$triplet
+  if [ "$debarch" = i386 ]; then multiarch=i386-linux-gnu; fi
 }
 
 ensure_packages() {
@@ -125,7 +128,9 @@ else
     echo "cross: sysroot for $debarch in $sysroot"
   fi
   DEPS_JOBS=$jobs build_static_openssl "$xdeps/openssl" "$ossl" "$triplet-"
-  DEPS_JOBS=$jobs build_static_curl "$xdeps/libcurl" "$xdeps/openssl" "$triplet" "$sysroot"
+  DEPS_JOBS=$jobs build_static_curl "$xdeps/libcurl" "$xdeps/openssl" "$triplet" "$sysroot" "$multiarch"
+  # The unit tests read bootstrap.sh's unpacked netdata-core (its shell scripts) under DEPS.
+  if [ -d "$deps/netdata" ]; then ln -sfn ../../netdata "$xdeps/netdata"; fi
   cmake_args+=(-DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/$triplet.cmake"
                -DPREFLIGHT_SYSROOT="$sysroot")
   strip_tool=$triplet-strip

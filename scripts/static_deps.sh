@@ -91,16 +91,16 @@ build_static_openssl() {
 # Minimal static libcurl from Debian's own curl source (Debian's libcurl.a needs krb5/ldap
 # archives that do not exist), against the OpenSSL above: HTTP(S), proxies, WebSockets,
 # c-ares, no threaded resolver.
-#   build_static_curl PREFIX OPENSSL_PREFIX [HOST_TRIPLET SYSROOT]
-#   (cross: c-ares and zlib come from SYSROOT/usr/{include,lib/HOST_TRIPLET}, never the host's)
+#   build_static_curl PREFIX OPENSSL_PREFIX [HOST_TRIPLET SYSROOT MULTIARCH]
+#   (cross: c-ares and zlib come from SYSROOT/usr/{include,lib/MULTIARCH}, never the host's)
 build_static_curl() {
-  local prefix=$1 ssl=$2 host=${3:-} sysroot=${4:-}
+  local prefix=$1 ssl=$2 host=${3:-} sysroot=${4:-} multiarch=${5:-${3:-}}
   [ -f "$prefix/lib/libcurl.a" ] && return 0
   ensure_src_lists
   local work=$prefix-src cross_env=(PKG_CONFIG_PATH="$ssl/lib/pkgconfig") cross_opt=()
   if [ -n "$host" ]; then
     cross_env=(PKG_CONFIG_LIBDIR="$ssl/lib/pkgconfig" CPPFLAGS="-I$sysroot/usr/include"
-               LDFLAGS="-L$sysroot/usr/lib/$host")
+               LDFLAGS="-L$sysroot/usr/lib/$multiarch")
     cross_opt=(--host="$host")
   fi
   rm -rf "$work" && mkdir -p "$work"

@@ -7,7 +7,11 @@
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_C_COMPILER ${PREFLIGHT_CROSS_TRIPLET}-gcc)
 set(CMAKE_CXX_COMPILER ${PREFLIGHT_CROSS_TRIPLET}-g++)
-set(CMAKE_LIBRARY_ARCHITECTURE ${PREFLIGHT_CROSS_TRIPLET})
+# Debian's library directory: the triplet, except i386's (i386-linux-gnu for i686-linux-gnu).
+if(NOT PREFLIGHT_MULTIARCH)
+  set(PREFLIGHT_MULTIARCH ${PREFLIGHT_CROSS_TRIPLET})
+endif()
+set(CMAKE_LIBRARY_ARCHITECTURE ${PREFLIGHT_MULTIARCH})
 # try_compile projects see the toolchain file again, but not the cache.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES PREFLIGHT_SYSROOT PREFLIGHT_DEPS)
 if(NOT PREFLIGHT_SYSROOT)
@@ -24,7 +28,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # seccomp.h, ares.h, event2/, zlib.h: the cross compiler does not search the host's /usr/include,
 # and must not (libevent's event-config.h differs per architecture).
 set(CMAKE_C_FLAGS_INIT
-    "-isystem ${PREFLIGHT_SYSROOT}/usr/include/${PREFLIGHT_CROSS_TRIPLET} -isystem ${PREFLIGHT_SYSROOT}/usr/include")
+    "-isystem ${PREFLIGHT_SYSROOT}/usr/include/${PREFLIGHT_MULTIARCH} -isystem ${PREFLIGHT_SYSROOT}/usr/include")
 set(CMAKE_CXX_FLAGS_INIT "${CMAKE_C_FLAGS_INIT}")
 
 # Test programs (GoogleTest discovery, ctest) run under qemu-user when it is installed.
