@@ -14,7 +14,9 @@ case "$arch" in
   *) echo "qemu_user_unit: unknown arch $arch" >&2; exit 2 ;;
 esac
 command -v "$qemu" >/dev/null || { echo "qemu_user_unit: $qemu not installed (scripts/bootstrap.sh installs qemu-user-static)" >&2; exit 1; }
-filter=$(grep -v '^#' "$here/qemu_user_excluded.txt" | awk 'NF { print $1 }' | paste -sd: -)
+# A line "[ARCH] Pattern reason" applies to that architecture only.
+filter=$(grep -v '^#' "$here/qemu_user_excluded.txt" \
+  | awk -v a="[$arch]" 'NF && $1 !~ /^\[/ { print $1 } NF && $1 == a { print $2 }' | paste -sd: -)
 # The emulation test in container_test asserts that qemu is detected here.
 export PREFLIGHT_EXPECT_EMULATOR=1
 rc=0
