@@ -1,14 +1,23 @@
 # netdata-preflight — the two commands of the README, and the build in between.
 #   make run    install what is needed, build, run `netdata-preflight check` on this machine
 #   make test   install what is needed, build, run every test
+#   make dist   fully static binaries for every shipped architecture, with SHA256SUMS
 BUILD ?= build
 DEPS  ?= $(CURDIR)/build/deps
 JOBS  ?= $(shell nproc)
 # ccache keys on paths relative to the checkout, so every clone and worktree shares one cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
 CMAKE_FLAGS ?=
+# The host's strip for the host's build; scripts/cross.sh strips with each target's own.
+STRIP ?= strip
+# make dist: one binary per architecture (uname -m names), in DIST with SHA256SUMS.
+DIST_ARCHES ?= x86_64 aarch64 armv7l
+DIST ?= $(BUILD)/dist
+# What tests/arch runs of each cross build besides the binary (make test builds them too).
+ARCH_TEST_TARGETS = seccomp_launcher container_test checks_test cmd_test
+CROSS_TARGETS ?=
 
-.PHONY: all bootstrap build run test test-asan bench fuzz docs clean
+.PHONY: all bootstrap build run test test-asan bench fuzz docs clean dist
 
 all: build
 
@@ -22,14 +31,27 @@ $(BUILD)/release/Makefile:
 # The binary lands at build/netdata-preflight (stripped copy of the release build).
 build: bootstrap $(BUILD)/release/Makefile
 	@$(MAKE) --no-print-directory -C $(BUILD)/release -j$(JOBS) netdata-preflight
-	@strip -o $(BUILD)/netdata-preflight $(BUILD)/release/netdata-preflight
+	@$(STRIP) -o $(BUILD)/netdata-preflight $(BUILD)/release/netdata-preflight
 	@echo "built $(BUILD)/netdata-preflight ($$(stat -c %s $(BUILD)/netdata-preflight) bytes, $$(file -b $(BUILD)/netdata-preflight | cut -d, -f1-2))"
+
+# The host's binary is copied, every other architecture cross-built (scripts/cross.sh: cached
+# sysroot, OpenSSL and libcurl per architecture under DEPS/cross).
+dist: build
+	@mkdir -p $(DIST)
+	@set -e; for a in $(DIST_ARCHES); do \
+	  if [ "$$a" = "$$(uname -m)" ]; then cp $(BUILD)/netdata-preflight $(DIST)/netdata-preflight-$$a; \
+	  else DEPS=$(DEPS) JOBS=$(JOBS) CROSS_BUILD=$(CURDIR)/$(BUILD)/cross/$$a \
+	    CROSS_TARGETS="$(CROSS_TARGETS)" bash scripts/cross.sh $$a $(DIST); fi; \
+	done
+	@cd $(DIST) && rm -f SHA256SUMS && sha256sum $(addprefix netdata-preflight-,$(DIST_ARCHES)) > SHA256SUMS
+	@echo "dist: $(DIST)"; cat $(DIST)/SHA256SUMS
 
 run: build
 	@echo "== netdata-preflight check (this machine) =="
 	@$(BUILD)/netdata-preflight check; rc=$$?; echo "== exit code $$rc (0 = nothing failed; 1 = something failed: see above) =="
 
-test: build
+test: CROSS_TARGETS = $(ARCH_TEST_TARGETS)
+test: build dist
 	@$(MAKE) --no-print-directory -C $(BUILD)/release -j$(JOBS)
 	@cd $(BUILD)/release && rc=0; ctest --output-on-failure -j$(JOBS) --timeout 600 -O ctest.log || rc=$$?; \
 	  python3 $(CURDIR)/scripts/check_skips.py ctest.log $(CURDIR)/tests/expected-skips.txt || rc=1; exit $$rc
@@ -63,4 +85,4 @@ docs: build
 	python3 scripts/gen_reliability.py . > docs/reliability.md
 
 clean:
-	rm -rf $(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/netdata-preflight
+	rm -rf $(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/netdata-preflight $(BUILD)/cross $(BUILD)/dist

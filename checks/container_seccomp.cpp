@@ -148,6 +148,20 @@ Result RunContainerSeccomp(Context& ctx) {
   details["filters"] = status.seccomp_filters;
   details["no_new_privs"] = status.no_new_privs;
   details["kernel"] = kernel.empty() ? "unknown" : kernel;
+  // Under qemu-user every syscall is the emulator's (qemu answers clone3 with ENOSYS itself):
+  // nothing seen here says what the agent meets on a native host, so no verdict, never a pass.
+  if (const std::string emulator = ctx.sys.Seccomp().Emulator(); !emulator.empty()) {
+    details["emulator"] = emulator;
+    Result r = Result::Warn(
+        "cannot judge the seccomp filter: this runs under user-mode emulation (" + emulator +
+            "), which makes and answers the syscalls itself, so the probe would see the "
+            "emulator's answers, not the agent's (kernel " +
+            kernel + ")",
+        "Run the image built for this host's CPU architecture (drop `--platform`: Docker pulls "
+        "the native one), or judge the seccomp profile on a host of the image's architecture.");
+    r.details = details;
+    return r;
+  }
   if (status.seccomp <= 0) {
     Result r = Result::Pass(status.seccomp == 0
                                 ? "seccomp is disabled for this container (kernel " + kernel + ")"

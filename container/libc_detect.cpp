@@ -35,10 +35,16 @@ std::string LibcInfo::Describe() const {
 }
 
 const std::vector<std::string>& LibcSearchDirs() {
+  // Debian's multiarch directories of every architecture the netdata image ships (amd64, arm64,
+  // armv7 = armhf, i386), then the plain ones of other distributions.
   static const std::vector<std::string> dirs = {"/lib/x86_64-linux-gnu",
                                                 "/usr/lib/x86_64-linux-gnu",
                                                 "/lib/aarch64-linux-gnu",
                                                 "/usr/lib/aarch64-linux-gnu",
+                                                "/lib/arm-linux-gnueabihf",
+                                                "/usr/lib/arm-linux-gnueabihf",
+                                                "/lib/i386-linux-gnu",
+                                                "/usr/lib/i386-linux-gnu",
                                                 "/lib64",
                                                 "/usr/lib64",
                                                 "/lib",

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 
+#include "container/emulation.h"
 #include "container/unique_fd.h"
 
 namespace preflight::container {
@@ -35,9 +36,9 @@ const char kEmpty[] = "";
 const ProbeCall kCalls[] = {
     {"clone3", {0, 0, 0, 0, 0, 0}},  // size 0 < CLONE_ARGS_SIZE_VER0: EINVAL
     {"faccessat2", {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
-    {"close_range", {0xffffffffL, 0, kBadFlag, 0, 0, 0}},
-    {"openat2", {-100, reinterpret_cast<long>(kEmpty), 0, 0, 0, 0}},  // size 0: EINVAL
-    {"epoll_pwait2", {-1, 0, 0, 0, 0, 0}},                            // maxevents 0: EINVAL
+    {"close_range", {static_cast<long>(0xffffffffUL), 0, kBadFlag, 0, 0, 0}},  // -1 on 32-bit
+    {"openat2", {-100, reinterpret_cast<long>(kEmpty), 0, 0, 0, 0}},           // size 0: EINVAL
+    {"epoll_pwait2", {-1, 0, 0, 0, 0, 0}},  // maxevents 0: EINVAL
     {"fchmodat2", {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
     {"pidfd_open", {0, kBadFlag, 0, 0, 0, 0}},
     {"io_uring_setup", {0, 0, 0, 0, 0, 0}},                             // params NULL: EFAULT
@@ -195,6 +196,8 @@ long ResolveSyscall(const std::string& name) {
   auto it = UnifiedNumbers().find(name);
   return it == UnifiedNumbers().end() ? -1 : it->second;
 }
+
+std::string RealSeccompProber::Emulator() { return DetectUserEmulator(); }
 
 Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds per_child) {
   SeccompProbeReport report;

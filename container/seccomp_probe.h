@@ -54,12 +54,16 @@ class SeccompProber {
   /// kill or a timeout the syscalls not yet answered are probed one per child so that one
   /// killing syscall does not hide the others. Fails only when no child could be forked.
   virtual Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) = 0;
+  /// The user-mode emulator this process runs under ("/usr/bin/qemu-aarch64-static"), or ""
+  /// when native or unknown. Under one, Probe() answers for the emulator, not for the program.
+  virtual std::string Emulator() { return {}; }
 };
 
 /// The production prober: fork (never the posix spawn API or threads), raw syscalls, a pipe back.
 class RealSeccompProber final : public SeccompProber {
  public:
   Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) override;
+  std::string Emulator() override;  ///< DetectUserEmulator() (container/emulation.h)
 };
 
 /// The syscall number of `name` for the running architecture: libseccomp's table, else the

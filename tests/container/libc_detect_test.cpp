@@ -71,5 +71,21 @@ TEST(LibcDetect, FindsGlibcAndMuslThroughTheSystem) {
   EXPECT_EQ(DetectLibc(scratch).Describe(), "unknown");
 }
 
+// armv7 (armhf) and i386 images keep libc in their own multiarch directory: a search that misses
+// it reports "unknown", which turns a harmless blocked syscall into a failure.
+TEST(LibcDetect, FindsGlibcOfEveryShippedArchitecture) {
+  for (const char* dir :
+       {"/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib/arm-linux-gnueabihf",
+        "/usr/lib/arm-linux-gnueabihf", "/lib/i386-linux-gnu"}) {
+    testing::FakeSystem sys;
+    const std::string path = std::string(dir) + "/libc.so.6";
+    sys.AddDir(dir).AddFile(path, std::string("GLIBC_2.4\0GLIBC_2.36\0", 21));
+    auto info = DetectLibc(sys);
+    EXPECT_TRUE(info.glibc) << dir;
+    EXPECT_EQ(info.Describe(), "glibc 2.36") << dir;
+    EXPECT_EQ(info.glibc_path, path);
+  }
+}
+
 }  // namespace
 }  // namespace preflight::container

@@ -13,7 +13,8 @@ class FakeSeccomp : public container::SeccompProber {
   /// name -> answer; syscalls not named here are allowed (EINVAL).
   std::map<std::string, container::SyscallProbe> answers;
   bool fork_fails = false;
-  int probes = 0;  ///< how many times Probe() was called
+  std::string emulator;  ///< what Emulator() answers ("" = native)
+  int probes = 0;        ///< how many times Probe() was called
 
   FakeSeccomp& Answer(const std::string& name, container::SyscallVerdict verdict, int err = 0,
                       int signal = 0) {
@@ -25,6 +26,8 @@ class FakeSeccomp : public container::SeccompProber {
     answers[name] = p;
     return *this;
   }
+
+  std::string Emulator() override { return emulator; }
 
   Expected<container::SeccompProbeReport> Probe(std::chrono::milliseconds) override {
     ++probes;

@@ -9,8 +9,8 @@
 //           (unless the default action allows, or its errno already is ENOSYS), so libc falls back.
 //           The newest is taken over every name this launcher resolves, i.e. a runc whose
 //           libseccomp knows them all; an older libseccomp ignores the names it does not know.
-// Entries are chosen for x86_64 (Docker's "amd64"), the running kernel and Docker's default
-// capabilities (tests/tools/seccomp_profile.h). Syscall names libseccomp does not know yet get the
+// Entries are chosen for the architecture it is built for (Docker's "amd64", "arm64", "arm"),
+// the running kernel and Docker's default capabilities (tests/tools/seccomp_profile.h). Syscall names libseccomp does not know yet get the
 // kernel's unified number, as a libseccomp that knows them would give.
 #include <seccomp.h>
 #include <sys/utsname.h>

@@ -36,9 +36,25 @@ struct Profile {
   size_t skipped = 0;  ///< entries that do not apply (capability, architecture, kernel)
 };
 
-/// What the container is: Docker's architecture name ("amd64"), kernel "major.minor", and caps.
+/// Docker's name of the architecture this is built for ("amd64", "arm64", "arm", "x86"): the
+/// profile's `includes.arches` select arch-only rules (arm's set_tls, cacheflush, ...).
+constexpr const char* BuildTargetDockerArch() {
+#if defined(__x86_64__)
+  return "amd64";
+#elif defined(__aarch64__)
+  return "arm64";
+#elif defined(__arm__)
+  return "arm";
+#elif defined(__i386__)
+  return "x86";
+#else
+#error "seccomp_profile.h: no Docker architecture name for this target"
+#endif
+}
+
+/// What the container is: Docker's architecture name, kernel "major.minor", and caps.
 struct ProfileTarget {
-  std::string arch = "amd64";
+  std::string arch = BuildTargetDockerArch();
   int kernel_major = 6;
   int kernel_minor = 0;
   std::set<std::string> caps = {
