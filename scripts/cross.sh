@@ -137,11 +137,10 @@ else
 fi
 
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  mkdir -p "$build"
-  cmake -S "$top" -B "$build" -DPREFLIGHT_DEPS="$xdeps" "${cmake_args[@]}" >"$build/configure.log" 2>&1 \
-    || { cat "$build/configure.log" >&2; die "cmake configure for $name failed"; }
-fi
+# Configured every time (cheap once cached): `make dist` then `make test` turns the tests on.
+mkdir -p "$build"
+cmake -S "$top" -B "$build" -DPREFLIGHT_DEPS="$xdeps" "${cmake_args[@]}" >"$build/configure.log" 2>&1 \
+  || { cat "$build/configure.log" >&2; die "cmake configure for $name failed"; }
 cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$build/build.log" 2>&1 \
   || { tail -40 "$build/build.log" >&2; die "build for $name failed (see $build/build.log)"; }
 bin=$out/netdata-preflight-$name
