@@ -3,7 +3,15 @@
 #   make test   install what is needed, build, run every test
 #   make dist   fully static binaries for every shipped architecture, with SHA256SUMS
 BUILD ?= build
-DEPS  ?= $(CURDIR)/build/deps
+# The static OpenSSL/libcurl (host and cross), the unpacked agent and the cross sysroots take
+# minutes to build: they are kept per machine, keyed by the scripts that build them, so every
+# clone (and CI's fresh one) reuses them; a machine without them builds them once. Without a
+# writable /var/cache (not root) they stay in the checkout.
+DEPS_CACHE ?= /var/cache/netdata-preflight
+DEPS_KEY   := $(shell cat scripts/static_deps.sh scripts/cross.sh 2>/dev/null | sha256sum | cut -c1-12)
+ifeq ($(origin DEPS), undefined)
+DEPS := $(shell mkdir -p $(DEPS_CACHE) 2>/dev/null && [ -w $(DEPS_CACHE) ] && echo $(DEPS_CACHE)/deps-$(DEPS_KEY) || echo $(CURDIR)/build/deps)
+endif
 JOBS  ?= $(shell nproc)
 # ccache keys on paths relative to the checkout, so every clone and worktree shares one cache.
 export CCACHE_BASEDIR ?= $(CURDIR)

@@ -16,11 +16,14 @@ std::string AgentUser::Owner() const {
   return std::to_string(uid) + (self ? "" : ":" + std::to_string(gid));
 }
 
-AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off) {
+AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off,
+                        const std::string& var_lib, const std::string& cache_dir) {
   AgentUser user;
   auto passwd = sys.ReadFile("/etc/passwd", 1 << 20, true);
   if (!hands_off) {
-    if (auto running = container::FindRunningProcess(sys, "netdata")) {
+    const std::vector<std::string> dirs = {sys.RealPath(var_lib).value_or(var_lib),
+                                           sys.RealPath(cache_dir).value_or(cache_dir)};
+    if (auto running = container::FindRunningProcess(sys, "netdata", dirs)) {
       user.uid = running->euid;
       user.started_as_root = false;
       user.source = "the running agent (pid " + std::to_string(running->pid) + ")";

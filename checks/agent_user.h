@@ -37,7 +37,10 @@ struct AgentUser {
 
 /// `hands_off`: no agent of this container runs yet (`run`, `check --gate`): any netdata
 /// process seen is another one, so none is looked for.
-AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off);
+/// A running agent counts only when it has files open under `var_lib` or `cache_dir`.
+AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off,
+                        const std::string& var_lib = "/var/lib/netdata",
+                        const std::string& cache_dir = "/var/cache/netdata");
 
 /// Whether `user` may access `path` (facts `info`) for `want` (R_OK | W_OK | X_OK), by its
 /// mode bits (or access(2) when the agent is this process's user).

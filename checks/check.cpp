@@ -114,7 +114,7 @@ const container::ContainerEnv& Context::Container() {
 }
 
 const AgentUser& Context::User() {
-  if (!user_) user_ = FindAgentUser(sys, in.config_dir, in.hands_off);
+  if (!user_) user_ = FindAgentUser(sys, in.config_dir, in.hands_off, in.var_lib, in.cache_dir);
   return *user_;
 }
 

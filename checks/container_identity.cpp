@@ -101,7 +101,10 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
   // container's, whatever the container's start time says (a `docker restart` rewrites
   // /etc/hostname): they are not baked into the image.
   if (!ctx.in.hands_off) {
-    if (auto agent = container::FindRunningProcess(ctx.sys, "netdata")) {
+    if (auto agent = container::FindRunningProcess(
+            ctx.sys, "netdata",
+            {ctx.sys.RealPath(ctx.in.var_lib).value_or(ctx.in.var_lib),
+             ctx.sys.RealPath(ctx.in.cache_dir).value_or(ctx.in.cache_dir)})) {
       if (auto started = container::ProcessStartUnix(ctx.sys, agent->pid)) {
         std::string before_agent;
         for (const auto& [rel, mtime] : files) {

@@ -250,6 +250,9 @@ TEST(ContainerIdentity, IdentityTheRunningAgentWroteAtItsStartIsNotBaked) {
   sys.AddDir("/proc/77");
   sys.AddFile("/proc/77/comm", "netdata\n");
   sys.AddFile("/proc/77/status", "Name:\tnetdata\nUid:\t201\t201\t201\t201\n");
+  // This node's agent: it holds a file of this node's lib dir open.
+  sys.AddDir("/proc/77/fd");
+  sys.AddSymlink("/proc/77/fd/4", "/var/lib/netdata/registry/netdata.public.unique.id");
   // ...but written after the agent running here started (btime + 1000 ticks / CLK_TCK).
   const long hz = ::sysconf(_SC_CLK_TCK);
   const int64_t agent_start = kCreated - 120;

@@ -145,6 +145,11 @@ TEST(NeverStop, AgentUserComesFromItsOwnSources) {
   sys.AddDir("/proc/77");
   sys.AddFile("/proc/77/comm", "netdata\n");
   sys.AddFile("/proc/77/status", "Name:\tnetdata\nUid:\t0\t450\t450\t450\n");
+  sys.AddDir("/proc/77/fd");
+  // Another agent (no file of this node's dirs open) is not this node's agent.
+  EXPECT_EQ(FindAgentUser(sys, in.config_dir, false).uid, 999u);
+  sys.AddFile("/var/cache/netdata/netdata-meta.db", "");
+  sys.AddSymlink("/proc/77/fd/5", "/var/cache/netdata/netdata-meta.db");
   AgentUser running = FindAgentUser(sys, in.config_dir, false);
   EXPECT_EQ(running.uid, 450u);
   EXPECT_EQ(running.name, "monitor");
@@ -161,6 +166,9 @@ TEST(NeverStop, ClaimStateJudgesTheRunningAgentsOwnUser) {
   sys.AddDir("/proc/12");
   sys.AddFile("/proc/12/comm", "netdata\n");
   sys.AddFile("/proc/12/status", "Uid:\t999\t999\t999\t999\n");
+  sys.AddDir("/proc/12/fd");
+  sys.AddFile("/var/cache/netdata/netdata-meta.db", "");
+  sys.AddSymlink("/proc/12/fd/7", "/var/cache/netdata/netdata-meta.db");
   Result r = RunWithVersion(kClaimState, sys, "v1.37.1");
   EXPECT_EQ(r.status, Status::kPass) << Describe(r);
 }
