@@ -110,7 +110,9 @@ struct HttpServer::Impl {
   std::vector<std::unique_ptr<std::function<void()>>> ticks;
   std::map<int, std::pair<EventPtr, std::unique_ptr<std::function<void()>>>> watches;
   EventPtr resume_accept;
-  // Accepted connections by fd: (socket inode, steady seconds when first seen).
+  // Accepted connections by fd: (socket inode, steady milliseconds when first seen). Not
+  // seconds: connections first seen in the same second tied, and the tie fell to the lowest
+  // fd, which a just-accepted connection reuses, so the newest could be shed as "oldest".
   std::map<int, std::pair<ino_t, int64_t>> connections;
   int stopped_by = 0;
   UniqueFd reserve;  // see ReleaseReserve
@@ -131,11 +133,11 @@ struct HttpServer::Impl {
     const int fd = bev != nullptr ? static_cast<int>(bufferevent_getfd(bev)) : -1;
     struct stat st {};
     if (fd < 0 || ::fstat(fd, &st) != 0) return;
-    connections[fd] = {st.st_ino, NowSeconds()};
+    connections[fd] = {st.st_ino, NowMillis()};
   }
 
-  static int64_t NowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
+  static int64_t NowMillis() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
   }
@@ -212,7 +214,7 @@ struct HttpServer::Impl {
   std::map<int, std::pair<ino_t, int64_t>> ScanConnections() {
     const int listen_fd = evhttp_bound_socket_get_fd(bound);
     const uint16_t port = LocalPort(listen_fd);
-    const int64_t now = NowSeconds();
+    const int64_t now = NowMillis();
     std::map<int, std::pair<ino_t, int64_t>> seen;
     ReleaseReserve();
     DIR* dir = ::opendir("/proc/self/fd");
@@ -261,10 +263,12 @@ struct HttpServer::Impl {
   // an idle timeout, which a client sending a byte now and then never trips. shutdown() makes evhttp see EOF and free
   // the connection itself. The inode tells a reused fd number from the connection we saw.
   void ReapOldConnections() {
-    const int64_t now = NowSeconds();
+    const int64_t now = NowMillis();
+    const int64_t lifetime_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(limits.lifetime).count();
     connections = ScanConnections();
     for (const auto& [fd, info] : connections) {
-      if (now - info.second >= limits.lifetime.count()) ::shutdown(fd, SHUT_RDWR);
+      if (now - info.second >= lifetime_ms) ::shutdown(fd, SHUT_RDWR);
     }
   }
 
