@@ -57,6 +57,10 @@ enum class Behaviour {
   kAnswersWhileInitializing,  ///< `ping` → pong and aclk-state "Agent is initializing" during start
   kClaimsBeforeServingHttp,  ///< the claim at start runs before the web server serves requests
   kWritesStatusFile,         ///< status-netdata.json records the last state, readable when down
+  kClaimValuesSentAsGiven,   ///< token, rooms and URL go to Cloud as given (no trim, no unquote)
+  kV1EntrypointStopsOnClaimFailure,  ///< v1 run.sh is `set -e`: a failing claim script ends it
+  kStateInVarLib,            ///< GUID and claim (cloud.d: claimed_id, keys) live in var-lib
+  kStartsThreads,            ///< the agent creates threads at start (glibc >= 2.34: clone3)
 };
 
 struct BehaviourDef {
@@ -102,6 +106,10 @@ struct AgentFacts {
 /// "v1.41.0 and later (src/daemon/daemon.c prepare_required_directories(), #14890)": what a
 /// message cites when it relies on `b`.
 std::string Cite(Behaviour b);
+
+/// Why a failure is certain for the detected agent, as Result::certain_because records it:
+/// "agent model `key`: <versions>, <source>".
+std::string Because(Behaviour b);
 
 /// docs/agent-behaviour.md.
 std::string AgentModelMarkdown();

@@ -16,28 +16,32 @@ std::string AgentUser::Owner() const {
   return std::to_string(uid) + (self ? "" : ":" + std::to_string(gid));
 }
 
-AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off,
-                        const std::string& var_lib, const std::string& cache_dir) {
+std::optional<container::RunningProcess> FindThisNodesAgent(container::System& sys,
+                                                            const Inputs& in) {
+  if (in.hands_off) return std::nullopt;
+  return container::FindRunningProcess(
+      sys, "netdata",
+      {sys.RealPath(in.var_lib).value_or(in.var_lib), sys.RealPath(in.cache_dir).value_or(in.cache_dir)});
+}
+
+AgentUser FindAgentUser(container::System& sys, const std::string& config_dir,
+                        const std::optional<container::RunningProcess>& running) {
   AgentUser user;
   auto passwd = sys.ReadFile("/etc/passwd", 1 << 20, true);
-  if (!hands_off) {
-    const std::vector<std::string> dirs = {sys.RealPath(var_lib).value_or(var_lib),
-                                           sys.RealPath(cache_dir).value_or(cache_dir)};
-    if (auto running = container::FindRunningProcess(sys, "netdata", dirs)) {
-      user.uid = running->euid;
-      user.started_as_root = false;
-      user.source = "the running agent (pid " + std::to_string(running->pid) + ")";
-      user.name = "uid " + std::to_string(running->euid);
-      if (passwd.ok()) {
-        if (auto named = container::FindUserById(*passwd, running->euid)) {
-          user.name = Printable(named->name);
-          user.gid = named->ids.gid;
-          return user;
-        }
+  if (running) {
+    user.uid = running->euid;
+    user.started_as_root = false;
+    user.source = "the running agent (pid " + std::to_string(running->pid) + ")";
+    user.name = "uid " + std::to_string(running->euid);
+    if (passwd.ok()) {
+      if (auto named = container::FindUserById(*passwd, running->euid)) {
+        user.name = Printable(named->name);
+        user.gid = named->ids.gid;
+        return user;
       }
-      user.gid = running->euid;  // no passwd entry: the usual private group
-      return user;
     }
+    user.gid = running->euid;  // no passwd entry: the usual private group
+    return user;
   }
   if (sys.Euid() != 0) {
     user.name = "this user";

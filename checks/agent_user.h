@@ -5,7 +5,11 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
+#include "checks/inputs.h"
 #include "container/file_info.h"
+#include "container/process_table.h"
 #include "container/system.h"
 
 namespace preflight::checks {
@@ -35,12 +39,15 @@ struct AgentUser {
   std::string Owner() const;
 };
 
-/// `hands_off`: no agent of this container runs yet (`run`, `check --gate`): any netdata
-/// process seen is another one, so none is looked for.
-/// A running agent counts only when it has files open under `var_lib` or `cache_dir`.
-AgentUser FindAgentUser(container::System& sys, const std::string& config_dir, bool hands_off,
-                        const std::string& var_lib = "/var/lib/netdata",
-                        const std::string& cache_dir = "/var/cache/netdata");
+/// `running`: this node's agent, when one runs here (FindThisNodesAgent).
+AgentUser FindAgentUser(container::System& sys, const std::string& config_dir,
+                        const std::optional<container::RunningProcess>& running);
+
+/// The netdata process of this node running here: one that holds files under --var-lib or
+/// --cache-dir open (another agent on the same PID namespace does not). None before a hand-off
+/// (Inputs::hands_off): no agent of this container runs yet, whatever runs is another one.
+std::optional<container::RunningProcess> FindThisNodesAgent(container::System& sys,
+                                                            const Inputs& in);
 
 /// Whether `user` may access `path` (facts `info`) for `want` (R_OK | W_OK | X_OK), by its
 /// mode bits (or access(2) when the agent is this process's user).

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "checks/agent_target.h"
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
@@ -105,8 +106,9 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
   details["cloud_support"] = cloud.has_value() ? Details(*cloud) : Details(nullptr);
   details["cloud_wanted"] = ctx.CloudWanted();
   const bool too_old = version.OlderThan(1, 32);
-  auto judged = [&](const std::string& message, const std::string& remediation, bool certain) {
-    Result r = ctx.KeptOutOfCloud(message, remediation, certain);
+  auto judged = [&](const std::string& message, const std::string& remediation,
+                    const std::string& certain_because) {
+    Result r = ctx.KeptOutOfCloud(message, remediation, certain_because);
     r.details = std::move(details);
     return r;
   };
@@ -114,7 +116,9 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
     Result r = judged(who + ", built without Netdata Cloud support (" + cloud_evidence +
                           "): this build can never connect to Netdata Cloud" +
                           (too_old ? ", and it is older than v1.32" : ""),
-                      kUseOfficialBuild, /*certain=*/true);
+                      kUseOfficialBuild,
+                      // The binary said so itself; only v1 can be built so (cloud-always-built).
+                      "observed: " + cloud_evidence + "; " + Because(Behaviour::kCloudAlwaysBuilt));
     r.node_state = "absent";
     return r;
   }
@@ -124,7 +128,7 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
                       "troubleshooting supports",
                   "Upgrade the agent: pull a current netdata/netdata image (or update "
                   "with kickstart.sh).",
-                  /*certain=*/false);  // old agents may still claim and connect
+                  "");  // old agents may still claim and connect: never certain
   }
   std::string how = version.IsV2() ? "v2: claims by itself from claim.conf or NETDATA_CLAIM_*"
                                    : "v1: the entrypoint claims with netdata-claim.sh";

@@ -43,9 +43,10 @@ Result Result::Fail(std::string message, std::string remediation) {
   return r;
 }
 
-Result Result::CertainFail(std::string message, std::string remediation) {
+Result Result::CertainFail(std::string message, std::string remediation, std::string because) {
   Result r = Fail(std::move(message), std::move(remediation));
-  r.certain = true;
+  r.certain = !because.empty();
+  r.certain_because = std::move(because);
   return r;
 }
 
@@ -85,10 +86,8 @@ const ClaimedId& Context::Claimed() {
 }
 
 Result Context::KeptOutOfCloud(const std::string& message, const std::string& remediation,
-                               bool certain) {
-  if (CloudWanted()) {
-    return certain ? Result::CertainFail(message, remediation) : Result::Fail(message, remediation);
-  }
+                               const std::string& certain_because) {
+  if (CloudWanted()) return Result::CertainFail(message, remediation, certain_because);
   return Result::Warn(
       message + "; claiming is not configured and the node is not claimed, so it monitors locally",
       "If this node is to appear in Netdata Cloud: " + remediation);
@@ -114,8 +113,13 @@ const container::ContainerEnv& Context::Container() {
 }
 
 const AgentUser& Context::User() {
-  if (!user_) user_ = FindAgentUser(sys, in.config_dir, in.hands_off, in.var_lib, in.cache_dir);
+  if (!user_) user_ = FindAgentUser(sys, in.config_dir, RunningAgent());
   return *user_;
+}
+
+const std::optional<container::RunningProcess>& Context::RunningAgent() {
+  if (!running_) running_ = FindThisNodesAgent(sys, in);
+  return *running_;
 }
 
 const container::LoadedRuns& Context::Runs() {

@@ -49,6 +49,9 @@ struct Result {
   /// these refuse the hand-off of `run` and `check --gate` (cmd/gate.h); a fail that rests on
   /// an inference, on history or on an unknown leaves it false and is reported only.
   bool certain = false;
+  /// For a certain fail: the agent versions and source (agent_model.h Because()) or the
+  /// observation that make it certain; the report keeps it in details.certain_because.
+  std::string certain_because;
   double duration_ms = 0;
 
   static Result Pass(std::string message);
@@ -56,7 +59,9 @@ struct Result {
   /// A failure for `check`'s strict exit status that does not refuse a hand-off.
   static Result Fail(std::string message, std::string remediation);
   /// A failure certain to break the agent or the claim asked for: refuses the hand-off.
-  static Result CertainFail(std::string message, std::string remediation);
+  /// `because` names what makes it certain (Because(behaviour), or "observed: ..."); a
+  /// certainty that cannot name its reason is a plain Fail.
+  static Result CertainFail(std::string message, std::string remediation, std::string because);
   static Result Skip(std::string reason);
   static Result Error(std::string message);
 };
@@ -112,13 +117,15 @@ class Context {
   /// `certain`: the fact is observed (e.g. a build without Cloud), so with Cloud wanted the
   /// failure refuses the hand-off (Result::certain).
   Result KeptOutOfCloud(const std::string& message, const std::string& remediation,
-                        bool certain = false);
+                        const std::string& certain_because = "");
   const container::MountTable& Mounts();
   const container::ContainerEnv& Container();
   /// Container() if a check asked for it, else nullopt (nothing is read).
   const std::optional<container::ContainerEnv>& ContainerIfRead() const { return container_; }
-  /// Who the agent will run as (FindAgentUser: DOCKER_USR, /etc/passwd).
+  /// Who the agent will run as (FindAgentUser: the running agent, DOCKER_USR, netdata.conf).
   const AgentUser& User();
+  /// This node's agent running here (FindThisNodesAgent), looked for once per run.
+  const std::optional<container::RunningProcess>& RunningAgent();
   /// The run records already in <var-lib> (read-only: a corrupt file stays where it is).
   const container::LoadedRuns& Runs();
 
@@ -140,6 +147,7 @@ class Context {
   std::optional<container::MountTable> mounts_;
   std::optional<container::ContainerEnv> container_;
   std::optional<AgentUser> user_;
+  std::optional<std::optional<container::RunningProcess>> running_;
   std::optional<container::LoadedRuns> runs_;
 };
 

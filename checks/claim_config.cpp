@@ -49,13 +49,10 @@ std::string UrlProblem(const std::string& message) {
   return tick == std::string::npos ? message : message.substr(tick + 1);
 }
 
-/// A broken claim value: certain to fail the claim only when no other source can take over.
-void Bad(Findings* f, bool certain, std::string message, std::string fix) {
-  if (certain) {
-    f->CertainFail(std::move(message), std::move(fix));
-  } else {
-    f->Fail(std::move(message), std::move(fix));
-  }
+/// A broken claim value: certain to fail the claim (`because` names why) only when no other
+/// source can take over; "" makes it a plain fail.
+void Bad(Findings* f, const std::string& because, std::string message, std::string fix) {
+  f->CertainFail(std::move(message), std::move(fix), because);
 }
 
 bool Quoted(std::string_view v) {
@@ -63,7 +60,7 @@ bool Quoted(std::string_view v) {
 }
 
 /// `https://host[:port][/path]`; "" when fine, else what is wrong.
-void CheckUrl(const ClaimValue& url, bool certain, Findings* f) {
+void CheckUrl(const ClaimValue& url, const std::string& certain, Findings* f) {
   const std::string fix = "Set " + url.source +
                           " to https://app.netdata.cloud (or your Cloud's "
                           "https:// URL), without quotes or spaces.";
@@ -110,7 +107,7 @@ void CheckUrl(const ClaimValue& url, bool certain, Findings* f) {
 }
 
 /// Comma-separated room UUIDs; the agent trims items and skips empty ones.
-size_t CheckRooms(const ClaimValue& rooms, bool certain, Findings* f) {
+size_t CheckRooms(const ClaimValue& rooms, const std::string& certain, Findings* f) {
   std::string_view list = rooms.value;
   if (Quoted(container::TrimSpace(list))) {
     Bad(f, certain,
@@ -141,7 +138,10 @@ size_t CheckRooms(const ClaimValue& rooms, bool certain, Findings* f) {
 }
 
 /// none, env, http://[user:pass@]host:port, socks5://, socks5h://.
-void CheckProxy(const ClaimValue& proxy, bool certain, Findings* f) {
+// A bad proxy value is never certain: which proxy rule applies depends on the version and the
+// libcurl the agent was built with (agent model: link-proxy-prefix-strict).
+void CheckProxy(const ClaimValue& proxy, Findings* f) {
+  const std::string certain;
   std::string_view v = container::TrimSpace(proxy.value);
   if (v.empty() || v == "env" || v == "none") return;
   const std::string shown = SafeUrl(v);
@@ -239,7 +239,9 @@ void Skipped(Findings* f, const std::string& generation, bool other_source, std:
     f->Warn(message + "; the agent claims from the next source that has a token instead",
             std::move(fix));
   } else {
-    Bad(f, generation == "v2", std::move(message), std::move(fix));
+    // v2 tries claim.conf, the environment and cloud.d/token; none has a usable token here.
+    Bad(f, generation == "v2" ? Because(Behaviour::kClaimSourcesFallBack) : "", std::move(message),
+        std::move(fix));
   }
 }
 
@@ -408,18 +410,21 @@ Result RunClaimConfig(Context& ctx) {
     const bool url = s.env_url.set && !s.env_url.value.empty();
     const bool token = s.env_token.set && !s.env_token.value.empty();
     if (s.claim_conf_present && !token) {
-      f.CertainFail(s.claim_conf_path +
+      f.CertainFail(
+          s.claim_conf_path +
                         " is used only by v2 agents; this v1 agent claims from "
                         "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
                     "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
-                    "upgrade to a v2 image.");
+                    "upgrade to a v2 image.",
+                    Because(Behaviour::kV1ClaimsFromEnvOnly));
     } else if (url != token) {
       f.CertainFail(
           std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
                       "are set; only ") +
               (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
           url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
-              : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.");
+              : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.",
+          Because(Behaviour::kV1ClaimsFromEnvOnly));
     }
   }
 
@@ -444,12 +449,13 @@ Result RunClaimConfig(Context& ctx) {
         v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
     for (const auto& a : ClaimAttempts(s, v1, unreadable)) tried += a.Tried() ? 1 : 0;
   }
-  const bool only_source = tried == 1;
+  // The value goes to Cloud as given: with no other source to take over, the claim fails.
+  const std::string only_source = tried == 1 ? Because(Behaviour::kClaimValuesSentAsGiven) : "";
   if (url.set) CheckUrl(url, only_source, &f);
   details["url"] =
       url.set ? SafeUrl(url.value) : std::string("https://app.netdata.cloud (default)");
   details["rooms"] = rooms.set ? CheckRooms(rooms, only_source, &f) : 0;
-  if (proxy.set) CheckProxy(proxy, only_source, &f);
+  if (proxy.set) CheckProxy(proxy, &f);
   details["proxy"] =
       proxy.set ? SafeUrl(container::TrimSpace(proxy.value)) : std::string("env (default)");
   details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;

@@ -95,8 +95,8 @@ Result RunClaimScript(Context& ctx) {
   const bool runs = generation == "v1" && s.env_url.set && !s.env_url.value.empty() &&
                     s.env_token.set && !s.env_token.value.empty();
   auto fail = [runs](std::string message, std::string fix) {
-    return runs ? Result::CertainFail(std::move(message), std::move(fix))
-                : Result::Fail(std::move(message), std::move(fix));
+    return Result::CertainFail(std::move(message), std::move(fix),
+                               runs ? Because(Behaviour::kV1EntrypointStopsOnClaimFailure) : "");
   };
   std::vector<std::string> candidates = SearchPath(ctx);
   Details searched = Details::array();

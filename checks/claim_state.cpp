@@ -126,7 +126,10 @@ void Unusable(container::System& sys, const State& st, const std::string& path,
                                 ? " (" + st.agent.Name() + " does not chown existing directories "
                                   "at start; v1.41 and later do)"
                                 : ""),
-                 fix);
+                 fix,
+                 // <= v1.40 chown only what they create; a non-root start chowns nothing, in
+                 // any version; a root that cannot write cannot chown either.
+                 Because(Behaviour::kChownsStateAtStart));
 }
 
 /// The claimed_id: a UUID the agent accepts.
@@ -165,7 +168,9 @@ void CheckClaimedId(const ClaimedId& id, const State& st, Findings* f) {
       // run.sh sees the file and never claims: the claim asked for cannot happen.
       f->CertainFail(what + ": the agent ignores it and counts the node as unclaimed, and the v1 "
                             "entrypoint never claims again while the file exists",
-                     redo);
+                     redo,
+                     Because(Behaviour::kV1ClaimsFromEnvOnly) + "; " +
+                         Because(Behaviour::kClaimedIdFlexible) + " (v1: libuuid)");
     } else {
       f->Fail(what + ": the agent ignores it and counts the node as unclaimed" +
                   (st.generation == "v1" ? ", and the v1 entrypoint never claims again while the "

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "checks/agent_generation.h"
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "checks/claim_attempts.h"
 #include "checks/claim_settings.h"
@@ -25,6 +26,12 @@ struct Problem {
   /// the agent sends it as it is, but no rejection by Cloud has been observed.
   bool certain = true;
 };
+
+/// Why no source with a usable token means no claim, in every generation.
+std::string NoTokenAnywhere() {
+  return Because(Behaviour::kClaimSourcesFallBack) + "; " +
+         Because(Behaviour::kV1ClaimsFromEnvOnly);
+}
 
 bool NonEmptyToken(const ClaimValue& v) { return v.set && !v.value.empty(); }
 
@@ -198,9 +205,9 @@ Result RunClaimToken(Context& ctx) {
   const std::string generation = AgentGeneration(ctx);
   // v1 images claim from the environment only (run.sh); v2 from the first source that works.
   const bool v1 = generation == "v1";
-  const std::string unreadable =
-      v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
-  const std::vector<ClaimAttempt> attempts = ClaimAttempts(s, v1, unreadable);
+  // What a v2 agent's user can read of claim.conf; v1 never reads it. Looked at once.
+  const std::string unreadable = ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
+  const std::vector<ClaimAttempt> attempts = ClaimAttempts(s, v1, v1 ? "" : unreadable);
   const Outcome outcome = Judge(attempts);
 
   Details details;
@@ -255,7 +262,8 @@ Result RunClaimToken(Context& ctx) {
       return with(Result::CertainFail(
           "NETDATA_CLAIM_TOKEN is set but empty: the agent skips it and has no token to claim with",
           "Copy the claim token again from Netdata Cloud (Space settings > Nodes > Connect nodes) "
-          "and set NETDATA_CLAIM_TOKEN to exactly that string."));
+          "and set NETDATA_CLAIM_TOKEN to exactly that string.",
+          NoTokenAnywhere()));
     }
     std::string why = s.claim_conf_present ? s.claim_conf_path + " exists but has no `token`"
                                            : std::string("NETDATA_CLAIM_URL is set but "
@@ -264,7 +272,8 @@ Result RunClaimToken(Context& ctx) {
     return with(Result::CertainFail(why + ": the agent cannot claim without a token",
                                     "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in "
                                     "claim.conf) to your Space's claim token from Netdata "
-                                    "Cloud."));
+                                    "Cloud.",
+                                    NoTokenAnywhere()));
   }
 
   const std::optional<Problem>& problem = outcome.tried.front().second;
@@ -293,18 +302,18 @@ Result RunClaimToken(Context& ctx) {
     // Certain only when no source works in any generation the agent could be.
     bool certain = problem->certain;
     for (bool gen_v1 : PossibleGenerations(generation)) {
-      const std::string u =
-          gen_v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
-      const auto other = ClaimAttempts(s, gen_v1, u);
+      const auto other = ClaimAttempts(s, gen_v1, gen_v1 ? "" : unreadable);
       if (Judge(other).works != nullptr) certain = false;
     }
     std::string others;
     if (outcome.tried.size() > 1) others = " (and no other source the agent tries has a usable token)";
-    Result r = certain ? Result::CertainFail(first->token.source + " " + problem->what + others,
-                                             problem->fix)
-                       : Result::Fail(first->token.source + " " + problem->what + others,
-                                      problem->fix);
-    return with(r);
+    // The token goes to Cloud as given, and no source the agent tries (in any generation it
+    // could be) has a usable one.
+    return with(Result::CertainFail(first->token.source + " " + problem->what + others,
+                                    problem->fix,
+                                    certain ? Because(Behaviour::kClaimValuesSentAsGiven) + "; " +
+                                                  NoTokenAnywhere()
+                                            : ""));
   }
   return with(Result::Pass("claim token from " + first->token.source + " is well-formed (" +
                            TokenHint(first->token.value) + ")"));

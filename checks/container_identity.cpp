@@ -100,11 +100,8 @@ void CheckBaked(Context& ctx, const container::MountTable& table,
   // Files the agent running here wrote at its own start (a new GUID, the claim) are this
   // container's, whatever the container's start time says (a `docker restart` rewrites
   // /etc/hostname): they are not baked into the image.
-  if (!ctx.in.hands_off) {
-    if (auto agent = container::FindRunningProcess(
-            ctx.sys, "netdata",
-            {ctx.sys.RealPath(ctx.in.var_lib).value_or(ctx.in.var_lib),
-             ctx.sys.RealPath(ctx.in.cache_dir).value_or(ctx.in.cache_dir)})) {
+  {
+    if (const auto& agent = ctx.RunningAgent()) {
       if (auto started = container::ProcessStartUnix(ctx.sys, agent->pid)) {
         std::string before_agent;
         for (const auto& [rel, mtime] : files) {
@@ -224,7 +221,10 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
                    " for its agent; a troubleshooting container sharing it may ignore this.");
       } else if (alive == Liveness::kAlive) {
         // Its supervisor holds the owner lock right now: a second agent is certain.
-        f.CertainFail(two + ", whose supervisor is running (it holds the owner lock)", fix);
+        f.CertainFail(two + ", whose supervisor is running (it holds the owner lock)", fix,
+                      "observed: another live process holds flock on " + ctx.in.var_lib +
+                          "/preflight (container/owner_lock.h); " +
+                          Because(Behaviour::kStateInVarLib));
       } else {
         // A fresh heartbeat of a holder that may have been killed since: evidence, not proof.
         f.Fail(two + ", whose supervisor renewed it " + age +

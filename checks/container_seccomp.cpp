@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "checks/agent_model.h"
 #include "checks/catalog.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
@@ -95,7 +96,9 @@ void JudgeClone3(const SyscallProbe& p, const container::LibcInfo& libc, Finding
     // Certain: the refusal was observed and this glibc needs clone3. An unknown C library
     // (musl never calls clone3) or a probe that did not answer clearly is reported only.
     if (libc.glibc && Observed(p)) {
-      f.CertainFail(message, fix);
+      f.CertainFail(message, fix,
+                    "observed: clone3 " + HowRefused(p) + " with " + libc.Describe() + "; " +
+                        Because(Behaviour::kStartsThreads));
     } else {
       f.Fail(message, fix);
     }

@@ -119,7 +119,7 @@ void JudgeOwnership(Context& ctx, const AgentUser& user, Role role, const std::s
                         : " (root cannot write it either, so the agent's chown at start fails: "
                           "e.g. an NFS export that squashes root)";
   if (role == Role::kVarLib) {
-    f.CertainFail(now + why, fix);
+    f.CertainFail(now + why, fix, Because(Behaviour::kChownsStateAtStart));
   } else {
     f.Warn(now + why, fix);
   }
@@ -188,7 +188,7 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
              RemedyFor(role, path));
     } else if (kind == VolumeKind::kInMemory && ctx.Claimed().Claimed()) {
       // The claim of this node lives in memory: gone at the next restart, for certain.
-      f.CertainFail(message, RemedyFor(role, path));
+      f.CertainFail(message, RemedyFor(role, path), Because(Behaviour::kStateInVarLib));
     } else {
       f.Fail(message, RemedyFor(role, path));
     }
@@ -201,7 +201,8 @@ void CheckDir(Context& ctx, const container::MountTable& table, const container:
     if (!var_lib) {
       f.Warn(message, fix);
     } else if (ctx.CloudWanted()) {
-      f.CertainFail(message, fix);  // the claim (or the claimed node's state) cannot be written
+      // The claim (or the claimed node's state) cannot be written.
+      f.CertainFail(message, fix, Because(Behaviour::kStateInVarLib));
     } else {
       f.Fail(message, fix);
     }

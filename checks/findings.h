@@ -14,6 +14,7 @@ struct Finding {
   std::string message;            ///< what and why, one line, never a secret
   std::string remediation;        ///< the fix, one imperative sentence
   bool certain = false;           ///< a fail certain to break the agent (Result::certain)
+  std::string because;            ///< what makes it certain (Result::certain_because)
 };
 
 class Findings {
@@ -23,11 +24,14 @@ class Findings {
   }
   /// A failure that does not refuse a hand-off (an inference, history, an unknown).
   void Fail(std::string message, std::string remediation) {
-    list_.push_back({Status::kFail, std::move(message), std::move(remediation), false});
+    list_.push_back({Status::kFail, std::move(message), std::move(remediation), false, ""});
   }
-  /// A failure certain to break the agent or the claim asked for (Result::CertainFail).
-  void CertainFail(std::string message, std::string remediation) {
-    list_.push_back({Status::kFail, std::move(message), std::move(remediation), true});
+  /// A failure certain to break the agent or the claim asked for (Result::CertainFail): `because`
+  /// names the agent behaviour or observation; empty makes it a plain Fail.
+  void CertainFail(std::string message, std::string remediation, std::string because) {
+    const bool certain = !because.empty();
+    list_.push_back(
+        {Status::kFail, std::move(message), std::move(remediation), certain, std::move(because)});
   }
   bool empty() const { return list_.empty(); }
   bool HasFail() const {
@@ -62,6 +66,7 @@ class Findings {
     Result r = worst->status == Status::kFail ? Result::Fail(message, worst->remediation)
                                               : Result::Warn(message, worst->remediation);
     r.certain = worst->certain;
+    r.certain_because = worst->because;
     r.details = std::move(details);
     Details all = Details::array();
     for (const auto& f : list_) {

@@ -64,6 +64,7 @@ Result RunOne(const CheckDef& def, Context& ctx) {
   if (result.status == Status::kFail) {
     if (!result.details.is_object()) result.details = Details::object();
     result.details["certain"] = result.certain;
+    if (result.certain) result.details["certain_because"] = result.certain_because;
   } else {
     result.certain = false;  // only a fail can be certain
   }

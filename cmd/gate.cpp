@@ -34,6 +34,10 @@ GateDecision DecideGate(const checks::Report& report, const std::string& fail_on
     if (!blocks) continue;
     d.refuse = true;
     d.reason = std::string(run.def->id) + ": " + run.result.message;
+    // Say what makes it certain: the agent versions and source, or what was observed.
+    if (run.result.certain && !run.result.certain_because.empty()) {
+      d.reason += " [certain: " + run.result.certain_because + "]";
+    }
     return d;
   }
   return d;

@@ -6,34 +6,16 @@
 
 #include "checks/catalog.h"
 #include "checks/check_test_util.h"
+#include "checks/docker_fixture.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::checks {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream f(std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures/mountinfo/" + name);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string Fixture(const std::string& name) { return testing::MountinfoFixture(name); }
 
-/// A container with the three netdata directories as the image makes them (201:0, 0770).
 testing::FakeSystem Container(const std::string& mountinfo) {
-  testing::FakeSystem sys;
-  sys.AddFile("/.dockerenv", "");
-  sys.AddFile("/proc/self/mountinfo", mountinfo);
-  for (const char* d : {"/var", "/var/lib", "/var/cache", "/etc"}) sys.AddDir(d);
-  sys.AddDir("/var/lib/netdata", 0770, 201, 0);
-  sys.AddDir("/etc/netdata", 0755, 0, 0);
-  sys.AddDir("/var/cache/netdata", 0770, 201, 0);
-  container::FsSpace roomy;
-  roomy.bytes_total = 100ull << 30;
-  roomy.bytes_free = 50ull << 30;
-  roomy.inodes_total = 1000000;
-  roomy.inodes_free = 900000;
-  sys.filesystems["/"] = roomy;
-  return sys;
+  return testing::DockerContainer(mountinfo);
 }
 
 Result RunCheck(testing::FakeSystem& sys, Inputs in = {}) {

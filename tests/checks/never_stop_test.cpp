@@ -8,6 +8,7 @@
 
 #include "checks/catalog.h"
 #include "checks/check_test_util.h"
+#include "checks/docker_fixture.h"
 #include "fakes/fake_system.h"
 #include "fakes/test_keys.h"
 
@@ -18,29 +19,12 @@ constexpr const char* kToken =
     "CMpuSVLAQ0CXgjjEbpcIJNyUHgrJs2e9_Rh7ZH8xB5zO4KQbOkj3xW-5mnHdQnGqlVXFDyHRhIEBv3Tq0o5yvBmZ"
     "sCM8pl1NnY_yhXg0aC0s37H-W2lLrbrTmv4yDwQYkdCcKq7Ly";
 
-std::string Fixture(const std::string& name) {
-  std::ifstream f(std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures/mountinfo/" + name);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string Fixture(const std::string& name) { return testing::MountinfoFixture(name); }
 
 /// A Docker container with named volumes and the official image's user (netdata 201:201).
 testing::FakeSystem Docker(const std::string& mountinfo = Fixture("docker_named_volume.txt")) {
-  testing::FakeSystem sys;
-  sys.AddFile("/.dockerenv", "");
-  sys.AddFile("/proc/self/mountinfo", mountinfo);
+  testing::FakeSystem sys = testing::DockerContainer(mountinfo);
   sys.AddFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nnetdata:x:201:201::/:/bin/false\n");
-  for (const char* d : {"/var", "/var/lib", "/var/cache", "/etc"}) sys.AddDir(d);
-  sys.AddDir("/var/lib/netdata", 0770, 201, 0);
-  sys.AddDir("/etc/netdata", 0755, 0, 0);
-  sys.AddDir("/var/cache/netdata", 0770, 201, 0);
-  container::FsSpace roomy;
-  roomy.bytes_total = 100ull << 30;
-  roomy.bytes_free = 50ull << 30;
-  roomy.inodes_total = 1000000;
-  roomy.inodes_free = 900000;
-  sys.filesystems["/"] = roomy;
   return sys;
 }
 
@@ -80,6 +64,11 @@ TEST(NeverStop, RootOwnedVarLibByVersion) {
     if (c.want == Status::kFail) {
       EXPECT_NE(r.message.find("chowns only directories it creates"), std::string::npos)
           << r.message;
+      // A refusal names the agent versions and source that make it certain.
+      EXPECT_NE(r.certain_because.find("agent model `chowns-state-at-start`: v1.41.0 and later"),
+                std::string::npos)
+          << r.certain_because;
+      EXPECT_NE(r.certain_because.find("src/daemon/daemon.c"), std::string::npos);
     }
   }
 }
@@ -130,16 +119,16 @@ TEST(NeverStop, AgentUserComesFromItsOwnSources) {
   sys.AddFile("/etc/passwd", "root:x:0:0::/:/bin/sh\nnetdata:x:999:997::/:/bin/false\n"
                              "monitor:x:450:450::/:/bin/false\n");
   Inputs in;
-  AgentUser deb = FindAgentUser(sys, in.config_dir, false);
+  AgentUser deb = FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in));
   EXPECT_EQ(deb.uid, 999u);
   EXPECT_EQ(deb.gid, 997u);
   sys.AddFile("/etc/netdata/netdata.conf", "[global]\n    run as user = monitor\n");
-  AgentUser conf = FindAgentUser(sys, in.config_dir, false);
+  AgentUser conf = FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in));
   EXPECT_EQ(conf.name, "monitor");
   EXPECT_EQ(conf.uid, 450u);
   EXPECT_NE(conf.source.find("netdata.conf"), std::string::npos);
   sys.env["DOCKER_USR"] = "netdata";
-  EXPECT_EQ(FindAgentUser(sys, in.config_dir, false).uid, 999u);  // run.sh's -u wins
+  EXPECT_EQ(FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in)).uid, 999u);  // run.sh's -u wins
   // A running agent is the truth (check by hand); before a hand-off none of ours runs.
   sys.AddDir("/proc");
   sys.AddDir("/proc/77");
@@ -147,14 +136,16 @@ TEST(NeverStop, AgentUserComesFromItsOwnSources) {
   sys.AddFile("/proc/77/status", "Name:\tnetdata\nUid:\t0\t450\t450\t450\n");
   sys.AddDir("/proc/77/fd");
   // Another agent (no file of this node's dirs open) is not this node's agent.
-  EXPECT_EQ(FindAgentUser(sys, in.config_dir, false).uid, 999u);
+  EXPECT_EQ(FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in)).uid, 999u);
   sys.AddFile("/var/cache/netdata/netdata-meta.db", "");
   sys.AddSymlink("/proc/77/fd/5", "/var/cache/netdata/netdata-meta.db");
-  AgentUser running = FindAgentUser(sys, in.config_dir, false);
+  AgentUser running = FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in));
   EXPECT_EQ(running.uid, 450u);
   EXPECT_EQ(running.name, "monitor");
   EXPECT_NE(running.source.find("running agent (pid 77)"), std::string::npos);
-  EXPECT_EQ(FindAgentUser(sys, in.config_dir, true).uid, 999u);
+  Inputs gate = in;
+  gate.hands_off = true;
+  EXPECT_EQ(FindAgentUser(sys, gate.config_dir, FindThisNodesAgent(sys, gate)).uid, 999u);
 }
 
 // fault: gate | a running agent reading its own keys (uid 999), check by hand | claim.state pass, not "not readable by uid 201"
@@ -189,6 +180,9 @@ TEST(NeverStop, BrokenClaimConfNextToAGoodEnvironmentToken) {
   Result alone = RunWithVersion(kClaimToken, sys, "v2.10.4");
   EXPECT_EQ(alone.status, Status::kFail) << Describe(alone);
   EXPECT_TRUE(alone.certain);
+  EXPECT_NE(alone.certain_because.find("`claim-values-sent-as-given`"), std::string::npos)
+      << alone.certain_because;
+  EXPECT_NE(alone.certain_because.find("src/claim/claim-with-api.c"), std::string::npos);
 }
 
 // fault: gate | a quoted NETDATA_CLAIM_TOKEN and no other source | certain fail in every version (v1 and v2 both send it)
@@ -200,6 +194,9 @@ TEST(NeverStop, QuotedEnvironmentTokenAloneRefusesWhateverTheVersion) {
     Result r = RunWithVersion(kClaimToken, sys, version);
     EXPECT_EQ(r.status, Status::kFail) << version << ": " << Describe(r);
     EXPECT_TRUE(r.certain) << version;
+    EXPECT_NE(r.certain_because.find("`claim-sources-fall-back`"), std::string::npos)
+        << r.certain_because;
+    EXPECT_NE(r.certain_because.find("`v1-claims-from-env-only`"), std::string::npos);
   }
 }
 
@@ -299,6 +296,7 @@ TEST(NeverStop, ReadOnlyOrInMemoryVarLibOfAClaimedNodeRefuses) {
   Result m = RunWithVersion(kContainerVolume, mem, "v2.10.4");
   EXPECT_EQ(m.status, Status::kFail) << Describe(m);
   EXPECT_TRUE(m.certain);
+  EXPECT_NE(m.certain_because.find("`state-in-var-lib`"), std::string::npos) << m.certain_because;
 }
 
 }  // namespace

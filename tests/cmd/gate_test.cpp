@@ -78,5 +78,15 @@ TEST(Gate, OnlyCertainFailuresRefuseByDefault) {
   EXPECT_FALSE(DecideGate(Make(Status::kWarn, Status::kPass, true), "fail", false).refuse);
 }
 
+// A certainty must say why: without a reason it is a plain fail, which never refuses.
+TEST(Gate, ACertaintyWithoutAReasonIsAPlainFail) {
+  Result unexplained = Result::CertainFail("m", "f", "");
+  EXPECT_EQ(unexplained.status, Status::kFail);
+  EXPECT_FALSE(unexplained.certain);
+  Result explained = Result::CertainFail("m", "f", "observed: clone3 answered EPERM");
+  EXPECT_TRUE(explained.certain);
+  EXPECT_EQ(explained.certain_because, "observed: clone3 answered EPERM");
+}
+
 }  // namespace
 }  // namespace preflight::cmd
