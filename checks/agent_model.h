@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "container/agent_version.h"
+#include "container/agent/agent_version.h"
 
 namespace preflight::checks {
 

@@ -2,9 +2,9 @@
 
 #include <cstdio>
 
-#include "container/ini.h"
-#include "container/passwd.h"
-#include "container/process_table.h"
+#include "container/parse/ini.h"
+#include "container/parse/passwd.h"
+#include "container/host/process_table.h"
 
 namespace preflight::checks {
 

@@ -9,7 +9,7 @@
 
 #include "checks/inputs.h"
 #include "container/file_info.h"
-#include "container/process_table.h"
+#include "container/host/process_table.h"
 #include "container/system.h"
 
 namespace preflight::checks {

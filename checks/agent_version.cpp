@@ -1,6 +1,6 @@
 // agent.version: which netdata binary this is, whether it can ever talk to Netdata Cloud, and
 // which claiming generation it belongs to (v1: netdata-claim.sh, v2: the daemon claims itself).
-#include "container/agent_version.h"
+#include "container/agent/agent_version.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
-#include "container/run_records.h"
+#include "container/state/run_records.h"
 
 namespace preflight::checks {
 namespace {

@@ -1,6 +1,6 @@
 #include "checks/check.h"
 
-#include "container/agent_version.h"
+#include "container/agent/agent_version.h"
 
 namespace preflight::checks {
 

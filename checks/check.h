@@ -13,10 +13,10 @@
 #include "checks/agent_user.h"
 #include "checks/claim_settings.h"
 #include "checks/inputs.h"
-#include "container/container_env.h"
-#include "container/known_agent.h"
-#include "container/owner_lease.h"
-#include "container/run_records.h"
+#include "container/host/container_env.h"
+#include "container/state/known_agent.h"
+#include "container/state/owner_lease.h"
+#include "container/state/run_records.h"
 #include "container/system.h"
 
 namespace preflight::checks {

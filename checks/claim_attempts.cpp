@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "container/ini.h"
+#include "container/parse/ini.h"
 
 namespace preflight::checks {
 namespace {

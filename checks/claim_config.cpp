@@ -13,9 +13,9 @@
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
-#include "container/ini.h"
+#include "container/parse/ini.h"
 #include "container/net/proxy.h"
-#include "container/uuid.h"
+#include "container/base/uuid.h"
 
 namespace preflight::checks {
 namespace {

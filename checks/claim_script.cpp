@@ -1,7 +1,7 @@
 // claim.script: a v1 agent is claimed by netdata-claim.sh; the script must be found, be a file
 // and be executable. The four failure outcomes are the guide's; a script that is executable by
 // its mode bits but that access() refuses with EPERM is a seccomp problem, not permissions.
-#include "container/claim_script.h"
+#include "container/agent/claim_script.h"
 
 #include <unistd.h>
 

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 
-#include "container/ini.h"
-#include "container/uuid.h"
+#include "container/parse/ini.h"
+#include "container/base/uuid.h"
 
 namespace preflight::checks {
 namespace {

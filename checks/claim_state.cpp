@@ -15,9 +15,9 @@
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
-#include "container/ini.h"
-#include "container/pem_key.h"
-#include "container/uuid.h"
+#include "container/parse/ini.h"
+#include "container/parse/pem_key.h"
+#include "container/base/uuid.h"
 
 namespace preflight::checks {
 namespace {

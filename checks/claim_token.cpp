@@ -9,7 +9,7 @@
 #include "checks/claim_attempts.h"
 #include "checks/claim_settings.h"
 #include "checks/sections.h"
-#include "container/ini.h"
+#include "container/parse/ini.h"
 
 namespace preflight::checks {
 namespace {

@@ -7,7 +7,7 @@
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
-#include "container/ini.h"
+#include "container/parse/ini.h"
 #include "container/net/proxy.h"
 
 namespace preflight::checks {

@@ -1,7 +1,7 @@
 // container.identity: one node identity (machine GUID, claimed id, keys in /var/lib/netdata) must
 // belong to one running agent. Three ways it does not: the identity is baked into the image (every
 // container from it is the same node), two live containers share the volume, or the disk of a
-// claimed VM was cloned. The owner lease (container/owner_lease.h) tells the last two apart.
+// claimed VM was cloned. The owner lease (container/state/owner_lease.h) tells the last two apart.
 #include <algorithm>
 #include <cerrno>
 #include <iterator>
@@ -12,11 +12,11 @@
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
-#include "container/container_env.h"
-#include "container/owner_lease.h"
-#include "container/process_start.h"
-#include "container/process_table.h"
-#include "container/volume_kind.h"
+#include "container/host/container_env.h"
+#include "container/state/owner_lease.h"
+#include "container/host/process_start.h"
+#include "container/host/process_table.h"
+#include "container/host/volume_kind.h"
 
 namespace preflight::checks {
 namespace {
@@ -223,7 +223,7 @@ void CheckLease(Context& ctx, const container::ContainerEnv& env, const std::str
         // Its supervisor holds the owner lock right now: a second agent is certain.
         f.CertainFail(two + ", whose supervisor is running (it holds the owner lock)", fix,
                       "observed: another live process holds flock on " + ctx.in.var_lib +
-                          "/preflight (container/owner_lock.h); " +
+                          "/preflight (container/state/owner_lock.h); " +
                           Because(Behaviour::kStateInVarLib));
       } else {
         // A fresh heartbeat of a holder that may have been killed since: evidence, not proof.

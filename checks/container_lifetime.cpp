@@ -8,7 +8,7 @@
 
 #include "checks/catalog.h"
 #include "checks/sections.h"
-#include "container/run_records.h"
+#include "container/state/run_records.h"
 
 namespace preflight::checks {
 namespace {

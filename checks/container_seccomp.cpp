@@ -8,9 +8,9 @@
 #include "checks/catalog.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
-#include "container/libc_detect.h"
-#include "container/proc_status.h"
-#include "container/seccomp_probe.h"
+#include "container/host/libc_detect.h"
+#include "container/parse/proc_status.h"
+#include "container/host/seccomp_probe.h"
 
 namespace preflight::checks {
 namespace {

@@ -7,8 +7,8 @@
 #include "checks/catalog.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
-#include "container/container_env.h"
-#include "container/volume_kind.h"
+#include "container/host/container_env.h"
+#include "container/host/volume_kind.h"
 
 namespace preflight::checks {
 namespace {

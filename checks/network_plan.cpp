@@ -3,7 +3,7 @@
 
 #include "checks/agent_model.h"
 #include "checks/claim_settings.h"
-#include "container/ini.h"
+#include "container/parse/ini.h"
 
 namespace preflight::checks {
 namespace {

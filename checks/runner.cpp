@@ -5,8 +5,8 @@
 #include <exception>
 
 #include "checks/verdict.h"
-#include "container/crash_guard.h"
-#include "container/utc_time.h"
+#include "container/process/crash_guard.h"
+#include "container/base/utc_time.h"
 
 namespace preflight::checks {
 namespace {

@@ -17,14 +17,14 @@
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
 #include "container/agent/http_get.h"
-#include "container/atomic_file.h"
-#include "container/ini.h"
-#include "container/log.h"
+#include "container/state/atomic_file.h"
+#include "container/parse/ini.h"
+#include "container/base/log.h"
 #include "container/net/dns_resolver.h"
 #include "container/net/proxy.h"
-#include "container/output_file.h"
-#include "container/redact.h"
-#include "container/unique_fd.h"
+#include "container/state/output_file.h"
+#include "container/base/redact.h"
+#include "container/base/unique_fd.h"
 
 namespace preflight::cmd {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "checks/report.h"
 #include "cmd/options.h"
-#include "container/expected.h"
+#include "container/base/expected.h"
 #include "container/system.h"
 
 namespace preflight::cmd {
@@ -38,7 +38,7 @@ void TraceReport(const checks::Report& report);
 bool ReachesFailOn(const checks::Report& report, const std::string& fail_on);
 
 /// Writes the report as asked (stdout or --output), redacting `secrets`. Every write is
-/// checked; nothing blocks forever (container/output_file.h). The error names the file and
+/// checked; nothing blocks forever (container/state/output_file.h). The error names the file and
 /// the fix; OutputExitCode() gives its exit code.
 Status WriteReport(const checks::Report& report, const OutputOptions& out,
                    const std::vector<std::string>& secrets);

@@ -15,8 +15,8 @@
 #include "cmd/gate.h"
 #include "cmd/report_text.h"
 #include "cmd/stop_signals.h"
-#include "container/log.h"
-#include "container/redact.h"
+#include "container/base/log.h"
+#include "container/base/redact.h"
 
 namespace preflight::cmd {
 namespace {

@@ -11,7 +11,7 @@
 #include "cmd/exit_codes.h"
 #include "cmd/probe_state.h"
 #include "container/agent/agent_client.h"
-#include "container/log.h"
+#include "container/base/log.h"
 #include "container/system.h"
 
 namespace preflight::cmd {

@@ -19,11 +19,11 @@
 #include "cmd/run_options.h"
 #include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
-#include "container/container_env.h"
-#include "container/log.h"
+#include "container/host/container_env.h"
+#include "container/base/log.h"
 #include "container/process/exec.h"
-#include "container/redact.h"
-#include "container/run_records.h"
+#include "container/base/redact.h"
+#include "container/state/run_records.h"
 
 namespace preflight::cmd {
 namespace {

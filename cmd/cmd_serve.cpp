@@ -21,10 +21,10 @@
 #include "cmd/probe_state.h"
 #include "cmd/report_prometheus.h"
 #include "cmd/version.h"
-#include "container/child_output.h"
-#include "container/http_server.h"
-#include "container/log.h"
-#include "container/redact.h"
+#include "container/process/child_output.h"
+#include "container/server/http_server.h"
+#include "container/base/log.h"
+#include "container/base/redact.h"
 #include "container/system.h"
 
 namespace preflight::cmd {

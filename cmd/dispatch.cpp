@@ -14,9 +14,9 @@
 #include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
 #include "cmd/version.h"
-#include "container/log.h"
+#include "container/base/log.h"
 #include "container/real_system.h"
-#include "container/redact.h"
+#include "container/base/redact.h"
 
 namespace preflight::cmd {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string_view>
 
-#include "container/expected.h"
+#include "container/base/expected.h"
 
 namespace preflight::cmd {
 

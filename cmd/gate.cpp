@@ -1,6 +1,6 @@
 #include "cmd/gate.h"
 
-#include "container/owner_lease.h"
+#include "container/state/owner_lease.h"
 
 namespace preflight::cmd {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "cmd/options.h"
-#include "container/expected.h"
+#include "container/base/expected.h"
 
 namespace preflight::cmd {
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <optional>
 
-#include "container/atomic_file.h"
+#include "container/state/atomic_file.h"
 #include "container/system.h"
 
 namespace preflight::container {

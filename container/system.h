@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "container/expected.h"
-#include "container/owner_lock.h"
+#include "container/base/expected.h"
+#include "container/state/owner_lock.h"
 #include "container/file_info.h"
 
 namespace preflight::container {
@@ -82,7 +82,7 @@ class System {
   virtual void DeferWrites() {}
   /// Does every kept write now and logs each that fails; later writes are inline again.
   virtual void FlushWrites() {}
-  /// Whether a live supervisor holds the owner lock of `var_lib` (container/owner_lock.h).
+  /// Whether a live supervisor holds the owner lock of `var_lib` (container/state/owner_lock.h).
   virtual LockState OwnerLock(const std::string& var_lib) const {
     (void)var_lib;
     return LockState::kUnknown;

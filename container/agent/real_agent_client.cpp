@@ -5,7 +5,7 @@
 
 #include "container/agent/agent_parse.h"
 #include "container/agent/cli_socket.h"
-#include "container/unique_fd.h"
+#include "container/base/unique_fd.h"
 
 namespace preflight::container {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "container/agent/agent_client.h"
-#include "container/unique_fd.h"
+#include "container/base/unique_fd.h"
 
 namespace preflight::container {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "container/expected.h"
+#include "container/base/expected.h"
 #include "container/system.h"
 
 namespace preflight::container {

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "container/unique_fd.h"
+#include "container/base/unique_fd.h"
 
 namespace preflight::container::process {
 namespace {

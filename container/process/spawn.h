@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "container/expected.h"
+#include "container/base/expected.h"
 
 namespace preflight::container::process {
 

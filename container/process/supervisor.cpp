@@ -15,10 +15,10 @@
 #include <map>
 #include <optional>
 
-#include "container/log.h"
+#include "container/base/log.h"
 #include "container/process/inherited_signals.h"
 #include "container/process/spawn.h"
-#include "container/unique_fd.h"
+#include "container/base/unique_fd.h"
 
 namespace preflight::container::process {
 namespace {

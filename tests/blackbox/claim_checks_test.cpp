@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "blackbox/run_util.h"
-#include "container/passwd.h"
+#include "container/parse/passwd.h"
 
 namespace preflight::testing {
 namespace {

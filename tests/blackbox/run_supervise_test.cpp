@@ -27,8 +27,8 @@
 
 #include "blackbox/background.h"
 #include "blackbox/run_util.h"
-#include "container/owner_lease.h"
-#include "container/run_records.h"
+#include "container/state/owner_lease.h"
+#include "container/state/run_records.h"
 
 namespace preflight::testing {
 namespace {

@@ -6,7 +6,7 @@
 #include "checks/agent_generation.h"
 #include "checks/catalog.h"
 #include "checks/check_test_util.h"
-#include "container/run_records.h"
+#include "container/state/run_records.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::checks {

@@ -5,7 +5,7 @@
 
 #include "checks/catalog.h"
 #include "checks/check_test_util.h"
-#include "container/owner_lease.h"
+#include "container/state/owner_lease.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::checks {

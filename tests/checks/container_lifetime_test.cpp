@@ -3,7 +3,7 @@
 
 #include "checks/catalog.h"
 #include "checks/sections.h"
-#include "container/run_records.h"
+#include "container/state/run_records.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::checks {

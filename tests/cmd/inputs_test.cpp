@@ -12,7 +12,7 @@
 #include "checks/catalog.h"
 #include "cmd/cli_common.h"
 #include "cmd/exit_codes.h"
-#include "container/output_file.h"
+#include "container/state/output_file.h"
 
 namespace preflight::cmd {
 namespace {

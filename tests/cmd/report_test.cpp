@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "checks/catalog.h"
-#include "container/redact.h"
+#include "container/base/redact.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
 

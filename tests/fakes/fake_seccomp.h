@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "container/seccomp_probe.h"
+#include "container/host/seccomp_probe.h"
 
 namespace preflight::testing {
 

@@ -11,7 +11,7 @@
 
 #include "container/agent/agent_client.h"
 #include "container/net/network_prober.h"
-#include "container/seccomp_probe.h"
+#include "container/host/seccomp_probe.h"
 #include "container/system.h"
 #include "fakes/fake_agent.h"
 #include "fakes/fake_network.h"

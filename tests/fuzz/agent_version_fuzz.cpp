@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "container/agent_version.h"
-#include "container/claim_script.h"
+#include "container/agent/agent_version.h"
+#include "container/agent/claim_script.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

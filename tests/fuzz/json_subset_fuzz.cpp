@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "container/json_subset.h"
+#include "container/state/json_subset.h"
 #include "container/sax_recorder.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

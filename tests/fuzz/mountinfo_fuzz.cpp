@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "container/container_env.h"
-#include "container/mountinfo.h"
-#include "container/volume_kind.h"
+#include "container/host/container_env.h"
+#include "container/parse/mountinfo.h"
+#include "container/host/volume_kind.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

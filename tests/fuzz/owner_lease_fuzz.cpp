@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "container/owner_lease.h"
+#include "container/state/owner_lease.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace preflight::container;

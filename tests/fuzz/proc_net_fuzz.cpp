@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "container/net/network_presence.h"
-#include "container/process_start.h"
+#include "container/host/process_start.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

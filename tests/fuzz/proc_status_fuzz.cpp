@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "container/libc_detect.h"
-#include "container/proc_status.h"
+#include "container/host/libc_detect.h"
+#include "container/parse/proc_status.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -1,13 +1,13 @@
 // ParseRunRecords must be total: any bytes give records or an error, never a crash; what it
 // accepts serializes to text it accepts again. And it must agree with the document parser it
-// replaced (tests/container/run_records_reference.h): the same records or the same error,
+// replaced (tests/container/state/run_records_reference.h): the same records or the same error,
 // and the same bytes when written.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "container/run_records.h"
+#include "container/state/run_records.h"
 #include "container/run_records_reference.h"
 
 namespace {

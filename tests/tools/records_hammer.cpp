@@ -5,7 +5,7 @@
 #include <string>
 
 #include "container/real_system.h"
-#include "container/run_records.h"
+#include "container/state/run_records.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;

@@ -23,7 +23,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "container/seccomp_probe.h"
+#include "container/host/seccomp_probe.h"
 #include "tools/seccomp_profile.h"
 
 namespace {

@@ -1,0 +1,246 @@
+#include "container/host/seccomp_probe.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <map>
+
+#include "container/host/emulation.h"
+#include "container/base/unique_fd.h"
+
+namespace preflight::container {
+namespace {
+
+/// Arguments each syscall rejects before doing anything: sizes below the smallest struct
+/// (clone3, openat2), flag bits no kernel defines (faccessat2, close_range, fchmodat2,
+/// pidfd_open, mseal, statx), zero events (epoll_pwait2), NULL params (io_uring_setup). None of
+/// them can create a process, open a file, close a descriptor or change a mapping.
+struct ProbeCall {
+  const char* name;
+  long args[6];
+};
+
+constexpr long kBadFlag = 0x40000000;
+const char kEmpty[] = "";
+
+const ProbeCall kCalls[] = {
+    {"clone3", {0, 0, 0, 0, 0, 0}},  // size 0 < CLONE_ARGS_SIZE_VER0: EINVAL
+    {"faccessat2", {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
+    {"close_range", {static_cast<long>(0xffffffffUL), 0, kBadFlag, 0, 0, 0}},  // -1 on 32-bit
+    {"openat2", {-100, reinterpret_cast<long>(kEmpty), 0, 0, 0, 0}},           // size 0: EINVAL
+    {"epoll_pwait2", {-1, 0, 0, 0, 0, 0}},  // maxevents 0: EINVAL
+    {"fchmodat2", {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
+    {"pidfd_open", {0, kBadFlag, 0, 0, 0, 0}},
+    {"io_uring_setup", {0, 0, 0, 0, 0, 0}},                             // params NULL: EFAULT
+    {"mseal", {1, 0, kBadFlag, 0, 0, 0}},                               // flags must be 0: EINVAL
+    {"statx", {-1, 0, 0x6000, static_cast<long>(0x80000000UL), 0, 0}},  // both sync bits
+};
+
+/// Numbers every architecture shares since the syscall table was unified (Linux 5.1).
+const std::map<std::string, long>& UnifiedNumbers() {
+  static const std::map<std::string, long> table = {
+      {"pidfd_open", 434}, {"clone3", 435},     {"close_range", 436},
+      {"openat2", 437},    {"faccessat2", 439}, {"epoll_pwait2", 441},
+      {"fchmodat2", 452},  {"mseal", 462},      {"io_uring_setup", 425}};
+  return table;
+}
+
+struct Record {
+  int32_t index;
+  int32_t err;
+};
+
+/// The child: probe calls [first, last) and write one Record each; never returns.
+[[noreturn]] void ChildProbe(int out_fd, const std::vector<long>& numbers, size_t first,
+                             size_t last) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);  // a trap action must reach its default: death
+  signal(SIGSYS, SIG_DFL);
+  struct rlimit no_core {
+    0, 0
+  };
+  setrlimit(RLIMIT_CORE, &no_core);  // a trapped probe dies of SIGSYS: no core file for that
+  for (size_t i = first; i < last; ++i) {
+    if (numbers[i] < 0) continue;
+    const long* a = kCalls[i].args;
+    long r = syscall(numbers[i], a[0], a[1], a[2], a[3], a[4], a[5]);
+    Record rec{static_cast<int32_t>(i), r < 0 ? errno : 0};
+    if (write(out_fd, &rec, sizeof rec) != static_cast<ssize_t>(sizeof rec)) _exit(3);
+  }
+  _exit(0);
+}
+
+enum class ChildEnd { kDone, kSignaled, kTimedOut, kForkFailed };
+
+/// Forks one child for [first, last); fills answered verdicts; returns how it ended and, for a
+/// signal, which one.
+ChildEnd RunChild(const std::vector<long>& numbers, size_t first, size_t last,
+                  std::chrono::milliseconds limit, std::vector<SyscallProbe>& out, int& sig) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ChildEnd::kForkFailed;
+  UniqueFd rd(fds[0]), wr(fds[1]);
+  pid_t pid = fork();
+  if (pid < 0) return ChildEnd::kForkFailed;
+  if (pid == 0) ChildProbe(wr.get(), numbers, first, last);
+  wr.Reset();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  bool timed_out = false;
+  std::string buf;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{rd.get(), POLLIN, 0};
+    int n = poll(&p, 1, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) continue;  // timeout is caught at the top
+    char chunk[256];
+    ssize_t got = read(rd.get(), chunk, sizeof chunk);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;  // EOF: the child is gone
+    buf.append(chunk, static_cast<size_t>(got));
+  }
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  for (size_t off = 0; off + sizeof(Record) <= buf.size(); off += sizeof(Record)) {
+    Record rec{};
+    std::copy(buf.data() + off, buf.data() + off + sizeof rec, reinterpret_cast<char*>(&rec));
+    if (rec.index < 0 || static_cast<size_t>(rec.index) >= out.size()) continue;
+    out[rec.index].err = rec.err;
+    out[rec.index].verdict = ClassifyErrno(rec.err);
+  }
+  if (timed_out) return ChildEnd::kTimedOut;
+  if (WIFSIGNALED(status)) {
+    sig = WTERMSIG(status);
+    return ChildEnd::kSignaled;
+  }
+  return ChildEnd::kDone;
+}
+
+bool Pending(const SyscallProbe& p) {
+  return p.verdict == SyscallVerdict::kUnresolved && p.number >= 0;
+}
+
+std::string NativeArch() {
+  struct utsname u {};
+  return uname(&u) == 0 ? u.machine : "unknown";
+}
+
+}  // namespace
+
+std::string_view SyscallVerdictName(SyscallVerdict verdict) {
+  switch (verdict) {
+    case SyscallVerdict::kAllowed:
+      return "allowed";
+    case SyscallVerdict::kNotAvailable:
+      return "not-available";
+    case SyscallVerdict::kBlocked:
+      return "blocked";
+    case SyscallVerdict::kKilled:
+      return "killed";
+    case SyscallVerdict::kUnexpected:
+      return "unexpected";
+    case SyscallVerdict::kUnresolved:
+      return "unresolved";
+    case SyscallVerdict::kTimedOut:
+      return "timed-out";
+  }
+  return "unexpected";
+}
+
+SyscallVerdict ClassifyErrno(int err) {
+  switch (err) {
+    case EINVAL:
+    case EBADF:
+    case EFAULT:
+    case E2BIG:
+      return SyscallVerdict::kAllowed;
+    case ENOSYS:
+      return SyscallVerdict::kNotAvailable;
+    case EPERM:
+    case EACCES:
+      return SyscallVerdict::kBlocked;
+    default:
+      return SyscallVerdict::kUnexpected;
+  }
+}
+
+const std::vector<std::string>& ProbedSyscalls() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& c : kCalls) v.emplace_back(c.name);
+    return v;
+  }();
+  return names;
+}
+
+long ResolveSyscall(const std::string& name) {
+  int nr = seccomp_syscall_resolve_name(name.c_str());
+  if (nr >= 0) return nr;  // negative: unknown, or a pseudo number (not on this arch)
+  auto it = UnifiedNumbers().find(name);
+  return it == UnifiedNumbers().end() ? -1 : it->second;
+}
+
+std::string RealSeccompProber::Emulator() { return DetectUserEmulator(); }
+
+Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds per_child) {
+  SeccompProbeReport report;
+  report.arch = NativeArch();
+  std::vector<long> numbers;
+  for (const auto& c : kCalls) {
+    SyscallProbe p;
+    p.name = c.name;
+    p.number = ResolveSyscall(p.name);
+    numbers.push_back(p.number);
+    report.syscalls.push_back(p);
+  }
+  // All in one child first; after a death, the rest one per child, within a total budget.
+  const auto budget_end = std::chrono::steady_clock::now() + per_child * 3;
+  int sig = 0;
+  ++report.children;
+  ChildEnd end = RunChild(numbers, 0, numbers.size(), per_child, report.syscalls, sig);
+  if (end == ChildEnd::kForkFailed) return Errno("fork", "seccomp probe child");
+  // The first call the batch child left unanswered is the one that ended it; every later one
+  // gets a child of its own.
+  bool batch_culprit = true;
+  for (size_t i = 0; i < report.syscalls.size(); ++i) {
+    auto& p = report.syscalls[i];
+    if (!Pending(p)) continue;
+    if (!batch_culprit) {
+      if (std::chrono::steady_clock::now() >= budget_end) {
+        p.verdict = SyscallVerdict::kTimedOut;
+        continue;
+      }
+      ++report.children;
+      end = RunChild(numbers, i, i + 1, per_child, report.syscalls, sig);
+      if (!Pending(p)) continue;
+    }
+    batch_culprit = false;
+    if (end == ChildEnd::kSignaled) {
+      p.verdict = sig == SIGSYS ? SyscallVerdict::kKilled : SyscallVerdict::kUnexpected;
+      p.signal = sig;
+    } else {
+      p.verdict =
+          end == ChildEnd::kTimedOut ? SyscallVerdict::kTimedOut : SyscallVerdict::kUnexpected;
+    }
+  }
+  return report;
+}
+
+}  // namespace preflight::container

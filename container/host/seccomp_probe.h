@@ -1,0 +1,73 @@
+#pragma once
+/// Which syscalls this process's seccomp filter lets through. Each syscall the agent's C library
+/// relies on is called, in a forked child, with arguments the kernel rejects cheaply and
+/// harmlessly; the answer tells an allowed syscall (EINVAL/EBADF/EFAULT) from one the filter
+/// blocks (EPERM/EACCES) or kills on (SIGSYS), and from one the kernel lacks (ENOSYS).
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "container/base/expected.h"
+
+namespace preflight::container {
+
+enum class SyscallVerdict {
+  kAllowed,       ///< the kernel itself answered (EINVAL, EBADF, EFAULT, E2BIG)
+  kNotAvailable,  ///< ENOSYS: missing here; the C library falls back to the older syscall
+  kBlocked,       ///< EPERM or EACCES: the filter refuses, and the C library does not fall back
+  kKilled,        ///< the child died of SIGSYS: a kill or trap action
+  kUnexpected,    ///< another errno, or success: a custom filter answer
+  kUnresolved,    ///< no syscall number for this architecture
+  kTimedOut,      ///< no answer within the time limit (e.g. a trace/notify action that stalls)
+};
+
+/// "allowed", "not-available", "blocked", "killed", "unexpected", "unresolved", "timed-out".
+std::string_view SyscallVerdictName(SyscallVerdict verdict);
+
+/// The verdict an errno (0 = the call succeeded) stands for.
+SyscallVerdict ClassifyErrno(int err);
+
+struct SyscallProbe {
+  std::string name;  ///< "clone3"
+  long number = -1;  ///< for the running architecture
+  SyscallVerdict verdict = SyscallVerdict::kUnresolved;
+  int err = 0;     ///< the errno the call returned (kAllowed, kNotAvailable, kBlocked, ...)
+  int signal = 0;  ///< the signal that ended the child (kKilled)
+};
+
+struct SeccompProbeReport {
+  std::string arch;  ///< libseccomp's name of the native architecture ("x86_64")
+  std::vector<SyscallProbe> syscalls;
+  int children = 0;  ///< how many probe children were forked
+};
+
+/// The syscalls probed, in order: clone3, faccessat2, close_range, openat2, epoll_pwait2,
+/// fchmodat2, pidfd_open, io_uring_setup, mseal, statx.
+const std::vector<std::string>& ProbedSyscalls();
+
+class SeccompProber {
+ public:
+  virtual ~SeccompProber() = default;
+  /// Probes every syscall of ProbedSyscalls(). Each child is killed after `per_child`; after a
+  /// kill or a timeout the syscalls not yet answered are probed one per child so that one
+  /// killing syscall does not hide the others. Fails only when no child could be forked.
+  virtual Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) = 0;
+  /// The user-mode emulator this process runs under ("/usr/bin/qemu-aarch64-static"), or ""
+  /// when native or unknown. Under one, Probe() answers for the emulator, not for the program.
+  virtual std::string Emulator() { return {}; }
+};
+
+/// The production prober: fork (never the posix spawn API or threads), raw syscalls, a pipe back.
+class RealSeccompProber final : public SeccompProber {
+ public:
+  Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) override;
+  std::string Emulator() override;  ///< DetectUserEmulator() (container/host/emulation.h)
+};
+
+/// The syscall number of `name` for the running architecture: libseccomp's table, else the
+/// kernel's unified number (every architecture shares numbers from 424 up), else -1.
+long ResolveSyscall(const std::string& name);
+
+}  // namespace preflight::container

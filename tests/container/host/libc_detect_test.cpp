@@ -1,0 +1,91 @@
+#include "container/host/libc_detect.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "fakes/fake_system.h"
+
+namespace preflight::container {
+namespace {
+
+TEST(LibcDetect, ParsesTheBanner) {
+  int major = 0, minor = 0;
+  std::string lib = std::string(
+                        "\x7f"
+                        "ELF junk\0\0",
+                        11) +
+                    "GNU C Library (Debian GLIBC 2.36-9+deb12u4) stable release version 2.36.\n" +
+                    "GLIBC_2.2.5\0GLIBC_2.38";
+  ASSERT_TRUE(ParseGlibcVersion(lib, major, minor));
+  EXPECT_EQ(major, 2);
+  EXPECT_EQ(minor, 36);  // the banner wins over symbol versions
+}
+
+TEST(LibcDetect, FallsBackToTheNewestSymbolVersion) {
+  int major = 0, minor = 0;
+  std::string lib("GLIBC_2.2.5\0GLIBC_2.17\0GLIBC_PRIVATE\0GLIBC_2.34\0GLIBC_2.4\0", 56);
+  ASSERT_TRUE(ParseGlibcVersion(lib, major, minor));
+  EXPECT_EQ(minor, 34);
+  EXPECT_FALSE(ParseGlibcVersion("no version here release version x.y", major, minor));
+  EXPECT_FALSE(ParseGlibcVersion("", major, minor));
+}
+
+TEST(LibcDetect, ReadsTheRealLibcOfThisMachine) {
+  std::ifstream f("/lib/x86_64-linux-gnu/libc.so.6", std::ios::binary);
+  if (!f) GTEST_SKIP() << "no /lib/x86_64-linux-gnu/libc.so.6 on this machine";
+  std::stringstream ss;
+  ss << f.rdbuf();
+  int major = 0, minor = 0;
+  ASSERT_TRUE(ParseGlibcVersion(ss.str(), major, minor));
+  EXPECT_EQ(major, 2);
+  EXPECT_GE(minor, 17);
+}
+
+TEST(LibcDetect, FindsGlibcAndMuslThroughTheSystem) {
+  testing::FakeSystem sys;
+  sys.AddDir("/lib/x86_64-linux-gnu")
+      .AddFile("/lib/x86_64-linux-gnu/libc.so.6", "... stable release version 2.31. ...");
+  auto info = DetectLibc(sys);
+  EXPECT_TRUE(info.glibc);
+  EXPECT_FALSE(info.musl);
+  EXPECT_TRUE(info.GlibcAtLeast(2, 31));
+  EXPECT_FALSE(info.GlibcAtLeast(2, 34));
+  EXPECT_EQ(info.Describe(), "glibc 2.31");
+  EXPECT_EQ(info.glibc_path, "/lib/x86_64-linux-gnu/libc.so.6");
+
+  testing::FakeSystem alpine;
+  alpine.AddDir("/lib")
+      .AddFile("/lib/ld-musl-x86_64.so.1",
+               "\x7f"
+               "ELF")
+      .AddFile("/etc/alpine-release", "3.19.1\n");
+  auto musl = DetectLibc(alpine);
+  EXPECT_FALSE(musl.glibc);
+  EXPECT_TRUE(musl.musl);
+  EXPECT_EQ(musl.musl_path, "/lib/ld-musl-x86_64.so.1");
+  EXPECT_EQ(musl.Describe(), "musl (Alpine 3.19.1)");
+
+  testing::FakeSystem scratch;
+  EXPECT_EQ(DetectLibc(scratch).Describe(), "unknown");
+}
+
+// armv7 (armhf) and i386 images keep libc in their own multiarch directory: a search that misses
+// it reports "unknown", which turns a harmless blocked syscall into a failure.
+TEST(LibcDetect, FindsGlibcOfEveryShippedArchitecture) {
+  for (const char* dir :
+       {"/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib/arm-linux-gnueabihf",
+        "/usr/lib/arm-linux-gnueabihf", "/lib/i386-linux-gnu"}) {
+    testing::FakeSystem sys;
+    const std::string path = std::string(dir) + "/libc.so.6";
+    sys.AddDir(dir).AddFile(path, std::string("GLIBC_2.4\0GLIBC_2.36\0", 21));
+    auto info = DetectLibc(sys);
+    EXPECT_TRUE(info.glibc) << dir;
+    EXPECT_EQ(info.Describe(), "glibc 2.36") << dir;
+    EXPECT_EQ(info.glibc_path, path);
+  }
+}
+
+}  // namespace
+}  // namespace preflight::container
