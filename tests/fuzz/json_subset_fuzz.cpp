@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "container/state/json_subset.h"
-#include "container/sax_recorder.h"
+#include "container/state/sax_recorder.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "container/state/run_records.h"
-#include "container/run_records_reference.h"
+#include "container/state/run_records_reference.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "container/state/run_records.h"
-#include "container/sax_recorder.h"
+#include "container/state/sax_recorder.h"
 
 namespace preflight::container {
 namespace {

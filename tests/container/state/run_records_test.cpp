@@ -4,7 +4,7 @@
 
 #include <functional>
 
-#include "container/run_records_reference.h"
+#include "container/state/run_records_reference.h"
 #include "fakes/fake_system.h"
 
 namespace preflight::container {
