@@ -75,16 +75,6 @@ void Context::Record(std::string_view id, const Result& result) {
   earlier_.emplace_back(std::string(id), result);
 }
 
-const ClaimSettings& Context::Claim() {
-  if (!claim_) claim_ = LoadClaimSettings(sys, in);
-  return *claim_;
-}
-
-const ClaimedId& Context::Claimed() {
-  if (!claimed_) claimed_ = ReadClaimedId(sys, in);
-  return *claimed_;
-}
-
 Result Context::KeptOutOfCloud(const std::string& message, const std::string& remediation,
                                const std::string& certain_because) {
   if (CloudWanted()) return Result::CertainFail(message, remediation, certain_because);
@@ -100,31 +90,6 @@ AgentFacts Context::Agent() const {
   if (it == r->details.end() || !it->is_string()) return AgentFacts::Unknown();
   auto version = container::ParseAgentVersion(it->get<std::string>());
   return version.ok() ? AgentFacts::Of(*version) : AgentFacts::Unknown();
-}
-
-const container::MountTable& Context::Mounts() {
-  if (!mounts_) mounts_ = container::ReadMountTable(sys);
-  return *mounts_;
-}
-
-const container::ContainerEnv& Context::Container() {
-  if (!container_) container_ = container::DetectContainer(sys, Mounts());
-  return *container_;
-}
-
-const AgentUser& Context::User() {
-  if (!user_) user_ = FindAgentUser(sys, in.config_dir, RunningAgent());
-  return *user_;
-}
-
-const std::optional<container::RunningProcess>& Context::RunningAgent() {
-  if (!running_) running_ = FindThisNodesAgent(sys, in);
-  return *running_;
-}
-
-const container::LoadedRuns& Context::Runs() {
-  if (!runs_) runs_ = container::LoadRunRecords(sys, in.var_lib, /*set_aside=*/false);
-  return *runs_;
 }
 
 }  // namespace preflight::checks

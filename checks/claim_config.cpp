@@ -390,19 +390,12 @@ Result RunClaimConfig(Context& ctx) {
   }
   CheckAgentCanRead(ctx.sys, ctx.User(), s, generation, ctx.in.config_dir, other_source, &f);
   // A token in another section (or before [global]) is invisible to the agent.
-  if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set) {
-    if (auto text = ctx.sys.ReadFile(s.claim_conf_path, 64 * 1024, true); text.ok()) {
-      for (const auto& e : container::ParseIni(*text).entries) {
-        if (e.key == "token") {
-          Skipped(&f, generation, other_source,
-                  s.claim_conf_path + " line " + std::to_string(e.line) +
-                      " sets `token` outside "
-                      "the [global] section, where the agent does not look",
-                  "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
-          break;
-        }
-      }
-    }
+  if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set &&
+      s.claim_conf_token_elsewhere_line > 0) {
+    Skipped(&f, generation, other_source,
+            s.claim_conf_path + " line " + std::to_string(s.claim_conf_token_elsewhere_line) +
+                " sets `token` outside the [global] section, where the agent does not look",
+            "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
   }
 
   if (generation == "v1") {

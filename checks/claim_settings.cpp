@@ -75,6 +75,12 @@ ClaimSettings LoadClaimSettings(container::System& sys, const Inputs& inputs) {
     s.claim_conf_present = true;
     auto ini = container::ParseIni(*conf);
     s.claim_conf_bad_lines = ini.bad_lines;
+    for (const auto& e : ini.entries) {
+      if (e.key == "token" && e.section != "global") {
+        s.claim_conf_token_elsewhere_line = e.line;
+        break;
+      }
+    }
     s.conf_token = FromIni(ini, "token");
     s.conf_url = FromIni(ini, "url");
     s.conf_rooms = FromIni(ini, "rooms");

@@ -25,6 +25,8 @@ struct ClaimSettings {
   bool claim_conf_present = false;
   std::string claim_conf_error;  ///< set when it exists but cannot be read
   std::vector<int> claim_conf_bad_lines;
+  /// The line of the first `token` outside [global] (invisible to the agent); 0 when none.
+  int claim_conf_token_elsewhere_line = 0;
 
   // What each source says.
   ClaimValue conf_token, conf_url, conf_rooms, conf_proxy, conf_insecure;

@@ -96,12 +96,19 @@ bool IsSelected(const CheckDef& def, const Selection& selection) {
 
 Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& selection,
                  const std::vector<const CheckDef*>& catalog) {
+  World world(sys, inputs);
+  return RunChecks(world, inputs, selection, catalog);
+}
+
+Report RunChecks(World& world, const Inputs& inputs, const Selection& selection,
+                 const std::vector<const CheckDef*>& catalog) {
+  container::System& sys = world.sys;
   Report report;
   report.started_at = NowRfc3339(sys.Now());
   const auto start = Clock::now();
   // All online checks together share one deadline (contract: --deadline).
   const auto online_deadline = start + inputs.deadline;
-  Context ctx(sys, inputs);
+  Context ctx(world, inputs);
   report.network = NetworkScope::kNotSelected;
   for (const CheckDef* def : catalog) {
     if (IsNetworkCheck(def->id) && IsSelected(*def, selection)) {

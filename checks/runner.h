@@ -26,6 +26,11 @@ bool IsSelected(const CheckDef& def, const Selection& selection);
 /// 1. selects, 2. runs each check in catalog order under a crash guard, with the overall
 /// deadline from inputs for the online checks, 3. skips a check whose `needs` failed,
 /// 4. computes the verdict. Never throws: a throwing or crashing check is an `error`.
+/// `world`: the facts of this run, shared with the command and with other rounds; `inputs`
+/// are this round's (its --deadline may be cut by --wait-for-cloud).
+Report RunChecks(World& world, const Inputs& inputs, const Selection& selection,
+                 const std::vector<const CheckDef*>& catalog = Catalog());
+/// A round with a world of its own.
 Report RunChecks(container::System& sys, const Inputs& inputs, const Selection& selection,
                  const std::vector<const CheckDef*>& catalog = Catalog());
 

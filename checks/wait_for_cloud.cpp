@@ -27,10 +27,11 @@ std::vector<const CheckDef*> NetworkChecks(const Selection& selection,
   return out;
 }
 
-WaitOutcome WaitForCloud(container::System& sys, const Inputs& inputs, const Selection& selection,
+WaitOutcome WaitForCloud(World& world, const Inputs& inputs, const Selection& selection,
                          const WaitPolicy& policy,
                          const std::function<void(const Report&, int round)>& on_round,
                          const std::vector<const CheckDef*>& catalog) {
+  container::System& sys = world.sys;
   const auto checks = NetworkChecks(selection, catalog);
   Selection round_selection;  // the catalog above is already the selection
   const auto start = sys.Now();
@@ -42,7 +43,7 @@ WaitOutcome WaitForCloud(container::System& sys, const Inputs& inputs, const Sel
     const auto left = duration_cast<milliseconds>(end - sys.Now());
     // The last round may be shorter than --deadline, never shorter than a usable minimum.
     round_inputs.deadline = std::max(milliseconds(200), std::min(inputs.deadline, left));
-    outcome.report = RunChecks(sys, round_inputs, round_selection, checks);
+    outcome.report = RunChecks(world, round_inputs, round_selection, checks);
     ++outcome.rounds;
     outcome.ready = RoundPassed(outcome.report);
     if (on_round) on_round(outcome.report, outcome.rounds);

@@ -34,7 +34,8 @@ std::vector<const CheckDef*> NetworkChecks(const Selection& selection,
 /// rounds it sleeps (sys.Sleep) with capped exponential back-off. Time is measured with
 /// sys.Now(), so a fake clock drives it in tests. `on_round` hears every round's report
 /// (e.g. to log "network not ready: ..."). At least one round always runs.
-WaitOutcome WaitForCloud(container::System& sys, const Inputs& inputs, const Selection& selection,
+/// `world`: the facts of this run, read once for every round.
+WaitOutcome WaitForCloud(World& world, const Inputs& inputs, const Selection& selection,
                          const WaitPolicy& policy,
                          const std::function<void(const Report&, int round)>& on_round = {},
                          const std::vector<const CheckDef*>& catalog = Catalog());

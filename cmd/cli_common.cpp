@@ -1,5 +1,7 @@
 #include "cmd/cli_common.h"
 
+#include "cmd/commands.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -385,11 +387,16 @@ void WriteTerminationLog(const checks::Report& report, const std::string& path,
   }
 }
 
-std::vector<std::string> CollectSecrets(container::System& sys, const checks::Inputs& inputs) {
+std::optional<checks::ClaimSettings> Preread::ClaimFor(const checks::Inputs& inputs) const {
+  if (!checks::SameClaimSources(defaults, inputs)) return std::nullopt;
+  return claim;
+}
+
+std::vector<std::string> CollectSecrets(checks::World& world) {
   // Register them process-wide too, so that logs and errors are redacted as well; the default
   // directories are always included because main() registers those before parsing.
   std::vector<std::string> secrets = ProcessSecrets();
-  for (auto& s : checks::ClaimSecrets(checks::LoadClaimSettings(sys, inputs))) secrets.push_back(std::move(s));
+  for (auto& s : checks::ClaimSecrets(world.Claim())) secrets.push_back(std::move(s));
   SetProcessSecrets(secrets);
   return secrets;
 }

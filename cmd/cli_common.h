@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "checks/report.h"
+#include "checks/world.h"
 #include "cmd/options.h"
 #include "container/base/expected.h"
 #include "container/system.h"
@@ -53,7 +54,8 @@ int OutputExitCode(const Error& error);
 void WriteTerminationLog(const checks::Report& report, const std::string& path,
                          const std::vector<std::string>& secrets);
 
-/// The secrets to redact from all output: the claim token from every source.
-std::vector<std::string> CollectSecrets(container::System& sys, const checks::Inputs& inputs);
+/// The secrets to redact from all output: the claim token from every source the world's claim
+/// settings read, added to the process-wide ones (logs and errors are redacted too).
+std::vector<std::string> CollectSecrets(checks::World& world);
 
 }  // namespace preflight::cmd

@@ -29,12 +29,12 @@ struct CheckOptions {
   bool require_cloud = false;
 };
 
-void WaitForNetwork(container::System& sys, const CheckOptions& opts,
+void WaitForNetwork(checks::World& world, const CheckOptions& opts,
                     std::chrono::milliseconds wait, const std::vector<std::string>& secrets) {
   checks::WaitPolicy policy;
   policy.budget = wait;
   auto outcome = checks::WaitForCloud(
-      sys, opts.common.inputs, opts.common.selection, policy,
+      world, opts.common.inputs, opts.common.selection, policy,
       [&](const checks::Report& round, int n) {
         if (round.verdict.status == checks::Status::kPass) return;
         std::string text = Redact("netdata-preflight: waiting for Netdata Cloud (round " +
@@ -46,7 +46,7 @@ void WaitForNetwork(container::System& sys, const CheckOptions& opts,
             std::to_string(outcome.rounds) + " round(s)");
 }
 
-int RunCheck(CheckOptions& opts, container::System& sys) {
+int RunCheck(CheckOptions& opts, container::System& sys, const Preread& pre) {
   if (auto s = FinishCommon(opts.common); !s.ok()) return UsageError(s.error().message);
   if (auto s = FinishOutput(opts.output); !s.ok()) return UsageError(s.error().message);
   if (!opts.gate && (!opts.wait_for_cloud.empty() || opts.require_cloud)) {
@@ -68,11 +68,13 @@ int RunCheck(CheckOptions& opts, container::System& sys) {
   // Even as PID 1 of an initContainer, a stop signal ends it at once: never half a report.
   const sigset_t stop_signals =
       EndOnStopSignals("check", " before the report was complete: no report written\n");
-  const auto secrets = CollectSecrets(sys, opts.common.inputs);
+  // What the checks and the redaction read of the world: read once for every round.
+  checks::World world(sys, opts.common.inputs, pre.ClaimFor(opts.common.inputs));
+  const auto secrets = CollectSecrets(world);
   // An initContainer that waits for the cloud first: a v2 agent claims once, at start. The
   // report below runs the network checks once more, so it shows the state after the wait.
-  if (wait.count() > 0) WaitForNetwork(sys, opts, wait, secrets);
-  checks::Report report = checks::RunChecks(sys, opts.common.inputs, opts.common.selection);
+  if (wait.count() > 0) WaitForNetwork(world, opts, wait, secrets);
+  checks::Report report = checks::RunChecks(world, opts.common.inputs, opts.common.selection);
   report.command = "check";
   TraceReport(report);
   // A signal during the writes waits for them: the report and the summary are whole.
@@ -138,7 +140,7 @@ Command SetupCheck(CLI::App& root) {
                 "With --gate: a failed network check refuses too")
       ->envname("PREFLIGHT_REQUIRE_CLOUD")
       ->group("Gate");
-  return {app, [opts](container::System& sys) { return RunCheck(*opts, sys); }};
+  return {app, [opts](container::System& sys, const Preread& pre) { return RunCheck(*opts, sys, pre); }};
 }
 
 }  // namespace preflight::cmd

@@ -64,7 +64,7 @@ Command SetupList(CLI::App& root) {
                 "List what the checks assume about the Netdata Agent, by version, with the "
                 "agent source of each assumption (markdown)");
   app->add_option("--format", *format, "text, json or markdown")->envname("PREFLIGHT_FORMAT")->capture_default_str();
-  return {app, [format, model](container::System&) {
+  return {app, [format, model](container::System&, const Preread&) {
             std::string out;
             if (*model) {
               out = checks::AgentModelMarkdown();

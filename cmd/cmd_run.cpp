@@ -45,18 +45,18 @@ bool AnythingToSay(const checks::Report& report) {
 
 // The network checks before the hand-off: one round (--online, --require-cloud) or retried
 // until ready or the budget is spent (--wait-for-cloud). Appended to `report`.
-void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Report& report,
+void RunNetworkChecks(checks::World& world, const RunOptions& opts, checks::Report& report,
                       const std::vector<std::string>& secrets) {
   checks::Report network;
   if (opts.wait_for_cloud.empty()) {
     // --online / --require-cloud: one round, bounded by --deadline.
-    network = checks::RunChecks(sys, opts.common.inputs, checks::Selection{},
+    network = checks::RunChecks(world, opts.common.inputs, checks::Selection{},
                                 checks::NetworkChecks(opts.common.selection));
   } else {
     checks::WaitPolicy policy;
     policy.budget = opts.wait_for_cloud_ms;
     auto outcome =
-        checks::WaitForCloud(sys, opts.common.inputs, opts.common.selection, policy,
+        checks::WaitForCloud(world, opts.common.inputs, opts.common.selection, policy,
                              [&](const checks::Report& round, int n) {
                                if (!AnythingToSay(round)) return;
                                Stderr("netdata-preflight: waiting for Netdata Cloud (round " +
@@ -73,16 +73,16 @@ void RunNetworkChecks(container::System& sys, const RunOptions& opts, checks::Re
   report.verdict = checks::Decide(report);
 }
 
-container::RunRecord StartRecord(container::System& sys, const RunOptions& opts,
+container::RunRecord StartRecord(checks::World& world, const RunOptions& opts,
                                  const checks::Report& report) {
+  container::System& sys = world.sys;
   container::RunRecord r;
   r.start_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(sys.Now().time_since_epoch()).count();
   r.pid = sys.Pid();
   r.mode = opts.supervise ? "supervise" : "exec";
-  r.claimed_at_start = checks::ReadClaimedId(sys, opts.common.inputs).found;
-  r.container_id = report.container ? report.container->container_id
-                                    : container::ReadContainerEnv(sys).container_id;
+  r.claimed_at_start = world.Claimed().found;
+  r.container_id = world.Container().container_id;
   r.boot_id = container::ReadBootId(sys);
   r.agent = report.agent;  // the next start of the same binary need not run it again
   return r;
@@ -120,11 +120,14 @@ void Store(container::System& sys, const RunOptions& opts, const container::RunR
   }
 }
 
-int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::System& sys) {
+int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::System& sys,
+           const Preread& pre) {
   if (auto s = FinishRun(opts, std::move(remaining)); !s.ok()) return UsageError(s.error().message);
   // As PID 1 a stop signal would be ignored until the hand-off (minutes with --wait-for-cloud).
   EndOnStopSignals("run", " before the hand-off: nothing was started\n");
-  const auto secrets = CollectSecrets(sys, opts.common.inputs);
+  // What the checks, the redaction and the run record read of the world: read once.
+  checks::World world(sys, opts.common.inputs, pre.ClaimFor(opts.common.inputs));
+  const auto secrets = CollectSecrets(world);
   // The owner lease and the run record are kept until the hand-off and written together,
   // sharing their directory fsync: before the exec in exec mode, once the program runs with
   // --supervise (the program never waits for them there).
@@ -132,15 +135,15 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   // 1. The offline checks only: the network never blocks by default.
   checks::Selection offline = opts.common.selection;
   offline.offline_only = true;
-  checks::Report report = checks::RunChecks(sys, opts.common.inputs, offline);
+  checks::Report report = checks::RunChecks(world, opts.common.inputs, offline);
   report.command = "run";
   const bool network = opts.online || !opts.wait_for_cloud.empty() || opts.require_cloud;
-  if (network) RunNetworkChecks(sys, opts, report, secrets);
+  if (network) RunNetworkChecks(world, opts, report, secrets);
   // 2. The hand-off policy.
   const GateDecision gate = DecideGate(report, opts.fail_on, opts.require_cloud);
   if (gate.refuse || network || AnythingToSay(report))
     Stderr(RenderText(report, ColourWanted(::isatty(2) == 1, std::getenv("NO_COLOR"))), secrets);
-  container::RunRecord record = StartRecord(sys, opts, report);
+  container::RunRecord record = StartRecord(world, opts, report);
   if (gate.refuse) {
     Stderr("netdata-preflight: not starting `" + opts.command.front() + "`: " + gate.reason + "\n",
            secrets);
@@ -183,7 +186,9 @@ Command SetupRun(CLI::App& root) {
                                       "/usr/sbin/run.sh), or exit 78 with the diagnosis");
   AddRunOptions(app, *opts);
   return {app,
-          [opts, app](container::System& sys) { return RunRun(*opts, app->remaining(), sys); }};
+          [opts, app](container::System& sys, const Preread& pre) {
+            return RunRun(*opts, app->remaining(), sys, pre);
+          }};
 }
 
 }  // namespace preflight::cmd

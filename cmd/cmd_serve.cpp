@@ -263,7 +263,7 @@ void RaiseFdLimit() {
   }
 }
 
-int RunServe(ServeOptions& opts, container::System& sys) {
+int RunServe(ServeOptions& opts, container::System& sys, const Preread& pre) {
   if (auto s = FinishCommon(opts.common); !s.ok()) return UsageError(s.error().message);
   auto need = ParseRequirement(opts.require);
   if (!need.ok()) return UsageError(need.error().message);
@@ -272,7 +272,11 @@ int RunServe(ServeOptions& opts, container::System& sys) {
   if (*interval < std::chrono::seconds(1)) return UsageError("--interval: at least 1s, e.g. 60s");
   auto addr = container::ParseListenAddress(opts.listen);
   if (!addr.ok()) return UsageError(addr.error().message);
-  CollectSecrets(sys, opts.common.inputs);
+  {
+    // Its checks run in `check` children, which read the world themselves: only the secrets.
+    checks::World world(sys, opts.common.inputs, pre.ClaimFor(opts.common.inputs));
+    CollectSecrets(world);
+  }
   RaiseFdLimit();
   auto sidecar = std::make_unique<Sidecar>(sys, opts, *need, *interval);
   auto server = HttpServer::Listen(
@@ -316,7 +320,7 @@ Command SetupServe(CLI::App& root) {
   app->add_option("--require", opts->require, "/readyz: running, claimed or online")
       ->envname("PREFLIGHT_REQUIRE")
       ->capture_default_str();
-  return {app, [opts](container::System& sys) { return RunServe(*opts, sys); }};
+  return {app, [opts](container::System& sys, const Preread& pre) { return RunServe(*opts, sys, pre); }};
 }
 
 }  // namespace preflight::cmd

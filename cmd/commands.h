@@ -4,8 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "checks/claim_settings.h"
+#include "checks/inputs.h"
 
 namespace preflight::container {
 class System;
@@ -13,10 +17,19 @@ class System;
 
 namespace preflight::cmd {
 
+/// What main read before the command line was parsed (dispatch.cpp): the claim settings at the
+/// default places, registered for redaction before anything could echo a token.
+struct Preread {
+  checks::Inputs defaults;
+  checks::ClaimSettings claim;
+  /// `claim` when `inputs` name the same places (the usual case), else nullopt: read anew.
+  std::optional<checks::ClaimSettings> ClaimFor(const checks::Inputs& inputs) const;
+};
+
 struct Command {
   CLI::App* app = nullptr;
   /// Validates what CLI11 cannot, then does the work; returns the exit code.
-  std::function<int(container::System& sys)> run;
+  std::function<int(container::System& sys, const Preread& pre)> run;
 };
 
 Command SetupCheck(CLI::App& root);

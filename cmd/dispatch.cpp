@@ -160,7 +160,13 @@ int Main(int argc, char** argv) {
   //    for redaction before anything can echo it (even a usage error).
   log::Init("");
   container::RealSystem sys(environ);
-  SetProcessSecrets(CollectSecrets(sys, checks::Inputs{}));
+  // Read once: the command reuses them when its inputs name the same places.
+  Preread pre;
+  {
+    checks::World defaults(sys, pre.defaults);
+    CollectSecrets(defaults);
+    pre.claim = defaults.Claim();
+  }
   // 2. The command line: one Setup per subcommand.
   CLI::App root{"netdata-preflight " + std::string(kVersion) +
                 " — why is my Netdata node not Live in Netdata Cloud?"};
@@ -223,7 +229,7 @@ int Main(int argc, char** argv) {
   for (size_t i = 0; i < commands.size(); ++i) {
     if (!commands[i].app->parsed()) continue;
     if (!ends_on_stop[i]) ReleaseStopSignals();
-    return commands[i].run(sys);
+    return commands[i].run(sys, pre);
   }
   return kExitInternal;
 }

@@ -271,7 +271,6 @@ class RunSupervision final : public process::SupervisorEvents {
 
   int Diagnose(int out_fd, double late) const {
     container::RealSystem sys(environ);
-    const auto secrets = CollectSecrets(sys, opts_.common.inputs);
     // claim.token first (local, cheap): the verdict must know whether Cloud is wanted at all,
     // or it blames the network for a node that was never meant to appear.
     std::vector<const checks::CheckDef*> list = {&checks::kClaimToken};
@@ -281,7 +280,9 @@ class RunSupervision final : public process::SupervisorEvents {
     // After the hand-off the agent runs: cloud.link asks it (hands_off is for before).
     checks::Inputs inputs = opts_.common.inputs;
     inputs.hands_off = false;
-    checks::Report report = checks::RunChecks(sys, inputs, checks::Selection{}, list);
+    checks::World world(sys, inputs);
+    const auto secrets = CollectSecrets(world);
+    checks::Report report = checks::RunChecks(world, inputs, checks::Selection{}, list);
     const std::string diagnosis = Redact(RenderSummary(report, kMaxDiagnosis), secrets);
     if (diagnosis != last_diagnosis_) {
       char head[200];

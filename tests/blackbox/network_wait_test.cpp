@@ -56,7 +56,9 @@ TEST_F(LateCloud, WaitForCloudRetriesUntilTheCloudComesUp) {
   policy.budget = milliseconds(30000);
   policy.first_delay = milliseconds(500);
   policy.max_delay = milliseconds(2000);
-  auto outcome = checks::WaitForCloud(sys, In(), checks::Selection{}, policy,
+  const checks::Inputs in = In();
+  checks::World world(sys, in);
+  auto outcome = checks::WaitForCloud(world, in, checks::Selection{}, policy,
                                       [&](const checks::Report& report, int) {
                                         if (const auto* tls = report.Find("network.tls")) {
                                           tls_status.emplace_back(checks::StatusName(tls->status));

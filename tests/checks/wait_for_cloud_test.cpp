@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fakes/fake_system.h"
 
 namespace preflight::checks {
@@ -29,6 +31,7 @@ class WaitForCloudTest : public ::testing::Test {
   void SetUp() override { g_calls = 0; }
   testing::FakeSystem sys;
   Inputs inputs;
+  World world{sys, inputs};
 };
 
 TEST_F(WaitForCloudTest, OnlyTheNetworkChecksAreRetried) {
@@ -39,7 +42,7 @@ TEST_F(WaitForCloudTest, OnlyTheNetworkChecksAreRetried) {
 
 TEST_F(WaitForCloudTest, FirstRoundPassesNoSleep) {
   g_ready_at = sys.now;
-  auto out = WaitForCloud(sys, inputs, Selection{}, {milliseconds(60000)}, {}, kCatalog);
+  auto out = WaitForCloud(world, inputs, Selection{}, {milliseconds(60000)}, {}, kCatalog);
   EXPECT_TRUE(out.ready);
   EXPECT_EQ(out.rounds, 1);
   EXPECT_TRUE(sys.sleeps.empty());
@@ -50,7 +53,7 @@ TEST_F(WaitForCloudTest, FirstRoundPassesNoSleep) {
 TEST_F(WaitForCloudTest, BacksOffExponentiallyUpToTheCapUntilReady) {
   g_ready_at = sys.now + std::chrono::seconds(40);
   WaitPolicy policy{milliseconds(120000), milliseconds(1000), milliseconds(15000)};
-  auto out = WaitForCloud(sys, inputs, Selection{}, policy, {}, kCatalog);
+  auto out = WaitForCloud(world, inputs, Selection{}, policy, {}, kCatalog);
   EXPECT_TRUE(out.ready);
   // 1 + 2 + 4 + 8 + 15 + 15 = 45 s >= 40 s: ready in the 7th round.
   std::vector<milliseconds> expected = {milliseconds(1000), milliseconds(2000), milliseconds(4000),
@@ -64,7 +67,7 @@ TEST_F(WaitForCloudTest, BacksOffExponentiallyUpToTheCapUntilReady) {
 TEST_F(WaitForCloudTest, GivesUpWhenTheBudgetIsSpentAndTriesAtTheEnd) {
   g_ready_at = sys.now + std::chrono::hours(1);
   std::vector<int> heard;
-  auto out = WaitForCloud(sys, inputs, Selection{}, {milliseconds(5000)},
+  auto out = WaitForCloud(world, inputs, Selection{}, {milliseconds(5000)},
                           [&](const Report&, int round) { heard.push_back(round); }, kCatalog);
   EXPECT_FALSE(out.ready);
   // Sleeps 1 s, 2 s, then only the 2 s left: the last round runs at the budget's end.
@@ -76,10 +79,23 @@ TEST_F(WaitForCloudTest, GivesUpWhenTheBudgetIsSpentAndTriesAtTheEnd) {
   EXPECT_EQ(out.report.checks[0].result.status, Status::kFail);
 }
 
+Result ReadsTheClaim(Context& ctx) {
+  return ctx.Claim().token.set ? Result::Pass("token") : Result::Fail("no token", "set one");
+}
+const CheckDef kClaimReader{"network.claim", "Claim", "s", Kind::kOnline, {}, &ReadsTheClaim, "w"};
+
+TEST_F(WaitForCloudTest, TheClaimSettingsAreReadOnceForEveryRound) {
+  sys.AddFile("/etc/netdata/claim.conf", "[global]\nurl = https://app.netdata.cloud\n");
+  auto out = WaitForCloud(world, inputs, Selection{}, {milliseconds(5000)}, {}, {&kClaimReader});
+  EXPECT_EQ(out.rounds, 4);
+  EXPECT_EQ(std::count(sys.reads.begin(), sys.reads.end(), "/etc/netdata/claim.conf"), 1)
+      << "four rounds, one read of claim.conf";
+}
+
 TEST_F(WaitForCloudTest, EachRoundDeadlineIsCutToWhatIsLeft) {
   g_ready_at = sys.now + std::chrono::hours(1);
   inputs.deadline = milliseconds(10000);
-  auto out = WaitForCloud(sys, inputs, Selection{}, {milliseconds(0)}, {}, kCatalog);
+  auto out = WaitForCloud(world, inputs, Selection{}, {milliseconds(0)}, {}, kCatalog);
   EXPECT_EQ(out.rounds, 1) << "a zero budget still runs one round";
   EXPECT_FALSE(out.ready);
 }

@@ -84,11 +84,15 @@ class FakeSystem : public container::System {
     return *this;
   }
 
+  /// Every path ReadFile was asked for, in order: what a run reads, and how often.
+  mutable std::vector<std::string> reads;
+
   // System.
   const container::EnvMap& Env() const override { return env; }
 
   Expected<std::string> ReadFile(const std::string& path, size_t max_bytes,
                                  bool follow_symlinks) const override {
+    reads.push_back(path);
     const File* f = Resolve(path, follow_symlinks);
     if (f == nullptr) return Errno("open", path, ENOENT);
     if (f->info.type == container::FileType::kSymlink) return Errno("open", path, ELOOP);
