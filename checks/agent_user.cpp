@@ -5,6 +5,7 @@
 #include "container/parse/ini.h"
 #include "container/parse/passwd.h"
 #include "container/host/process_table.h"
+#include "container/base/text.h"
 
 namespace preflight::checks {
 
@@ -91,16 +92,10 @@ bool Allows(container::System& sys, const AgentUser& user, const std::string& pa
   return (bits & static_cast<unsigned>(want)) == static_cast<unsigned>(want);
 }
 
-std::string Octal(mode_t mode) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
-}
-
 std::string Ownership(const container::FileInfo& info) {
   std::string ids = std::to_string(info.uid) + ":" + std::to_string(info.gid);
-  return info.uid == 0 ? "root (" + ids + ", mode " + Octal(info.mode) + ")"
-                       : "uid:gid " + ids + " (mode " + Octal(info.mode) + ")";
+  return info.uid == 0 ? "root (" + ids + ", mode " + container::Octal(info.mode) + ")"
+                       : "uid:gid " + ids + " (mode " + container::Octal(info.mode) + ")";
 }
 
 std::string Printable(std::string_view value, size_t max) {

@@ -57,9 +57,6 @@ bool Allows(container::System& sys, const AgentUser& user, const std::string& pa
 /// "root (0:0, mode 0700)" or "uid:gid 1000:1000 (mode 0755)".
 std::string Ownership(const container::FileInfo& info);
 
-/// "0640".
-std::string Octal(mode_t mode);
-
 /// At most `max` printable characters of a value that is not a secret (others become '?').
 std::string Printable(std::string_view value, size_t max = 40);
 

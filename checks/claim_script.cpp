@@ -12,6 +12,7 @@
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
 #include "checks/sections.h"
+#include "container/base/text.h"
 
 namespace preflight::checks {
 namespace {
@@ -53,12 +54,6 @@ std::vector<std::string> SearchPath(const Context& ctx) {
   std::vector<std::string> paths;
   for (const auto& d : dirs) paths.push_back(d + "/" + kScript);
   return paths;
-}
-
-std::string Octal(mode_t mode) {
-  char buf[8];
-  snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
 }
 
 Result RunClaimScript(Context& ctx) {
@@ -148,10 +143,10 @@ Result RunClaimScript(Context& ctx) {
     r.details = details;
     return r;
   }
-  details["mode"] = Octal(st->mode);
+  details["mode"] = container::Octal(st->mode);
   if ((st->mode & 0111) == 0) {
     Result r = fail(
-        "the claiming script at " + path + " is not executable (mode " + Octal(st->mode) + ")",
+        "the claiming script at " + path + " is not executable (mode " + container::Octal(st->mode) + ")",
         "Run `chmod 0755 " + path + "`, or reinstall the agent.");
     r.details = details;
     return r;
@@ -159,7 +154,7 @@ Result RunClaimScript(Context& ctx) {
   int access_errno = ctx.sys.Access(path, X_OK);
   if (access_errno == EPERM) {
     Result r = fail(
-        path + " is executable by its mode (" + Octal(st->mode) +
+        path + " is executable by its mode (" + container::Octal(st->mode) +
             ") but access(X_OK) fails "
             "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
             "claim script's own file tests fail too (this is not a permission problem)",
@@ -175,7 +170,7 @@ Result RunClaimScript(Context& ctx) {
                                 " is not executable by this user: "
                                 "access(X_OK) says " +
                                 std::string(strerror(access_errno)) + " (a noexec mount, or mode " +
-                                Octal(st->mode) + " without this user's execute bit)",
+                                container::Octal(st->mode) + " without this user's execute bit)",
                             "Run the entrypoint as root, or remount without noexec / reinstall "
                             "the agent.");
     r.details = details;

@@ -10,6 +10,7 @@
 #include "checks/claim_settings.h"
 #include "checks/sections.h"
 #include "container/parse/ini.h"
+#include "container/base/text.h"
 
 namespace preflight::checks {
 namespace {
@@ -60,15 +61,9 @@ bool InAcceptedUnion(unsigned char c) {
   return InBase64Url(c) || c == '.' || c == ',' || c == ':' || c == '/' || c == '=';
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 /// Text that is an example from documentation, not a token.
 bool IsPlaceholder(std::string_view core) {
-  std::string low = Lower(core);
+  std::string low = container::ToLower(core);
   for (char& c : low) c = (c == ' ' || c == '\t') ? '_' : c;  // "your claim token" too
   static const char* const kExact[] = {
       "token",     "changeme",    "change_me",           "change-me",  "placeholder", "your_token",

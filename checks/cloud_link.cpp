@@ -9,6 +9,7 @@
 #include "container/agent/agent_client.h"
 #include "container/parse/ini.h"
 #include "container/net/proxy.h"
+#include "container/base/text.h"
 
 namespace preflight::checks {
 namespace {
@@ -20,10 +21,6 @@ constexpr const char* kBannedSteps =
     "an old agent): ask for the IP to be allowed with a ticket in the Netdata forum "
     "(https://community.netdata.cloud/) or change the node's IP, then restart the agent (the "
     "ban clears only on restart or `netdatacli reload-claiming-state`)";
-
-bool Contains(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
 
 /// The check whose domain explains an ACLK offline reason (src/aclk status strings).
 struct ReasonMap {
@@ -55,30 +52,30 @@ std::string NonDefaultCloud(const std::string& url) {
 std::string FirstLine(const std::string& reason) { return reason.substr(0, reason.find('\n')); }
 
 ReasonMap MapReason(std::string_view reason, const std::string& port = "443") {
-  if (Contains(reason, "resolve"))
+  if (container::Contains(reason, "resolve"))
     return {"network.dns", "the agent cannot resolve the Cloud's name"};
-  if (Contains(reason, "proxy"))
+  if (container::Contains(reason, "proxy"))
     return {"network.proxy", "the proxy refused or failed the CONNECT"};
-  if (Contains(reason, "TLS") || Contains(reason, "SSL")) {
+  if (container::Contains(reason, "TLS") || container::Contains(reason, "SSL")) {
     return {"network.tls",
             "TLS to the Cloud fails (an intercepting proxy or missing CA certificates)"};
   }
-  if (Contains(reason, "WebSockets") || Contains(reason, "MQTT") || Contains(reason, "CONNACK") ||
-      Contains(reason, "LWT")) {
+  if (container::Contains(reason, "WebSockets") || container::Contains(reason, "MQTT") || container::Contains(reason, "CONNACK") ||
+      container::Contains(reason, "LWT")) {
     return {"network.websocket",
             "the WebSocket/MQTT link is cut (a firewall that blocks WebSockets)"};
   }
-  if (Contains(reason, "connection refused") || reason == "timeout") {
+  if (container::Contains(reason, "connection refused") || reason == "timeout") {
     return {"network.tls", "TCP port " + port + " to the Cloud is not reachable"};
   }
-  if (Contains(reason, "decryption failed") || Contains(reason, "not claimed")) {
+  if (container::Contains(reason, "decryption failed") || container::Contains(reason, "not claimed")) {
     return {"claim.state", "the claim files do not match what the Cloud knows (re-claim the node)"};
   }
-  if (Contains(reason, "cloud url")) return {"claim.config", "the claim URL is wrong"};
-  if (Contains(reason, "/env") || Contains(reason, "otp") || Contains(reason, "https client") ||
-      Contains(reason, "ping timed out") || Contains(reason, "progress") ||
-      Contains(reason, "closed by remote") || Contains(reason, "socket error") ||
-      Contains(reason, "poll()")) {
+  if (container::Contains(reason, "cloud url")) return {"claim.config", "the claim URL is wrong"};
+  if (container::Contains(reason, "/env") || container::Contains(reason, "otp") || container::Contains(reason, "https client") ||
+      container::Contains(reason, "ping timed out") || container::Contains(reason, "progress") ||
+      container::Contains(reason, "closed by remote") || container::Contains(reason, "socket error") ||
+      container::Contains(reason, "poll()")) {
     return {"network.https", "HTTPS requests to the Cloud do not get through"};
   }
   return {"network.https", "the path to the Cloud is not open"};
@@ -125,7 +122,7 @@ Result ClaimFailed(Context& ctx, const std::string& full_reason, const std::stri
   if (reason.rfind("Request failed with error:", 0) == 0) {
     const std::string curl = reason.substr(sizeof("Request failed with error:"));
     ReasonMap m = MapReason(curl, CloudPort(url));
-    if (Contains(curl, "Timeout") || Contains(curl, "connect")) {
+    if (container::Contains(curl, "Timeout") || container::Contains(curl, "connect")) {
       m = {"network.https",
            "the claim request to " +
                (url.empty() ? std::string("the Cloud") : container::RedactUrl(url)) +
@@ -143,7 +140,7 @@ Result ClaimFailed(Context& ctx, const std::string& full_reason, const std::stri
     r.details["explained_by"] = std::string(m.check);
     return r;
   }
-  if (Contains(reason, "409") || Contains(reason, "already claimed")) {
+  if (container::Contains(reason, "409") || container::Contains(reason, "already claimed")) {
     r.remediation =
         "This identity is already claimed elsewhere (a cloned /var/lib/netdata or image layer): "
         "give "
@@ -151,18 +148,12 @@ Result ClaimFailed(Context& ctx, const std::string& full_reason, const std::stri
         "and the "
         "status-netdata.json backups) and claim again";
     r.section = std::string(section::kNotCloned);
-  } else if (Contains(reason, "403") || Contains(reason, "token")) {
+  } else if (container::Contains(reason, "403") || container::Contains(reason, "token")) {
     r.remediation =
         "The Cloud refused the claim token: copy the token and room ids again from Netdata Cloud "
         "(Add Nodes) into NETDATA_CLAIM_TOKEN/NETDATA_CLAIM_ROOMS or claim.conf";
   }
   return r;
-}
-
-std::string Join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
 }
 
 Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const Error& why) {
@@ -174,7 +165,7 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
     return r;
   }
   const bool claimed = !sf->claim_id.empty();
-  const std::string exit = sf->exit_reason.empty() ? "none recorded" : Join(sf->exit_reason);
+  const std::string exit = sf->exit_reason.empty() ? "none recorded" : container::Join(sf->exit_reason);
   const std::string at = sf->timestamp.empty() ? "an unknown time" : sf->timestamp;
   Result r;
   if (sf->aclk == "banned") {

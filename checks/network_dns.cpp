@@ -7,18 +7,18 @@
 #include "checks/network_plan.h"
 #include "checks/sections.h"
 #include "container/net/network_presence.h"
+#include "container/base/text.h"
 
 namespace preflight::checks {
 namespace {
 
+// A list for a message: "a, b", or "none".
+std::string NoneIfEmpty(const std::vector<std::string>& items) {
+  return items.empty() ? "none" : container::Join(items);
+}
+
 using container::DnsAnswer;
 using container::DnsOutcome;
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out.empty() ? "none" : out;
-}
 
 void Judge(const DnsAnswer& a, const std::string& servers, Findings& f) {
   const std::string h = "`" + a.host + "`";
@@ -82,7 +82,7 @@ void Judge(const DnsAnswer& a, const std::string& servers, Findings& f) {
 
 Result Run(Context& ctx) {
   const NetworkSetup s = BuildNetworkSetup(ctx);
-  if (s.plan.targets.empty()) return Result::Error("no Cloud target: " + Join(s.errors));
+  if (s.plan.targets.empty()) return Result::Error("no Cloud target: " + NoneIfEmpty(s.errors));
   const auto& dns = ctx.sys.Network().Resolve(s.plan, ctx.deadline);
   if (dns.skipped_by_proxy) {
     Result r = Result::Skip(
@@ -98,7 +98,7 @@ Result Run(Context& ctx) {
   details["search"] = dns.search;
   Details answers = Details::array();
   Findings f;
-  const std::string servers = Join(dns.nameservers);
+  const std::string servers = NoneIfEmpty(dns.nameservers);
   for (const auto& a : dns.answers) {
     Details d = Details::object();
     d["host"] = a.host;

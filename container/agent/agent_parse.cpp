@@ -1,4 +1,5 @@
 #include "container/agent/agent_parse.h"
+#include "container/base/text.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -10,25 +11,13 @@ using Json = nlohmann::json;
 
 Error Proto(std::string message) { return Error{EPROTO, std::move(message)}; }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
 // v2.8+ answers this (status 0) to commands that need a fully started agent.
 bool IsInitializing(std::string_view text) {
-  return StartsWith(Trim(text), "Agent is initializing");
+  return StartsWith(TrimSpace(text), "Agent is initializing");
 }
 
 std::optional<bool> YesNo(std::string_view v) {
@@ -137,7 +126,7 @@ Expected<AclkState> ParseAclkStateText(std::string_view text) {
     size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    std::string_view t = Trim(line);
+    std::string_view t = TrimSpace(line);
     if (StartsWith(t, ">")) {
       if (in_instances && self_instance && !instance_node_id.empty()) break;
       in_instances = true;
@@ -147,8 +136,8 @@ Expected<AclkState> ParseAclkStateText(std::string_view text) {
     }
     size_t colon = t.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view key = Trim(t.substr(0, colon));
-    std::string_view value = Trim(t.substr(colon + 1));
+    std::string_view key = TrimSpace(t.substr(0, colon));
+    std::string_view value = TrimSpace(t.substr(colon + 1));
     if (in_instances) {
       if (key == "Node ID") instance_node_id = IdOrEmpty(value);
       if (key == "Relationship") self_instance = value == "self";

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "container/agent/socket_io.h"
+#include "container/base/text.h"
 
 namespace preflight::container {
 namespace {
@@ -23,13 +24,6 @@ bool IEquals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 bool ParseUnsigned(std::string_view s, int base, uint64_t max, uint64_t& out) {
@@ -66,8 +60,8 @@ bool ResponseComplete(std::string_view data) {
     head = e == std::string_view::npos ? "" : head.substr(e + 2);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view name = TrimSpaces(line.substr(0, colon));
-    std::string_view value = TrimSpaces(line.substr(colon + 1));
+    std::string_view name = TrimSpace(line.substr(0, colon));
+    std::string_view value = TrimSpace(line.substr(colon + 1));
     uint64_t length = 0;
     if (IEquals(name, "content-length") && ParseUnsigned(value, 10, uint64_t{1} << 40, length)) {
       return body_size >= length;
@@ -171,8 +165,8 @@ Expected<HttpResponse> ParseHttpResponse(std::string_view raw) {
     headers = e == std::string_view::npos ? "" : headers.substr(e + 2);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view name = TrimSpaces(line.substr(0, colon));
-    std::string_view value = TrimSpaces(line.substr(colon + 1));
+    std::string_view name = TrimSpace(line.substr(0, colon));
+    std::string_view value = TrimSpace(line.substr(colon + 1));
     if (IEquals(name, "content-length")) {
       if (!ParseUnsigned(value, 10, uint64_t{1} << 40, length)) return Proto("bad Content-Length");
       have_length = true;
@@ -188,7 +182,7 @@ Expected<HttpResponse> ParseHttpResponse(std::string_view raw) {
       std::string_view size_text = body.substr(0, e);
       size_text = size_text.substr(0, size_text.find(';'));
       uint64_t size = 0;
-      if (!ParseUnsigned(TrimSpaces(size_text), 16, uint64_t{1} << 40, size)) {
+      if (!ParseUnsigned(TrimSpace(size_text), 16, uint64_t{1} << 40, size)) {
         return Proto("bad HTTP chunk size");
       }
       body.remove_prefix(e + 2);

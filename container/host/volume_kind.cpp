@@ -1,11 +1,8 @@
 #include "container/host/volume_kind.h"
+#include "container/base/text.h"
 
 namespace preflight::container {
 namespace {
-
-bool Contains(std::string_view s, std::string_view part) {
-  return s.find(part) != std::string_view::npos;
-}
 
 bool IsOverlay(std::string_view fs) {
   return fs == "overlay" || fs == "aufs" || fs == "fuse-overlayfs" || fs == "fuse.fuse-overlayfs";

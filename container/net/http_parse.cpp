@@ -1,4 +1,5 @@
 #include "container/net/http_parse.h"
+#include "container/base/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,23 +7,10 @@
 namespace preflight::container {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 }  // namespace
 
 bool MentionsBlock(std::string_view body) {
-  std::string text = Lower(body.substr(0, 4096));
+  std::string text = ToLower(body.substr(0, 4096));
   for (const char* word :
        {"blocked", "access denied", "forbidden", "firewall", "web filter", "url filter",
         "content filter", "policy violation", "squid", "fortiguard", "zscaler", "not allowed"}) {
@@ -32,7 +20,7 @@ bool MentionsBlock(std::string_view body) {
 }
 
 std::optional<StatusLine> ParseStatusLine(std::string_view line) {
-  line = Trim(line);
+  line = TrimSpace(line);
   if (line.substr(0, 5) != "HTTP/") return std::nullopt;
   line.remove_prefix(5);
   StatusLine s;
@@ -46,7 +34,7 @@ std::optional<StatusLine> ParseStatusLine(std::string_view line) {
     line.remove_prefix(2);
   }
   if (line.empty() || line[0] != ' ') return std::nullopt;
-  line = Trim(line);
+  line = TrimSpace(line);
   if (line.size() < 3) return std::nullopt;
   for (int i = 0; i < 3; ++i) {
     if (!std::isdigit(static_cast<unsigned char>(line[i]))) return std::nullopt;
@@ -54,21 +42,21 @@ std::optional<StatusLine> ParseStatusLine(std::string_view line) {
   if (line.size() > 3 && line[3] != ' ') return std::nullopt;
   s.code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
   if (s.code < 100) return std::nullopt;
-  s.reason = std::string(Trim(line.substr(3)));
+  s.reason = std::string(TrimSpace(line.substr(3)));
   return s;
 }
 
 std::optional<std::pair<std::string, std::string>> ParseHeaderLine(std::string_view line) {
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  std::string_view name = Trim(line.substr(0, colon));
+  std::string_view name = TrimSpace(line.substr(0, colon));
   if (name.empty() || name.find(' ') != std::string_view::npos) return std::nullopt;
-  return std::make_pair(Lower(name), std::string(Trim(line.substr(colon + 1))));
+  return std::make_pair(ToLower(name), std::string(TrimSpace(line.substr(colon + 1))));
 }
 
 bool LooksLikeHtml(std::string_view content_type, std::string_view body) {
-  if (Lower(content_type).find("text/html") != std::string::npos) return true;
-  std::string start = Lower(Trim(body.substr(0, 512)));
+  if (ToLower(content_type).find("text/html") != std::string::npos) return true;
+  std::string start = ToLower(TrimSpace(body.substr(0, 512)));
   return start.rfind("<!doctype html", 0) == 0 || start.rfind("<html", 0) == 0 ||
          start.find("<html") != std::string::npos;
 }

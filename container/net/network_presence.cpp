@@ -1,4 +1,5 @@
 #include "container/net/network_presence.h"
+#include "container/base/text.h"
 
 namespace preflight::container {
 namespace {
@@ -13,23 +14,16 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // The last whitespace-separated field (ipv6_route names the device last).
 std::string_view LastField(std::string_view line) {
-  line = Trim(line);
+  line = TrimSpace(line);
   auto sp = line.find_last_of(" \t");
   return sp == std::string_view::npos ? line : line.substr(sp + 1);
 }
 
 // The first field (/proc/net/route names the device first).
 std::string_view FirstField(std::string_view line) {
-  line = Trim(line);
+  line = TrimSpace(line);
   return line.substr(0, line.find_first_of(" \t"));
 }
 
@@ -42,7 +36,7 @@ NetworkPresence ParseNetworkPresence(std::string_view dev, std::string_view rout
   for (std::string_view line : Lines(dev)) {
     auto colon = line.find(':');
     if (colon == std::string_view::npos || line.find('|') != std::string_view::npos) continue;
-    std::string_view name = Trim(line.substr(0, colon));
+    std::string_view name = TrimSpace(line.substr(0, colon));
     if (!name.empty() && name != "lo") p.interfaces.emplace_back(name);
   }
   if (dev.empty()) p.interfaces.emplace_back("?");  // unreadable: never claim "no network"

@@ -1,23 +1,11 @@
 #include "container/net/proxy.h"
+#include "container/base/text.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace preflight::container {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 int SchemePort(std::string_view scheme) {
   if (scheme == "https" || scheme == "wss") return 443;
@@ -28,20 +16,20 @@ int SchemePort(std::string_view scheme) {
 
 const std::string* Get(const EnvMap& env, const char* name) {
   auto it = env.find(name);
-  if (it == env.end() || Trim(it->second).empty()) return nullptr;
+  if (it == env.end() || TrimSpace(it->second).empty()) return nullptr;
   return &it->second;
 }
 
 }  // namespace
 
 Expected<Url> ParseUrl(std::string_view text, int default_port) {
-  text = Trim(text);
+  text = TrimSpace(text);
   if (text.empty()) return Error{EINVAL, "empty URL"};
   Url url;
   std::string_view rest = text;
   auto sep = rest.find("://");
   if (sep != std::string_view::npos) {
-    url.scheme = Lower(rest.substr(0, sep));
+    url.scheme = ToLower(rest.substr(0, sep));
     rest.remove_prefix(sep + 3);
     if (url.scheme.empty()) return Error{EINVAL, "`" + RedactUrl(text) + "` has an empty scheme"};
   } else {
@@ -82,7 +70,7 @@ Expected<Url> ParseUrl(std::string_view text, int default_port) {
       return Error{EINVAL, "`" + RedactUrl(text) + "` has a bad character in its host"};
     }
   }
-  url.host = Lower(url.host);
+  url.host = ToLower(url.host);
   if (!port_text.empty()) {
     int port = 0;
     for (char c : port_text) {
@@ -123,12 +111,12 @@ std::string RedactUrl(std::string_view text) {
 }
 
 bool NoProxyMatches(std::string_view no_proxy, std::string_view host) {
-  std::string h = Lower(host);
+  std::string h = ToLower(host);
   size_t pos = 0;
   while (pos <= no_proxy.size()) {
     auto comma = no_proxy.find(',', pos);
     std::string entry =
-        Lower(Trim(no_proxy.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
+        ToLower(TrimSpace(no_proxy.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
     pos = comma == std::string_view::npos ? no_proxy.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     if (entry == "*") return true;
@@ -144,10 +132,10 @@ bool NoProxyMatches(std::string_view no_proxy, std::string_view host) {
 
 ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
                        std::string_view host) {
-  std::string value = Lower(Trim(setting));
+  std::string value = ToLower(TrimSpace(setting));
   if (value == "none") return {"", std::string(setting_source) + "=none", "proxy disabled"};
   if (!value.empty() && value != "env") {
-    return {std::string(Trim(setting)), std::string(setting_source), ""};
+    return {std::string(TrimSpace(setting)), std::string(setting_source), ""};
   }
   // libcurl's environment rules for an https URL.
   for (const char* np : {"no_proxy", "NO_PROXY"}) {
@@ -156,7 +144,7 @@ ProxyChoice ClaimProxy(std::string_view setting, std::string_view setting_source
     }
   }
   for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    if (const std::string* v = Get(env, name)) return {std::string(Trim(*v)), name, ""};
+    if (const std::string* v = Get(env, name)) return {std::string(TrimSpace(*v)), name, ""};
   }
   return {"", "", "no proxy variable set"};
 }
@@ -185,7 +173,7 @@ bool AclkAccepts(std::string_view value, bool socks) {
 
 ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source, const EnvMap& env,
                       const LinkProxyRules& rules) {
-  const std::string value(Trim(setting));
+  const std::string value(TrimSpace(setting));
   // The ACLK treats an empty setting like `none` (aclk_proxy.c, strcmp: case-sensitive): direct.
   if (value == "none" || value.empty()) {
     return {"", std::string(setting_source) + "=" + (value.empty() ? "\"\"" : "none"),
@@ -220,7 +208,7 @@ ProxyChoice LinkProxy(std::string_view setting, std::string_view setting_source,
                 (rules.socks_from_env ? "http://, socks5:// or socks5h://" : "only http://") +
                 "): the link connects directly"};
   }
-  return {std::string(Trim(*v)), name, ""};
+  return {std::string(TrimSpace(*v)), name, ""};
 }
 
 bool ProxyResolvesNames(std::string_view proxy_url) {

@@ -1,22 +1,11 @@
 #include "container/parse/ini.h"
+#include "container/base/text.h"
 
 #include <cctype>
 
 namespace preflight::container {
 
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -45,7 +34,7 @@ IniFile ParseIni(std::string_view text) {
         ini.bad_lines.push_back(line_no);
         continue;
       }
-      section = Lower(TrimSpace(line.substr(1, close - 1)));
+      section = ToLower(TrimSpace(line.substr(1, close - 1)));
       continue;
     }
     auto eq = line.find('=');
@@ -53,7 +42,7 @@ IniFile ParseIni(std::string_view text) {
       ini.bad_lines.push_back(line_no);
       continue;
     }
-    ini.entries.push_back(IniEntry{section, Lower(TrimSpace(line.substr(0, eq))),
+    ini.entries.push_back(IniEntry{section, ToLower(TrimSpace(line.substr(0, eq))),
                                    std::string(TrimSpace(line.substr(eq + 1))), line_no});
   }
   return ini;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "container/base/text.h"  // TrimSpace, for the INI values
+
 namespace preflight::container {
 
 struct IniEntry {
@@ -26,7 +28,5 @@ struct IniFile {
 /// Pure; never fails: garbage lines are listed in bad_lines.
 IniFile ParseIni(std::string_view text);
 
-/// Trims ASCII whitespace from both ends.
-std::string_view TrimSpace(std::string_view s);
 
 }  // namespace preflight::container

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "container/base/unique_fd.h"
+#include "container/base/text.h"
 
 namespace preflight::container::process {
 namespace {
@@ -18,12 +19,6 @@ bool IsHeader(std::string_view line) {
   auto space = line.find(' ');
   return dash != std::string_view::npos && space != std::string_view::npos && dash < space &&
          line.substr(0, space).find(':') == std::string_view::npos;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
 }
 
 struct Mapping {
@@ -48,10 +43,10 @@ Mapping ParseHeader(std::string_view line, std::string_view path) {
   while (fields < 4 && !rest.empty()) {
     auto space = rest.find(' ');
     if (space == std::string_view::npos) return m;
-    rest = Trim(rest.substr(space + 1));
+    rest = TrimSpace(rest.substr(space + 1));
     ++fields;
   }
-  m.candidate = perms.size() == 4 && perms[1] != 'w' && !path.empty() && Trim(rest) == path;
+  m.candidate = perms.size() == 4 && perms[1] != 'w' && !path.empty() && TrimSpace(rest) == path;
   return m;
 }
 
@@ -72,7 +67,7 @@ std::vector<std::pair<uintptr_t, uintptr_t>> CleanFileRanges(std::string_view sm
       flush();
       current = ParseHeader(line, path);
     } else if (line.rfind("Anonymous:", 0) == 0) {
-      current.anonymous = Trim(line.substr(10)) != "0 kB";
+      current.anonymous = TrimSpace(line.substr(10)) != "0 kB";
     }
   }
   flush();
