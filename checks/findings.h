@@ -20,7 +20,7 @@ struct Finding {
 class Findings {
  public:
   void Warn(std::string message, std::string remediation) {
-    list_.push_back({Status::kWarn, std::move(message), std::move(remediation)});
+    list_.push_back({Status::kWarn, std::move(message), std::move(remediation), false, ""});
   }
   /// A failure that does not refuse a hand-off (an inference, history, an unknown).
   void Fail(std::string message, std::string remediation) {

@@ -37,9 +37,13 @@ TEST(CliContract, ListShowsEveryCheckInOrderAndSaysWhichAreNotImplemented) {
   }
   for (const char* id :
        {"claim.token", "claim.config", "claim.script", "claim.state", "agent.version"}) {
+    int seen = 0;
     for (const auto& c : list) {
-      if (c["id"] == id) EXPECT_TRUE(c["implemented"].get<bool>()) << id;
+      if (c["id"] != id) continue;
+      ++seen;
+      EXPECT_TRUE(c["implemented"].get<bool>()) << id;
     }
+    EXPECT_EQ(seen, 1) << id << " must be listed exactly once";
   }
   EXPECT_EQ(RunPreflight({"list", "--format", "yaml"}).exit_code, 64);
   auto md = RunPreflight({"list"}, {{"PREFLIGHT_FORMAT", "markdown"}});
@@ -85,13 +89,20 @@ TEST(CliContract, EveryCheckOptionAlsoFromTheEnvironment) {
   auto r = RunPreflight({"check"}, base);
   ASSERT_EQ(r.exit_code, 1) << r.err;
   Json doc = Json::parse(r.out);
+  int network = 0, agent = 0;
   for (const auto& c : doc["checks"]) {
-    if (c["id"].get<std::string>().rfind("network.", 0) == 0) EXPECT_EQ(c["status"], "skip");
+    if (c["id"].get<std::string>().rfind("network.", 0) == 0) {
+      ++network;
+      EXPECT_EQ(c["status"], "skip") << "PREFLIGHT_OFFLINE";
+    }
     if (c["id"] == "agent.version") {
+      ++agent;
       EXPECT_NE(c["message"].get<std::string>().find(d.path() + "/none"), std::string::npos)
           << "PREFLIGHT_AGENT";
     }
   }
+  EXPECT_GE(network, 1) << "the network checks are reported (skipped), not left out";
+  EXPECT_EQ(agent, 1);
   auto only = base;
   only["PREFLIGHT_ONLY"] = "claim.token";
   only["PREFLIGHT_FAIL_ON"] = "never";

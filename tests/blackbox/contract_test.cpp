@@ -220,9 +220,13 @@ TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
         EXPECT_FALSE(c["remediation"].get<std::string>().empty());
     }
     for (const char* id : {"claim.token", "claim.config", "claim.state"}) {
+      int seen = 0;
       for (const auto& c : doc["checks"]) {
-        if (c["id"] == id) EXPECT_EQ(c["status"], "fail") << c;
+        if (c["id"] != id) continue;
+        ++seen;
+        EXPECT_EQ(c["status"], "fail") << c;
       }
+      EXPECT_EQ(seen, 1) << id << " must be in the report exactly once";
     }
   }
 }

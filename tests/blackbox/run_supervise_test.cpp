@@ -886,13 +886,23 @@ TEST(CheckGate, WaitForCloudIsValidatedAndRunsTheNetworkRounds) {
   EXPECT_EQ(r.exit_code, 64) << r.err;
   r = RunPreflight({"check", "--wait-for-cloud", "5s"});
   EXPECT_EQ(r.exit_code, 64) << "--wait-for-cloud goes with --gate: " << r.err;
-  // Whatever the network checks answer here, the gate ends within the wait plus one round.
+  // A Cloud that refuses every connection (a closed loopback port): the rounds are retried for
+  // the whole wait (1 s, then 2 s apart), the gate ends within the wait plus one round, and
+  // lets the agent start: an unreachable Cloud is not certain to break it.
+  const std::string cloud = "https://127.0.0.1:" + std::to_string(FreeLoopbackPort());
   const auto start = std::chrono::steady_clock::now();
-  r = RunPreflight({"check", "--gate", "--only", "network", "--deadline", "2s", "--wait-for-cloud",
-                    "3s", "--format", "json"});
-  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 78) << r.err;
+  r = RunPreflight({"check", "--gate", "--only", "network", "--cloud-url", cloud, "--deadline",
+                    "2s", "--wait-for-cloud", "3s", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3 + 2 + 2));
-  EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << r.out;
+  EXPECT_NE(r.err.find("waiting for Netdata Cloud (round 1)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("waiting for Netdata Cloud (round 2)"), std::string::npos)
+      << "the round is retried within the wait: " << r.err;
+  const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << r.out;
+  int failed = 0;
+  for (const auto& c : doc["checks"]) failed += c["status"] == "fail";
+  EXPECT_GT(failed, 0) << "the refused Cloud is reported: " << r.out;
 }
 
 }  // namespace

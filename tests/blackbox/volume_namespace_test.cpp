@@ -196,11 +196,17 @@ TEST_F(NamespaceContainer, RunRecordNamesTheContainerOfTheLease) {
   const std::string recorded = runs["runs"][0].value("container_id", "");
   EXPECT_EQ(recorded, lease.value("container_id", "")) << "the record and the lease disagree";
   EXPECT_NE(recorded, other) << "the id of a directory that is merely mounted in";
-  // A runtime cgroup of this test's own (CI in a container) outranks the hostname mount.
+  // A runtime cgroup of this test's own (CI in a container) outranks the hostname mount: then
+  // the record names that container, else the one whose hostname is mounted.
   const std::string cgroup = Slurp("/proc/self/cgroup");
-  size_t run = 0, longest = 0;
-  for (char c : cgroup) longest = std::max(longest, run = std::isxdigit(c) ? run + 1 : 0);
-  if (longest < 64) EXPECT_EQ(recorded, id);
+  std::string own;
+  for (size_t i = 0, run = 0; i < cgroup.size() && own.empty(); ++i) {
+    run = std::isxdigit(static_cast<unsigned char>(cgroup[i])) ? run + 1 : 0;
+    const bool ends = i + 1 == cgroup.size() ||
+                      !std::isxdigit(static_cast<unsigned char>(cgroup[i + 1]));
+    if (run == 64 && ends) own = cgroup.substr(i + 1 - 64, 64);
+  }
+  EXPECT_EQ(recorded, own.empty() ? id : own) << "cgroup: " << cgroup;
 }
 
 }  // namespace

@@ -108,6 +108,33 @@ TEST(ContainerVolume, ReadOnlyVarLibFails) {
   EXPECT_NE(r.remediation.find("read-write"), std::string::npos);
 }
 
+// /var/lib/netdata on tmpfs (`--tmpfs /var/lib/netdata`, an emptyDir with medium Memory): the
+// identity and the claim are gone at every restart. Nothing is lost while Cloud is not wanted;
+// with a token it fails but does not refuse (a new node each time, not an outage); a claimed
+// node's claim in memory is certain to be lost (agent_model `state-in-var-lib`).
+TEST(ContainerVolume, TmpfsVarLibByWhatIsAskedFor) {
+  auto sys = Container(Fixture("docker_tmpfs_var_lib.txt"));
+  Result r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kWarn) << r.message;
+  ASSERT_EQ(r.details["dirs"].size(), 3u);
+  EXPECT_EQ(r.details["dirs"][0]["kind"], "in-memory");
+  EXPECT_NE(r.message.find("identity and claim are lost"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("harmless while the node is not claimed"), std::string::npos);
+
+  sys.env["NETDATA_CLAIM_TOKEN"] = std::string(135, 'k');  // a well-formed token
+  r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kFail) << r.message;
+  EXPECT_FALSE(r.certain) << "not claimed yet: a new node at each restart, not an outage";
+  EXPECT_NE(r.remediation.find("-v netdatalib:/var/lib/netdata"), std::string::npos)
+      << r.remediation;
+
+  sys.AddFile("/var/lib/netdata/cloud.d/claimed_id", "7d2d7f6e-1b4c-4c8a-9a55-0c6a3d2e8b11\n");
+  r = RunCheck(sys);
+  EXPECT_EQ(r.status, Status::kFail) << r.message;
+  EXPECT_TRUE(r.certain) << "a claimed node's claim in memory is lost at the next restart";
+  EXPECT_NE(r.certain_because.find("state-in-var-lib"), std::string::npos) << r.certain_because;
+}
+
 // An agent up to v1.40 does not chown an existing directory: certain. v1.41+ started as root
 // does (tests/checks/never_stop_test.cpp has every side of that boundary).
 TEST(ContainerVolume, RootOwnedVolumeIsNotWritableByNetdata) {
