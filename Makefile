@@ -25,7 +25,7 @@ DIST ?= $(BUILD)/dist
 ARCH_TEST_TARGETS = seccomp_launcher container_test checks_test cmd_test
 CROSS_TARGETS ?=
 
-.PHONY: all bootstrap build run test test-asan bench fuzz docs clean dist
+.PHONY: all bootstrap build run test test-asan bench fuzz docs format clean dist
 
 all: build
 
@@ -91,6 +91,10 @@ docs: build
 	$(BUILD)/netdata-preflight list --format markdown > docs/checks.md
 	$(BUILD)/netdata-preflight list --agent-model > docs/agent-behaviour.md
 	python3 scripts/gen_reliability.py . > docs/reliability.md
+
+# Google style (.clang-format) over every C++ file; the Layout.ClangFormat test keeps it so.
+format:
+	python3 scripts/check_format.py . --fix
 
 clean:
 	rm -rf $(BUILD)/release $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/netdata-preflight $(BUILD)/cross $(BUILD)/dist
