@@ -293,7 +293,9 @@ TEST_F(Inputs, TerminalWrapsAndHonoursDumbAndNoColor) {
         plain += line[i];
       }
     }
-    if (!Contains(plain, "https://")) EXPECT_LE(plain.size(), 80u) << plain;  // a URL stays whole
+    if (!Contains(plain, "https://")) {  // a URL stays whole
+      EXPECT_LE(plain.size(), 80u) << plain;
+    }
     start = end + 1;
   }
   EXPECT_FALSE(Contains(OnATerminal(args, {"TERM=dumb"}, 80), "\033[")) << "TERM=dumb";
@@ -326,7 +328,7 @@ class Serve : public Inputs {
   void Start(std::vector<std::string> extra, std::vector<std::string> prefix = {}) {
     std::vector<std::string> argv = prefix;
     argv.push_back(BinaryPath());
-    for (const std::string& a : {"serve", "--interval", "1s", "--var-lib", var_lib.c_str(),
+    for (const char* a : {"serve", "--interval", "1s", "--var-lib", var_lib.c_str(),
                                  "--config-dir", config.c_str(), "--cache-dir", cache.c_str()}) {
       argv.push_back(a);
     }

@@ -76,8 +76,9 @@ TEST_P(DockerProfile, NamespaceContainer_CheckFinishesWithTheRightSeccompVerdict
   ASSERT_FALSE(doc.is_discarded()) << r.out.substr(0, 500) << r.err;
   ASSERT_EQ(doc["checks"].size(), 15u);
   for (const auto& c : doc["checks"]) {
-    if (c["id"].get<std::string>().rfind("container.", 0) == 0)
+    if (c["id"].get<std::string>().rfind("container.", 0) == 0) {
       EXPECT_NE(c["status"], "error") << c.dump();
+    }
   }
   const Json* seccomp = FindCheck(doc, "container.seccomp");
   ASSERT_NE(seccomp, nullptr);
@@ -97,7 +98,9 @@ TEST_P(DockerProfile, NamespaceContainer_CheckFinishesWithTheRightSeccompVerdict
     EXPECT_NE(all.find("2.4.4"), std::string::npos);
   }
   // The verdict follows: a seccomp failure means the node cannot be claimed.
-  if (std::string(p.status) == "fail") EXPECT_EQ(doc["verdict"]["status"], "fail");
+  if (std::string(p.status) == "fail") {
+    EXPECT_EQ(doc["verdict"]["status"], "fail");
+  }
 }
 
 std::string ProfileTestName(const ::testing::TestParamInfo<Profile>& info) {

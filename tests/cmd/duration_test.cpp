@@ -21,7 +21,9 @@ TEST(Duration, RejectsGarbageWithAMessageNamingTheValue) {
                           "123456789012345678901234567890123"}) {
     auto d = ParseDuration(bad);
     EXPECT_FALSE(d.ok()) << bad;
-    if (!d.ok()) EXPECT_NE(d.error().message.find("invalid duration"), std::string::npos);
+    if (!d.ok()) {
+      EXPECT_NE(d.error().message.find("invalid duration"), std::string::npos);
+    }
   }
 }
 

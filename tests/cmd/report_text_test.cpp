@@ -59,7 +59,9 @@ TEST(RenderSummary, CutsOnALineBoundaryWithinTheLimit) {
     std::string s = RenderSummary(r, limit);
     SCOPED_TRACE(limit);
     EXPECT_LE(s.size(), limit);
-    if (!s.empty()) EXPECT_EQ(s.back(), '\n');
+    if (!s.empty()) {
+      EXPECT_EQ(s.back(), '\n');
+    }
   }
   // The cause survives the cut: the first failure is always within 4 KiB.
   EXPECT_NE(RenderSummary(r, 4096).find("claim.state"), std::string::npos);
@@ -125,7 +127,9 @@ TEST(RenderText, WrapsAtTheTerminalWidth) {
     if (end == std::string::npos) end = wrapped.size();
     const std::string line = wrapped.substr(start, end - start);
     // A URL is one word: cut, it would no longer open.
-    if (line.find("https://") == std::string::npos) EXPECT_LE(line.size(), 80u) << line;
+    if (line.find("https://") == std::string::npos) {
+      EXPECT_LE(line.size(), 80u) << line;
+    }
     start = end + 1;
     ++lines;
   }

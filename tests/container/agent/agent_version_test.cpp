@@ -49,7 +49,9 @@ TEST(ParseAgentVersion, NoVersionIsAnErrorNotACrash) {
     SCOPED_TRACE(output);
     auto v = ParseAgentVersion(output);
     EXPECT_FALSE(v.ok());
-    if (!v.ok()) EXPECT_EQ(v.error().code, EINVAL);
+    if (!v.ok()) {
+      EXPECT_EQ(v.error().code, EINVAL);
+    }
   }
 }
 

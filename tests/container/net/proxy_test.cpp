@@ -29,7 +29,9 @@ TEST(ProxyUrl, BadUrlsAreErrorsThatNeverShowThePassword) {
                           "http://u:pw1234@ho st:1"}) {
     auto u = ParseUrl(bad);
     EXPECT_FALSE(u.ok()) << bad;
-    if (!u.ok()) EXPECT_EQ(u.error().message.find("pw1234"), std::string::npos);
+    if (!u.ok()) {
+      EXPECT_EQ(u.error().message.find("pw1234"), std::string::npos);
+    }
   }
 }
 

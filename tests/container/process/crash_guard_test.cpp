@@ -13,8 +13,8 @@ namespace {
 // A real SIGSEGV: a store to the unmapped first page (not to nullptr, which UBSan would stop
 // before the fault).
 void Segfault() {
-  volatile int* p = reinterpret_cast<volatile int*>(static_cast<uintptr_t>(64));
-  *p = 1;
+  volatile uintptr_t address = 64;  // volatile: the compiler cannot see the address
+  *reinterpret_cast<volatile int*>(address) = 1;
 }
 
 TEST(CrashGuard, EachCrashIsAValueAndTheNextCallRunsNormally) {

@@ -215,9 +215,13 @@ TEST(AtomicFileSpare, APlantedSpareIsNeverWrittenThrough) {
   for (int kind = 0; kind < 3; ++kind) {
     ::unlink(spare.c_str());
     ::rmdir(spare.c_str());
-    if (kind == 0) ASSERT_EQ(::symlink(agent_file.c_str(), spare.c_str()), 0);
-    if (kind == 1) ASSERT_EQ(::mkfifo(spare.c_str(), 0644), 0);  // no reader: would block
-    if (kind == 2) ASSERT_EQ(::mkdir(spare.c_str(), 0755), 0);
+    if (kind == 0) {
+      ASSERT_EQ(::symlink(agent_file.c_str(), spare.c_str()), 0);
+    } else if (kind == 1) {
+      ASSERT_EQ(::mkfifo(spare.c_str(), 0644), 0);  // no reader: would block
+    } else if (kind == 2) {
+      ASSERT_EQ(::mkdir(spare.c_str(), 0755), 0);
+    }
     const std::string version = "v" + std::to_string(3 + kind);
     ASSERT_TRUE(WriteKeep(path, version).ok()) << kind;
     EXPECT_EQ(Slurp(path), version) << kind;
