@@ -17,6 +17,19 @@ int Fact(const Report& report, std::string_view id, const char* key) {
   return it->get<bool>() ? 1 : 0;
 }
 
+// A string fact read from a check's details; "" when absent.
+std::string TextFact(const Report& report, std::string_view id, const char* key) {
+  const Result* r = report.Find(id);
+  if (r == nullptr || !r->details.is_object()) return "";
+  auto it = r->details.find(key);
+  return it != r->details.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// cloud.link's `cloud_shows` when its own link is down: reached through a parent (`indirect`).
+constexpr const char* kThroughParent =
+    "The agent reaches Netdata Cloud through its parent (`indirect`): the node is Live there "
+    "through the parent";
+
 int Either(int a, int b) { return a == 1 || b == 1 ? 1 : (a == 0 || b == 0 ? 0 : -1); }
 
 // Whether claiming is configured, from whichever check read the claim settings: claim.token
@@ -61,6 +74,7 @@ Verdict Decide(const Report& report) {
                                  Fact(report, "container.lifetime", "ever_online"));
   const int claim_wanted = ClaimWanted(report);
   const int link_online = Fact(report, "cloud.link", "online");
+  const std::string link_shows = TextFact(report, "cloud.link", "cloud_shows");
 
   // 0. Nothing looked at anything: that is not a pass (status skip, below, when all skipped).
   bool anything_ran = false;
@@ -115,6 +129,13 @@ Verdict Decide(const Report& report) {
         v.section = std::string(section::kClaimedCannotConnect);
       }
     }
+    // Its stream to a claimed parent brings it to Cloud whatever keeps its own link down.
+    if (link_shows == "live-via-parent") {
+      v.expected_node_state = "live";
+      v.summary = std::string(kThroughParent) + ". Failing: " + v.primary + ": " +
+                  primary->result.message + ".";
+      return v;
+    }
     // Without claiming the node is not meant for Cloud: a network or local failure is not why
     // it will not show there, and the sentence must not say so.
     const bool claims = primary->def->id.rfind("claim.", 0) == 0;
@@ -124,8 +145,12 @@ Verdict Decide(const Report& report) {
                   ". Failing: " + v.primary + ": " + primary->result.message + ".";
       return v;
     }
-    v.summary = StateSentence(v.expected_node_state) + ": " + v.primary + ": " +
-                primary->result.message + ".";
+    // A parent may keep its earlier data (cloud.link says which parent and when).
+    const std::string state = v.expected_node_state == "offline" && link_shows == "stale"
+                                  ? "The node will be Offline in Netdata Cloud, or Stale while a "
+                                    "parent connected to it keeps its data"
+                                  : StateSentence(v.expected_node_state);
+    v.summary = state + ": " + v.primary + ": " + primary->result.message + ".";
     return v;
   }
 
@@ -142,7 +167,10 @@ Verdict Decide(const Report& report) {
     if (run.result.status != Status::kSkip) network_ran = true;
   }
   network_verified = network_verified && !network_error;
-  if (claimed == 0 && claim_wanted == 0) {
+  if (link_shows == "live-via-parent") {
+    v.expected_node_state = "live";
+    v.summary = std::string(kThroughParent) + ".";
+  } else if (claimed == 0 && claim_wanted == 0) {
     v.expected_node_state = "absent";
     v.section = std::string(section::kClaimingUnsuccessful);
     v.summary = std::string(kNotConfigured) +
