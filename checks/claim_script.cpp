@@ -66,27 +66,22 @@ Result RunClaimScript(Context& ctx) {
   Details details;
   details["generation"] = generation;
   if (generation == "v2") {
-    Result r = Result::Skip("v2 agents claim by themselves (no netdata-claim.sh is run)");
-    r.details = details;
-    return r;
+    return Result::Skip("v2 agents claim by themselves (no netdata-claim.sh is run)").With(details);
   }
   ClaimSettings s = ctx.Claim();
   if (!s.Wanted()) {
-    Result r = Result::Skip("claiming is not configured: the claim script is not run");
-    r.details = details;
-    return r;
+    return Result::Skip("claiming is not configured: the claim script is not run").With(details);
   }
   ClaimedId claimed = ctx.Claimed();
   if (claimed.found) {
     // run.sh tests only that the file exists (`[ ! -f .../claimed_id ]`), not what it holds.
-    Result r =
-        Result::Skip(claimed.valid ? "the node is already claimed (" + claimed.source +
-                                         "): the entrypoint does not run the claim script again"
-                                   : claimed.source +
-                                         " exists (though it is not a valid id: see claim.state), "
-                                         "so the entrypoint does not run the claim script");
-    r.details = details;
-    return r;
+    return Result::Skip(claimed.valid
+                            ? "the node is already claimed (" + claimed.source +
+                                  "): the entrypoint does not run the claim script again"
+                            : claimed.source +
+                                  " exists (though it is not a valid id: see claim.state), "
+                                  "so the entrypoint does not run the claim script")
+        .With(details);
   }
 
   // The v1 entrypoint runs the script under `set -e` when NETDATA_CLAIM_URL and _TOKEN are both
@@ -112,30 +107,27 @@ Result RunClaimScript(Context& ctx) {
   }
   if (path.empty()) {
     if (generation != "v1") {
-      Result r = Result::Skip("no netdata agent was found and no " + std::string(kScript) +
-                              " is on the search path: nothing to check (pass --agent PATH)");
-      r.details = details;
-      return r;
+      return Result::Skip("no netdata agent was found and no " + std::string(kScript) +
+                          " is on the search path: nothing to check (pass --agent PATH)")
+          .With(details);
     }
-    Result r = fail("no " + std::string(kScript) + " found in any of the " +
-                                std::to_string(candidates.size()) +
-                                " search paths (PATH, /usr/sbin, /opt/netdata/bin, ...): this v1 "
-                                "agent cannot be claimed",
-                            kReinstall);
-    r.details = details;
-    return r;
+    return fail("no " + std::string(kScript) + " found in any of the " +
+                    std::to_string(candidates.size()) +
+                    " search paths (PATH, /usr/sbin, /opt/netdata/bin, ...): this v1 "
+                    "agent cannot be claimed",
+                kReinstall)
+        .With(details);
   }
   details["path"] = path;
 
   auto st = ctx.sys.Stat(path, true);
   if (!st.ok()) {
-    Result r = fail("the path of the claim script, " + path +
-                                ", is a symlink whose "
-                                "target does not exist (" +
-                                st.error().message + ")",
-                            kReinstall);
-    r.details = details;
-    return r;
+    return fail("the path of the claim script, " + path +
+                    ", is a symlink whose "
+                    "target does not exist (" +
+                    st.error().message + ")",
+                kReinstall)
+        .With(details);
   }
   if (st->type != container::FileType::kRegular) {
     Result r = fail(
@@ -150,11 +142,10 @@ Result RunClaimScript(Context& ctx) {
   }
   details["mode"] = Octal(st->mode);
   if ((st->mode & 0111) == 0) {
-    Result r = fail(
-        "the claiming script at " + path + " is not executable (mode " + Octal(st->mode) + ")",
-        "Run `chmod 0755 " + path + "`, or reinstall the agent.");
-    r.details = details;
-    return r;
+    return fail("the claiming script at " + path + " is not executable (mode " + Octal(st->mode) +
+                    ")",
+                "Run `chmod 0755 " + path + "`, or reinstall the agent.")
+        .With(details);
   }
   int access_errno = ctx.sys.Access(path, X_OK);
   if (access_errno == EPERM) {
@@ -171,15 +162,14 @@ Result RunClaimScript(Context& ctx) {
     return r;
   }
   if (access_errno != 0) {
-    Result r = fail("the claiming script at " + path +
-                                " is not executable by this user: "
-                                "access(X_OK) says " +
-                                std::string(strerror(access_errno)) + " (a noexec mount, or mode " +
-                                Octal(st->mode) + " without this user's execute bit)",
-                            "Run the entrypoint as root, or remount without noexec / reinstall "
-                            "the agent.");
-    r.details = details;
-    return r;
+    return fail("the claiming script at " + path +
+                    " is not executable by this user: "
+                    "access(X_OK) says " +
+                    std::string(strerror(access_errno)) + " (a noexec mount, or mode " +
+                    Octal(st->mode) + " without this user's execute bit)",
+                "Run the entrypoint as root, or remount without noexec / reinstall "
+                "the agent.")
+        .With(details);
   }
 
   auto text = ctx.sys.ReadFile(path, 256 * 1024, true);
@@ -188,22 +178,19 @@ Result RunClaimScript(Context& ctx) {
   details["disabled_cloud"] = facts.disabled_cloud || facts.missing_cloud_deps;
   details["v2_wrapper"] = facts.v2_wrapper;
   if (facts.disabled_cloud || facts.missing_cloud_deps) {
-    Result r = Result::Warn(
-        "found " + path +
-            ", but it was built for an agent without Netdata Cloud support: it "
-            "always exits 3 (\"" +
-            (facts.disabled_cloud ? "built with --disable-cloud"
-                                  : "built without the dependencies for "
-                                    "Cloud") +
-            " and cannot be claimed\")",
-        "Run the official netdata/netdata image (or install with kickstart.sh / the static "
-        "build) instead of the distribution's netdata package.");
-    r.details = details;
-    return r;
+    return Result::Warn(
+               "found " + path +
+                   ", but it was built for an agent without Netdata Cloud support: it "
+                   "always exits 3 (\"" +
+                   (facts.disabled_cloud ? "built with --disable-cloud"
+                                         : "built without the dependencies for "
+                                           "Cloud") +
+                   " and cannot be claimed\")",
+               "Run the official netdata/netdata image (or install with kickstart.sh / the static "
+               "build) instead of the distribution's netdata package.")
+        .With(details);
   }
-  Result r = Result::Pass("found the claim script " + path + " (a file, executable)");
-  r.details = details;
-  return r;
+  return Result::Pass("found the claim script " + path + " (a file, executable)").With(details);
 }
 
 }  // namespace
