@@ -199,6 +199,20 @@ const std::vector<BehaviourDef> kModel = {
      {kOldestAgent, std::nullopt}, "",
      "src/libnetdata/threads/threads.c nd_thread_create(); src/daemon/static_threads.c; glibc "
      "sysdeps/unix/sysv/linux/clone-internal.c"},
+    {Behaviour::kReportsStreamState,
+     "reports-stream-state",
+     "/api/v3/info and /api/v2/info say whether the agent streams to a parent now: "
+     "`cloud.status` is `indirect` (not `offline`) while its own link is down and its stream to "
+     "a claimed parent is up, and `nodes.sending` counts its nodes whose stream is connected "
+     "(more than `nodes.receiving`: its own). Netdata Cloud shows such a node Live through the "
+     "parent; one whose stream is down Stale while a parent connected to Cloud keeps its data, "
+     "else Offline.",
+     {kV2_0, std::nullopt},
+     "v1.41–v1.47 answer neither (no `indirect`, no `nodes`): only stream.conf tells.",
+     "src/claim/cloud-status.c cloud_status()@v2.0.0; "
+     "src/database/contexts/api_v2_contexts_agents.c buffer_json_agents_v2()@v2.0.0; "
+     "src/database/rrd-metadata.c rrdstats_metadata_collect()@v2.4.0; "
+     "docs/netdata-cloud/node-states-and-transitions.md@v2.10.4"},
 };
 
 /// The versions an unknown agent could be: every release from the oldest supported one on.

@@ -61,6 +61,7 @@ enum class Behaviour {
   kV1EntrypointStopsOnClaimFailure,  ///< v1 run.sh is `set -e`: a failing claim script ends it
   kStateInVarLib,            ///< GUID and claim (cloud.d: claimed_id, keys) live in var-lib
   kStartsThreads,            ///< the agent creates threads at start (glibc >= 2.34: clone3)
+  kReportsStreamState,       ///< /api/v2|v3/info: `indirect`, nodes.sending (stream up now)
 };
 
 struct BehaviourDef {

@@ -108,9 +108,7 @@ Result Judge(Context& ctx, const std::string& who, const container::AgentVersion
   const bool too_old = version.OlderThan(1, 32);
   auto judged = [&](const std::string& message, const std::string& remediation,
                     const std::string& certain_because) {
-    Result r = ctx.KeptOutOfCloud(message, remediation, certain_because);
-    r.details = std::move(details);
-    return r;
+    return ctx.KeptOutOfCloud(message, remediation, certain_because).With(std::move(details));
   };
   if (cloud.has_value() && !*cloud) {
     Result r = judged(who + ", built without Netdata Cloud support (" + cloud_evidence +

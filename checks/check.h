@@ -66,6 +66,13 @@ struct Result {
   static Result CertainFail(std::string message, std::string remediation, std::string because);
   static Result Skip(std::string reason);
   static Result Error(std::string message);
+
+  /// This result with `d` as its details, in one expression:
+  /// `return Result::Skip("why").With(details);`.
+  Result With(Details d) && {
+    details = std::move(d);
+    return std::move(*this);
+  }
 };
 
 class Context;

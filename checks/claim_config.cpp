@@ -350,10 +350,9 @@ Result RunClaimConfig(Context& ctx) {
   details["wanted"] = s.Wanted();
   details["generation"] = generation;
   if (!s.Wanted()) {
-    Result r = Result::Skip("claiming is not configured (no NETDATA_CLAIM_* and no " +
-                            s.claim_conf_path + "): no claim settings to check");
-    r.details = details;
-    return r;
+    return Result::Skip("claiming is not configured (no NETDATA_CLAIM_* and no " +
+                        s.claim_conf_path + "): no claim settings to check")
+        .With(details);
   }
 
   Findings f;

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "checks/agent_generation.h"
 #include "checks/catalog.h"
@@ -56,32 +57,119 @@ std::vector<std::string> SearchPath(const Context& ctx) {
   return paths;
 }
 
+/// A fail of the script: certain when the v1 entrypoint runs it (under `set -e`).
+Result ScriptFail(bool runs, std::string message, std::string fix) {
+  return Result::CertainFail(std::move(message), std::move(fix),
+                             runs ? Because(Behaviour::kV1EntrypointStopsOnClaimFailure) : "");
+}
+
+/// The claim script's file as the entrypoint would run it: a regular file, executable by its
+/// mode and by this user. A problem is a fail (certain when the v1 entrypoint `runs` it).
+std::optional<Result> ScriptFileProblem(Context& ctx, const std::string& path, bool runs,
+                                        Details& details) {
+  auto st = ctx.sys.Stat(path, true);
+  if (!st.ok()) {
+    return ScriptFail(runs,
+                      "the path of the claim script, " + path +
+                          ", is a symlink whose "
+                          "target does not exist (" +
+                          st.error().message + ")",
+                      kReinstall)
+        .With(details);
+  }
+  if (st->type != container::FileType::kRegular) {
+    return ScriptFail(
+               runs,
+               path + " exists but is not a file (it is a " +
+                   (st->type == container::FileType::kDirectory ? "directory" : "special file") +
+                   "; a bind mount of a missing host path creates a directory)",
+               "Remove " + path +
+                   " and reinstall the agent (or fix the volume that "
+                   "mounts over it).")
+        .With(details);
+  }
+  details["mode"] = container::Octal(st->mode);
+  if ((st->mode & 0111) == 0) {
+    return ScriptFail(runs,
+                      "the claiming script at " + path + " is not executable (mode " +
+                          container::Octal(st->mode) + ")",
+                      "Run `chmod 0755 " + path + "`, or reinstall the agent.")
+        .With(details);
+  }
+  int access_errno = ctx.sys.Access(path, X_OK);
+  if (access_errno == EPERM) {
+    Result r = ScriptFail(
+        runs,
+        path + " is executable by its mode (" + container::Octal(st->mode) +
+            ") but access(X_OK) fails "
+            "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
+            "claim script's own file tests fail too (this is not a permission problem)",
+        "See container.seccomp: update Docker (>= 20.10) and libseccomp (>= 2.4), or run with a "
+        "seccomp profile that allows the newer syscalls.");
+    r.details = details;
+    r.details["access_errno"] = "EPERM";
+    r.details["see"] = "container.seccomp";
+    return r;
+  }
+  if (access_errno != 0) {
+    return ScriptFail(runs,
+                      "the claiming script at " + path +
+                          " is not executable by this user: "
+                          "access(X_OK) says " +
+                          std::string(strerror(access_errno)) + " (a noexec mount, or mode " +
+                          container::Octal(st->mode) + " without this user's execute bit)",
+                      "Run the entrypoint as root, or remount without noexec / reinstall "
+                      "the agent.")
+        .With(details);
+  }
+
+  return std::nullopt;
+}
+
+/// What the script itself says: one built without Cloud support always exits 3.
+Result JudgeScriptText(Context& ctx, const std::string& path, Details details) {
+  auto text = ctx.sys.ReadFile(path, 256 * 1024, true);
+  container::ClaimScriptFacts facts;
+  if (text.ok()) facts = container::ParseClaimScript(*text);
+  details["disabled_cloud"] = facts.disabled_cloud || facts.missing_cloud_deps;
+  details["v2_wrapper"] = facts.v2_wrapper;
+  if (facts.disabled_cloud || facts.missing_cloud_deps) {
+    return Result::Warn(
+               "found " + path +
+                   ", but it was built for an agent without Netdata Cloud support: it "
+                   "always exits 3 (\"" +
+                   (facts.disabled_cloud ? "built with --disable-cloud"
+                                         : "built without the dependencies for "
+                                           "Cloud") +
+                   " and cannot be claimed\")",
+               "Run the official netdata/netdata image (or install with kickstart.sh / the static "
+               "build) instead of the distribution's netdata package.")
+        .With(details);
+  }
+  return Result::Pass("found the claim script " + path + " (a file, executable)").With(details);
+}
+
 Result RunClaimScript(Context& ctx) {
   const std::string generation = AgentGeneration(ctx);
   Details details;
   details["generation"] = generation;
   if (generation == "v2") {
-    Result r = Result::Skip("v2 agents claim by themselves (no netdata-claim.sh is run)");
-    r.details = details;
-    return r;
+    return Result::Skip("v2 agents claim by themselves (no netdata-claim.sh is run)").With(details);
   }
   ClaimSettings s = ctx.Claim();
   if (!s.Wanted()) {
-    Result r = Result::Skip("claiming is not configured: the claim script is not run");
-    r.details = details;
-    return r;
+    return Result::Skip("claiming is not configured: the claim script is not run").With(details);
   }
   ClaimedId claimed = ctx.Claimed();
   if (claimed.found) {
     // run.sh tests only that the file exists (`[ ! -f .../claimed_id ]`), not what it holds.
-    Result r =
-        Result::Skip(claimed.valid ? "the node is already claimed (" + claimed.source +
-                                         "): the entrypoint does not run the claim script again"
-                                   : claimed.source +
-                                         " exists (though it is not a valid id: see claim.state), "
-                                         "so the entrypoint does not run the claim script");
-    r.details = details;
-    return r;
+    return Result::Skip(claimed.valid
+                            ? "the node is already claimed (" + claimed.source +
+                                  "): the entrypoint does not run the claim script again"
+                            : claimed.source +
+                                  " exists (though it is not a valid id: see claim.state), "
+                                  "so the entrypoint does not run the claim script")
+        .With(details);
   }
 
   // The v1 entrypoint runs the script under `set -e` when NETDATA_CLAIM_URL and _TOKEN are both
@@ -89,10 +177,6 @@ Result RunClaimScript(Context& ctx) {
   // a known v1 agent (a v2 agent runs no script).
   const bool runs = generation == "v1" && s.env_url.set && !s.env_url.value.empty() &&
                     s.env_token.set && !s.env_token.value.empty();
-  auto fail = [runs](std::string message, std::string fix) {
-    return Result::CertainFail(std::move(message), std::move(fix),
-                               runs ? Because(Behaviour::kV1EntrypointStopsOnClaimFailure) : "");
-  };
   std::vector<std::string> candidates = SearchPath(ctx);
   Details searched = Details::array();
   for (const auto& c : candidates) searched.push_back(c);
@@ -107,98 +191,24 @@ Result RunClaimScript(Context& ctx) {
   }
   if (path.empty()) {
     if (generation != "v1") {
-      Result r = Result::Skip("no netdata agent was found and no " + std::string(kScript) +
-                              " is on the search path: nothing to check (pass --agent PATH)");
-      r.details = details;
-      return r;
+      return Result::Skip("no netdata agent was found and no " + std::string(kScript) +
+                          " is on the search path: nothing to check (pass --agent PATH)")
+          .With(details);
     }
-    Result r = fail("no " + std::string(kScript) + " found in any of the " +
-                                std::to_string(candidates.size()) +
-                                " search paths (PATH, /usr/sbin, /opt/netdata/bin, ...): this v1 "
-                                "agent cannot be claimed",
-                            kReinstall);
-    r.details = details;
-    return r;
+    return ScriptFail(runs,
+                      "no " + std::string(kScript) + " found in any of the " +
+                          std::to_string(candidates.size()) +
+                          " search paths (PATH, /usr/sbin, /opt/netdata/bin, ...): this v1 "
+                          "agent cannot be claimed",
+                      kReinstall)
+        .With(details);
   }
   details["path"] = path;
 
-  auto st = ctx.sys.Stat(path, true);
-  if (!st.ok()) {
-    Result r = fail("the path of the claim script, " + path +
-                                ", is a symlink whose "
-                                "target does not exist (" +
-                                st.error().message + ")",
-                            kReinstall);
-    r.details = details;
-    return r;
+  if (std::optional<Result> problem = ScriptFileProblem(ctx, path, runs, details)) {
+    return std::move(*problem);
   }
-  if (st->type != container::FileType::kRegular) {
-    Result r = fail(
-        path + " exists but is not a file (it is a " +
-            (st->type == container::FileType::kDirectory ? "directory" : "special file") +
-            "; a bind mount of a missing host path creates a directory)",
-        "Remove " + path +
-            " and reinstall the agent (or fix the volume that "
-            "mounts over it).");
-    r.details = details;
-    return r;
-  }
-  details["mode"] = container::Octal(st->mode);
-  if ((st->mode & 0111) == 0) {
-    Result r = fail(
-        "the claiming script at " + path + " is not executable (mode " + container::Octal(st->mode) + ")",
-        "Run `chmod 0755 " + path + "`, or reinstall the agent.");
-    r.details = details;
-    return r;
-  }
-  int access_errno = ctx.sys.Access(path, X_OK);
-  if (access_errno == EPERM) {
-    Result r = fail(
-        path + " is executable by its mode (" + container::Octal(st->mode) +
-            ") but access(X_OK) fails "
-            "with EPERM: faccessat2 is blocked by the container's seccomp profile, so the "
-            "claim script's own file tests fail too (this is not a permission problem)",
-        "See container.seccomp: update Docker (>= 20.10) and libseccomp (>= 2.4), or run with a "
-        "seccomp profile that allows the newer syscalls.");
-    r.details = details;
-    r.details["access_errno"] = "EPERM";
-    r.details["see"] = "container.seccomp";
-    return r;
-  }
-  if (access_errno != 0) {
-    Result r = fail("the claiming script at " + path +
-                                " is not executable by this user: "
-                                "access(X_OK) says " +
-                                std::string(strerror(access_errno)) + " (a noexec mount, or mode " +
-                                container::Octal(st->mode) + " without this user's execute bit)",
-                            "Run the entrypoint as root, or remount without noexec / reinstall "
-                            "the agent.");
-    r.details = details;
-    return r;
-  }
-
-  auto text = ctx.sys.ReadFile(path, 256 * 1024, true);
-  container::ClaimScriptFacts facts;
-  if (text.ok()) facts = container::ParseClaimScript(*text);
-  details["disabled_cloud"] = facts.disabled_cloud || facts.missing_cloud_deps;
-  details["v2_wrapper"] = facts.v2_wrapper;
-  if (facts.disabled_cloud || facts.missing_cloud_deps) {
-    Result r = Result::Warn(
-        "found " + path +
-            ", but it was built for an agent without Netdata Cloud support: it "
-            "always exits 3 (\"" +
-            (facts.disabled_cloud ? "built with --disable-cloud"
-                                  : "built without the dependencies for "
-                                    "Cloud") +
-            " and cannot be claimed\")",
-        "Run the official netdata/netdata image (or install with kickstart.sh / the static "
-        "build) instead of the distribution's netdata package.");
-    r.details = details;
-    return r;
-  }
-  Result r = Result::Pass("found the claim script " + path + " (a file, executable)");
-  r.details = details;
-  return r;
+  return JudgeScriptText(ctx, path, std::move(details));
 }
 
 }  // namespace

@@ -313,10 +313,9 @@ void CheckUsable(container::System& sys, const FileInfo& dir_info,
 /// cloud.d does not exist yet: claiming creates it inside var-lib.
 Result NotCreatedYet(container::System& sys, const State& st, Details details) {
   if (!st.wanted) {
-    Result r = Result::Skip("the node is not claimed (no " + st.dir +
-                            ") and claiming is not configured: no claim state to check");
-    r.details = std::move(details);
-    return r;
+    return Result::Skip("the node is not claimed (no " + st.dir +
+                        ") and claiming is not configured: no claim state to check")
+        .With(std::move(details));
   }
   Findings f;
   const std::string parent = st.dir.substr(0, st.dir.rfind('/'));
@@ -379,18 +378,16 @@ Result RunClaimState(Context& ctx) {
   auto dir_info = ctx.sys.Stat(st.dir, /*follow_symlinks=*/false);
   if (!dir_info.ok()) {
     if (dir_info.error().code == ENOENT) return NotCreatedYet(ctx.sys, st, std::move(details));
-    Result r = Result::Error("cannot inspect " + st.dir + ": " + dir_info.error().message);
-    r.details = std::move(details);
-    return r;
+    return Result::Error("cannot inspect " + st.dir + ": " + dir_info.error().message)
+        .With(std::move(details));
   }
   if (dir_info->type == FileType::kSymlink) return SymlinkedDir(ctx.sys, st, std::move(details));
   if (dir_info->type != FileType::kDirectory) {
-    Result r = Result::Fail(st.dir +
-                                " exists but is not a directory: the agent cannot store its "
-                                "claim there",
-                            "Remove " + st.dir + " so the agent can create the directory.");
-    r.details = std::move(details);
-    return r;
+    return Result::Fail(st.dir +
+                            " exists but is not a directory: the agent cannot store its "
+                            "claim there",
+                        "Remove " + st.dir + " so the agent can create the directory.")
+        .With(std::move(details));
   }
 
   // The single source of the claimed-id lookup, shared with claim.token and claim.script.
@@ -398,10 +395,9 @@ Result RunClaimState(Context& ctx) {
   const bool claimed = id.Claimed();
   const bool id_entry = ctx.sys.Stat(st.dir + "/claimed_id", false).ok();
   if (!id.found && id.blocked.empty() && !id_entry && !st.wanted) {
-    Result r = Result::Skip("the node is not claimed (no claimed_id in " + st.dir +
-                            ") and claiming is not configured: no claim state to check");
-    r.details = std::move(details);
-    return r;
+    return Result::Skip("the node is not claimed (no claimed_id in " + st.dir +
+                        ") and claiming is not configured: no claim state to check")
+        .With(std::move(details));
   }
   details["claimed"] = claimed;
   if (id.found) {
@@ -432,10 +428,9 @@ Result RunClaimState(Context& ctx) {
         "Delete " + claimed_file.path + " and restart the container.");
   }
   if (!claimed && !st.wanted && f.empty()) {
-    Result r = Result::Skip("the node is not claimed (" + claimed_file.path +
-                            " is empty) and claiming is not configured: no claim state to check");
-    r.details = std::move(details);
-    return r;
+    return Result::Skip("the node is not claimed (" + claimed_file.path +
+                        " is empty) and claiming is not configured: no claim state to check")
+        .With(std::move(details));
   }
   details["key"] = CheckKeys(priv, pub, claimed, st, &f);
   CheckCloudConf(conf, st, &f);

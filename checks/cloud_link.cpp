@@ -7,8 +7,8 @@
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
-#include "container/parse/ini.h"
 #include "container/net/proxy.h"
+#include "container/parse/ini.h"
 #include "container/base/text.h"
 
 namespace preflight::checks {
@@ -95,16 +95,99 @@ std::string StreamDestination(Context& ctx) {
   return on ? destination->value : "";
 }
 
-/// Stale vs Offline, for a node that was online and lost its link: streamed to a parent, its
-/// data stays reachable through the parent and Netdata Cloud shows it Stale.
-void SayStaleOrOffline(Context& ctx, Result& r) {
-  const std::string parent = StreamDestination(ctx);
-  r.details["streams_to"] = parent.empty() ? Details(nullptr) : Details(parent);
-  r.details["cloud_shows"] = parent.empty() ? "offline" : "stale";
-  if (parent.empty()) {
+/// What is known about this node's stream to a parent: its stream.conf, and while the agent
+/// runs, what it says now in /api/v3/info (v2.0+, agent model `reports-stream-state`).
+struct StreamFacts {
+  std::string destination;  ///< stream.conf [stream] destination when enabled, else ""
+  bool running = false;     ///< the agent answered (else only its status file spoke)
+  bool indirect = false;    ///< cloud.status `indirect`: it reaches Cloud through a parent now
+  std::optional<bool> connected;  ///< its own stream is connected now; unset = not said
+  int64_t sending = 0;            ///< nodes.sending, when the agent answered it
+  std::string source;             ///< where nodes.sending was read ("GET /api/v3/info"), or ""
+};
+
+StreamFacts GatherStream(Context& ctx, const std::optional<container::CloudStatus>& cloud,
+                         bool running) {
+  StreamFacts f;
+  f.destination = StreamDestination(ctx);
+  f.running = running;
+  if (!cloud) return f;
+  f.indirect = cloud->status == "indirect";
+  if (cloud->nodes_sending && cloud->nodes_receiving) {
+    // Every sender is this node or a child online here: more senders than children = itself,
+    // none = not itself; otherwise the senders may all be children it passes on.
+    f.sending = *cloud->nodes_sending;
+    f.source = cloud->source.empty() ? "/api/v3/info" : cloud->source;
+    if (f.sending > *cloud->nodes_receiving) f.connected = true;
+    if (f.sending == 0) f.connected = false;
+  }
+  return f;
+}
+
+/// How Netdata Cloud shows a node whose own link is down
+/// (docs/netdata-cloud/node-states-and-transitions.md@v2.10.4).
+enum class CloudShows {
+  kOffline,        ///< no parent, or a stream to a parent that does not bring it to Cloud
+  kStale,          ///< at best Stale: a parent may keep its earlier data, nothing live
+  kLiveViaParent,  ///< its stream to a claimed parent is up (`indirect`)
+};
+
+CloudShows JudgeStream(const StreamFacts& f) {
+  if (f.indirect) return CloudShows::kLiveViaParent;
+  // Streaming now, yet not `indirect`: the parent does not bring it to Netdata Cloud.
+  if (f.connected == true) return CloudShows::kOffline;
+  return f.destination.empty() ? CloudShows::kOffline : CloudShows::kStale;
+}
+
+const char* CloudShowsName(CloudShows shows) {
+  switch (shows) {
+    case CloudShows::kLiveViaParent:
+      return "live-via-parent";
+    case CloudShows::kStale:
+      return "stale";
+    case CloudShows::kOffline:
+      break;
+  }
+  return "offline";
+}
+
+/// " (stream.conf [stream] destination X)" naming the configured parent, or "".
+std::string NamedParent(const StreamFacts& f) {
+  return f.destination.empty()
+             ? ""
+             : " (stream.conf [stream] destination " + container::RedactUrl(f.destination) + ")";
+}
+
+/// Stale vs Offline, for a node that was online and lost its link, in the details and at the
+/// end of the message.
+void SayStaleOrOffline(const StreamFacts& f, Result& r) {
+  const CloudShows shows = JudgeStream(f);
+  r.details["streams_to"] = f.destination.empty() ? Details(nullptr) : Details(f.destination);
+  r.details["cloud_shows"] = CloudShowsName(shows);
+  if (f.connected) r.details["streams_now"] = *f.connected;
+  if (f.connected == true) {
+    r.message += "; it streams to a parent now" + NamedParent(f) + " (" + f.source +
+                 ": nodes.sending " + std::to_string(f.sending) +
+                 "), but not to one that brings it to Netdata Cloud (the agent says `offline`, not "
+                 "`indirect`): Netdata Cloud shows it Offline until that parent is claimed and "
+                 "connected to Netdata Cloud";
+  } else if (f.destination.empty()) {
     r.message += "; it streams to no parent (stream.conf), so Netdata Cloud shows it Offline";
+  } else if (f.connected == false) {
+    r.message += "; stream.conf streams to " + container::RedactUrl(f.destination) +
+                 ", but the agent is not connected to it now (" + f.source +
+                 ": nodes.sending 0): Netdata Cloud shows this node Stale while that parent "
+                 "keeps its earlier data and is connected to Netdata Cloud, else Offline";
+  } else if (f.running) {
+    r.message += "; stream.conf streams to " + container::RedactUrl(f.destination) +
+                 ", and the agent's answer does not tell whether that stream is up (" +
+                 (f.source.empty() ? Cite(Behaviour::kReportsStreamState)
+                                   : f.source + ": nodes.sending " + std::to_string(f.sending) +
+                                         " counts the children it passes on as well") +
+                 "): while it is and the parent is connected to Netdata Cloud, the node is Live "
+                 "through the parent; while it is not, Stale at best";
   } else {
-    r.message += "; it streams to " + container::RedactUrl(parent) +
+    r.message += "; it streams to " + container::RedactUrl(f.destination) +
                  " (stream.conf [stream] destination): while that parent is connected, Netdata "
                  "Cloud shows this node Stale (its data served by the parent), not Offline";
   }
@@ -180,7 +263,7 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
         "the container's restart policy)");
     r.section = std::string(section::kAgentRunning);
     r.node_state = "offline";
-    SayStaleOrOffline(ctx, r);
+    SayStaleOrOffline(GatherStream(ctx, std::nullopt, /*running=*/false), r);
   } else if (claimed) {
     r = Result::Fail(
         "the agent is not running; at " + at + " it was claimed but " +
@@ -240,12 +323,35 @@ Result BuiltWithoutCloud(Context& ctx, Details d) {
   return r;
 }
 
+/// Claimed, its own link down, its stream to a claimed parent up (`indirect`): Netdata Cloud
+/// shows it Live through the parent; its own link keeps it Live only if that parent goes.
+Result ThroughParent(Context& ctx, const container::AclkState& st,
+                     const container::CloudStatus& cloud) {
+  const StreamFacts f = GatherStream(ctx, cloud, /*running=*/true);
+  const std::string url = !st.cloud_url.empty() ? st.cloud_url : cloud.url;
+  const ReasonMap m = MapReason(cloud.reason, CloudPort(url));
+  Result r = Result::Warn(
+      "the agent's own link to Netdata Cloud is down (" +
+          (cloud.reason.empty() ? std::string("no reason reported") : cloud.reason) +
+          "), but it reaches Netdata Cloud through its parent" + NamedParent(f) +
+          " (the agent says `indirect`): Netdata Cloud shows the node Live through that parent",
+      "Nothing keeps the node from being Live while that parent is connected; its own link "
+      "keeps it Live if the parent goes: see " +
+          std::string(m.check) + ": " + m.advice);
+  r.details["streams_to"] = f.destination.empty() ? Details(nullptr) : Details(f.destination);
+  r.details["cloud_shows"] = CloudShowsName(CloudShows::kLiveViaParent);
+  r.details["explained_by"] = std::string(m.check);
+  return r;
+}
+
 Result NotClaimed(Context& ctx, const std::string& status, const std::string& reason,
                   const std::string& url) {
   if (status == "indirect") {
-    return Result::Pass(
+    Result r = Result::Pass(
         "the agent is not claimed itself but reaches Netdata Cloud through a claimed parent "
         "(indirect): it appears there via the parent");
+    r.details["cloud_shows"] = CloudShowsName(CloudShows::kLiveViaParent);
+    return r;
   }
   if (!reason.empty() && reason != "Agent is not claimed yet") {
     return ClaimFailed(ctx, reason, url);
@@ -287,7 +393,7 @@ Result Offline(Context& ctx, const container::AclkState& st,
   r.section =
       std::string(ever_online ? section::kPreviouslyConnected : section::kClaimedCannotConnect);
   r.node_state = ever_online ? "offline" : "unseen";
-  if (ever_online) SayStaleOrOffline(ctx, r);
+  if (ever_online) SayStaleOrOffline(GatherStream(ctx, cloud, /*running=*/true), r);
   d["explained_by"] = std::string(m.check);
   if (r.details.is_object()) d.update(r.details);
   return r;
@@ -327,6 +433,8 @@ Result Judge(Context& ctx, const container::AclkState& st,
                      "(or remove the line) and restart the agent");
     r.section = std::string(section::kClaimingUnsuccessful);
     r.node_state = "absent";
+  } else if (st.claimed == true && status == "indirect") {
+    r = ThroughParent(ctx, st, *cloud);
   } else if (st.claimed == false || status == "available" || status == "indirect") {
     r = NotClaimed(ctx, status, reason, cloud ? cloud->url : st.cloud_url);
   } else if (st.online == true) {
@@ -493,8 +601,11 @@ const CheckDef kCloudLink{
     "What the running agent says: claimed, online, banned and why, or from status-netdata.json "
     "when it is down. A claim that failed at the connection level (the agent's \"CLAIM: Request "
     "failed with error: ...\") points at network.dns/tls/https; a v2 agent claiming at start "
-    "(\"Agent is initializing\") is said to be initializing, not hung; a node that was online "
-    "and streams to a parent (stream.conf) is shown Stale, not Offline.",
+    "(\"Agent is initializing\") is said to be initializing, not hung. Stale vs Offline: a node "
+    "whose own link is down but whose stream to a claimed parent is up (the agent says "
+    "`indirect`, v2.0+) is Live through the parent; one that streams now to a parent outside "
+    "Netdata Cloud (nodes.sending) is Offline; one whose stream.conf names a parent it is not "
+    "connected to, or that stopped, is Stale at best; one with no parent is Offline.",
     /*implemented=*/true,
 };
 

@@ -138,24 +138,20 @@ Result Run(Context& ctx) {
   for (const auto& j : streak) list.push_back(RunDetails(j));
   details["early_runs"] = std::move(list);
   if (latest == nullptr) {
-    Result r = Result::Skip(
-        "no supervised run of a claimed agent (or of one configured to claim) recorded yet (only "
-        "`run --supervise` sees when the link comes up)");
-    r.details = std::move(details);
-    return r;
+    return Result::Skip(
+               "no supervised run of a claimed agent (or of one configured to claim) recorded yet "
+               "(only `run --supervise` sees when the link comes up)")
+        .With(std::move(details));
   }
   if (streak.empty()) {
-    Result r =
+    const std::string how =
         latest->outcome == Outcome::kReached
-            ? Result::Pass(
-                  "the last run reached Netdata Cloud " +
+            ? "the last run reached Netdata Cloud " +
                   Seconds(static_cast<int64_t>(std::llround(*latest->run->link_online_s * 1000))) +
-                  " after its start")
-            : Result::Pass(
-                  "the last run lived " + Seconds(*latest->lifetime_ms) +
-                  ": long enough for the link (a link that never came up is a network matter)");
-    r.details = std::move(details);
-    return r;
+                  " after its start"
+            : "the last run lived " + Seconds(*latest->lifetime_ms) +
+                  ": long enough for the link (a link that never came up is a network matter)";
+    return Result::Pass(how).With(std::move(details));
   }
   std::string lifetimes;
   for (const auto& j : streak) lifetimes += (lifetimes.empty() ? "" : "; ") + Describe(j);

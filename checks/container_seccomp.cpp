@@ -155,29 +155,27 @@ Result RunContainerSeccomp(Context& ctx) {
   // nothing seen here says what the agent meets on a native host, so no verdict, never a pass.
   if (const std::string emulator = ctx.sys.Seccomp().Emulator(); !emulator.empty()) {
     details["emulator"] = emulator;
-    Result r = Result::Warn(
-        "cannot judge the seccomp filter: this runs under user-mode emulation (" + emulator +
-            "), which makes and answers the syscalls itself, so the probe would see the "
-            "emulator's answers, not the agent's (kernel " +
-            kernel + ")",
-        "Run the image built for this host's CPU architecture (drop `--platform`: Docker pulls "
-        "the native one), or judge the seccomp profile on a host of the image's architecture.");
-    r.details = details;
-    return r;
+    return Result::Warn(
+               "cannot judge the seccomp filter: this runs under user-mode emulation (" + emulator +
+                   "), which makes and answers the syscalls itself, so the probe would see the "
+                   "emulator's answers, not the agent's (kernel " +
+                   kernel + ")",
+               "Run the image built for this host's CPU architecture (drop `--platform`: Docker "
+               "pulls the native one), or judge the seccomp profile on a host of the image's "
+               "architecture.")
+        .With(details);
   }
   if (status.seccomp <= 0) {
-    Result r = Result::Pass(status.seccomp == 0
-                                ? "seccomp is disabled for this container (kernel " + kernel + ")"
-                                : "this kernel reports no seccomp support (kernel " + kernel + ")");
-    r.details = details;
-    return r;
+    return Result::Pass(status.seccomp == 0
+                            ? "seccomp is disabled for this container (kernel " + kernel + ")"
+                            : "this kernel reports no seccomp support (kernel " + kernel + ")")
+        .With(details);
   }
 
   auto probe = ctx.sys.Seccomp().Probe(kPerChild);
   if (!probe.ok()) {
-    Result r = Result::Error("could not probe the seccomp filter: " + probe.error().message);
-    r.details = details;
-    return r;
+    return Result::Error("could not probe the seccomp filter: " + probe.error().message)
+        .With(details);
   }
   const container::LibcInfo libc = container::DetectLibc(ctx.sys);
   details["arch"] = probe->arch;

@@ -255,9 +255,8 @@ Result RunContainerVolume(Context& ctx) {
   if (!env.in_container)
     details["rules"] = "host (no container signal: persistent root, no image layer)";
   if (table.mounts.empty()) {
-    Result r = Result::Error("cannot read /proc/self/mountinfo: no mount table to judge by");
-    r.details = details;
-    return r;
+    return Result::Error("cannot read /proc/self/mountinfo: no mount table to judge by")
+        .With(details);
   }
   Findings findings;
   Details dirs = Details::array();

@@ -85,12 +85,11 @@ Result Run(Context& ctx) {
   if (s.plan.targets.empty()) return Result::Error("no Cloud target: " + NoneIfEmpty(s.errors));
   const auto& dns = ctx.sys.Network().Resolve(s.plan, ctx.deadline);
   if (dns.skipped_by_proxy) {
-    Result r = Result::Skip(
-        "the proxy " +
-        container::RedactUrl(s.plan.claim_proxy.empty() ? s.plan.link_proxy : s.plan.claim_proxy) +
-        " resolves the Cloud's names, this container does not");
-    r.details = s.ToDetails();
-    return r;
+    return Result::Skip("the proxy " +
+                        container::RedactUrl(s.plan.claim_proxy.empty() ? s.plan.link_proxy
+                                                                        : s.plan.claim_proxy) +
+                        " resolves the Cloud's names, this container does not")
+        .With(s.ToDetails());
   }
   if (!dns.error.empty()) return Result::Error(dns.error);
   Details details = Details::object();

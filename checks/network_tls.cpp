@@ -1,6 +1,7 @@
 // network.tls: TCP to every resolved address of every Cloud host (IPv4 and IPv6), then a TLS
 // handshake with SNI verified against the CA bundle; names the issuer of a replaced chain.
 #include <map>
+#include <optional>
 
 #include "checks/catalog.h"
 #include "checks/findings.h"
@@ -30,69 +31,68 @@ std::string Issuer(const TargetReach& r) {
   return r.cert.issuer.empty() ? "an unknown issuer" : r.cert.issuer;
 }
 
-// The finding of one failed connection: what, and the one fix for it.
-void Judge(const TargetReach& r, const container::CaBundle& ca, Status status, Findings& f) {
-  auto add = [&](std::string what, std::string fix) {
-    status == Status::kFail ? f.Fail(std::move(what), std::move(fix))
-                            : f.Warn(std::move(what), std::move(fix));
-  };
+// What one failed connection means, in words: what, and the one fix for it.
+struct Wording {
+  std::string what;
+  std::string fix;
+};
+
+Wording Say(std::string what, std::string fix) { return {std::move(what), std::move(fix)}; }
+
+// The words for a connection's outcome; none for one that worked.
+std::optional<Wording> Word(const TargetReach& r, const container::CaBundle& ca) {
   const std::string w = Where(r);
   switch (r.outcome) {
     case ConnectOutcome::kOk:
-      return;
+      return std::nullopt;
     case ConnectOutcome::kNotResolved:
-      add("No address to connect to for " + w + " (" + r.detail + ")",
-          "Fix name resolution first (see network.dns), or pin the host with --resolve.");
-      return;
+      return Say("No address to connect to for " + w + " (" + r.detail + ")",
+                 "Fix name resolution first (see network.dns), or pin the host with --resolve.");
     case ConnectOutcome::kRefused:
-      add("TCP connect to " + w + " was refused (RST): a firewall rejects it or nothing listens",
+      return Say(
+          "TCP connect to " + w + " was refused (RST): a firewall rejects it or nothing listens",
           kAllow443);
-      return;
     case ConnectOutcome::kTimeout:
-      add("TCP connect to " + w + " timed out: the SYN was dropped (blackholed by a firewall)",
+      return Say(
+          "TCP connect to " + w + " timed out: the SYN was dropped (blackholed by a firewall)",
           kAllow443);
-      return;
     case ConnectOutcome::kUnreachable:
-      add("No route to " + w + " (" + r.detail + ")",
+      return Say(
+          "No route to " + w + " (" + r.detail + ")",
           "Give the container a route to the internet (default gateway, egress NAT), or allow "
           "the Cloud's addresses in the routing policy.");
-      return;
     case ConnectOutcome::kProxyFailed:
-      add("The proxy did not tunnel to " + w + ": " + r.detail,
-          "Fix the proxy (see network.proxy) so it CONNECTs to *.netdata.cloud:443.");
-      return;
+      return Say("The proxy did not tunnel to " + w + ": " + r.detail,
+                 "Fix the proxy (see network.proxy) so it CONNECTs to *.netdata.cloud:443.");
     case ConnectOutcome::kTlsTimeout:
-      add("TCP to " + w +
-              " connected but the TLS handshake got no answer: something in between "
-              "accepts connections and stays silent",
-          "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified (no "
-          "inspection, no tarpit).");
-      return;
+      return Say("TCP to " + w +
+                     " connected but the TLS handshake got no answer: something in between "
+                     "accepts connections and stays silent",
+                 "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified (no "
+                 "inspection, no tarpit).");
     case ConnectOutcome::kTlsUnknownCa:
-      add("The certificate chain of " + w + " is issued by `" + Issuer(r) + "`, not a CA of " +
-              (ca.path.empty() ? "the CA bundle" : ca.path) +
-              ": a TLS-intercepting proxy or firewall replaces Netdata Cloud's certificate",
-          "Exempt *.netdata.cloud from TLS inspection in that proxy or firewall (the agent "
-          "cannot trust its certificate), or add its CA with --ca-file / SSL_CERT_FILE.");
-      return;
+      return Say("The certificate chain of " + w + " is issued by `" + Issuer(r) +
+                     "`, not a CA of " + (ca.path.empty() ? "the CA bundle" : ca.path) +
+                     ": a TLS-intercepting proxy or firewall replaces Netdata Cloud's certificate",
+                 "Exempt *.netdata.cloud from TLS inspection in that proxy or firewall (the agent "
+                 "cannot trust its certificate), or add its CA with --ca-file / SSL_CERT_FILE.");
     case ConnectOutcome::kTlsExpired:
-      add("The certificate of " + w + " (" + r.cert.subject + ") expired on " + r.cert.not_after,
+      return Say(
+          "The certificate of " + w + " (" + r.cert.subject + ") expired on " + r.cert.not_after,
           "Check the clock of this machine (date -u); if it is right, a middlebox serves an "
           "expired certificate: exempt *.netdata.cloud from its TLS inspection.");
-      return;
     case ConnectOutcome::kTlsNotYetValid:
-      add("The certificate of " + w + " is valid only from " + r.cert.not_before +
-              ": the clock of this machine is behind",
-          "Set the clock right (NTP on the host; containers share the host's clock).");
-      return;
+      return Say("The certificate of " + w + " is valid only from " + r.cert.not_before +
+                     ": the clock of this machine is behind",
+                 "Set the clock right (NTP on the host; containers share the host's clock).");
     case ConnectOutcome::kTlsWrongHost:
-      add("The certificate presented by " + w + " is for `" + r.cert.subject + "`, not " +
-              r.endpoint.host + ": something in between answers for the Cloud",
-          "Find what intercepts " + r.endpoint.host +
-              " (DNS override, transparent proxy) and let the Cloud's own server answer.");
-      return;
+      return Say("The certificate presented by " + w + " is for `" + r.cert.subject + "`, not " +
+                     r.endpoint.host + ": something in between answers for the Cloud",
+                 "Find what intercepts " + r.endpoint.host +
+                     " (DNS override, transparent proxy) and let the Cloud's own server answer.");
     case ConnectOutcome::kTlsIncomplete:
-      add("The certificate of " + w + " is issued by `" + r.cert.issuer +
+      return Say(
+          "The certificate of " + w + " is issued by `" + r.cert.issuer +
               "`, which is not a CA of " + (ca.path.empty() ? "the CA bundle" : ca.path) +
               ", and the server sent no intermediate certificate with it: either the server "
               "omits its intermediate certificate, or a TLS-intercepting proxy or firewall "
@@ -100,28 +100,37 @@ void Judge(const TargetReach& r, const container::CaBundle& ca, Status status, F
           "If the server is yours, serve the full chain (leaf and intermediate, e.g. "
           "fullchain.pem); otherwise exempt *.netdata.cloud from TLS inspection, or add its CA "
           "with --ca-file / SSL_CERT_FILE.");
-      return;
     case ConnectOutcome::kTlsNotTls:
-      add(w + " does not speak TLS: its answer to the TLS handshake is not TLS (" + r.detail +
+      return Say(
+          w + " does not speak TLS: its answer to the TLS handshake is not TLS (" + r.detail +
               "), e.g. plain HTTP on port 443",
           "Point --cloud-url (or the proxy) at an https:// endpoint; if a firewall or transparent "
           "proxy answers port 443 in plain text, let TLS to *.netdata.cloud:443 through.");
-      return;
     case ConnectOutcome::kTlsOldVersion:
-      add(w + " offers only an outdated TLS version" +
+      return Say(
+          w + " offers only an outdated TLS version" +
               (r.cert.version.empty() ? std::string() : " (" + r.cert.version + ")") +
               ", older than TLS 1.2, which is refused (" + r.detail + ")",
           "Netdata Cloud speaks TLS 1.2 and 1.3: update or bypass the proxy or firewall that "
           "downgrades the connection (let TLS to *.netdata.cloud:443 through unmodified).");
-      return;
     case ConnectOutcome::kTlsError:
-      add("The TLS handshake with " + w + " failed: " + r.detail,
-          "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified.");
-      return;
+      return Say("The TLS handshake with " + w + " failed: " + r.detail,
+                 "Let TLS to *.netdata.cloud:443 through the firewall or proxy unmodified.");
     case ConnectOutcome::kNotRun:
-      add("The connection to " + w + " could not start before the deadline",
-          "Give the checks more time with --deadline.");
-      return;
+      return Say("The connection to " + w + " could not start before the deadline",
+                 "Give the checks more time with --deadline.");
+  }
+  return std::nullopt;
+}
+
+// The finding of one failed connection: a fail, or a warning when the agent can fall back.
+void Judge(const TargetReach& r, const container::CaBundle& ca, Status status, Findings& f) {
+  std::optional<Wording> words = Word(r, ca);
+  if (!words) return;
+  if (status == Status::kFail) {
+    f.Fail(std::move(words->what), std::move(words->fix));
+  } else {
+    f.Warn(std::move(words->what), std::move(words->fix));
   }
 }
 

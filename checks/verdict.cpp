@@ -17,6 +17,19 @@ int Fact(const Report& report, std::string_view id, const char* key) {
   return it->get<bool>() ? 1 : 0;
 }
 
+// A string fact read from a check's details; "" when absent.
+std::string TextFact(const Report& report, std::string_view id, const char* key) {
+  const Result* r = report.Find(id);
+  if (r == nullptr || !r->details.is_object()) return "";
+  auto it = r->details.find(key);
+  return it != r->details.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// cloud.link's `cloud_shows` when its own link is down: reached through a parent (`indirect`).
+constexpr const char* kThroughParent =
+    "The agent reaches Netdata Cloud through its parent (`indirect`): the node is Live there "
+    "through the parent";
+
 int Either(int a, int b) { return a == 1 || b == 1 ? 1 : (a == 0 || b == 0 ? 0 : -1); }
 
 // Whether claiming is configured, from whichever check read the claim settings: claim.token
@@ -51,85 +64,109 @@ std::string UncheckedPath(NetworkScope scope, bool network_ran) {
                        "skipped)";
 }
 
-}  // namespace
-
-Verdict Decide(const Report& report) {
-  Verdict v;
-  const int claimed =
-      Either(Fact(report, "claim.state", "claimed"), Fact(report, "cloud.link", "claimed"));
-  const int ever_online = Either(Fact(report, "cloud.link", "ever_online"),
-                                 Fact(report, "container.lifetime", "ever_online"));
-  const int claim_wanted = ClaimWanted(report);
-  const int link_online = Fact(report, "cloud.link", "online");
-
-  // 0. Nothing looked at anything: that is not a pass (status skip, below, when all skipped).
+// What the report's checks established about the node, read once.
+struct NodeFacts {
+  int claimed = -1;  ///< tri-state, see Fact()
+  int ever_online = -1;
+  int claim_wanted = -1;
+  int link_online = -1;
+  std::string link_shows;  ///< cloud.link `cloud_shows` ("live-via-parent", "stale", ...)
   bool anything_ran = false;
-  for (const auto& run : report.checks)
-    anything_ran = anything_ran || run.result.status != Status::kSkip;
-  if (report.checks.empty()) {
-    v.status = Status::kSkip;
-    v.expected_node_state = "unknown";
-    v.summary = "Nothing was checked: no check was selected.";
-    return v;
-  }
+  const CheckRun* primary = nullptr;  ///< the first fail, else the first warn/error
+  bool any_warn = false;
+};
 
-  // 1. The primary finding: first fail, else first warn/error.
-  const CheckRun* primary = nullptr;
+NodeFacts Gather(const Report& report) {
+  NodeFacts f;
+  f.claimed = Either(Fact(report, "claim.state", "claimed"), Fact(report, "cloud.link", "claimed"));
+  f.ever_online = Either(Fact(report, "cloud.link", "ever_online"),
+                         Fact(report, "container.lifetime", "ever_online"));
+  f.claim_wanted = ClaimWanted(report);
+  f.link_online = Fact(report, "cloud.link", "online");
+  f.link_shows = TextFact(report, "cloud.link", "cloud_shows");
+  for (const auto& run : report.checks)
+    f.anything_ran = f.anything_ran || run.result.status != Status::kSkip;
   for (const auto& run : report.checks) {
     if (run.result.status == Status::kFail) {
-      primary = &run;
+      f.primary = &run;
       break;
     }
   }
-  bool any_warn = false;
   for (const auto& run : report.checks) {
     if (run.result.status == Status::kWarn || run.result.status == Status::kError) {
-      if (!any_warn && primary == nullptr) primary = &run;
-      any_warn = true;
+      if (!f.any_warn && f.primary == nullptr) f.primary = &run;
+      f.any_warn = true;
     }
   }
+  return f;
+}
 
-  // 2. A failure: who is to blame decides the state.
-  if (primary != nullptr && primary->result.status == Status::kFail) {
-    v.status = Status::kFail;
-    v.primary = std::string(primary->def->id);
-    if (!primary->result.node_state.empty()) {
-      v.expected_node_state = primary->result.node_state;
-    } else if (claimed != 1) {
-      // Claiming goes over HTTPS (checked before, and fine, or it would be the primary); only
-      // the link's WebSocket is cut: the claim succeeds and the node stays Unseen.
-      const bool claim_gets_through = primary->def->id == "network.websocket" && claim_wanted == 1;
-      v.expected_node_state = claim_gets_through ? "unseen" : "absent";
-    } else if (ever_online == 1) {
-      v.expected_node_state = "offline";
-    } else {
-      v.expected_node_state = "unseen";
+// A failure: who is to blame decides the state.
+Verdict DecideFailure(const NodeFacts& f) {
+  const CheckRun* primary = f.primary;
+  const int claimed = f.claimed;
+  const int ever_online = f.ever_online;
+  const int claim_wanted = f.claim_wanted;
+  const std::string& link_shows = f.link_shows;
+  Verdict v;
+  v.status = Status::kFail;
+  v.primary = std::string(primary->def->id);
+  if (!primary->result.node_state.empty()) {
+    v.expected_node_state = primary->result.node_state;
+  } else if (claimed != 1) {
+    // Claiming goes over HTTPS (checked before, and fine, or it would be the primary); only
+    // the link's WebSocket is cut: the claim succeeds and the node stays Unseen.
+    const bool claim_gets_through = primary->def->id == "network.websocket" && claim_wanted == 1;
+    v.expected_node_state = claim_gets_through ? "unseen" : "absent";
+  } else if (ever_online == 1) {
+    v.expected_node_state = "offline";
+  } else {
+    v.expected_node_state = "unseen";
+  }
+  v.section = !primary->result.section.empty() ? primary->result.section
+                                               : std::string(primary->def->section);
+  // The same network fault means a different section of the guide at each stage.
+  if (IsNetworkCheck(primary->def->id) && primary->result.section.empty()) {
+    if (v.expected_node_state == "offline") {
+      v.section = std::string(section::kStillConnectable);
+    } else if (v.expected_node_state == "unseen" && primary->def->id != "network.websocket") {
+      v.section = std::string(section::kClaimedCannotConnect);
     }
-    v.section = !primary->result.section.empty() ? primary->result.section
-                                                 : std::string(primary->def->section);
-    // The same network fault means a different section of the guide at each stage.
-    if (IsNetworkCheck(primary->def->id) && primary->result.section.empty()) {
-      if (v.expected_node_state == "offline") {
-        v.section = std::string(section::kStillConnectable);
-      } else if (v.expected_node_state == "unseen" && primary->def->id != "network.websocket") {
-        v.section = std::string(section::kClaimedCannotConnect);
-      }
-    }
-    // Without claiming the node is not meant for Cloud: a network or local failure is not why
-    // it will not show there, and the sentence must not say so.
-    const bool claims = primary->def->id.rfind("claim.", 0) == 0;
-    if (claim_wanted == 0 && claimed != 1 && !claims && primary->result.node_state.empty()) {
-      v.summary = std::string(kNotConfigured) + ": the agent monitors locally" +
-                  (claimed == 0 ? "" : " (whether it is already claimed was not checked)") +
-                  ". Failing: " + v.primary + ": " + primary->result.message + ".";
-      return v;
-    }
-    v.summary = StateSentence(v.expected_node_state) + ": " + v.primary + ": " +
+  }
+  // Its stream to a claimed parent brings it to Cloud whatever keeps its own link down.
+  if (link_shows == "live-via-parent") {
+    v.expected_node_state = "live";
+    v.summary = std::string(kThroughParent) + ". Failing: " + v.primary + ": " +
                 primary->result.message + ".";
     return v;
   }
+  // Without claiming the node is not meant for Cloud: a network or local failure is not why
+  // it will not show there, and the sentence must not say so.
+  const bool claims = primary->def->id.rfind("claim.", 0) == 0;
+  if (claim_wanted == 0 && claimed != 1 && !claims && primary->result.node_state.empty()) {
+    v.summary = std::string(kNotConfigured) + ": the agent monitors locally" +
+                (claimed == 0 ? "" : " (whether it is already claimed was not checked)") +
+                ". Failing: " + v.primary + ": " + primary->result.message + ".";
+    return v;
+  }
+  // A parent may keep its earlier data (cloud.link says which parent and when).
+  const std::string state = v.expected_node_state == "offline" && link_shows == "stale"
+                                ? "The node will be Offline in Netdata Cloud, or Stale while a "
+                                  "parent connected to it keeps its data"
+                                : StateSentence(v.expected_node_state);
+  v.summary = state + ": " + v.primary + ": " + primary->result.message + ".";
+  return v;
+}
 
-  // 3. No failure: say how sure we are.
+// No failure: say how sure we are.
+Verdict DecideWithoutFailure(const Report& report, const NodeFacts& f) {
+  const CheckRun* primary = f.primary;
+  const int claimed = f.claimed;
+  const int claim_wanted = f.claim_wanted;
+  const int link_online = f.link_online;
+  const std::string& link_shows = f.link_shows;
+  const bool any_warn = f.any_warn;
+  Verdict v;
   v.status = any_warn ? Status::kWarn : Status::kPass;
   bool network_verified = false;
   bool network_ran = false;
@@ -142,7 +179,10 @@ Verdict Decide(const Report& report) {
     if (run.result.status != Status::kSkip) network_ran = true;
   }
   network_verified = network_verified && !network_error;
-  if (claimed == 0 && claim_wanted == 0) {
+  if (link_shows == "live-via-parent") {
+    v.expected_node_state = "live";
+    v.summary = std::string(kThroughParent) + ".";
+  } else if (claimed == 0 && claim_wanted == 0) {
     v.expected_node_state = "absent";
     v.section = std::string(section::kClaimingUnsuccessful);
     v.summary = std::string(kNotConfigured) +
@@ -179,8 +219,25 @@ Verdict Decide(const Report& report) {
     v.section = std::string(primary->def->section);
     v.summary += " Warning: " + v.primary + ": " + primary->result.message + ".";
   }
-  if (!anything_ran) v.status = Status::kSkip;  // every check skipped: nothing vouched for
+  if (!f.anything_ran) v.status = Status::kSkip;  // every check skipped: nothing vouched for
   return v;
+}
+
+}  // namespace
+
+Verdict Decide(const Report& report) {
+  if (report.checks.empty()) {
+    Verdict v;
+    v.status = Status::kSkip;
+    v.expected_node_state = "unknown";
+    v.summary = "Nothing was checked: no check was selected.";
+    return v;
+  }
+  const NodeFacts facts = Gather(report);
+  if (facts.primary != nullptr && facts.primary->result.status == Status::kFail) {
+    return DecideFailure(facts);
+  }
+  return DecideWithoutFailure(report, facts);
 }
 
 }  // namespace preflight::checks

@@ -74,7 +74,7 @@ struct AgentInfo {
   std::optional<bool> aclk_connected;   ///< `aclk-available`: connected now (not "compiled in")
 };
 
-/// `agents[0].cloud` of /api/v3/info or /api/v2/info (v1.41+).
+/// `agents[0].cloud` of /api/v3/info or /api/v2/info (v1.41+), with `agents[0].nodes`.
 struct CloudStatus {
   /// online, offline, available, banned, indirect (v2); also unavailable, disabled (v1.41–v1.47).
   std::string status;
@@ -85,6 +85,10 @@ struct CloudStatus {
   std::optional<int64_t> next_in;  ///< seconds to the next connection attempt
   std::string version;             ///< agent version when the answer names it
   std::string source;              ///< "GET /api/v3/info" or "GET /api/v2/info"
+  /// `agents[0].nodes` (v2.0+): `sending` counts this agent's nodes whose stream to a parent is
+  /// connected now (itself and the children it passes on), `receiving` the children online here.
+  std::optional<int64_t> nodes_sending;
+  std::optional<int64_t> nodes_receiving;
 };
 
 /// status-netdata.json (v2.4+): the last thing the agent wrote about itself.

@@ -252,6 +252,11 @@ Expected<CloudStatus> ParseCloudStatus(std::string_view text) {
     auto pkg = app->find("package");
     if (pkg != app->end() && pkg->is_object()) cs.version = GetString(*pkg, "version");
   }
+  auto nodes = agent.find("nodes");
+  if (nodes != agent.end() && nodes->is_object()) {
+    cs.nodes_sending = GetInt(*nodes, "sending");
+    cs.nodes_receiving = GetInt(*nodes, "receiving");
+  }
   return cs;
 }
 

@@ -24,7 +24,8 @@ Expected<AclkState> ParseAclkStateJson(std::string_view text);
 /// GET /api/v1/info.
 Expected<AgentInfo> ParseAgentInfo(std::string_view text);
 
-/// GET /api/v2/info or /api/v3/info: `agents[0].cloud`. ENOTSUP when the document has no
+/// GET /api/v2/info or /api/v3/info: `agents[0].cloud`, and `agents[0].nodes` when there
+/// (v2.0+; src/database/contexts/api_v2_contexts_agents.c). ENOTSUP when the document has no
 /// cloud object (an agent older than v1.41).
 Expected<CloudStatus> ParseCloudStatus(std::string_view text);
 

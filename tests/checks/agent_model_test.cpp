@@ -23,7 +23,7 @@ TEST(AgentModel, EveryBehaviourHasOneRowWithItsSource) {
     EXPECT_FALSE(def.source.empty()) << def.key;
     EXPECT_EQ(&Describe(def.id), &def) << def.key;
   }
-  EXPECT_EQ(keys.size(), static_cast<size_t>(Behaviour::kStartsThreads) + 1);
+  EXPECT_EQ(keys.size(), static_cast<size_t>(Behaviour::kReportsStreamState) + 1);
 }
 
 TEST(AgentModel, ChownAtStartBeginsAtV141) {

@@ -51,6 +51,7 @@ void LoadRunning(FakeSystem& sys, const std::string& state) {
   sys.agent.Running(*aclk);
   auto cloud = container::ParseCloudStatus(HttpBody(Read(state, "curl_api_v3_info.txt")));
   ASSERT_TRUE(cloud.ok()) << state << ": " << cloud.error().message;
+  cloud->source = "GET http://127.0.0.1:19999/api/v3/info";  // as the real client names it
   sys.agent.cloud = *cloud;
 }
 
@@ -234,10 +235,121 @@ TEST(AgentV2104, StreamingToAParentMakesAnOfflineNodeStale) {
   EXPECT_EQ(s.link.details["cloud_shows"], "stale") << Describe(s.link);
   EXPECT_EQ(s.link.details["streams_to"], "parent.lan:19999");
   EXPECT_TRUE(Has(s.link.message, "Stale")) << Describe(s.link);
+  // The real agent says its stream is down (nodes.sending 0): Stale at best, not Live.
+  EXPECT_EQ(s.link.details["streams_now"], false) << Describe(s.link);
+  EXPECT_TRUE(Has(s.link.message,
+                  "stream.conf streams to parent.lan:19999, but the agent is not connected to it "
+                  "now (GET http://127.0.0.1:19999/api/v3/info: nodes.sending 0)"))
+      << Describe(s.link);
+  EXPECT_EQ(s.verdict.expected_node_state, "offline");
+  EXPECT_TRUE(Has(s.verdict.summary, "Offline in Netdata Cloud, or Stale while a parent"))
+      << s.verdict.summary;
   // Streaming configured but disabled: Offline again.
   sys.AddFile("/etc/netdata/stream.conf",
               "[stream]\n    enabled = no\n    destination = parent.lan:19999\n");
   EXPECT_EQ(Judge(sys).link.details["cloud_shows"], "offline");
+}
+
+/// B4's answers (claimed, own link refused, once online) with the stream state `status`,
+/// nodes.sending and nodes.receiving put in, and stream.conf naming parent.lan.
+FakeSystem StreamingChild(const std::string& status, int64_t sending, int64_t receiving) {
+  FakeSystem sys;
+  LoadRunning(sys, "B4_handclaimed_offline_refused");
+  auto aclk = *sys.agent.aclk;
+  aclk.last_connect = "2026-12-06 20:30:00";
+  sys.agent.aclk = aclk;
+  auto cloud = *sys.agent.cloud;
+  EXPECT_EQ(cloud.nodes_sending, 0);  // the real answer, before it is changed
+  cloud.status = status;
+  cloud.nodes_sending = sending;
+  cloud.nodes_receiving = receiving;
+  sys.agent.cloud = cloud;
+  sys.AddFile("/etc/netdata/stream.conf",
+              "[stream]\n    enabled = yes\n    destination = parent.lan:19999\n");
+  return sys;
+}
+
+// fault: cloud | claimed child, own link refused, its stream to a claimed parent up (`indirect`, nodes.sending 1) | cloud.link warn "Live through that parent" naming the parent; verdict live, not Offline
+TEST(AgentV2104, AChildWhoseStreamIsUpIsLiveThroughItsParent) {
+  FakeSystem sys = StreamingChild("indirect", 1, 0);
+  Seen s = Judge(sys);
+  EXPECT_EQ(s.link.status, Status::kWarn) << Describe(s.link);
+  EXPECT_EQ(s.link.details["cloud_shows"], "live-via-parent") << Describe(s.link);
+  EXPECT_TRUE(Has(s.link.message,
+                  "the agent's own link to Netdata Cloud is down (connection refused), but it "
+                  "reaches Netdata Cloud through its parent (stream.conf [stream] destination "
+                  "parent.lan:19999) (the agent says `indirect`): Netdata Cloud shows the node "
+                  "Live through that parent"))
+      << Describe(s.link);
+  EXPECT_TRUE(Has(s.link.remediation, "keeps it Live if the parent goes: see network.tls"))
+      << Describe(s.link);
+  EXPECT_EQ(s.verdict.expected_node_state, "live");
+  EXPECT_EQ(s.verdict.status, Status::kWarn);
+  EXPECT_TRUE(Has(s.verdict.summary, "reaches Netdata Cloud through its parent (`indirect`)"))
+      << s.verdict.summary;
+  // The same node with its stream down is not Live: the other side of the condition.
+  sys = StreamingChild("offline", 0, 0);
+  s = Judge(sys);
+  EXPECT_EQ(s.link.status, Status::kFail) << Describe(s.link);
+  EXPECT_EQ(s.link.details["cloud_shows"], "stale");
+  EXPECT_EQ(s.verdict.expected_node_state, "offline");
+}
+
+// fault: cloud | child streaming now (nodes.sending 1 > receiving 0) but the agent says `offline`, not `indirect` | cloud.link fail: its parent does not bring it to Cloud, Offline (not Stale)
+TEST(AgentV2104, AStreamToAParentOutsideCloudLeavesTheNodeOffline) {
+  FakeSystem sys = StreamingChild("offline", 1, 0);
+  Seen s = Judge(sys);
+  EXPECT_EQ(s.link.status, Status::kFail) << Describe(s.link);
+  EXPECT_EQ(s.link.details["cloud_shows"], "offline") << Describe(s.link);
+  EXPECT_EQ(s.link.details["streams_now"], true);
+  EXPECT_TRUE(Has(s.link.message,
+                  "it streams to a parent now (stream.conf [stream] destination "
+                  "parent.lan:19999) (GET http://127.0.0.1:19999/api/v3/info: nodes.sending 1), "
+                  "but not to one that "
+                  "brings it to Netdata Cloud (the agent says `offline`, not `indirect`)"))
+      << Describe(s.link);
+  EXPECT_EQ(s.verdict.expected_node_state, "offline");
+  EXPECT_TRUE(Has(s.verdict.summary, "The node will be Offline in Netdata Cloud: cloud.link"))
+      << s.verdict.summary;
+}
+
+// fault: cloud | a parent passing on children (nodes.sending 2 = receiving 2), or an agent whose answer has no `nodes` (v1.41-v1.47) | whether its own stream is up is not guessed: "does not tell", Stale at best
+TEST(AgentV2104, AnAmbiguousStreamStateIsNotGuessed) {
+  FakeSystem sys = StreamingChild("offline", 2, 2);
+  Seen s = Judge(sys);
+  EXPECT_EQ(s.link.details["cloud_shows"], "stale") << Describe(s.link);
+  EXPECT_FALSE(s.link.details.contains("streams_now")) << Describe(s.link);
+  EXPECT_TRUE(Has(s.link.message,
+                  "the agent's answer does not tell whether that stream is up "
+                  "(GET http://127.0.0.1:19999/api/v3/info: nodes.sending 2 counts the children"))
+      << Describe(s.link);
+  auto cloud = *sys.agent.cloud;
+  cloud.nodes_sending.reset();
+  cloud.nodes_receiving.reset();
+  sys.agent.cloud = cloud;
+  s = Judge(sys);
+  EXPECT_TRUE(Has(s.link.message, "agent model") || Has(s.link.message, "v2.0.0 and later"))
+      << Describe(s.link);
+  EXPECT_FALSE(s.link.details.contains("streams_now"));
+}
+
+// fault: cloud | an agent that was online and stopped, stream.conf naming a parent | Stale while that parent is connected (its data served by the parent), from stream.conf alone
+TEST(AgentV2104, AStoppedChildIsStaleAtBest) {
+  FakeSystem sys;
+  auto sf = container::ParseStatusFile(
+      StatusFileText(Read("C_stopped_after_handclaim", "status-netdata.json.txt")));
+  ASSERT_TRUE(sf.ok());
+  sf->aclk = "online";  // it had been online when it stopped
+  sf->path = "/var/lib/netdata/status-netdata.json";
+  sys.agent.status_file = *sf;
+  sys.AddFile("/etc/netdata/stream.conf",
+              "[stream]\n    enabled = yes\n    destination = parent.lan:19999\n");
+  Seen s = Judge(sys);
+  EXPECT_EQ(s.link.details["cloud_shows"], "stale") << Describe(s.link);
+  EXPECT_TRUE(Has(s.link.message,
+                  "while that parent is connected, Netdata Cloud shows this node "
+                  "Stale (its data served by the parent), not Offline"))
+      << Describe(s.link);
 }
 
 // fault: cloud | real v2.10.4 stopped after a hand claim (C) | only status-netdata.json: cloud.link fail "not running", claimed, last link `offline`

@@ -47,6 +47,29 @@ TEST(Verdict, UnclaimedWithoutClaimingIsAbsentWithOnlyCloudLink) {
   EXPECT_NE(v.expected_node_state, "absent");
 }
 
+// fault: verdict | an unclaimed child that reaches Cloud through its claimed parent (cloud.link `indirect`), alone or with a failing network check | node Live through the parent, never "absent" or "offline"
+TEST(Verdict, AChildReachingCloudThroughItsParentIsLive) {
+  const Details indirect = {
+      {"claimed", false}, {"claim_wanted", false}, {"cloud_shows", "live-via-parent"}};
+  Verdict v = Decide(Make({{"cloud.link", Status::kPass, indirect}}));
+  EXPECT_EQ(v.status, Status::kPass);
+  EXPECT_EQ(v.expected_node_state, "live");
+  EXPECT_EQ(v.summary,
+            "The agent reaches Netdata Cloud through its parent (`indirect`): the node is Live "
+            "there through the parent.");
+  // Its own path to Cloud fails: still Live through the parent, and the failure is named.
+  v = Decide(
+      Make({{"network.tls", Status::kFail, kNone}, {"cloud.link", Status::kPass, indirect}}));
+  EXPECT_EQ(v.status, Status::kFail);
+  EXPECT_EQ(v.expected_node_state, "live");
+  EXPECT_NE(v.summary.find("Failing: network.tls: network.tls message."), std::string::npos)
+      << v.summary;
+  // Without `indirect` the same report is not Live: the other side of the condition.
+  v = Decide(Make({{"network.tls", Status::kFail, kNone},
+                   {"cloud.link", Status::kPass, {{"claimed", false}, {"claim_wanted", false}}}}));
+  EXPECT_NE(v.expected_node_state, "live");
+}
+
 // fault: network | claimed node whose network.tls fails | verdict unseen, claimed-cannot-connect section
 TEST(Verdict, ClaimedButCannotConnectIsUnseen) {
   Verdict v = Decide(Make({{"claim.state", Status::kPass, {{"claimed", true}}},

@@ -183,6 +183,44 @@ TEST(ParseCloudStatus, V2AndV144StatusValues) {
   EXPECT_FALSE(ParseCloudStatus(R"({"agents":[{"cloud":{"reason":"x"}}]})").ok());
 }
 
+// fault: agent | /api/v3/info `nodes` of a real standalone v2.10.4, of a child streaming to a parent, absent (v1.41-v1.47), or hostile | sending/receiving read as given; absent or non-numeric = unknown, never a guess
+TEST(ParseCloudStatus, NodesSendingAndReceiving) {
+  // The real v2.10.4 agent, standalone: no stream, no children.
+  std::ifstream in(
+      std::string(PREFLIGHT_SOURCE_DIR) +
+      "/tests/testdata/netdata-v2.10.4/B3_claimed_offline_env404/curl_api_v3_info.txt");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string curl = ss.str();
+  auto real = ParseCloudStatus(curl.substr(curl.find("\r\n\r\n") + 4));
+  ASSERT_TRUE(real.ok()) << real.error().message;
+  EXPECT_EQ(real->nodes_sending, 0);
+  EXPECT_EQ(real->nodes_receiving, 0);
+  // A child whose own stream is up, and a proxy passing on two children of its own.
+  auto child = ParseCloudStatus(
+      R"({"agents":[{"cloud":{"status":"indirect"},"nodes":{"total":1,"receiving":0,"sending":1}}]})");
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(child->status, "indirect");
+  EXPECT_EQ(child->nodes_sending, 1);
+  EXPECT_EQ(child->nodes_receiving, 0);
+  auto proxy = ParseCloudStatus(
+      R"({"agents":[{"cloud":{"status":"offline"},"nodes":{"receiving":2,"sending":3}}]})");
+  EXPECT_EQ(proxy->nodes_sending, 3);
+  EXPECT_EQ(proxy->nodes_receiving, 2);
+  // v1.41-v1.47 have no `nodes`; hostile values are unknown, not zero.
+  auto old = ParseCloudStatus(Capture("v1.44/offline/v2-info.json"));
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->nodes_sending.has_value());
+  auto bad = ParseCloudStatus(
+      R"({"agents":[{"cloud":{"status":"offline"},"nodes":{"receiving":"2","sending":1e300}}]})");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(bad->nodes_sending.has_value());
+  EXPECT_FALSE(bad->nodes_receiving.has_value());
+  auto notobj = ParseCloudStatus(R"({"agents":[{"cloud":{"status":"offline"},"nodes":[1,2]}]})");
+  ASSERT_TRUE(notobj.ok());
+  EXPECT_FALSE(notobj->nodes_sending.has_value());
+}
+
 // fault: agent | status-netdata.json empty, without agent status, or with pid 1e300 | the first two rejected, the huge number tolerated
 TEST(ParseStatusFile, OnlineThenExited) {
   auto sf = ParseStatusFile(Capture("status/online-exited/status-netdata.json"));
