@@ -174,29 +174,37 @@ const std::vector<BehaviourDef> kModel = {
      {kV2_3, std::nullopt},
      "Older agents write no status file.",
      "src/daemon/daemon-status-file.c@v2.3.0 (STATUS_FILENAME); src/daemon/status-file.c"},
-    {Behaviour::kClaimValuesSentAsGiven, "claim-values-sent-as-given",
+    {Behaviour::kClaimValuesSentAsGiven,
+     "claim-values-sent-as-given",
      "The claim goes to `<url>/api/v1/spaces/nodes/<id>` with the token and rooms as the source "
      "gives them: nothing is trimmed or unquoted. Cloud answers 403 to a token it did not issue "
      "and 422 to a room id that is not one, and the claim fails.",
-     {kOldestAgent, std::nullopt}, "",
+     {kOldestAgent, std::nullopt},
+     "",
      "src/claim/claim-with-api.c send_curl_request()@v2.0.0; claim/netdata-claim.sh.in@v1.37.1 "
      "(exit 12 ErrForbidden, 10 ErrInvalidRoomID)"},
-    {Behaviour::kV1EntrypointStopsOnClaimFailure, "v1-entrypoint-stops-on-claim-failure",
+    {Behaviour::kV1EntrypointStopsOnClaimFailure,
+     "v1-entrypoint-stops-on-claim-failure",
      "The entrypoint runs under `set -e` and calls netdata-claim.sh unguarded: a claim script "
      "that is missing or cannot run ends the container before the agent starts.",
-     {kOldestAgent, kV2_0}, "v2 entrypoints run no claim script (see daemon-claims).",
+     {kOldestAgent, kV2_0},
+     "v2 entrypoints run no claim script (see daemon-claims).",
      "packaging/docker/run.sh@v1.37.1 l.10 (set -e) and l.52-60; same in v1.47.5"},
-    {Behaviour::kStateInVarLib, "state-in-var-lib",
+    {Behaviour::kStateInVarLib,
+     "state-in-var-lib",
      "The machine GUID (registry/netdata.public.unique.id) and the claim (cloud.d: claimed_id, "
      "private.pem, cloud.conf) live under /var/lib/netdata; claiming writes the key pair there, "
      "and a claimed node reads them at every start.",
-     {kOldestAgent, std::nullopt}, "",
+     {kOldestAgent, std::nullopt},
+     "",
      "src/daemon/main.c (netdata_configured_cloud_dir = <varlib>/cloud.d)@v2.0.0; "
      "claim/netdata-claim.sh.in@v1.37.1 (CLAIMING_DIR)"},
-    {Behaviour::kStartsThreads, "starts-threads",
+    {Behaviour::kStartsThreads,
+     "starts-threads",
      "The agent starts its worker threads with pthread_create as it starts; glibc 2.34 and later "
      "create every thread with clone3 and fall back to clone only on ENOSYS.",
-     {kOldestAgent, std::nullopt}, "",
+     {kOldestAgent, std::nullopt},
+     "",
      "src/libnetdata/threads/threads.c nd_thread_create(); src/daemon/static_threads.c; glibc "
      "sysdeps/unix/sysv/linux/clone-internal.c"},
     {Behaviour::kReportsStreamState,

@@ -59,9 +59,9 @@ enum class Behaviour {
   kWritesStatusFile,         ///< status-netdata.json records the last state, readable when down
   kClaimValuesSentAsGiven,   ///< token, rooms and URL go to Cloud as given (no trim, no unquote)
   kV1EntrypointStopsOnClaimFailure,  ///< v1 run.sh is `set -e`: a failing claim script ends it
-  kStateInVarLib,            ///< GUID and claim (cloud.d: claimed_id, keys) live in var-lib
-  kStartsThreads,            ///< the agent creates threads at start (glibc >= 2.34: clone3)
-  kReportsStreamState,       ///< /api/v2|v3/info: `indirect`, nodes.sending (stream up now)
+  kStateInVarLib,                    ///< GUID and claim (cloud.d: claimed_id, keys) live in var-lib
+  kStartsThreads,                    ///< the agent creates threads at start (glibc >= 2.34: clone3)
+  kReportsStreamState,               ///< /api/v2|v3/info: `indirect`, nodes.sending (stream up now)
 };
 
 struct BehaviourDef {

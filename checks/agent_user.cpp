@@ -2,10 +2,10 @@
 
 #include <cstdio>
 
+#include "container/base/text.h"
+#include "container/host/process_table.h"
 #include "container/parse/ini.h"
 #include "container/parse/passwd.h"
-#include "container/host/process_table.h"
-#include "container/base/text.h"
 
 namespace preflight::checks {
 
@@ -20,9 +20,9 @@ std::string AgentUser::Owner() const {
 std::optional<container::RunningProcess> FindThisNodesAgent(container::System& sys,
                                                             const Inputs& in) {
   if (in.hands_off) return std::nullopt;
-  return container::FindRunningProcess(
-      sys, "netdata",
-      {sys.RealPath(in.var_lib).value_or(in.var_lib), sys.RealPath(in.cache_dir).value_or(in.cache_dir)});
+  return container::FindRunningProcess(sys, "netdata",
+                                       {sys.RealPath(in.var_lib).value_or(in.var_lib),
+                                        sys.RealPath(in.cache_dir).value_or(in.cache_dir)});
 }
 
 AgentUser FindAgentUser(container::System& sys, const std::string& config_dir,

@@ -2,10 +2,9 @@
 /// The user the agent will run as, and whether that user may use a file: the claim checks ask
 /// it about cloud.d and claim.conf, which root can always read but the agent may not.
 
+#include <optional>
 #include <string>
 #include <string_view>
-
-#include <optional>
 
 #include "checks/inputs.h"
 #include "container/file_info.h"

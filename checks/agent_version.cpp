@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
-#include "checks/agent_target.h"
 #include "checks/agent_model.h"
+#include "checks/agent_target.h"
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"

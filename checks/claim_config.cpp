@@ -13,9 +13,9 @@
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
-#include "container/parse/ini.h"
-#include "container/net/proxy.h"
 #include "container/base/uuid.h"
+#include "container/net/proxy.h"
+#include "container/parse/ini.h"
 
 namespace preflight::checks {
 namespace {
@@ -370,9 +370,9 @@ Result RunClaimConfig(Context& ctx) {
               "before the container starts), 0640 root:netdata.");
     } else {
       Skipped(&f, generation, other_source,
-             s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
-                 "), so the agent cannot claim from it",
-             ClaimConfFix(ctx.sys, s.claim_conf_path, "netdata"));
+              s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
+                  "), so the agent cannot claim from it",
+              ClaimConfFix(ctx.sys, s.claim_conf_path, "netdata"));
     }
   }
   if (!s.claim_conf_bad_lines.empty()) {
@@ -402,8 +402,7 @@ Result RunClaimConfig(Context& ctx) {
     const bool url = s.env_url.set && !s.env_url.value.empty();
     const bool token = s.env_token.set && !s.env_token.value.empty();
     if (s.claim_conf_present && !token) {
-      f.CertainFail(
-          s.claim_conf_path +
+      f.CertainFail(s.claim_conf_path +
                         " is used only by v2 agents; this v1 agent claims from "
                         "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
                     "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "

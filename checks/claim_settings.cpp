@@ -2,8 +2,8 @@
 
 #include <cerrno>
 
-#include "container/parse/ini.h"
 #include "container/base/uuid.h"
+#include "container/parse/ini.h"
 
 namespace preflight::checks {
 namespace {

@@ -15,9 +15,9 @@
 #include "checks/claim_settings.h"
 #include "checks/findings.h"
 #include "checks/sections.h"
+#include "container/base/uuid.h"
 #include "container/parse/ini.h"
 #include "container/parse/pem_key.h"
-#include "container/base/uuid.h"
 
 namespace preflight::checks {
 namespace {
@@ -110,21 +110,23 @@ std::string ChownFix(const State& st, const std::string& path) {
 /// cloud.d (or var-lib) that the agent's user cannot use. v1.41+ agents started as root chown
 /// cloud.d and its files at start (agent model: chowns-state-at-start) where root may write
 /// them: then nothing to report. Unknown version: a warning. Otherwise certain.
-void Unusable(container::System& sys, const State& st, const std::string& path,
-              std::string message, std::string fix, Findings* f) {
+void Unusable(container::System& sys, const State& st, const std::string& path, std::string message,
+              std::string fix, Findings* f) {
   const Holds chowns =
       st.user.started_as_root ? st.agent.Does(Behaviour::kChownsStateAtStart) : Holds::kNo;
   const bool root_writes = sys.Euid() == 0 && sys.Access(path, W_OK) == 0;
   if (chowns == Holds::kYes && root_writes) return;
   if (chowns == Holds::kDepends && root_writes) {
-    f->Warn(message + "; agents v1.41 and later, started as root, chown it at start, older ones "
-                      "fail, and the agent's version is unknown",
+    f->Warn(message +
+                "; agents v1.41 and later, started as root, chown it at start, older ones "
+                "fail, and the agent's version is unknown",
             fix + " Or pass --agent PATH so the version can be checked.");
     return;
   }
   f->CertainFail(message + (chowns == Holds::kNo && st.user.started_as_root
-                                ? " (" + st.agent.Name() + " does not chown existing directories "
-                                  "at start; v1.41 and later do)"
+                                ? " (" + st.agent.Name() +
+                                      " does not chown existing directories "
+                                      "at start; v1.41 and later do)"
                                 : ""),
                  fix,
                  // <= v1.40 chown only what they create; a non-root start chowns nothing, in
@@ -151,14 +153,13 @@ void CheckClaimedId(const ClaimedId& id, const State& st, Findings* f) {
     return;
   }
   if (!accepted) {
-    std::string what = id.source + (id.leading_space && container::IsUuid(id.value)
-                                        ? " starts with whitespace, which the agent does not skip"
-                                        : " holds `" + Printable(id.value) + "` (" +
-                                              std::to_string(id.value.size()) +
-                                              " characters), which " + st.agent.Name() +
-                                              " does not accept as a UUID" +
-                                              (id.valid_flexi ? " (v1 agents need the hyphens)"
-                                                              : ""));
+    std::string what =
+        id.source +
+        (id.leading_space && container::IsUuid(id.value)
+             ? " starts with whitespace, which the agent does not skip"
+             : " holds `" + Printable(id.value) + "` (" + std::to_string(id.value.size()) +
+                   " characters), which " + st.agent.Name() + " does not accept as a UUID" +
+                   (id.valid_flexi ? " (v1 agents need the hyphens)" : ""));
     if (st.generation != "v1" && st.wanted) {
       f->Warn(what +
                   ": the agent ignores it and claims again at start, as a new node (the old "
@@ -166,8 +167,9 @@ void CheckClaimedId(const ClaimedId& id, const State& st, Findings* f) {
               redo);
     } else if (st.generation == "v1" && st.wanted) {
       // run.sh sees the file and never claims: the claim asked for cannot happen.
-      f->CertainFail(what + ": the agent ignores it and counts the node as unclaimed, and the v1 "
-                            "entrypoint never claims again while the file exists",
+      f->CertainFail(what +
+                         ": the agent ignores it and counts the node as unclaimed, and the v1 "
+                         "entrypoint never claims again while the file exists",
                      redo,
                      Because(Behaviour::kV1ClaimsFromEnvOnly) + "; " +
                          Because(Behaviour::kClaimedIdFlexible) + " (v1: libuuid)");
@@ -305,7 +307,8 @@ void CheckUsable(container::System& sys, const FileInfo& dir_info,
   Unusable(sys, st, st.dir,
            names + (unusable.size() > 1 ? " are" : " is") + " owned by " + Ownership(*example) +
                ": the agent, running as " + st.user.Label() + ", cannot " +
-               (will_write ? "read and rewrite" : "read") + (unusable.size() > 1 ? " them" : " it") +
+               (will_write ? "read and rewrite" : "read") +
+               (unusable.size() > 1 ? " them" : " it") +
                (example->uid == 0 ? "; typical of a volume pre-populated as root" : ""),
            ChownFix(st, st.dir), f);
 }

@@ -9,8 +9,8 @@
 #include "checks/claim_attempts.h"
 #include "checks/claim_settings.h"
 #include "checks/sections.h"
-#include "container/parse/ini.h"
 #include "container/base/text.h"
+#include "container/parse/ini.h"
 
 namespace preflight::checks {
 namespace {
@@ -230,9 +230,9 @@ Result RunClaimToken(Context& ctx) {
     return r;
   };
   if (!s.Wanted() && !claimed.Claimed()) {
-    return with(
-        Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " + s.claim_conf_path +
-                     ") and the node is not claimed: it will not appear in Netdata Cloud"));
+    return with(Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " +
+                             s.claim_conf_path +
+                             ") and the node is not claimed: it will not appear in Netdata Cloud"));
   }
   if (first == nullptr) {
     if (claimed.Claimed()) {
@@ -245,9 +245,10 @@ Result RunClaimToken(Context& ctx) {
     }
     if (v1 && s.token.set) {
       // run.sh passes only NETDATA_CLAIM_TOKEN; claim.config names the claim.conf mistake.
-      return with(Result::Skip("this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, "
-                               "which is not set; " +
-                               s.token.source + " is read by v2 agents only (see claim.config)"));
+      return with(
+          Result::Skip("this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, "
+                       "which is not set; " +
+                       s.token.source + " is read by v2 agents only (see claim.config)"));
     }
     if (!unreadable.empty() && NonEmptyToken(s.conf_token)) {
       return with(Result::Skip("the agent cannot read " + s.claim_conf_path + " (" + unreadable +
@@ -261,8 +262,9 @@ Result RunClaimToken(Context& ctx) {
           NoTokenAnywhere()));
     }
     std::string why = s.claim_conf_present ? s.claim_conf_path + " exists but has no `token`"
-                                           : std::string("NETDATA_CLAIM_URL is set but "
-                                                         "NETDATA_CLAIM_TOKEN is not");
+                                           : std::string(
+                                                 "NETDATA_CLAIM_URL is set but "
+                                                 "NETDATA_CLAIM_TOKEN is not");
     // The claim asked for cannot happen in any agent: no source has a token.
     return with(Result::CertainFail(why + ": the agent cannot claim without a token",
                                     "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in "
@@ -301,14 +303,13 @@ Result RunClaimToken(Context& ctx) {
       if (Judge(other).works != nullptr) certain = false;
     }
     std::string others;
-    if (outcome.tried.size() > 1) others = " (and no other source the agent tries has a usable token)";
+    if (outcome.tried.size() > 1)
+      others = " (and no other source the agent tries has a usable token)";
     // The token goes to Cloud as given, and no source the agent tries (in any generation it
     // could be) has a usable one.
-    return with(Result::CertainFail(first->token.source + " " + problem->what + others,
-                                    problem->fix,
-                                    certain ? Because(Behaviour::kClaimValuesSentAsGiven) + "; " +
-                                                  NoTokenAnywhere()
-                                            : ""));
+    return with(Result::CertainFail(
+        first->token.source + " " + problem->what + others, problem->fix,
+        certain ? Because(Behaviour::kClaimValuesSentAsGiven) + "; " + NoTokenAnywhere() : ""));
   }
   return with(Result::Pass("claim token from " + first->token.source + " is well-formed (" +
                            TokenHint(first->token.value) + ")"));

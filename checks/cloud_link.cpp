@@ -7,9 +7,9 @@
 #include "checks/catalog.h"
 #include "checks/sections.h"
 #include "container/agent/agent_client.h"
+#include "container/base/text.h"
 #include "container/net/proxy.h"
 #include "container/parse/ini.h"
-#include "container/base/text.h"
 
 namespace preflight::checks {
 namespace {
@@ -60,22 +60,24 @@ ReasonMap MapReason(std::string_view reason, const std::string& port = "443") {
     return {"network.tls",
             "TLS to the Cloud fails (an intercepting proxy or missing CA certificates)"};
   }
-  if (container::Contains(reason, "WebSockets") || container::Contains(reason, "MQTT") || container::Contains(reason, "CONNACK") ||
-      container::Contains(reason, "LWT")) {
+  if (container::Contains(reason, "WebSockets") || container::Contains(reason, "MQTT") ||
+      container::Contains(reason, "CONNACK") || container::Contains(reason, "LWT")) {
     return {"network.websocket",
             "the WebSocket/MQTT link is cut (a firewall that blocks WebSockets)"};
   }
   if (container::Contains(reason, "connection refused") || reason == "timeout") {
     return {"network.tls", "TCP port " + port + " to the Cloud is not reachable"};
   }
-  if (container::Contains(reason, "decryption failed") || container::Contains(reason, "not claimed")) {
+  if (container::Contains(reason, "decryption failed") ||
+      container::Contains(reason, "not claimed")) {
     return {"claim.state", "the claim files do not match what the Cloud knows (re-claim the node)"};
   }
   if (container::Contains(reason, "cloud url")) return {"claim.config", "the claim URL is wrong"};
-  if (container::Contains(reason, "/env") || container::Contains(reason, "otp") || container::Contains(reason, "https client") ||
+  if (container::Contains(reason, "/env") || container::Contains(reason, "otp") ||
+      container::Contains(reason, "https client") ||
       container::Contains(reason, "ping timed out") || container::Contains(reason, "progress") ||
-      container::Contains(reason, "closed by remote") || container::Contains(reason, "socket error") ||
-      container::Contains(reason, "poll()")) {
+      container::Contains(reason, "closed by remote") ||
+      container::Contains(reason, "socket error") || container::Contains(reason, "poll()")) {
     return {"network.https", "HTTPS requests to the Cloud do not get through"};
   }
   return {"network.https", "the path to the Cloud is not open"};
@@ -248,7 +250,8 @@ Result FromStatusFile(Context& ctx, const container::AgentTarget& target, const 
     return r;
   }
   const bool claimed = !sf->claim_id.empty();
-  const std::string exit = sf->exit_reason.empty() ? "none recorded" : container::Join(sf->exit_reason);
+  const std::string exit =
+      sf->exit_reason.empty() ? "none recorded" : container::Join(sf->exit_reason);
   const std::string at = sf->timestamp.empty() ? "an unknown time" : sf->timestamp;
   Result r;
   if (sf->aclk == "banned") {

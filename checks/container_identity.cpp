@@ -13,10 +13,10 @@
 #include "checks/findings.h"
 #include "checks/sections.h"
 #include "container/host/container_env.h"
-#include "container/state/owner_lease.h"
 #include "container/host/process_start.h"
 #include "container/host/process_table.h"
 #include "container/host/volume_kind.h"
+#include "container/state/owner_lease.h"
 
 namespace preflight::checks {
 namespace {

@@ -9,8 +9,8 @@
 #include "checks/findings.h"
 #include "checks/sections.h"
 #include "container/host/libc_detect.h"
-#include "container/parse/proc_status.h"
 #include "container/host/seccomp_probe.h"
+#include "container/parse/proc_status.h"
 
 namespace preflight::checks {
 namespace {

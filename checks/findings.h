@@ -51,9 +51,7 @@ class Findings {
     }
     // The headline is the worst finding: a certain fail, else a fail, else a warning.
     const Finding* worst = &list_.front();
-    auto rank = [](const Finding& f) {
-      return f.status != Status::kFail ? 0 : f.certain ? 2 : 1;
-    };
+    auto rank = [](const Finding& f) { return f.status != Status::kFail ? 0 : f.certain ? 2 : 1; };
     for (const auto& f : list_) {
       if (rank(f) > rank(*worst)) worst = &f;
     }

@@ -6,8 +6,8 @@
 #include "checks/findings.h"
 #include "checks/network_plan.h"
 #include "checks/sections.h"
-#include "container/net/network_presence.h"
 #include "container/base/text.h"
+#include "container/net/network_presence.h"
 
 namespace preflight::checks {
 namespace {

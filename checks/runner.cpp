@@ -5,8 +5,8 @@
 #include <exception>
 
 #include "checks/verdict.h"
-#include "container/process/crash_guard.h"
 #include "container/base/utc_time.h"
+#include "container/process/crash_guard.h"
 
 namespace preflight::checks {
 namespace {

@@ -12,15 +12,15 @@
 namespace preflight::checks {
 
 struct WaitPolicy {
-  std::chrono::milliseconds budget{0};         ///< the whole wait; rounds never start after it
+  std::chrono::milliseconds budget{0};          ///< the whole wait; rounds never start after it
   std::chrono::milliseconds first_delay{1000};  ///< pause after the first failed round
   std::chrono::milliseconds max_delay{15000};   ///< the pause doubles up to this cap
 };
 
 struct WaitOutcome {
-  Report report;      ///< the network checks of the last round
-  int rounds = 0;     ///< rounds run (1 when the first passed)
-  bool ready = false; ///< the last round had no fail or error
+  Report report;                        ///< the network checks of the last round
+  int rounds = 0;                       ///< rounds run (1 when the first passed)
+  bool ready = false;                   ///< the last round had no fail or error
   std::chrono::milliseconds waited{0};  ///< wall time from the first round to the end
 };
 

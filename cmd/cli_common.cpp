@@ -1,7 +1,5 @@
 #include "cmd/cli_common.h"
 
-#include "cmd/commands.h"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,19 +12,20 @@
 
 #include "checks/catalog.h"
 #include "checks/claim_settings.h"
+#include "cmd/commands.h"
 #include "cmd/duration.h"
 #include "cmd/exit_codes.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
 #include "container/agent/http_get.h"
-#include "container/state/atomic_file.h"
-#include "container/parse/ini.h"
 #include "container/base/log.h"
-#include "container/net/dns_resolver.h"
-#include "container/net/proxy.h"
-#include "container/state/output_file.h"
 #include "container/base/redact.h"
 #include "container/base/unique_fd.h"
+#include "container/net/dns_resolver.h"
+#include "container/net/proxy.h"
+#include "container/parse/ini.h"
+#include "container/state/atomic_file.h"
+#include "container/state/output_file.h"
 
 namespace preflight::cmd {
 namespace {
@@ -116,39 +115,84 @@ bool IsHostChar(char c) {
 }  // namespace
 
 void AddSelectionOptions(CLI::App* app, CommonOptions& opts) {
-  app->add_option("--only", opts.selection.only, "Run only these checks (ids or categories, comma-separated)")
-      ->delimiter(',')->envname("PREFLIGHT_ONLY")->group("Selection");
+  app->add_option("--only", opts.selection.only,
+                  "Run only these checks (ids or categories, comma-separated)")
+      ->delimiter(',')
+      ->envname("PREFLIGHT_ONLY")
+      ->group("Selection");
   app->add_option("--skip", opts.selection.skip, "Do not run these checks (ids or categories)")
-      ->delimiter(',')->envname("PREFLIGHT_SKIP")->group("Selection");
+      ->delimiter(',')
+      ->envname("PREFLIGHT_SKIP")
+      ->group("Selection");
   app->add_flag("--offline", opts.selection.offline, "Skip the network.* and cloud.* checks")
-      ->envname("PREFLIGHT_OFFLINE")->group("Selection");
+      ->envname("PREFLIGHT_OFFLINE")
+      ->group("Selection");
 }
 
 void AddInputOptions(CLI::App* app, CommonOptions& opts) {
   auto& in = opts.inputs;
   const char* g = "Inputs";
-  app->add_option("--var-lib", in.var_lib, "The agent's state directory")->envname("PREFLIGHT_VAR_LIB")->group(g)->capture_default_str();
-  app->add_option("--config-dir", in.config_dir, "The agent's config directory")->envname("PREFLIGHT_CONFIG_DIR")->group(g)->capture_default_str();
-  app->add_option("--cache-dir", in.cache_dir, "The agent's cache directory")->envname("PREFLIGHT_CACHE_DIR")->group(g)->capture_default_str();
-  app->add_option("--agent", in.agent, "The netdata binary (default: PATH and the usual locations)")->envname("PREFLIGHT_AGENT")->group(g);
-  app->add_option("--api", in.api, "The agent's HTTP API")->envname("PREFLIGHT_API")->group(g)->capture_default_str();
-  app->add_option("--cli-socket", in.cli_socket, "The netdatacli socket (default: discover)")->envname("PREFLIGHT_CLI_SOCKET")->group(g);
-  app->add_option("--cloud-url", in.cloud_url, "Netdata Cloud URL (default: the claim URL)")->envname("PREFLIGHT_CLOUD_URL")->group(g);
-  app->add_option("--resolve", in.resolve, "Pin HOST:PORT:ADDR, like curl --resolve (repeatable)")->delimiter(',')->envname("PREFLIGHT_RESOLVE")->group(g);
-  app->add_option("--ca-file", in.ca_file, "CA bundle to verify Netdata Cloud with")->envname("PREFLIGHT_CA_FILE")->group(g);
+  app->add_option("--var-lib", in.var_lib, "The agent's state directory")
+      ->envname("PREFLIGHT_VAR_LIB")
+      ->group(g)
+      ->capture_default_str();
+  app->add_option("--config-dir", in.config_dir, "The agent's config directory")
+      ->envname("PREFLIGHT_CONFIG_DIR")
+      ->group(g)
+      ->capture_default_str();
+  app->add_option("--cache-dir", in.cache_dir, "The agent's cache directory")
+      ->envname("PREFLIGHT_CACHE_DIR")
+      ->group(g)
+      ->capture_default_str();
+  app->add_option("--agent", in.agent, "The netdata binary (default: PATH and the usual locations)")
+      ->envname("PREFLIGHT_AGENT")
+      ->group(g);
+  app->add_option("--api", in.api, "The agent's HTTP API")
+      ->envname("PREFLIGHT_API")
+      ->group(g)
+      ->capture_default_str();
+  app->add_option("--cli-socket", in.cli_socket, "The netdatacli socket (default: discover)")
+      ->envname("PREFLIGHT_CLI_SOCKET")
+      ->group(g);
+  app->add_option("--cloud-url", in.cloud_url, "Netdata Cloud URL (default: the claim URL)")
+      ->envname("PREFLIGHT_CLOUD_URL")
+      ->group(g);
+  app->add_option("--resolve", in.resolve, "Pin HOST:PORT:ADDR, like curl --resolve (repeatable)")
+      ->delimiter(',')
+      ->envname("PREFLIGHT_RESOLVE")
+      ->group(g);
+  app->add_option("--ca-file", in.ca_file, "CA bundle to verify Netdata Cloud with")
+      ->envname("PREFLIGHT_CA_FILE")
+      ->group(g);
   app->add_option("--deadline", opts.deadline, "Time budget of all network checks together")
       ->type_name("DURATION")
       ->envname("PREFLIGHT_DEADLINE")
       ->group(g)
       ->capture_default_str();
-  app->add_option("--termination-log", opts.termination_log, "Summary file for Kubernetes (written only if it exists)")->envname("PREFLIGHT_TERMINATION_LOG")->group(g)->capture_default_str();
-  app->add_option("--log-level", opts.log_level, "trace, debug, info, warn, error, off (default: SPDLOG_LEVEL, else warn)")->envname("PREFLIGHT_LOG_LEVEL")->group(g);
+  app->add_option("--termination-log", opts.termination_log,
+                  "Summary file for Kubernetes (written only if it exists)")
+      ->envname("PREFLIGHT_TERMINATION_LOG")
+      ->group(g)
+      ->capture_default_str();
+  app->add_option("--log-level", opts.log_level,
+                  "trace, debug, info, warn, error, off (default: SPDLOG_LEVEL, else warn)")
+      ->envname("PREFLIGHT_LOG_LEVEL")
+      ->group(g);
 }
 
 void AddOutputOptions(CLI::App* app, OutputOptions& opts) {
-  app->add_option("--format", opts.format, "text or json")->envname("PREFLIGHT_FORMAT")->group("Output")->capture_default_str();
-  app->add_option("--output", opts.output, "Write the report to FILE instead of stdout")->envname("PREFLIGHT_OUTPUT")->group("Output");
-  app->add_option("--fail-on", opts.fail_on, "fail, warn or never: the lowest status that makes the exit code non-zero")->envname("PREFLIGHT_FAIL_ON")->group("Output")->capture_default_str();
+  app->add_option("--format", opts.format, "text or json")
+      ->envname("PREFLIGHT_FORMAT")
+      ->group("Output")
+      ->capture_default_str();
+  app->add_option("--output", opts.output, "Write the report to FILE instead of stdout")
+      ->envname("PREFLIGHT_OUTPUT")
+      ->group("Output");
+  app->add_option("--fail-on", opts.fail_on,
+                  "fail, warn or never: the lowest status that makes the exit code non-zero")
+      ->envname("PREFLIGHT_FAIL_ON")
+      ->group("Output")
+      ->capture_default_str();
 }
 
 Status ValidateApi(const std::string& api) {
@@ -258,7 +302,8 @@ Status FinishCommon(CommonOptions& opts) {
     MakeAbsolute(*dir);
   }
   if (!log::Init(opts.log_level)) {
-    return Error{EINVAL, "--log-level: unknown level `" + opts.log_level + "`; use trace, debug, info, warn, error or off"};
+    return Error{EINVAL, "--log-level: unknown level `" + opts.log_level +
+                             "`; use trace, debug, info, warn, error or off"};
   }
   log::Write(log::Level::kTrace, "inputs: var-lib " + opts.inputs.var_lib + ", config-dir " +
                                      opts.inputs.config_dir + ", cache-dir " +
@@ -272,7 +317,8 @@ Status FinishOutput(const OutputOptions& opts) {
     return Error{EINVAL, "--format: `" + opts.format + "` is not a format; use text or json"};
   }
   if (opts.fail_on != "fail" && opts.fail_on != "warn" && opts.fail_on != "never") {
-    return Error{EINVAL, "--fail-on: `" + opts.fail_on + "` is not a level; use fail, warn or never"};
+    return Error{EINVAL,
+                 "--fail-on: `" + opts.fail_on + "` is not a level; use fail, warn or never"};
   }
   return Status::Ok();
 }

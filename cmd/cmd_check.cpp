@@ -29,8 +29,8 @@ struct CheckOptions {
   bool require_cloud = false;
 };
 
-void WaitForNetwork(checks::World& world, const CheckOptions& opts,
-                    std::chrono::milliseconds wait, const std::vector<std::string>& secrets) {
+void WaitForNetwork(checks::World& world, const CheckOptions& opts, std::chrono::milliseconds wait,
+                    const std::vector<std::string>& secrets) {
   checks::WaitPolicy policy;
   policy.budget = wait;
   auto outcome = checks::WaitForCloud(
@@ -140,7 +140,8 @@ Command SetupCheck(CLI::App& root) {
                 "With --gate: a failed network check refuses too")
       ->envname("PREFLIGHT_REQUIRE_CLOUD")
       ->group("Gate");
-  return {app, [opts](container::System& sys, const Preread& pre) { return RunCheck(*opts, sys, pre); }};
+  return {app,
+          [opts](container::System& sys, const Preread& pre) { return RunCheck(*opts, sys, pre); }};
 }
 
 }  // namespace preflight::cmd

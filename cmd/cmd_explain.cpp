@@ -22,13 +22,14 @@ Command SetupExplain(CLI::App& root) {
             }
             std::string deps;
             for (auto need : def->needs) deps += (deps.empty() ? "" : ", ") + std::string(need);
-            std::printf("%s — %s\n\n%s\n\nkind: %s%s\nguide section: troubleshoot-agent-cloud-connectivity#%s\n%s%s",
-                        std::string(def->id).c_str(), std::string(def->title).c_str(),
-                        std::string(def->why).c_str(),
-                        def->kind == checks::Kind::kOnline ? "online (skipped by --offline)" : "offline",
-                        def->implemented ? "" : " (not implemented yet)",
-                        std::string(def->section).c_str(), deps.empty() ? "" : "needs: ",
-                        deps.empty() ? "" : (deps + "\n").c_str());
+            std::printf(
+                "%s — %s\n\n%s\n\nkind: %s%s\nguide section: "
+                "troubleshoot-agent-cloud-connectivity#%s\n%s%s",
+                std::string(def->id).c_str(), std::string(def->title).c_str(),
+                std::string(def->why).c_str(),
+                def->kind == checks::Kind::kOnline ? "online (skipped by --offline)" : "offline",
+                def->implemented ? "" : " (not implemented yet)", std::string(def->section).c_str(),
+                deps.empty() ? "" : "needs: ", deps.empty() ? "" : (deps + "\n").c_str());
             return static_cast<int>(kExitOk);
           }};
 }

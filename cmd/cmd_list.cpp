@@ -63,7 +63,9 @@ Command SetupList(CLI::App& root) {
   app->add_flag("--agent-model", *model,
                 "List what the checks assume about the Netdata Agent, by version, with the "
                 "agent source of each assumption (markdown)");
-  app->add_option("--format", *format, "text, json or markdown")->envname("PREFLIGHT_FORMAT")->capture_default_str();
+  app->add_option("--format", *format, "text, json or markdown")
+      ->envname("PREFLIGHT_FORMAT")
+      ->capture_default_str();
   return {app, [format, model](container::System&, const Preread&) {
             std::string out;
             if (*model) {
@@ -77,11 +79,13 @@ Command SetupList(CLI::App& root) {
                 char line[256];
                 std::snprintf(line, sizeof line, "%-20s %-8s %s%s\n", std::string(def->id).c_str(),
                               def->kind == checks::Kind::kOnline ? "online" : "offline",
-                              std::string(def->title).c_str(), def->implemented ? "" : " (not implemented yet)");
+                              std::string(def->title).c_str(),
+                              def->implemented ? "" : " (not implemented yet)");
                 out += line;
               }
             } else {
-              return UsageError("--format: `" + *format + "` is not a format for list; use text, json or markdown");
+              return UsageError("--format: `" + *format +
+                                "` is not a format for list; use text, json or markdown");
             }
             std::fwrite(out.data(), 1, out.size(), stdout);
             return static_cast<int>(kExitOk);

@@ -19,10 +19,10 @@
 #include "cmd/run_options.h"
 #include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
-#include "container/host/container_env.h"
 #include "container/base/log.h"
-#include "container/process/exec.h"
 #include "container/base/redact.h"
+#include "container/host/container_env.h"
+#include "container/process/exec.h"
 #include "container/state/run_records.h"
 
 namespace preflight::cmd {
@@ -185,8 +185,7 @@ Command SetupRun(CLI::App& root) {
                                       "Offline checks, then hand off to CMD (default "
                                       "/usr/sbin/run.sh), or exit 78 with the diagnosis");
   AddRunOptions(app, *opts);
-  return {app,
-          [opts, app](container::System& sys, const Preread& pre) {
+  return {app, [opts, app](container::System& sys, const Preread& pre) {
             return RunRun(*opts, app->remaining(), sys, pre);
           }};
 }

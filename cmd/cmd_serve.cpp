@@ -21,10 +21,10 @@
 #include "cmd/probe_state.h"
 #include "cmd/report_prometheus.h"
 #include "cmd/version.h"
-#include "container/process/child_output.h"
-#include "container/server/http_server.h"
 #include "container/base/log.h"
 #include "container/base/redact.h"
+#include "container/process/child_output.h"
+#include "container/server/http_server.h"
 #include "container/system.h"
 
 namespace preflight::cmd {
@@ -320,7 +320,8 @@ Command SetupServe(CLI::App& root) {
   app->add_option("--require", opts->require, "/readyz: running, claimed or online")
       ->envname("PREFLIGHT_REQUIRE")
       ->capture_default_str();
-  return {app, [opts](container::System& sys, const Preread& pre) { return RunServe(*opts, sys, pre); }};
+  return {app,
+          [opts](container::System& sys, const Preread& pre) { return RunServe(*opts, sys, pre); }};
 }
 
 }  // namespace preflight::cmd

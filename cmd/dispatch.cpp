@@ -15,8 +15,8 @@
 #include "cmd/supervise.h"
 #include "cmd/version.h"
 #include "container/base/log.h"
-#include "container/real_system.h"
 #include "container/base/redact.h"
+#include "container/real_system.h"
 
 namespace preflight::cmd {
 

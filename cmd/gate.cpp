@@ -43,8 +43,7 @@ GateDecision DecideGate(const checks::Report& report, const std::string& fail_on
   return d;
 }
 
-Status TakeLease(container::System& sys, const std::string& var_lib,
-                 const checks::Report& report) {
+Status TakeLease(container::System& sys, const std::string& var_lib, const checks::Report& report) {
   if (!report.lease_to_take) return Status::Ok();
   auto s = container::WriteOwnerLease(sys, var_lib, *report.lease_to_take);
   // No var-lib at all has nothing to hold (container.volume said so).

@@ -20,9 +20,9 @@ struct CommonOptions {
 
 /// How a report is written.
 struct OutputOptions {
-  std::string format = "text";  ///< text | json
-  std::string output;           ///< file; empty = stdout
-  std::string fail_on = "fail"; ///< fail | warn | never
+  std::string format = "text";   ///< text | json
+  std::string output;            ///< file; empty = stdout
+  std::string fail_on = "fail";  ///< fail | warn | never
 };
 
 }  // namespace preflight::cmd

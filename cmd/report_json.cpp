@@ -25,7 +25,8 @@ std::string RenderJson(const checks::Report& report) {
                     {"message", r.message},
                     {"remediation", r.remediation},
                     {"details", r.details.is_object() ? r.details : Json::object()},
-                    {"duration_ms", static_cast<double>(static_cast<long long>(r.duration_ms * 1000)) / 1000}});
+                    {"duration_ms",
+                     static_cast<double>(static_cast<long long>(r.duration_ms * 1000)) / 1000}});
   }
   doc["checks"] = std::move(list);
   // Invalid UTF-8 from a garbled input must not abort the report: replace it.

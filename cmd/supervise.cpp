@@ -21,17 +21,17 @@
 #include "cmd/exit_codes.h"
 #include "cmd/report_text.h"
 #include "container/agent/agent_client.h"
-#include "container/host/container_env.h"
 #include "container/base/log.h"
-#include "container/state/owner_lease.h"
-#include "container/state/owner_lock.h"
+#include "container/base/redact.h"
+#include "container/base/unique_fd.h"
+#include "container/host/container_env.h"
 #include "container/process/inherited_signals.h"
 #include "container/process/resident.h"
 #include "container/process/supervisor.h"
 #include "container/real_system.h"
-#include "container/base/redact.h"
+#include "container/state/owner_lease.h"
+#include "container/state/owner_lock.h"
 #include "container/state/run_records.h"
-#include "container/base/unique_fd.h"
 
 namespace preflight::cmd {
 namespace {
@@ -214,7 +214,8 @@ class RunSupervision final : public process::SupervisorEvents {
     }
     auto pid = process::ForkHelper([this] {
       container::RealSystem sys(environ);
-      auto s = container::RefreshOwnerLease(sys, opts_.common.inputs.var_lib, owner_lock_.get() >= 0);
+      auto s =
+          container::RefreshOwnerLease(sys, opts_.common.inputs.var_lib, owner_lock_.get() >= 0);
       const int code =
           s.ok() ? 0 : (s.error().code > 0 && s.error().code < 256 ? s.error().code : 255);
       // Said once, and again only when it changes, never every heartbeat: another live holder

@@ -17,7 +17,7 @@ struct FileInfo {
   uid_t uid = 0;
   gid_t gid = 0;
   uint64_t size = 0;
-  int64_t mtime = 0;  // seconds since the epoch
+  int64_t mtime = 0;     // seconds since the epoch
   int64_t mtime_ns = 0;  // the same, in nanoseconds
   int64_t ctime_ns = 0;  // last status change, nanoseconds since the epoch (no one can set it)
   dev_t dev = 0;
@@ -35,10 +35,10 @@ struct FsSpace {
 
 /// Outcome of running a program to completion (see System::Run).
 struct CommandResult {
-  int exit_code = -1;    // -1 when killed by a signal
-  int signal = 0;        // the signal that ended it, else 0
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // the signal that ended it, else 0
   bool timed_out = false;
-  std::string output;    // stdout and stderr together, truncated to the limit
+  std::string output;  // stdout and stderr together, truncated to the limit
 };
 
 }  // namespace preflight::container

@@ -13,14 +13,14 @@
 #include <cstdlib>
 
 #include "container/agent/real_agent_client.h"
-#include "container/state/atomic_file.h"
-#include "container/process/command.h"
 #include "container/base/log.h"
+#include "container/base/read_fd.h"
+#include "container/base/unique_fd.h"
+#include "container/host/seccomp_probe.h"
 #include "container/net/network_prober.h"
 #include "container/net/real_network_prober.h"
-#include "container/base/read_fd.h"
-#include "container/host/seccomp_probe.h"
-#include "container/base/unique_fd.h"
+#include "container/process/command.h"
+#include "container/state/atomic_file.h"
 
 namespace preflight::container {
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "container/base/expected.h"
-#include "container/state/owner_lock.h"
 #include "container/file_info.h"
+#include "container/state/owner_lock.h"
 
 namespace preflight::container {
 

@@ -1,8 +1,9 @@
 #include "container/agent/agent_parse.h"
-#include "container/base/text.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+
+#include "container/base/text.h"
 
 namespace preflight::container {
 namespace {

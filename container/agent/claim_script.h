@@ -11,7 +11,8 @@ struct ClaimScriptFacts {
   bool v2_wrapper = false;               ///< `%%NEW_CLAIMING_METHOD%%`: writes claim.conf only
   /// Templated with enable_cloud=no (Debian): `if [ "no" = "no" ]; then ... --disable-cloud`.
   bool disabled_cloud = false;
-  /// Templated without the ACLK dependencies: `if [ "" != "yes" ]; then ... dependencies for Cloud`.
+  /// Templated without the ACLK dependencies: `if [ "" != "yes" ]; then ... dependencies for
+  /// Cloud`.
   bool missing_cloud_deps = false;
 };
 

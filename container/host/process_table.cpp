@@ -31,7 +31,8 @@ std::optional<RunningProcess> FindRunningProcess(const System& sys, std::string_
   if (!entries.ok()) return std::nullopt;
   size_t seen = 0;
   for (const auto& name : *entries) {
-    if (name.empty() || name.size() > 9 || name.find_first_not_of("0123456789") != std::string::npos)
+    if (name.empty() || name.size() > 9 ||
+        name.find_first_not_of("0123456789") != std::string::npos)
       continue;
     if (++seen > 4096) break;  // bounded: a host's whole process table is not ours to walk
     const std::string dir = "/proc/" + name;

@@ -15,8 +15,8 @@
 #include <cstdint>
 #include <map>
 
-#include "container/host/emulation.h"
 #include "container/base/unique_fd.h"
+#include "container/host/emulation.h"
 
 namespace preflight::container {
 namespace {

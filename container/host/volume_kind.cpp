@@ -1,4 +1,5 @@
 #include "container/host/volume_kind.h"
+
 #include "container/base/text.h"
 
 namespace preflight::container {

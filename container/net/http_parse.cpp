@@ -1,13 +1,12 @@
 #include "container/net/http_parse.h"
-#include "container/base/text.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace preflight::container {
-namespace {
+#include "container/base/text.h"
 
-}  // namespace
+namespace preflight::container {
+namespace {}  // namespace
 
 bool MentionsBlock(std::string_view body) {
   std::string text = ToLower(body.substr(0, 4096));

@@ -1,4 +1,5 @@
 #include "container/net/network_presence.h"
+
 #include "container/base/text.h"
 
 namespace preflight::container {

@@ -1,8 +1,9 @@
 #include "container/net/proxy.h"
-#include "container/base/text.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "container/base/text.h"
 
 namespace preflight::container {
 namespace {
@@ -115,8 +116,8 @@ bool NoProxyMatches(std::string_view no_proxy, std::string_view host) {
   size_t pos = 0;
   while (pos <= no_proxy.size()) {
     auto comma = no_proxy.find(',', pos);
-    std::string entry =
-        ToLower(TrimSpace(no_proxy.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
+    std::string entry = ToLower(
+        TrimSpace(no_proxy.substr(pos, comma == std::string_view::npos ? comma : comma - pos)));
     pos = comma == std::string_view::npos ? no_proxy.size() + 1 : comma + 1;
     if (entry.empty()) continue;
     if (entry == "*") return true;

@@ -1,13 +1,12 @@
 #include "container/parse/ini.h"
-#include "container/base/text.h"
 
 #include <cctype>
 
+#include "container/base/text.h"
+
 namespace preflight::container {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 const IniEntry* IniFile::Find(std::string_view section, std::string_view key) const {
   const IniEntry* found = nullptr;

@@ -28,5 +28,4 @@ struct IniFile {
 /// Pure; never fails: garbage lines are listed in bad_lines.
 IniFile ParseIni(std::string_view text);
 
-
 }  // namespace preflight::container

@@ -36,10 +36,18 @@ std::string DrainOpenSslErrors() {
 Expected<KeyFacts> Describe(EVP_PKEY* key) {
   KeyFacts facts;
   switch (EVP_PKEY_base_id(key)) {
-    case EVP_PKEY_RSA: facts.type = "RSA"; break;
-    case EVP_PKEY_EC: facts.type = "EC"; break;
-    case EVP_PKEY_ED25519: facts.type = "ED25519"; break;
-    default: facts.type = "other"; break;
+    case EVP_PKEY_RSA:
+      facts.type = "RSA";
+      break;
+    case EVP_PKEY_EC:
+      facts.type = "EC";
+      break;
+    case EVP_PKEY_ED25519:
+      facts.type = "ED25519";
+      break;
+    default:
+      facts.type = "other";
+      break;
   }
   facts.bits = EVP_PKEY_bits(key);
   unsigned char* der = nullptr;

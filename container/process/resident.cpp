@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "container/base/unique_fd.h"
 #include "container/base/text.h"
+#include "container/base/unique_fd.h"
 
 namespace preflight::container::process {
 namespace {

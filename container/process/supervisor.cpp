@@ -16,9 +16,9 @@
 #include <optional>
 
 #include "container/base/log.h"
+#include "container/base/unique_fd.h"
 #include "container/process/inherited_signals.h"
 #include "container/process/spawn.h"
-#include "container/base/unique_fd.h"
 
 namespace preflight::container::process {
 namespace {

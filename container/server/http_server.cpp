@@ -260,8 +260,9 @@ struct HttpServer::Impl {
   }
 
   // Cuts connections that have not completed a request for the lifetime: evhttp's timeout is
-  // an idle timeout, which a client sending a byte now and then never trips. shutdown() makes evhttp see EOF and free
-  // the connection itself. The inode tells a reused fd number from the connection we saw.
+  // an idle timeout, which a client sending a byte now and then never trips. shutdown() makes
+  // evhttp see EOF and free the connection itself. The inode tells a reused fd number from the
+  // connection we saw.
   void ReapOldConnections() {
     const int64_t now = NowMillis();
     const int64_t lifetime_ms =

@@ -20,8 +20,8 @@
 #include <string>
 #include <string_view>
 
-#include "container/host/container_env.h"
 #include "container/base/expected.h"
+#include "container/host/container_env.h"
 #include "container/system.h"
 
 namespace preflight::container {
@@ -39,10 +39,10 @@ struct OwnerLease {
   std::string boot_id;       ///< /proc/sys/kernel/random/boot_id of the holder's kernel
   std::string machine_id;    ///< /etc/machine-id the holder saw
   int pid = 0;
-  int64_t acquired = 0;      ///< unix seconds when this holder took the lease
-  int64_t heartbeat = 0;     ///< unix seconds of the last refresh
-  bool supervised = false;   ///< a supervisor keeps the heartbeat fresh (run --supervise)
-  bool released = false;     ///< the holder let go (its agent exited)
+  int64_t acquired = 0;     ///< unix seconds when this holder took the lease
+  int64_t heartbeat = 0;    ///< unix seconds of the last refresh
+  bool supervised = false;  ///< a supervisor keeps the heartbeat fresh (run --supervise)
+  bool released = false;    ///< the holder let go (its agent exited)
   /// The holder's supervisor holds the owner lock (owner_lock.h) while it lives: on the same
   /// kernel, a free lock proves the holder dead whatever its heartbeat says.
   bool locked = false;

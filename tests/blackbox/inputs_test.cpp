@@ -328,8 +328,8 @@ class Serve : public Inputs {
   void Start(std::vector<std::string> extra, std::vector<std::string> prefix = {}) {
     std::vector<std::string> argv = prefix;
     argv.push_back(BinaryPath());
-    for (const char* a : {"serve", "--interval", "1s", "--var-lib", var_lib.c_str(),
-                                 "--config-dir", config.c_str(), "--cache-dir", cache.c_str()}) {
+    for (const char* a : {"serve", "--interval", "1s", "--var-lib", var_lib.c_str(), "--config-dir",
+                          config.c_str(), "--cache-dir", cache.c_str()}) {
       argv.push_back(a);
     }
     argv.insert(argv.end(), extra.begin(), extra.end());

@@ -17,7 +17,6 @@ using std::chrono::milliseconds;
 
 const std::string kFixtures = std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures";
 
-
 class LateCloud : public ::testing::Test {
  protected:
   void SetUp() override {

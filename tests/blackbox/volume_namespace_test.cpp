@@ -88,12 +88,13 @@ class NamespaceContainer : public ::testing::Test {
 
 // fault: volume | /var/lib/netdata on tmpfs (mount namespace) | claiming: container.volume fail (identity and claim lost on every restart, -v netdatalib fix), not certain before the node is claimed; not claiming: warn
 TEST_F(NamespaceContainer, TmpfsVarLibFails) {
-  const std::string tmpfs =
-      "mount -t tmpfs -o mode=0770,uid=" + std::to_string(nd.uid) + " tmpfs \"$VL\"; " + BindOthers();
+  const std::string tmpfs = "mount -t tmpfs -o mode=0770,uid=" + std::to_string(nd.uid) +
+                            " tmpfs \"$VL\"; " + BindOthers();
   EXPECT_EQ(Check(tmpfs)["status"], "warn") << "nothing asked for is lost without claiming";
   Json c = Check("export NETDATA_CLAIM_TOKEN=" + FakeClaimToken() + "; " + tmpfs);
   EXPECT_EQ(c["status"], "fail") << c.dump(2);
-  EXPECT_EQ(c["details"]["certain"], false) << "not claimed yet: a new node each time, not an outage";
+  EXPECT_EQ(c["details"]["certain"], false)
+      << "not claimed yet: a new node each time, not an outage";
   EXPECT_EQ(c["details"]["dirs"][0]["kind"], "in-memory");
   EXPECT_EQ(c["details"]["dirs"][0]["mount_point"], vl);
   EXPECT_NE(c["message"].get<std::string>().find("identity and claim are lost"), std::string::npos);
@@ -115,12 +116,11 @@ TEST_F(NamespaceContainer, OverlayVarLibFails) {
   std::ifstream fs("/proc/filesystems");
   std::string all((std::istreambuf_iterator<char>(fs)), std::istreambuf_iterator<char>());
   if (all.find("\toverlay\n") == std::string::npos) GTEST_SKIP() << "this kernel has no overlayfs";
-  Json c = Check(
-      "export NETDATA_CLAIM_TOKEN=" + FakeClaimToken() +
-      "; mkdir -p \"$TMP/lower\" \"$TMP/upper\" \"$TMP/work\"; "
-      "mount -t overlay overlay -o lowerdir=\"$TMP/lower\",upperdir=\"$TMP/upper\","
-      "workdir=\"$TMP/work\" \"$VL\"; chown " +
-      std::to_string(nd.uid) + " \"$VL\"; " + BindOthers());
+  Json c = Check("export NETDATA_CLAIM_TOKEN=" + FakeClaimToken() +
+                 "; mkdir -p \"$TMP/lower\" \"$TMP/upper\" \"$TMP/work\"; "
+                 "mount -t overlay overlay -o lowerdir=\"$TMP/lower\",upperdir=\"$TMP/upper\","
+                 "workdir=\"$TMP/work\" \"$VL\"; chown " +
+                 std::to_string(nd.uid) + " \"$VL\"; " + BindOthers());
   EXPECT_EQ(c["status"], "fail") << c.dump(2);
   EXPECT_EQ(c["details"]["dirs"][0]["kind"], "image-layer");
   EXPECT_EQ(c["details"]["dirs"][0]["fs_type"], "overlay");
@@ -202,8 +202,8 @@ TEST_F(NamespaceContainer, RunRecordNamesTheContainerOfTheLease) {
   std::string own;
   for (size_t i = 0, run = 0; i < cgroup.size() && own.empty(); ++i) {
     run = std::isxdigit(static_cast<unsigned char>(cgroup[i])) ? run + 1 : 0;
-    const bool ends = i + 1 == cgroup.size() ||
-                      !std::isxdigit(static_cast<unsigned char>(cgroup[i + 1]));
+    const bool ends =
+        i + 1 == cgroup.size() || !std::isxdigit(static_cast<unsigned char>(cgroup[i + 1]));
     if (run == 64 && ends) own = cgroup.substr(i + 1 - 64, 64);
   }
   EXPECT_EQ(recorded, own.empty() ? id : own) << "cgroup: " << cgroup;

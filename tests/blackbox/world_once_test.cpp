@@ -16,8 +16,8 @@ std::vector<int> Opens(const std::vector<std::string>& args, const std::vector<s
                        const std::map<std::string, std::string>& env = {}) {
   TempDir dir;
   const std::string trace = dir.path() + "/trace";
-  std::vector<std::string> argv = {"/usr/bin/strace", "-f", "-qq", "-e", "trace=open,openat",
-                                   "-o", trace, BinaryPath()};
+  std::vector<std::string> argv = {"/usr/bin/strace",   "-f", "-qq", "-e",
+                                   "trace=open,openat", "-o", trace, BinaryPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = RunProcess(argv, env, std::chrono::seconds(60));
   EXPECT_FALSE(r.timed_out);
@@ -44,10 +44,10 @@ TEST(WorldOnce, RunReadsTheClaimSettingsAndTheMountsOnce) {
   d.Mkdir("cache");
   d.Write("etc/claim.conf", "[global]\nurl = https://app.netdata.cloud\n[other]\ntoken = x\n");
   const std::vector<std::string> paths = {d.path() + "/etc/claim.conf", "/proc/self/mountinfo"};
-  const std::vector<std::string> run = {"run",          "--offline",         "--fail-on",
-                                        "never",        "--var-lib",         d.path() + "/lib",
-                                        "--config-dir", d.path() + "/etc",   "--cache-dir",
-                                        d.path() + "/cache", "--", "/bin/true"};
+  const std::vector<std::string> run = {
+      "run",         "--offline",         "--fail-on",    "never",
+      "--var-lib",   d.path() + "/lib",   "--config-dir", d.path() + "/etc",
+      "--cache-dir", d.path() + "/cache", "--",           "/bin/true"};
   EXPECT_EQ(Opens(run, paths), (std::vector<int>{1, 1})) << "claim.conf, mountinfo: each once";
   // The default places: main reads them before parsing (redaction), the command reuses them.
   const std::vector<std::string> defaults = {"/etc/netdata/claim.conf"};

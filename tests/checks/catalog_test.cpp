@@ -30,7 +30,8 @@ TEST(Catalog, EveryCheckIsWellFormed) {
     EXPECT_FALSE(def->section.empty());
     EXPECT_NE(def->run, nullptr);
     const bool online = def->id.rfind("network.", 0) == 0 || def->id.rfind("cloud.", 0) == 0;
-    EXPECT_EQ(def->kind == Kind::kOnline, online) << "--offline skips exactly network.* and cloud.*";
+    EXPECT_EQ(def->kind == Kind::kOnline, online)
+        << "--offline skips exactly network.* and cloud.*";
     for (auto need : def->needs) {
       const CheckDef* dep = FindCheck(need);
       ASSERT_NE(dep, nullptr) << need;

@@ -2,9 +2,9 @@
 /// Running one check against a FakeSystem, as the runner would, with what agent.version would
 /// have recorded before it.
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "checks/check.h"
 #include "fakes/fake_system.h"
@@ -33,9 +33,8 @@ inline Result RunWithVersion(const CheckDef& def, testing::FakeSystem& sys,
   if (!version.empty()) {
     Result r = Result::Pass("netdata " + version);
     r.details["version"] = version;
-    r.details["generation"] = version.rfind("v1.", 0) == 0 && version.rfind("v1.99", 0) != 0
-                                  ? "v1"
-                                  : "v2";
+    r.details["generation"] =
+        version.rfind("v1.", 0) == 0 && version.rfind("v1.99", 0) != 0 ? "v1" : "v2";
     ctx.Record("agent.version", r);
   }
   return def.run(ctx);

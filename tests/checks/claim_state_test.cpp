@@ -190,7 +190,8 @@ const Case kCases[] = {
        s.files.erase(At("cloud.conf"));
        s.AddFile(At("claimed_id"), "\x01garbage\xff", 0660, kNd, kNd);
      },
-     "v2", Status::kFail, "`?garbage?` (9 characters), which the agent (version unknown) does not accept as a UUID",
+     "v2", Status::kFail,
+     "`?garbage?` (9 characters), which the agent (version unknown) does not accept as a UUID",
      "Delete /var/lib/netdata/cloud.d/claimed_id", 0},
     {"CorruptClaimedIdV1NeverClaimsAgain",
      [](FakeSystem& s) {

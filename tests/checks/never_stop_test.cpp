@@ -116,8 +116,9 @@ TEST(NeverStop, RootOwnedCloudDirByVersion) {
 // fault: gate | the agent's user from DOCKER_USR, netdata.conf `run as user`, the running agent | judged for that user, not uid 201
 TEST(NeverStop, AgentUserComesFromItsOwnSources) {
   auto sys = Docker();
-  sys.AddFile("/etc/passwd", "root:x:0:0::/:/bin/sh\nnetdata:x:999:997::/:/bin/false\n"
-                             "monitor:x:450:450::/:/bin/false\n");
+  sys.AddFile("/etc/passwd",
+              "root:x:0:0::/:/bin/sh\nnetdata:x:999:997::/:/bin/false\n"
+              "monitor:x:450:450::/:/bin/false\n");
   Inputs in;
   AgentUser deb = FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in));
   EXPECT_EQ(deb.uid, 999u);
@@ -128,7 +129,8 @@ TEST(NeverStop, AgentUserComesFromItsOwnSources) {
   EXPECT_EQ(conf.uid, 450u);
   EXPECT_NE(conf.source.find("netdata.conf"), std::string::npos);
   sys.env["DOCKER_USR"] = "netdata";
-  EXPECT_EQ(FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in)).uid, 999u);  // run.sh's -u wins
+  EXPECT_EQ(FindAgentUser(sys, in.config_dir, FindThisNodesAgent(sys, in)).uid,
+            999u);  // run.sh's -u wins
   // A running agent is the truth (check by hand); before a hand-off none of ours runs.
   sys.AddDir("/proc");
   sys.AddDir("/proc/77");
@@ -168,8 +170,8 @@ TEST(NeverStop, ClaimStateJudgesTheRunningAgentsOwnUser) {
 // fault: gate | a quoted token in claim.conf next to a good NETDATA_CLAIM_TOKEN (v2) | warn: the agent moves on to the environment; alone: certain fail
 TEST(NeverStop, BrokenClaimConfNextToAGoodEnvironmentToken) {
   auto sys = Docker();
-  sys.AddFile("/etc/netdata/claim.conf",
-              std::string("[global]\n  token = \"") + kToken + "\"\n  url = https://app.netdata.cloud\n");
+  sys.AddFile("/etc/netdata/claim.conf", std::string("[global]\n  token = \"") + kToken +
+                                             "\"\n  url = https://app.netdata.cloud\n");
   sys.env["NETDATA_CLAIM_TOKEN"] = kToken;
   Result both = RunWithVersion(kClaimToken, sys, "v2.10.4");
   EXPECT_EQ(both.status, Status::kWarn) << Describe(both);
@@ -203,9 +205,10 @@ TEST(NeverStop, QuotedEnvironmentTokenAloneRefusesWhateverTheVersion) {
 // fault: gate | claim.conf unreadable by the agent's user next to a good NETDATA_CLAIM_TOKEN (v2) | warn: skipped after the privilege drop, the environment claims
 TEST(NeverStop, UnreadableClaimConfNextToAGoodToken) {
   auto sys = Docker();
-  sys.AddFile("/etc/netdata/claim.conf",
-              std::string("[global]\n  token = ") + kToken + "\n  url = https://app.netdata.cloud\n",
-              0600, 0, 0);
+  sys.AddFile(
+      "/etc/netdata/claim.conf",
+      std::string("[global]\n  token = ") + kToken + "\n  url = https://app.netdata.cloud\n", 0600,
+      0, 0);
   sys.env["NETDATA_CLAIM_TOKEN"] = kToken;
   Result config = RunWithVersion(kClaimConfig, sys, "v2.10.4");
   EXPECT_NE(config.status, Status::kFail) << Describe(config);

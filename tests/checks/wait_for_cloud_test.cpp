@@ -56,9 +56,9 @@ TEST_F(WaitForCloudTest, BacksOffExponentiallyUpToTheCapUntilReady) {
   auto out = WaitForCloud(world, inputs, Selection{}, policy, {}, kCatalog);
   EXPECT_TRUE(out.ready);
   // 1 + 2 + 4 + 8 + 15 + 15 = 45 s >= 40 s: ready in the 7th round.
-  std::vector<milliseconds> expected = {milliseconds(1000), milliseconds(2000), milliseconds(4000),
-                                        milliseconds(8000), milliseconds(15000),
-                                        milliseconds(15000)};
+  std::vector<milliseconds> expected = {milliseconds(1000),  milliseconds(2000),
+                                        milliseconds(4000),  milliseconds(8000),
+                                        milliseconds(15000), milliseconds(15000)};
   EXPECT_EQ(sys.sleeps, expected);
   EXPECT_EQ(out.rounds, 7);
 }
@@ -67,8 +67,9 @@ TEST_F(WaitForCloudTest, BacksOffExponentiallyUpToTheCapUntilReady) {
 TEST_F(WaitForCloudTest, GivesUpWhenTheBudgetIsSpentAndTriesAtTheEnd) {
   g_ready_at = sys.now + std::chrono::hours(1);
   std::vector<int> heard;
-  auto out = WaitForCloud(world, inputs, Selection{}, {milliseconds(5000)},
-                          [&](const Report&, int round) { heard.push_back(round); }, kCatalog);
+  auto out = WaitForCloud(
+      world, inputs, Selection{}, {milliseconds(5000)},
+      [&](const Report&, int round) { heard.push_back(round); }, kCatalog);
   EXPECT_FALSE(out.ready);
   // Sleeps 1 s, 2 s, then only the 2 s left: the last round runs at the budget's end.
   std::vector<milliseconds> expected = {milliseconds(1000), milliseconds(2000), milliseconds(2000)};

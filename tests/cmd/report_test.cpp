@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include "checks/catalog.h"
-#include "container/base/redact.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
+#include "container/base/redact.h"
 
 namespace preflight::cmd {
 namespace {
@@ -35,8 +35,8 @@ TEST(ReportJson, MatchesSchemaOneExactly) {
   auto doc = nlohmann::ordered_json::parse(RenderJson(SampleReport()));
   std::vector<std::string> keys;
   for (auto& [k, v] : doc.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"schema", "tool", "command", "started_at", "duration_ms",
-                                            "verdict", "checks"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"schema", "tool", "command", "started_at",
+                                            "duration_ms", "verdict", "checks"}));
   EXPECT_EQ(doc["schema"], 1);
   EXPECT_EQ(doc["tool"]["name"], "netdata-preflight");
   EXPECT_EQ(doc["verdict"]["status"], "fail");
@@ -76,13 +76,16 @@ TEST(ReportText, SummaryPutsFailuresFirstAndFitsTheLimit) {
   ASSERT_NE(fail_pos, std::string::npos);
   ASSERT_NE(warn_pos, std::string::npos);
   EXPECT_LT(fail_pos, warn_pos);
-  for (int i = 0; i < 200; ++i) r.checks.push_back({checks::FindCheck("claim.config"), Result::Fail(std::string(100, 'x'), "y")});
+  for (int i = 0; i < 200; ++i)
+    r.checks.push_back(
+        {checks::FindCheck("claim.config"), Result::Fail(std::string(100, 'x'), "y")});
   EXPECT_LE(RenderSummary(r, 4096).size(), 4096u);
   EXPECT_LE(RenderSummary(r, 50).size(), 50u);
 }
 
 TEST(Redact, ReplacesEverySecretOccurrence) {
-  EXPECT_EQ(Redact("a SECRET-TOKEN-1 b SECRET-TOKEN-1", {"SECRET-TOKEN-1"}), "a <redacted> b <redacted>");
+  EXPECT_EQ(Redact("a SECRET-TOKEN-1 b SECRET-TOKEN-1", {"SECRET-TOKEN-1"}),
+            "a <redacted> b <redacted>");
   EXPECT_EQ(Redact("short abc", {"abc"}), "short abc") << "too short to be a secret";
 }
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "container/agent/agent_client.h"
-#include "container/net/network_prober.h"
 #include "container/host/seccomp_probe.h"
+#include "container/net/network_prober.h"
 #include "container/system.h"
 #include "fakes/fake_agent.h"
 #include "fakes/fake_network.h"
@@ -24,14 +24,14 @@ class FakeSystem : public container::System {
   struct File {
     std::string content;
     container::FileInfo info;
-    int read_error = 0;    ///< errno ReadFile returns, if set
-    int access_error = 0;  ///< errno Access returns for any mode, if set
+    int read_error = 0;       ///< errno ReadFile returns, if set
+    int access_error = 0;     ///< errno Access returns for any mode, if set
     std::string link_target;  ///< for symlinks
   };
 
   container::EnvMap env;
-  std::map<std::string, File> files;  ///< path -> file, directory or symlink
-  std::vector<std::string> removed;   ///< paths given to Remove, in order
+  std::map<std::string, File> files;                      ///< path -> file, directory or symlink
+  std::vector<std::string> removed;                       ///< paths given to Remove, in order
   std::map<std::string, container::FsSpace> filesystems;  ///< path prefix -> statvfs answer
   /// Commands by their argv joined with ' '.
   std::map<std::string, container::CommandResult> commands;
@@ -126,7 +126,8 @@ class FakeSystem : public container::System {
     std::vector<std::string> names;
     const std::string prefix = path + "/";
     for (const auto& [p, f] : files) {
-      if (p.compare(0, prefix.size(), prefix) == 0 && p.find('/', prefix.size()) == std::string::npos) {
+      if (p.compare(0, prefix.size(), prefix) == 0 &&
+          p.find('/', prefix.size()) == std::string::npos) {
         names.push_back(p.substr(prefix.size()));
       }
     }
@@ -141,7 +142,8 @@ class FakeSystem : public container::System {
       size_t start = rest.find_first_not_of('/');
       if (start == std::string::npos) break;
       size_t end = rest.find('/', start);
-      std::string part = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      std::string part =
+          rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
       rest = end == std::string::npos ? "" : rest.substr(end);
       if (part == ".") continue;
       if (part == "..") {

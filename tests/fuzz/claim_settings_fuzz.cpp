@@ -51,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const char* files[] = {"claimed_id", "cloud.conf", "private.pem"};
   for (size_t i = 0; i < 3; ++i) {
-    if (!p[6 + i].empty()) sys.AddFile(std::string("/var/lib/netdata/cloud.d/") + files[i], p[6 + i], 0660, 201, 201);
+    if (!p[6 + i].empty())
+      sys.AddFile(std::string("/var/lib/netdata/cloud.d/") + files[i], p[6 + i], 0660, 201, 201);
   }
 
   checks::Inputs inputs;

@@ -4,8 +4,8 @@
 #include <string_view>
 
 #include "container/host/container_env.h"
-#include "container/parse/mountinfo.h"
 #include "container/host/volume_kind.h"
+#include "container/parse/mountinfo.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "container/net/network_presence.h"
 #include "container/host/process_start.h"
+#include "container/net/network_presence.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "container/parse/passwd.h"
 #include "container/base/uuid.h"
+#include "container/parse/passwd.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -10,8 +10,9 @@
 //           The newest is taken over every name this launcher resolves, i.e. a runc whose
 //           libseccomp knows them all; an older libseccomp ignores the names it does not know.
 // Entries are chosen for the architecture it is built for (Docker's "amd64", "arm64", "arm"),
-// the running kernel and Docker's default capabilities (tests/tools/seccomp_profile.h). Syscall names libseccomp does not know yet get the
-// kernel's unified number, as a libseccomp that knows them would give.
+// the running kernel and Docker's default capabilities (tests/tools/seccomp_profile.h). Syscall
+// names libseccomp does not know yet get the kernel's unified number, as a libseccomp that knows
+// them would give.
 #include <seccomp.h>
 #include <sys/utsname.h>
 #include <unistd.h>

@@ -18,7 +18,6 @@ using preflight::testing::FakeAgentServer;
 using preflight::testing::TempDir;
 using std::chrono::milliseconds;
 
-
 class AgentClientTest : public ::testing::Test {
  protected:
   AgentTarget SocketTarget() const {

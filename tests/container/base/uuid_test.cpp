@@ -30,7 +30,8 @@ TEST(IsUuidFlexi, ZeroOrFourHyphensAndAnythingAfterTheSixteenthByte) {
   for (const std::string& s : std::initializer_list<std::string>{
            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "0f1e2d3c4b5a49788695a4b3c2d1e0f9",
            "0F1E2D3C4B5A49788695A4B3C2D1E0F9", "0f1e2d3c4b5a49788695a4b3c2d1e0f9\n",
-           "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 trailing", "0f-1e-2d-3c-4b5a49788695a4b3c2d1e0f9"}) {
+           "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9 trailing",
+           "0f-1e-2d-3c-4b5a49788695a4b3c2d1e0f9"}) {
     EXPECT_TRUE(IsUuidFlexi(s)) << s;
   }
   for (const std::string& s : std::initializer_list<std::string>{
