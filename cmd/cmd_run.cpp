@@ -19,10 +19,10 @@
 #include "cmd/run_options.h"
 #include "cmd/stop_signals.h"
 #include "cmd/supervise.h"
-#include "container/host/container_env.h"
 #include "container/base/log.h"
-#include "container/process/exec.h"
 #include "container/base/redact.h"
+#include "container/host/container_env.h"
+#include "container/process/exec.h"
 #include "container/state/run_records.h"
 
 namespace preflight::cmd {
@@ -126,8 +126,8 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   EndOnStopSignals("run", " before the hand-off: nothing was started\n");
   const auto secrets = CollectSecrets(sys, opts.common.inputs);
   // The owner lease and the run record are kept until the hand-off and written together,
-  // sharing their directory fsync: before the exec in exec mode, once the program runs with
-  // --supervise (the program never waits for them there).
+  // sharing their directory fsync: before the exec in exec mode; with --supervise once the
+  // program has lived 100 ms, or with its end (supervise.cpp; the program never waits for them).
   sys.DeferWrites();
   // 1. The offline checks only: the network never blocks by default.
   checks::Selection offline = opts.common.selection;
@@ -155,13 +155,17 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   // 3. Hand off, holding the identity (a refused start never takes it). The supervisor
   // updates its record later: that one is written first.
   // Never in the way; said once, by the supervisor's heartbeat or the deferred batch.
-  if (auto s = TakeLease(sys, opts.common.inputs.var_lib, report); !s.ok()) {
-    log::Debug("owner lease: " + s.error().message);
-  }
+  auto take_lease = [&] {
+    if (auto s = TakeLease(sys, opts.common.inputs.var_lib, report); !s.ok()) {
+      log::Debug("owner lease: " + s.error().message);
+    }
+  };
   if (opts.supervise) {
     Store(sys, opts, record, true);
-    return HandOffSupervised(sys, opts, record.start_ms);
+    // The lease too is left to the supervisor: a program that ends at once never holds it.
+    return HandOffSupervised(opts, StartWrites{sys, record, take_lease});
   }
+  take_lease();
   Store(sys, opts, record, true);
   sys.FlushWrites();  // on disk before the program starts: it can read its own start record
   Error failed = container::process::ExecReplace(opts.command);
