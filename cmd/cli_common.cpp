@@ -16,6 +16,7 @@
 #include "cmd/exit_codes.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
+#include "cmd/stop_signals.h"
 #include "container/agent/http_get.h"
 #include "container/state/atomic_file.h"
 #include "container/parse/ini.h"
@@ -262,6 +263,9 @@ Status FinishCommon(CommonOptions& opts) {
                                      opts.inputs.config_dir + ", cache-dir " +
                                      opts.inputs.cache_dir + ", api " + opts.inputs.api +
                                      ", deadline " + opts.deadline);
+  log::Write(log::Level::kTrace, StopSignalsHeldAtEntry()
+                                     ? "stop signals held since the ELF entry point"
+                                     : "stop signals held since .preinit_array");
   return Status::Ok();
 }
 
