@@ -17,6 +17,7 @@
 #include "cmd/exit_codes.h"
 #include "cmd/report_json.h"
 #include "cmd/report_text.h"
+#include "cmd/stop_signals.h"
 #include "container/agent/http_get.h"
 #include "container/base/log.h"
 #include "container/base/redact.h"
@@ -309,6 +310,9 @@ Status FinishCommon(CommonOptions& opts) {
                                      opts.inputs.config_dir + ", cache-dir " +
                                      opts.inputs.cache_dir + ", api " + opts.inputs.api +
                                      ", deadline " + opts.deadline);
+  log::Write(log::Level::kTrace, StopSignalsHeldAtEntry()
+                                     ? "stop signals held since the ELF entry point"
+                                     : "stop signals held since .preinit_array");
   return Status::Ok();
 }
 

@@ -129,8 +129,8 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   checks::World world(sys, opts.common.inputs, pre.ClaimFor(opts.common.inputs));
   const auto secrets = CollectSecrets(world);
   // The owner lease and the run record are kept until the hand-off and written together,
-  // sharing their directory fsync: before the exec in exec mode, once the program runs with
-  // --supervise (the program never waits for them there).
+  // sharing their directory fsync: before the exec in exec mode; with --supervise once the
+  // program has lived 100 ms, or with its end (supervise.cpp; the program never waits for them).
   sys.DeferWrites();
   // 1. The offline checks only: the network never blocks by default.
   checks::Selection offline = opts.common.selection;
@@ -158,13 +158,17 @@ int RunRun(RunOptions& opts, std::vector<std::string> remaining, container::Syst
   // 3. Hand off, holding the identity (a refused start never takes it). The supervisor
   // updates its record later: that one is written first.
   // Never in the way; said once, by the supervisor's heartbeat or the deferred batch.
-  if (auto s = TakeLease(sys, opts.common.inputs.var_lib, report); !s.ok()) {
-    log::Debug("owner lease: " + s.error().message);
-  }
+  auto take_lease = [&] {
+    if (auto s = TakeLease(sys, opts.common.inputs.var_lib, report); !s.ok()) {
+      log::Debug("owner lease: " + s.error().message);
+    }
+  };
   if (opts.supervise) {
     Store(sys, opts, record, true);
-    return HandOffSupervised(sys, opts, record.start_ms);
+    // The lease too is left to the supervisor: a program that ends at once never holds it.
+    return HandOffSupervised(opts, StartWrites{sys, record, take_lease});
   }
+  take_lease();
   Store(sys, opts, record, true);
   sys.FlushWrites();  // on disk before the program starts: it can read its own start record
   Error failed = container::process::ExecReplace(opts.command);

@@ -12,6 +12,7 @@ namespace {
 namespace process = container::process;
 
 const char* volatile g_command = "";
+bool g_held_at_entry = false;
 const char* volatile g_note = "\n";
 
 sigset_t StopSet() {
@@ -39,12 +40,15 @@ extern "C" void EndOnSignal(int sig) {
 }  // namespace
 
 void HoldStopSignals(bool held_at_entry, uint64_t entry_mask) {
+  g_held_at_entry = held_at_entry;
   if (held_at_entry) {
     process::SetInheritedMask(process::MaskFromBits(entry_mask));
     return;
   }
   process::HoldSignalsAtStart(StopSet());
 }
+
+bool StopSignalsHeldAtEntry() { return g_held_at_entry; }
 
 void ReleaseStopSignals() {
   sigset_t release;

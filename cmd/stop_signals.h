@@ -16,6 +16,10 @@ namespace preflight::cmd {
 /// bits, bit N-1 for signal N), which is then the inherited mask.
 void HoldStopSignals(bool held_at_entry = false, uint64_t entry_mask = 0);
 
+/// Whether HoldStopSignals found them held by the entry point (for the trace log: the arch
+/// tests read it to prove each architecture's entry ran).
+bool StopSignalsHeldAtEntry();
+
 /// For a command that does not end on them: the stop signals get the mask inherited at start
 /// back (one held since then is delivered now, to the command's own handling or the default).
 void ReleaseStopSignals();

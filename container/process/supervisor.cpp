@@ -56,12 +56,15 @@ class Loop {
     // An adopted program has run a tick already, in the image this one replaced.
     next_tick_ = Clock::now() + (options_.adopt > 0 ? std::chrono::milliseconds(0) : options_.tick);
     settled_ = options_.adopt > 0;
+    if (options_.lived.count() > 0 && options_.adopt <= 0)
+      lived_at_ = Clock::now() + options_.lived;
     for (;;) {
       WaitForEvent();
       DrainSignals();
       Reap();
       if (!program_status_) {
         EscalateStop();
+        Lived();
         Tick();
         continue;
       }
@@ -75,6 +78,7 @@ class Loop {
     std::optional<Clock::time_point> wake;
     auto earliest = [&](Clock::time_point t) { wake = wake ? std::min(*wake, t) : t; };
     if (!program_status_ && options_.tick.count() > 0) earliest(next_tick_);
+    if (!program_status_ && lived_at_) earliest(*lived_at_);
     if (!program_status_ && stop_deadline_ && !killed_) earliest(*stop_deadline_);
     if (program_status_ && killed_) earliest(*kill_sent_at_ + std::chrono::seconds(2));
     if (program_status_ && !killed_ && stop_deadline_) earliest(*stop_deadline_);
@@ -183,8 +187,15 @@ class Loop {
     ::kill(-child_, SIGCONT);
   }
 
+  void Lived(bool due_or_not = false) {
+    if (!lived_at_ || (!due_or_not && Clock::now() < *lived_at_)) return;
+    lived_at_.reset();
+    events_.OnLived(child_);
+  }
+
   void Tick() {
     if (options_.tick.count() <= 0 || Clock::now() < next_tick_) return;
+    Lived(/*due_or_not=*/true);  // never after the first tick, whatever the options say
     if (!settled_ && !stop_deadline_) {
       settled_ = true;
       events_.OnSettled(child_);
@@ -251,6 +262,7 @@ class Loop {
   bool settled_ = false;               // OnSettled was called
   bool stopped_with_program_ = false;  // we stopped ourselves for a stopped program
   Clock::time_point next_tick_;
+  std::optional<Clock::time_point> lived_at_;  // OnLived is due then (reset once called)
 };
 
 }  // namespace

@@ -23,6 +23,8 @@ struct SupervisorOptions {
   bool signal_group = false;
   /// How often Events::OnTick runs; zero = never.
   std::chrono::milliseconds tick{0};
+  /// When Events::OnLived runs, counted from the spawn; zero = never (nor for an adopted program).
+  std::chrono::milliseconds lived{0};
   /// A program already started by the image this process exec'd from (the lean supervisor
   /// adopts it: exec keeps the pid, the children and the pending signals); 0 = spawn argv.
   int adopt = 0;
@@ -35,6 +37,10 @@ class SupervisorEvents {
   virtual ~SupervisorEvents() = default;
   /// The program was forked (exec may still fail: that shows as exit 126/127).
   virtual void OnStarted(int pid) { (void)pid; }
+  /// Once, SupervisorOptions::lived after the spawn, if the program still runs (a stop under way
+  /// or not), and before OnSettled and the first OnTick: the moment for what a program that ends
+  /// at once need not pay for. Never called for a program that ended sooner.
+  virtual void OnLived(int pid) { (void)pid; }
   /// Once, at the first tick while the program runs and no stop is under way, before
   /// OnTick (never for an adopted program, whose first tick comes at once): the moment for the
   /// owner to replace this image with a leaner one that adopts the program

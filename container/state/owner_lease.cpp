@@ -203,6 +203,8 @@ Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release, boo
                        " (" + std::string(LeaseRelationName(rel)) +
                        "): not refreshing another holder's lease"};
       }
+    } else if (release && h.released) {
+      return Status::Ok();  // let go already (an earlier run of this container): no write
     } else {
       self.acquired = h.acquired;  // the same holder keeps its acquisition time
     }

@@ -552,6 +552,137 @@ TEST_F(RunTest, NamespacePid1_SupervisedRunIsRecordedWholeAndTheNextStartSeesIt)
   EXPECT_FALSE(records.records[1].boot_id.empty());
 }
 
+// container.identity decides whether a start takes the owner lease.
+const char* const kLeaseChecks = "claim.token,container.identity";
+
+// fault: records | a supervised program that ends at once (a crash loop, `--supervise -- /bin/true`) | its whole run (start, end, exit code) is written in ONE batch at its end: 2 fsyncs (runs.json and its directory), no owner lease (never held, nothing to release)
+TEST_F(RunTest, NamespacePid1_AProgramThatEndsAtOnceIsRecordedWholeInOneBatch) {
+  auto r = RunPid1({"--only", kLeaseChecks, "--supervise", "--", kChild, "exit", "5"});
+  ASSERT_EQ(r.exit_code, 5) << r.err;
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  const auto& run = records.records[0];
+  EXPECT_EQ(run.mode, "supervise");
+  EXPECT_EQ(run.pid, 1);
+  EXPECT_FALSE(run.boot_id.empty()) << "the start record's fields are kept";
+  ASSERT_TRUE(run.end_ms.has_value());
+  EXPECT_GE(*run.end_ms, run.start_ms);
+  EXPECT_EQ(run.exit_code, 5);
+  EXPECT_NE(::access((var_lib_ + "/preflight/owner.json").c_str(), F_OK), 0)
+      << "a lease never held was written: " << Slurp(var_lib_ + "/preflight/owner.json");
+  // The durable writes, counted: the same start again (not as PID 1: strace runs it).
+  const std::string trace = dir_.path() + "/fsyncs";
+  auto traced = RunProcess({"/usr/bin/strace", "-f", "-qq", "--seccomp-bpf", "-e",
+                            "trace=fsync,fdatasync,syncfs", "-o", trace, BinaryPath(), "run",
+                            "--only", kLeaseChecks, "--supervise", "--", kChild, "exit", "0"},
+                           Env());
+  ASSERT_EQ(traced.exit_code, 0) << traced.err;
+  std::istringstream lines(Slurp(trace));
+  std::string line;
+  int syncs = 0;
+  while (std::getline(lines, line)) syncs += Contains(line, "sync(") ? 1 : 0;
+  EXPECT_EQ(syncs, 2) << Slurp(trace);
+  EXPECT_EQ(Records().records.size(), 2u);
+}
+
+// fault: records | a supervised program that lives past the first 100 ms (the agent) | its start record and the owner lease are on disk while it runs, the end added and the lease released when it ends
+TEST_F(RunTest, NamespacePid1_AProgramThatLivesOnHasItsStartOnDiskWhileItRuns) {
+  const std::string runs = var_lib_ + "/preflight/runs.json";
+  const std::string lease = var_lib_ + "/preflight/owner.json";
+  const std::string seen = dir_.path() + "/seen";
+  // 0.5 s: past the 100 ms, before the first heartbeat (1 s) could write the lease instead.
+  auto r = RunPid1(
+      {"--only", kLeaseChecks, "--supervise", "--", "/bin/sh", "-c",
+       "sleep 0.5; cat " + runs + " > " + seen + ".runs; cat " + lease + " > " + seen + ".lease"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto running = container::ParseRunRecords(Slurp(seen + ".runs"));
+  ASSERT_TRUE(running.ok()) << running.error().message;
+  ASSERT_EQ(running->size(), 1u);
+  EXPECT_EQ((*running)[0].pid, 1);
+  EXPECT_FALSE((*running)[0].end_ms.has_value()) << "the start, written while it ran";
+  auto held = container::ParseOwnerLease(Slurp(seen + ".lease"));
+  ASSERT_TRUE(held.ok()) << held.error().message;
+  EXPECT_FALSE(held->released);
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  EXPECT_EQ(records.records[0].start_ms, (*running)[0].start_ms);
+  ASSERT_TRUE(records.records[0].end_ms.has_value());
+  EXPECT_EQ(records.records[0].exit_code, 0);
+  auto after = container::ParseOwnerLease(Slurp(lease));
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_TRUE(after->released);
+}
+
+// Starts `run --supervise -- sleep 30` as PID 1, waits until the program was spawned and 30 ms
+// more (the start writes of the build before waited for nothing), sends `sig` to PID 1 and
+// returns the exit code. false when the test itself was too slow to land inside the 100 ms.
+bool SignalInsideTheDelay(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env, const std::string& err,
+                          int sig, int* code) {
+  Background bg(argv, env, err);
+  const int pid1 = bg.WaitPid1();
+  if (pid1 <= 0) return false;
+  const auto until = Clock::now() + 5s;
+  while (FirstChild(pid1) <= 0 && Clock::now() < until) std::this_thread::sleep_for(200us);
+  const auto spawned = Clock::now();
+  std::this_thread::sleep_for(30ms);
+  ::kill(pid1, sig);
+  const bool inside = Clock::now() - spawned < 70ms;
+  *code = bg.Wait(10s);
+  return inside;
+}
+
+// fault: records | SIGKILL of the supervisor (docker kill, an OOM kill) in the first 100 ms of the program | what docs/docker.md says: no trace of that run (no start record; the next start cannot say it was killed), the lease as it was; a SIGKILL later leaves the start record without an end, as the next start reports
+TEST_F(RunTest, NamespacePid1_SigkillInTheFirst100MsLeavesNoTraceOfTheRun) {
+  auto first = RunPid1({"--only", kLeaseChecks, "--supervise", "--", kChild, "exit", "0"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string before = Slurp(var_lib_ + "/preflight/runs.json");
+  int tries = 0, code = 0;
+  while (
+      !SignalInsideTheDelay(Pid1({"--only", kLeaseChecks, "--supervise", "--", "/bin/sleep", "30"}),
+                            Env(), dir_.path() + "/kill.err", SIGKILL, &code)) {
+    ASSERT_LT(++tries, 5) << "this machine is too loaded to signal within 100 ms";
+  }
+  EXPECT_EQ(Slurp(var_lib_ + "/preflight/runs.json"), before);
+  EXPECT_NE(::access((var_lib_ + "/preflight/owner.json").c_str(), F_OK), 0);
+  // Past the 100 ms: the start is on disk, without an end, and the next start says so.
+  {
+    Background bg(Pid1({"--only", kLeaseChecks, "--supervise", "--", "/bin/sleep", "30"}), Env(),
+                  dir_.path() + "/late.err");
+    const int pid1 = bg.WaitPid1();
+    ASSERT_GT(pid1, 0);
+    ASSERT_TRUE(WaitFor([&] { return Records().records.size() == 2; }, 5s)) << bg.Err();
+    ::kill(pid1, SIGKILL);
+    bg.Wait(10s);
+  }
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 2u) << records.problem;
+  EXPECT_FALSE(records.records[1].end_ms.has_value());
+  auto held = container::ParseOwnerLease(Slurp(var_lib_ + "/preflight/owner.json"));
+  ASSERT_TRUE(held.ok()) << held.error().message;
+  EXPECT_FALSE(held->released);
+  auto next = RunPid1({"--only", kLeaseChecks, "--supervise", "--", kChild, "exit", "0"});
+  EXPECT_TRUE(Contains(next.err, "has no recorded end")) << next.err;
+}
+
+// fault: signals | SIGTERM to the supervisor (docker stop) in the first 100 ms of the program | forwarded; the whole run is recorded at its end (signal 15, exit 143), no lease left behind
+TEST_F(RunTest, NamespacePid1_SigtermInTheFirst100MsRecordsTheWholeRun) {
+  int tries = 0, code = 0;
+  while (
+      !SignalInsideTheDelay(Pid1({"--only", kLeaseChecks, "--supervise", "--", "/bin/sleep", "30"}),
+                            Env(), dir_.path() + "/term.err", SIGTERM, &code)) {
+    ASSERT_LT(++tries, 5) << "this machine is too loaded to signal within 100 ms";
+    std::filesystem::remove_all(var_lib_ + "/preflight");
+  }
+  EXPECT_EQ(code, 128 + SIGTERM) << Slurp(dir_.path() + "/term.err");
+  auto records = Records();
+  ASSERT_EQ(records.records.size(), 1u) << records.problem;
+  EXPECT_EQ(records.records[0].signal, SIGTERM);
+  EXPECT_EQ(records.records[0].exit_code, 128 + SIGTERM);
+  ASSERT_TRUE(records.records[0].end_ms.has_value());
+  EXPECT_NE(::access((var_lib_ + "/preflight/owner.json").c_str(), F_OK), 0);
+}
+
 // fault: identity | the agent runs under the supervisor, then exits | owner.json held with a supervised heartbeat while it runs, released at exit so a replacement container takes over
 TEST_F(RunTest, NamespacePid1_SupervisorHoldsTheOwnerLeaseAndReleasesItAtExit) {
   const std::string lease = var_lib_ + "/preflight/owner.json";

@@ -35,6 +35,17 @@ TEST(StaticBinary, HasNoInterpreterAndFileSaysStaticallyLinked) {
   EXPECT_NE(r.out.find("statically linked"), std::string::npos) << r.out;
 }
 
+// The shipped build's ELF entry point blocks the stop signals before glibc's start-up
+// (cmd/main.cpp); tests/arch/entry_point.py checks the same on aarch64 and armv7l.
+TEST(StaticBinary, TheEntryPointHoldsTheStopSignals) {
+  SKIP_UNLESS_SHIPPED_BUILD();
+  TempDir dir;
+  auto r = RunProcess({BinaryPath(), "check", "--offline", "--only", "claim.token", "--var-lib",
+                       dir.path(), "--config-dir", dir.path(), "--log-level", "trace"},
+                      {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}});
+  EXPECT_NE(r.err.find("stop signals held since the ELF entry point"), std::string::npos) << r.err;
+}
+
 TEST(StaticBinary, StrippedSizeIsAtMostSixMebibytes) {
   SKIP_UNLESS_SHIPPED_BUILD();
   TempDir dir;

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <string>
 
 #include "container/process/exec.h"
 
@@ -64,6 +66,54 @@ TEST(Supervisor, ListDescendantsFindsGrandchildren) {
   waitpid(child, nullptr, 0);
   EXPECT_NE(std::find(all.begin(), all.end(), child), all.end());
   EXPECT_GE(all.size(), 2u) << "the child and its child";
+}
+
+// The order of the events Supervise gives for `argv`, run in a forked child (Supervise blocks
+// every signal and makes its caller a subreaper: not in the test process).
+std::string EventsOf(std::vector<std::string> argv, std::chrono::milliseconds lived,
+                     std::chrono::milliseconds tick) {
+  int out[2];
+  if (pipe(out) != 0) return "pipe failed";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(out[0]);
+    struct Recorder : SupervisorEvents {
+      std::string seen;
+      void OnStarted(int) override { seen += "started "; }
+      void OnLived(int) override { seen += "lived "; }
+      void OnSettled(int) override { seen += "settled "; }
+      void OnTick() override { seen += seen.find("tick") == std::string::npos ? "tick " : ""; }
+      void OnProgramExited(int) override { seen += "exited"; }
+    } events;
+    SupervisorOptions options;
+    options.argv = std::move(argv);
+    options.lived = lived;
+    options.tick = tick;
+    (void)Supervise(options, events);
+    ssize_t ignored = write(out[1], events.seen.data(), events.seen.size());
+    (void)ignored;
+    _exit(0);
+  }
+  close(out[1]);
+  std::string seen;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(out[0], buf, sizeof buf)) > 0) seen.append(buf, static_cast<size_t>(n));
+  close(out[0]);
+  waitpid(pid, nullptr, 0);
+  return seen;
+}
+
+TEST(Supervisor, OnLivedOnlyForAProgramThatLivesThatLongAndBeforeTheFirstTick) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(EventsOf({"/bin/true"}, milliseconds(2000), milliseconds(5000)), "started exited");
+  EXPECT_EQ(EventsOf({"/bin/sleep", "0.3"}, milliseconds(50), milliseconds(5000)),
+            "started lived exited");
+  // Due after the first tick: it comes with it, before OnSettled.
+  EXPECT_EQ(EventsOf({"/bin/sleep", "0.3"}, milliseconds(5000), milliseconds(100)),
+            "started lived settled tick exited");
+  EXPECT_EQ(EventsOf({"/bin/sleep", "0.1"}, milliseconds(0), milliseconds(5000)), "started exited")
+      << "zero: never";
 }
 
 TEST(Supervisor, ForkHelperOnlyInsideSupervise) {

@@ -161,6 +161,11 @@ TEST_F(LeaseStore, ReleaseMarksOnlyOurLease) {
   ASSERT_TRUE(RefreshOwnerLease(sys, "/var/lib/netdata").ok());
   ASSERT_TRUE(ReleaseOwnerLease(sys, "/var/lib/netdata").ok());
   EXPECT_TRUE(ParseOwnerLease(sys.written.at(path))->released);
+  // Released already (a short supervised run after an earlier one): nothing to write, no fsync.
+  sys.written.erase(path);
+  ASSERT_TRUE(ReleaseOwnerLease(sys, "/var/lib/netdata").ok());
+  EXPECT_EQ(sys.written.count(path), 0u);
+  EXPECT_TRUE(ParseOwnerLease(sys.files.at(path).content)->released);
 }
 
 // fault: input | --var-lib names a directory that does not exist (a typo, a volume mounted elsewhere), or a file | the lease is not written (ENOENT / ENOTDIR) and nothing is created: no root-owned var-lib that would keep the agent from its own state
