@@ -20,8 +20,10 @@ struct FileInfo {
   int64_t mtime = 0;     // seconds since the epoch
   int64_t mtime_ns = 0;  // the same, in nanoseconds
   int64_t ctime_ns = 0;  // last status change, nanoseconds since the epoch (no one can set it)
-  dev_t dev = 0;
-  ino_t ino = 0;
+  // 64-bit on every architecture: overlayfs with xino sets an inode's high bits, and ino_t of a
+  // 32-bit build without _FILE_OFFSET_BITS=64 would truncate them (CMakeLists.txt sets it).
+  uint64_t dev = 0;
+  uint64_t ino = 0;
 };
 
 /// statvfs() facts.

@@ -57,14 +57,17 @@ UniqueFd OpenSpare(int dir_fd, const std::string& name, unsigned mode) {
   struct stat held {};
   struct stat named {};
   if (::fstat(fd.get(), &held) != 0) return UniqueFd();
-  if (!Refillable(held)) {
-    ::unlinkat(dir_fd, name.c_str(), 0);  // planted there, or another user's: the next write
-    return UniqueFd();                    // makes a spare of its own
-  }
-  // Another writer may have swapped it in as the live file between our open and our lock.
+  // Between our open and our lock another writer may have swapped it in as the live file (and a
+  // third renamed over that, unlinking it): the name is then another writer's spare, maybe
+  // locked and being refilled right now, and is neither ours to fill nor to remove.
   if (::fstatat(dir_fd, name.c_str(), &named, AT_SYMLINK_NOFOLLOW) != 0 ||
       named.st_ino != held.st_ino || named.st_dev != held.st_dev) {
     return UniqueFd();
+  }
+  // Still the name's file, and locked by us, so no writer can swap it away: safe to remove.
+  if (!Refillable(held)) {
+    ::unlinkat(dir_fd, name.c_str(), 0);  // planted there, or another user's: the next write
+    return UniqueFd();                    // makes a spare of its own
   }
   return fd;
 }

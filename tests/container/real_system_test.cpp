@@ -1,10 +1,12 @@
 #include "container/real_system.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "blackbox/run_util.h"
 
@@ -39,6 +41,31 @@ TEST(RealSystemReadFile, ReadsBoundedAndRefusesDirectoriesAndSymlinksWhenAsked) 
   auto missing = sys.ReadFile(dir.path() + "/nope", 1024, true);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ENOENT);
+}
+
+// The run records know the agent's binary by its stat(): on a 32-bit build (armv7l, i386) a time
+// past 2038 or an inode >= 2^32 fails stat() with EOVERFLOW unless the build is 64-bit clean
+// (_FILE_OFFSET_BITS=64 _TIME_BITS=64). tests/arch runs this under qemu-user armv7l.
+TEST(RealSystemStat, TimesPast2038AndTheInodeAsTheKernelGivesThem) {
+  testing::TempDir dir;
+  RealSystem sys(environ);
+  const std::string file = dir.Write("netdata", "agent");
+  // 2100-01-01T00:00:00.5Z: beyond a 32-bit time_t (2038-01-19).
+  const int64_t secs = 4102444800;
+  struct timespec times[2] = {};
+  times[0].tv_sec = times[1].tv_sec = static_cast<time_t>(secs);
+  times[0].tv_nsec = times[1].tv_nsec = 500000000;
+  ASSERT_EQ(static_cast<int64_t>(times[1].tv_sec), secs) << "time_t is 32-bit in this build";
+  ASSERT_EQ(::utimensat(AT_FDCWD, file.c_str(), times, 0), 0) << std::strerror(errno);
+  auto info = sys.Stat(file, true);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->mtime, secs);
+  EXPECT_EQ(info->mtime_ns, secs * 1000000000 + 500000000);
+  EXPECT_EQ(info->size, 5u);
+  struct statx sx {};
+  ASSERT_EQ(::statx(AT_FDCWD, file.c_str(), 0, STATX_INO, &sx), 0) << std::strerror(errno);
+  EXPECT_EQ(info->ino, sx.stx_ino) << "all 64 bits, as statx gives them";
+  static_assert(sizeof(FileInfo::ino) == 8 && sizeof(FileInfo::dev) == 8);
 }
 
 // `run` keeps the owner lease and the run record, then writes them in one batch.

@@ -47,6 +47,11 @@ DATA_ROOT = os.path.join(CACHE_DIR, f"docker-{_KEY}")
 IMG_AGENT_ROOTFS = "npf/netdata-rootfs"
 IMG_BUILDER_ROOTFS = "npf/builder-rootfs"
 IMG_BUILDER = "npf/builder:latest"
+IMG_XBUILDER_ROOTFS = "npf/xbuilder-rootfs"
+IMG_XBUILDER = "npf/xbuilder:cross"
+# docker/Dockerfile's platforms other than the engine's own: Debian's architecture name (the cross
+# deps' directory under DEPS/cross) and the Debian cross toolchain package the build stage needs.
+CROSS_DEBARCH = {"linux/arm64": "arm64", "linux/arm/v7": "armhf"}
 IMG_NETDATA = {"v1": "npf/netdata-standin:v1", "v2": "npf/netdata-standin:v2"}
 IMG_PREFLIGHT = {"v1": "npf/preflight:v1", "v2": "npf/preflight:v2"}
 
@@ -334,6 +339,38 @@ def builder_context():
             if var in os.environ:
                 f.write(f"ENV {var}={json.dumps(os.environ[var])}\n")
     return ctx, os.path.realpath(DEPS)
+
+
+def cross_builder():
+    """The build stage's base for docker/Dockerfile's other platforms: the builder's packages
+    plus Debian's cross toolchains (crossbuild-essential-<arch>, a cached mmdebstrap rootfs like
+    the others), with the cross sysroots, OpenSSL and libcurl that scripts/cross.sh made here
+    (DEPS/cross/<arch>, the same path as here) and this machine's compiler cache. scripts/cross.sh
+    then finds its inputs built and needs no network; the project is still compiled in docker
+    build. Built again each session, like the builder: its layers are cached, and the compiler
+    cache it lends is this session's (a stale one would make the build stage compile it all)."""
+    pkgs = subprocess.run(["bash", os.path.join(SRC, "scripts", "bootstrap.sh"), "--list-packages"],
+                          capture_output=True, text=True, env={**os.environ, "BOOTSTRAP_PACKAGES": "build"},
+                          check=True).stdout.split()
+    pkgs += [f"crossbuild-essential-{a}" for a in sorted(CROSS_DEBARCH.values())]
+    tar, key, job = rootfs_tarball("xbuilder", pkgs)
+    if job:
+        log("mmdebstrap: xbuilder (the builder with Debian's cross toolchains)")
+    finish_rootfs(tar, job)
+    rootfs = f"{IMG_XBUILDER_ROOTFS}:{key}"
+    import_rootfs(tar, rootfs)
+    ctx, deps_path = builder_context()
+    try:
+        for debarch in CROSS_DEBARCH.values():
+            src = os.path.join(DEPS, "cross", debarch)
+            for part, probe in (("sysroot", ".complete"), ("openssl", "lib/libcrypto.a"), ("libcurl", "lib/libcurl.a")):
+                if not os.path.exists(os.path.join(src, part, probe)):
+                    fail(f"{src}/{part}/{probe} is missing: run `make dist` first (scripts/cross.sh builds it)")
+                shutil.copytree(os.path.join(src, part), os.path.join(ctx, "deps", "cross", debarch, part), symlinks=True)
+        build(os.path.join(ctx, "builder.Dockerfile"), ctx, IMG_XBUILDER, [f"BASE={rootfs}", f"DEPS_PATH={deps_path}"])
+    finally:
+        shutil.rmtree(ctx, ignore_errors=True)
+    return IMG_XBUILDER
 
 
 def build_images():

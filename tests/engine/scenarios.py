@@ -149,6 +149,94 @@ def dockerfile_buildkit():
         names.close()
 
 
+# docker/Dockerfile's platforms: BuildKit's --platform, Debian's arch name, uname -m, the ELF
+# class and machine of the binary inside, and the qemu-user that can run it here.
+PLATFORMS = {
+    "linux/amd64": {"arch": "amd64", "variant": "", "uname": "x86_64", "elf": (64, 62), "qemu": None},
+    "linux/arm64": {"arch": "arm64", "variant": "", "uname": "aarch64", "elf": (64, 183), "qemu": "aarch64"},
+    "linux/arm/v7": {"arch": "arm", "variant": "v7", "uname": "armv7l", "elf": (32, 40), "qemu": "arm"},
+}
+
+
+def elf_facts(path):
+    """(class bits, e_machine, has PT_INTERP) of an ELF file, little-endian (all three are)."""
+    import struct
+    data = open(path, "rb").read()
+    check(data[:4] == b"\x7fELF" and data[5] == 1, f"{path} is a little-endian ELF file")
+    bits = 64 if data[4] == 2 else 32
+    machine = struct.unpack_from("<H", data, 18)[0]
+    if bits == 64:
+        phoff, = struct.unpack_from("<Q", data, 32)
+        phentsize, phnum = struct.unpack_from("<HH", data, 54)
+    else:
+        phoff, = struct.unpack_from("<I", data, 28)
+        phentsize, phnum = struct.unpack_from("<HH", data, 42)
+    interp = any(struct.unpack_from("<I", data, phoff + i * phentsize)[0] == 3 for i in range(phnum))
+    return bits, machine, interp
+
+
+def binfmt_handler(qemu):
+    """The registered binfmt_misc handler that runs this qemu arch's binaries, if any."""
+    path = f"/proc/sys/fs/binfmt_misc/qemu-{qemu}"
+    try:
+        return path if open(path).readline().strip() == "enabled" else None
+    except OSError:
+        return None
+
+
+# fault: platform | Raspberry Pi and arm64 users pull the image of their platform (`docker buildx build --platform linux/amd64,linux/arm64,linux/arm/v7`) | each platform's image holds that architecture's static binary, cross-compiled in a build stage on the engine's own platform (no emulated compile)
+def dockerfile_platforms():
+    names = L.Names("platforms")
+    builder = L.cross_builder()
+    tags = []
+    try:
+        for platform, want in PLATFORMS.items():
+            tag = f"{names.prefix}:{want['uname']}"
+            tags.append(tag)
+            # Debian's docker.io 20.10 has BuildKit built in (no buildx): `docker build --platform`
+            # builds one platform at a time into the engine's image store.
+            argv = [L.DOCKER, "build", "--platform", platform, "--progress", "plain", "--network", "none",
+                    "-f", os.path.join(L.SRC, "docker", "Dockerfile"), "--build-arg", f"BUILDER_IMAGE={builder}",
+                    "--build-arg", "UNIT_TESTS=0", "--target", "binary", "-t", tag, L.SRC]
+            t0 = time.monotonic()
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=1500,
+                               env={**L.env(), "DOCKER_BUILDKIT": "1"})
+            if r.returncode != 0:
+                L.fail(f"BuildKit --platform {platform}: {r.stderr[-3000:]}")
+            check(True, f"docker build --platform {platform} --target binary ({time.monotonic() - t0:.0f}s)")
+            if want["qemu"]:
+                cross = f"cross: /src/build/cross-out/netdata-preflight-{want['uname']}"
+                check(cross in r.stderr, f"{platform}: scripts/cross.sh built it in the build stage ({cross!r} in the log)")
+                if binfmt_handler(want["qemu"]) is None:
+                    check(True, f"{platform}: no binfmt_misc handler runs {want['uname']} binaries here, so no step "
+                                f"of the build was emulated (a RUN in a {platform} stage could not have started)")
+            osarch = L.inspect(tag, "{{.Os}}/{{.Architecture}}")
+            check(osarch == f"linux/{want['arch']}", f"{tag}: the image is {osarch} (want linux/{want['arch']})")
+            if want["variant"]:
+                variant = L.inspect(tag, "{{.Variant}}")
+                check(variant == want["variant"], f"{tag}: the image's variant is {variant!r}")
+            c = names.container(want["uname"])
+            docker("create", "--platform", platform, "--name", c, tag, check_ok=True, timeout=60)
+            binary = os.path.join(names.tmp, f"netdata-preflight-{want['uname']}")
+            docker("cp", f"{c}:/netdata-preflight", binary, check_ok=True, timeout=60)
+            bits, machine, interp = elf_facts(binary)
+            check((bits, machine) == want["elf"],
+                  f"{platform}: /netdata-preflight is ELF{bits} e_machine {machine} (want ELF{want['elf'][0]} {want['elf'][1]})")
+            check(not interp, f"{platform}: /netdata-preflight is static (no program interpreter)")
+            if want["qemu"] is None or binfmt_handler(want["qemu"]):
+                r = docker("run", "--rm", "--platform", platform, "--network", "none", tag, "version", timeout=120)
+                check(r.code == 0 and "netdata-preflight" in r.out, f"{platform}: `docker run {tag} version`: {r.out.strip()}")
+            else:
+                r = L.run([f"qemu-{want['qemu']}-static", binary, "version"], timeout=120)
+                check(r.code == 0 and "netdata-preflight" in r.out,
+                      f"{platform}: the binary runs under qemu-{want['qemu']}-static: {r.out.strip()} "
+                      "(no binfmt_misc handler registered here: `docker run` of it is not tried)")
+    finally:
+        if tags:
+            docker("rmi", "-f", *tags, timeout=120)
+        names.close()
+
+
 # --------------------------------------------------------------------------------------------
 # Claim settings
 # --------------------------------------------------------------------------------------------
@@ -613,6 +701,7 @@ SCENARIOS = {
     "teardown": teardown,
     "dockerfile_as_written": dockerfile_as_written,
     "dockerfile_buildkit": dockerfile_buildkit,
+    "dockerfile_platforms": dockerfile_platforms,
     "quoted_token_docker_run": quoted_token_docker_run,
     "quoted_token_compose": quoted_token_compose,
     "seccomp_profiles": seccomp_profiles,
