@@ -162,41 +162,100 @@ std::optional<Result> FromApi(Context& ctx, Details details, std::string* why_no
                "/api/v1/info: cloud-available false", std::move(details));
 }
 
+/// The agent binary to ask: --agent, else the first one found. Without one, the result ends
+/// the check here: --agent not a file (error), the running agent's API, or nothing (skip).
+std::optional<Result> LocateAgent(Context& ctx, const Details& details, Located* agent) {
+  if (!ctx.in.agent.empty()) {
+    *agent = {ctx.in.agent, "--agent", {}};
+    auto info = ctx.sys.Stat(agent->path, true);
+    if (!info.ok() || info->type != container::FileType::kRegular) {
+      Result r =
+          Result::Error("--agent `" + agent->path + "`: " +
+                        (info.ok() ? std::string("not a regular file") : info.error().message));
+      r.remediation = "Pass the path of the netdata binary, e.g. --agent /usr/sbin/netdata.";
+      return std::move(r).With(details);
+    }
+    agent->info = *info;
+    return std::nullopt;
+  }
+  if (auto found = FindAgent(ctx.sys)) {
+    *agent = *found;
+    return std::nullopt;
+  }
+  std::string why_not =
+      "not asked: the agent starts after these checks, so whatever answers "
+      "there is another agent";
+  if (!ctx.in.hands_off) {
+    if (auto from_api = FromApi(ctx, details, &why_not)) return from_api;
+  }
+  return Result::Skip(
+             "no netdata binary found on PATH or in /usr/sbin, /opt/netdata/bin, "
+             "/usr/local/sbin, and no version from the agent's API (" +
+             why_not +
+             "); pass --agent PATH to check the "
+             "agent's version and Cloud support")
+      .With(details);
+}
+
+/// The version `agent -V` prints; a run that gives none is an error that ends the check.
+std::optional<Result> AskVersion(Context& ctx, const std::string& path, const Details& details,
+                                 container::AgentVersion* out) {
+  const std::string shown = path + " -V";
+  auto v_run = ctx.sys.Run({path, "-V"}, Budget(ctx), 4096);
+  if (std::string problem = RunProblem(v_run, shown); !problem.empty()) {
+    Result r = Result::Error(problem);
+    r.remediation = "Check that `" + shown + "` works in this container.";
+    return std::move(r).With(details);
+  }
+  auto version = container::ParseAgentVersion(v_run->output);
+  if (!version.ok()) {
+    Result r = Result::Error("`" + shown + "` printed no version (\"" + Quote(v_run->output) +
+                             "\"): is it the netdata agent?");
+    r.remediation = "Pass the netdata agent binary with --agent PATH.";
+    return std::move(r).With(details);
+  }
+  *out = *version;
+  return std::nullopt;
+}
+
+/// What is known of a binary's Cloud support, and whether the answer may be kept.
+struct CloudSupport {
+  std::optional<bool> cloud;  ///< nullopt: unknown
+  std::string evidence = "`-W buildinfo`";
+  bool answered = true;  ///< a buildinfo that failed this time (timed out, killed) may not again
+};
+
+/// v2 agents cannot be built without Cloud ("Cloud cannot be disabled"); v1 may be, and
+/// `-W buildinfo` says so.
+CloudSupport AskCloudSupport(Context& ctx, const std::string& path,
+                             const container::AgentVersion& version) {
+  CloudSupport support;
+  if (version.IsV2()) {
+    support.cloud = true;
+    return support;
+  }
+  auto b_run = ctx.sys.Run({path, "-W", "buildinfo"}, Budget(ctx), 64 * 1024);
+  support.answered = RunProblem(b_run, "").empty();
+  if (support.answered) {
+    auto info = container::ParseBuildInfo(b_run->output);
+    support.cloud = info.cloud;
+    if (info.cloud.has_value())
+      support.evidence = "`-W buildinfo`: Netdata Cloud " + info.cloud_text;
+    // "Netdata Cloud: YES" with "ACLK: NO" still cannot connect.
+    if (support.cloud.value_or(true) && info.aclk.has_value() && !*info.aclk) {
+      support.cloud = false;
+      support.evidence = "`-W buildinfo`: ACLK " + info.aclk_text;
+    }
+  }
+  return support;
+}
+
 Result RunAgentVersion(Context& ctx) {
   Details details;
   details["generation"] = "unknown";
 
   Located agent;
-  if (!ctx.in.agent.empty()) {
-    agent = {ctx.in.agent, "--agent", {}};
-    auto info = ctx.sys.Stat(agent.path, true);
-    if (!info.ok() || info->type != container::FileType::kRegular) {
-      Result r =
-          Result::Error("--agent `" + agent.path + "`: " +
-                        (info.ok() ? std::string("not a regular file") : info.error().message));
-      r.remediation = "Pass the path of the netdata binary, e.g. --agent /usr/sbin/netdata.";
-      r.details = details;
-      return r;
-    }
-    agent.info = *info;
-  } else if (auto found = FindAgent(ctx.sys)) {
-    agent = *found;
-  } else {
-    std::string why_not =
-        "not asked: the agent starts after these checks, so whatever answers "
-        "there is another agent";
-    if (!ctx.in.hands_off) {
-      if (auto from_api = FromApi(ctx, details, &why_not)) return *from_api;
-    }
-    Result r = Result::Skip(
-        "no netdata binary found on PATH or in /usr/sbin, /opt/netdata/bin, /usr/local/sbin, and "
-        "no version from the agent's API (" +
-        why_not +
-        "); pass --agent PATH to check the "
-        "agent's version and Cloud support");
-    r.details = details;
-    return r;
-  }
+  if (std::optional<Result> ended = LocateAgent(ctx, details, &agent)) return std::move(*ended);
   details["binary"] = agent.path;
   details["source"] = agent.source;
 
@@ -215,53 +274,22 @@ Result RunAgentVersion(Context& ctx) {
   }
   details["answered_by"] = "the binary";
 
-  const std::string shown = agent.path + " -V";
-  auto v_run = ctx.sys.Run({agent.path, "-V"}, Budget(ctx), 4096);
-  if (std::string problem = RunProblem(v_run, shown); !problem.empty()) {
-    Result r = Result::Error(problem);
-    r.remediation = "Check that `" + shown + "` works in this container.";
-    r.details = details;
-    return r;
+  container::AgentVersion version;
+  if (std::optional<Result> ended = AskVersion(ctx, agent.path, details, &version)) {
+    return std::move(*ended);
   }
-  auto version = container::ParseAgentVersion(v_run->output);
-  if (!version.ok()) {
-    Result r = Result::Error("`" + shown + "` printed no version (\"" + Quote(v_run->output) +
-                             "\"): is it the netdata agent?");
-    r.remediation = "Pass the netdata agent binary with --agent PATH.";
-    r.details = details;
-    return r;
-  }
-  details["version"] = version->text;
-  details["generation"] = version->IsV2() ? "v2" : "v1";
+  details["version"] = version.text;
+  details["generation"] = version.IsV2() ? "v2" : "v1";
 
-  // v2 agents cannot be built without Cloud ("Cloud cannot be disabled"); v1 may be.
-  std::optional<bool> cloud;
-  std::string evidence = "`-W buildinfo`";
-  bool answered = true;  // a buildinfo that failed this time (timed out, killed) may not again
-  if (version->IsV2()) {
-    cloud = true;
-  } else {
-    auto b_run = ctx.sys.Run({agent.path, "-W", "buildinfo"}, Budget(ctx), 64 * 1024);
-    answered = RunProblem(b_run, "").empty();
-    if (answered) {
-      auto info = container::ParseBuildInfo(b_run->output);
-      cloud = info.cloud;
-      if (info.cloud.has_value()) evidence = "`-W buildinfo`: Netdata Cloud " + info.cloud_text;
-      // "Netdata Cloud: YES" with "ACLK: NO" still cannot connect.
-      if (cloud.value_or(true) && info.aclk.has_value() && !*info.aclk) {
-        cloud = false;
-        evidence = "`-W buildinfo`: ACLK " + info.aclk_text;
-      }
-    }
-  }
-  if (answered) {
+  const CloudSupport support = AskCloudSupport(ctx, agent.path, version);
+  if (support.answered) {
     ctx.agent = container::KnownAgent::Of(agent.path, agent.info);
-    ctx.agent->version = version->text;
-    ctx.agent->cloud = cloud;
-    ctx.agent->cloud_evidence = evidence;
+    ctx.agent->version = version.text;
+    ctx.agent->cloud = support.cloud;
+    ctx.agent->cloud_evidence = support.evidence;
   }
-  return Judge(ctx, agent.path + " is netdata " + version->text, *version, cloud, evidence,
-               std::move(details));
+  return Judge(ctx, agent.path + " is netdata " + version.text, version, support.cloud,
+               support.evidence, std::move(details));
 }
 
 }  // namespace

@@ -343,6 +343,134 @@ void CheckExtraOpts(const ClaimSettings& s, const AgentFacts& agent, Details& de
   }
 }
 
+/// claim.conf as a file the agent reads: a readable file, well-formed lines, readable by the
+/// agent's user, and its token in [global] where the agent looks.
+void CheckClaimConfFile(Context& ctx, const ClaimSettings& s, const std::string& generation,
+                        bool other_source, Findings* f) {
+  if (!s.claim_conf_error.empty()) {
+    auto info = ctx.sys.Stat(s.claim_conf_path, true);
+    if (info.ok() && info->type == container::FileType::kDirectory) {
+      Skipped(f, generation, other_source,
+              s.claim_conf_path +
+                  " is a directory, not a file (a bind mount of a missing host "
+                  "file creates one)",
+              "Replace it with a file: mount the host's claim.conf file itself (it must exist "
+              "before the container starts), 0640 root:netdata.");
+    } else {
+      Skipped(f, generation, other_source,
+              s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
+                  "), so the agent cannot claim from it",
+              ClaimConfFix(ctx.sys, s.claim_conf_path, "netdata"));
+    }
+  }
+  if (!s.claim_conf_bad_lines.empty()) {
+    std::string lines;
+    for (size_t i = 0; i < s.claim_conf_bad_lines.size() && i < 10; ++i) {
+      lines += (i ? ", " : "") + std::to_string(s.claim_conf_bad_lines[i]);
+    }
+    f->Warn(s.claim_conf_path + " line" + (s.claim_conf_bad_lines.size() > 1 ? "s " : " ") + lines +
+                (s.claim_conf_bad_lines.size() > 1 ? " are" : " is") +
+                " neither `[section]`, `key = value` nor a comment; the agent ignores " +
+                (s.claim_conf_bad_lines.size() > 1 ? "them" : "it"),
+            "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
+            "`rooms = ...`, `proxy = ...`, `insecure = no`.");
+  }
+  CheckAgentCanRead(ctx.sys, ctx.User(), s, generation, ctx.in.config_dir, other_source, f);
+  // A token in another section (or before [global]) is invisible to the agent.
+  if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set &&
+      s.claim_conf_token_elsewhere_line > 0) {
+    Skipped(f, generation, other_source,
+            s.claim_conf_path + " line " + std::to_string(s.claim_conf_token_elsewhere_line) +
+                " sets `token` outside the [global] section, where the agent does not look",
+            "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
+  }
+}
+
+/// A v1 agent claims only from the environment, and only with both URL and token: run.sh
+/// tests [ -n "$NETDATA_CLAIM_URL" ] && [ -n "$NETDATA_CLAIM_TOKEN" ] (claim.conf unread).
+void CheckV1Sources(const ClaimSettings& s, Findings* f) {
+  const bool url = s.env_url.set && !s.env_url.value.empty();
+  const bool token = s.env_token.set && !s.env_token.value.empty();
+  if (s.claim_conf_present && !token) {
+    f->CertainFail(s.claim_conf_path +
+                       " is used only by v2 agents; this v1 agent claims from "
+                       "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
+                   "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
+                   "upgrade to a v2 image.",
+                   Because(Behaviour::kV1ClaimsFromEnvOnly));
+  } else if (url != token) {
+    f->CertainFail(
+        std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
+                    "are set; only ") +
+            (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
+        url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
+            : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.",
+        Because(Behaviour::kV1ClaimsFromEnvOnly));
+  }
+}
+
+/// The value the agent will use: v1 the environment's, otherwise the winning source's;
+/// without a token anywhere (source ""), whatever is set.
+const ClaimValue& UsedValue(const ClaimSettings& s, bool v1, const ClaimValue& conf,
+                            const ClaimValue& env, const ClaimValue& winner) {
+  if (v1) return env;
+  if (!s.source.empty()) return winner;
+  return conf.set ? conf : env;
+}
+
+/// Why a bad value is certain to fail the claim, or "": only when the agent (of known
+/// generation) tries no other source after this one, since the value goes to Cloud as given.
+std::string OnlySource(Context& ctx, const ClaimSettings& s, const std::string& generation,
+                       bool v1) {
+  size_t tried = 0;
+  if (generation != "unknown") {
+    const std::string unreadable =
+        v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
+    for (const auto& a : ClaimAttempts(s, v1, unreadable)) tried += a.Tried() ? 1 : 0;
+  }
+  return tried == 1 ? Because(Behaviour::kClaimValuesSentAsGiven) : "";
+}
+
+/// The values the agent will use (URL, rooms, proxy, insecure) are ones it accepts; `details`
+/// gets what is used, for the summary.
+void CheckUsedValues(Context& ctx, const ClaimSettings& s, const std::string& generation,
+                     Details& details, Findings* f) {
+  const bool v1 = generation == "v1";
+  const ClaimValue& url = UsedValue(s, v1, s.conf_url, s.env_url, s.url);
+  const ClaimValue& rooms = UsedValue(s, v1, s.conf_rooms, s.env_rooms, s.rooms);
+  const ClaimValue& proxy = UsedValue(s, v1, s.conf_proxy, s.env_proxy, s.proxy);
+  details["source"] = v1 ? "environment" : s.source;
+  const std::string only_source = OnlySource(ctx, s, generation, v1);
+  if (url.set) CheckUrl(url, only_source, f);
+  details["url"] =
+      url.set ? SafeUrl(url.value) : std::string("https://app.netdata.cloud (default)");
+  details["rooms"] = rooms.set ? CheckRooms(rooms, only_source, f) : 0;
+  if (proxy.set) CheckProxy(proxy, f);
+  details["proxy"] =
+      proxy.set ? SafeUrl(container::TrimSpace(proxy.value)) : std::string("env (default)");
+  details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;
+  if (!v1 && s.source == "environment") CheckExtraOpts(s, ctx.Agent(), details, f);
+  if (s.env_insecure_ignored) {
+    f->Warn("NETDATA_CLAIM_INSECURE is set, but no agent reads it: it has no effect",
+            "Remove NETDATA_CLAIM_INSECURE; to skip certificate checks (not recommended) set "
+            "NETDATA_EXTRA_CLAIM_OPTS=-insecure.");
+  }
+  if (v1 && s.claim_conf_present && s.env_token.set) {
+    f->Warn(s.claim_conf_path + " is ignored by this v1 agent (only v2 agents read it)",
+            "Remove claim.conf or upgrade to a v2 image; the environment is what is used.");
+  }
+}
+
+/// The words of a pass: where the settings come from and the values used.
+std::string ValidMessage(const ClaimSettings& s, bool v1, const Details& details) {
+  std::string where = v1 || s.source == "environment" ? "the environment"
+                      : s.source.empty()              ? "the defaults"
+                                                      : s.source;
+  return "claim settings from " + where + " are valid (URL " + details["url"].get<std::string>() +
+         ", " + std::to_string(details["rooms"].get<size_t>()) + " room(s), proxy " +
+         details["proxy"].get<std::string>() + ")";
+}
+
 Result RunClaimConfig(Context& ctx) {
   ClaimSettings s = ctx.Claim();
   const std::string generation = AgentGeneration(ctx);
@@ -359,117 +487,11 @@ Result RunClaimConfig(Context& ctx) {
   // v2 agents fall back from claim.conf to the environment, then to cloud.d/token.
   const bool other_source = (s.env_token.set && !s.env_token.value.empty()) ||
                             (s.file_token.set && !s.file_token.value.empty());
-  if (!s.claim_conf_error.empty()) {
-    auto info = ctx.sys.Stat(s.claim_conf_path, true);
-    if (info.ok() && info->type == container::FileType::kDirectory) {
-      Skipped(&f, generation, other_source,
-              s.claim_conf_path +
-                  " is a directory, not a file (a bind mount of a missing host "
-                  "file creates one)",
-              "Replace it with a file: mount the host's claim.conf file itself (it must exist "
-              "before the container starts), 0640 root:netdata.");
-    } else {
-      Skipped(&f, generation, other_source,
-              s.claim_conf_path + " exists but cannot be read (" + s.claim_conf_error +
-                  "), so the agent cannot claim from it",
-              ClaimConfFix(ctx.sys, s.claim_conf_path, "netdata"));
-    }
-  }
-  if (!s.claim_conf_bad_lines.empty()) {
-    std::string lines;
-    for (size_t i = 0; i < s.claim_conf_bad_lines.size() && i < 10; ++i) {
-      lines += (i ? ", " : "") + std::to_string(s.claim_conf_bad_lines[i]);
-    }
-    f.Warn(s.claim_conf_path + " line" + (s.claim_conf_bad_lines.size() > 1 ? "s " : " ") + lines +
-               (s.claim_conf_bad_lines.size() > 1 ? " are" : " is") +
-               " neither `[section]`, `key = value` nor a comment; the agent ignores " +
-               (s.claim_conf_bad_lines.size() > 1 ? "them" : "it"),
-           "Fix those lines: claim.conf is `[global]` followed by `token = ...`, `url = ...`, "
-           "`rooms = ...`, `proxy = ...`, `insecure = no`.");
-  }
-  CheckAgentCanRead(ctx.sys, ctx.User(), s, generation, ctx.in.config_dir, other_source, &f);
-  // A token in another section (or before [global]) is invisible to the agent.
-  if (s.claim_conf_present && s.claim_conf_error.empty() && !s.conf_token.set &&
-      s.claim_conf_token_elsewhere_line > 0) {
-    Skipped(&f, generation, other_source,
-            s.claim_conf_path + " line " + std::to_string(s.claim_conf_token_elsewhere_line) +
-                " sets `token` outside the [global] section, where the agent does not look",
-            "Put `[global]` on a line before `token = ...` in " + s.claim_conf_path + ".");
-  }
-
-  if (generation == "v1") {
-    // run.sh: [ -n "$NETDATA_CLAIM_URL" ] && [ -n "$NETDATA_CLAIM_TOKEN" ] (claim.conf unread).
-    const bool url = s.env_url.set && !s.env_url.value.empty();
-    const bool token = s.env_token.set && !s.env_token.value.empty();
-    if (s.claim_conf_present && !token) {
-      f.CertainFail(s.claim_conf_path +
-                        " is used only by v2 agents; this v1 agent claims from "
-                        "NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL, which are not set",
-                    "Set NETDATA_CLAIM_TOKEN and NETDATA_CLAIM_URL=https://app.netdata.cloud, or "
-                    "upgrade to a v2 image.",
-                    Because(Behaviour::kV1ClaimsFromEnvOnly));
-    } else if (url != token) {
-      f.CertainFail(
-          std::string("v1 images claim only when both NETDATA_CLAIM_URL and NETDATA_CLAIM_TOKEN "
-                      "are set; only ") +
-              (url ? "NETDATA_CLAIM_URL" : "NETDATA_CLAIM_TOKEN") + " is",
-          url ? "Set NETDATA_CLAIM_TOKEN to your Space's claim token."
-              : "Set NETDATA_CLAIM_URL=https://app.netdata.cloud as well.",
-          Because(Behaviour::kV1ClaimsFromEnvOnly));
-    }
-  }
-
-  // The values the agent will use: v1 the environment, otherwise the winning source.
-  const bool v1 = generation == "v1";
-  // Without a token anywhere (source ""), check whatever is set.
-  auto pick = [&](const ClaimValue& conf, const ClaimValue& env,
-                  const ClaimValue& winner) -> const ClaimValue& {
-    if (v1) return env;
-    if (!s.source.empty()) return winner;
-    return conf.set ? conf : env;
-  };
-  const ClaimValue& url = pick(s.conf_url, s.env_url, s.url);
-  const ClaimValue& rooms = pick(s.conf_rooms, s.env_rooms, s.rooms);
-  const ClaimValue& proxy = pick(s.conf_proxy, s.env_proxy, s.proxy);
-  details["source"] = v1 ? "environment" : s.source;
-  // A bad value is certain to fail the claim only when the agent (of known generation) tries
-  // no other source after this one.
-  size_t tried = 0;
-  if (generation != "unknown") {
-    const std::string unreadable =
-        v1 ? "" : ClaimConfUnreadable(ctx.sys, ctx.User(), s, ctx.in.config_dir);
-    for (const auto& a : ClaimAttempts(s, v1, unreadable)) tried += a.Tried() ? 1 : 0;
-  }
-  // The value goes to Cloud as given: with no other source to take over, the claim fails.
-  const std::string only_source = tried == 1 ? Because(Behaviour::kClaimValuesSentAsGiven) : "";
-  if (url.set) CheckUrl(url, only_source, &f);
-  details["url"] =
-      url.set ? SafeUrl(url.value) : std::string("https://app.netdata.cloud (default)");
-  details["rooms"] = rooms.set ? CheckRooms(rooms, only_source, &f) : 0;
-  if (proxy.set) CheckProxy(proxy, &f);
-  details["proxy"] =
-      proxy.set ? SafeUrl(container::TrimSpace(proxy.value)) : std::string("env (default)");
-  details["insecure"] = v1 ? s.extra_opts.find("-insecure") != std::string::npos : s.insecure;
-  if (!v1 && s.source == "environment") CheckExtraOpts(s, ctx.Agent(), details, &f);
-  if (s.env_insecure_ignored) {
-    f.Warn("NETDATA_CLAIM_INSECURE is set, but no agent reads it: it has no effect",
-           "Remove NETDATA_CLAIM_INSECURE; to skip certificate checks (not recommended) set "
-           "NETDATA_EXTRA_CLAIM_OPTS=-insecure.");
-  }
-  if (v1 && s.claim_conf_present && s.env_token.set) {
-    f.Warn(s.claim_conf_path + " is ignored by this v1 agent (only v2 agents read it)",
-           "Remove claim.conf or upgrade to a v2 image; the environment is what is used.");
-  }
+  CheckClaimConfFile(ctx, s, generation, other_source, &f);
+  if (generation == "v1") CheckV1Sources(s, &f);
+  CheckUsedValues(ctx, s, generation, details, &f);
   CheckConflicts(s, generation, &f);
-
-  std::string where = v1 || s.source == "environment" ? "the environment"
-                      : s.source.empty()              ? "the defaults"
-                                                      : s.source;
-  return f.ToResult("claim settings from " + where + " are valid (URL " +
-                        details["url"].get<std::string>() + ", " +
-                        std::to_string(details["rooms"].get<size_t>()) + " room(s), proxy " +
-                        details["proxy"].get<std::string>() + ")",
-                    details);
+  return f.ToResult(ValidMessage(s, generation == "v1", details), details);
 }
 
 }  // namespace

@@ -362,7 +362,8 @@ Result SymlinkedDir(container::System& sys, const State& st, Details details) {
   return r;
 }
 
-Result RunClaimState(Context& ctx) {
+/// The facts about the claim the checks below judge against.
+State GatherState(Context& ctx) {
   ClaimSettings settings = ctx.Claim();
   State st;
   st.generation = AgentGeneration(ctx);
@@ -371,7 +372,91 @@ Result RunClaimState(Context& ctx) {
   st.claim_source = settings.source;
   st.user = ctx.User();
   st.dir = ctx.in.var_lib + "/cloud.d";
+  return st;
+}
 
+/// cloud.d itself, looked at without following a symlink: missing, unreadable, a symlink or not
+/// a directory ends the check here; a directory (nullopt) goes on to its files.
+std::optional<Result> JudgeDirEntry(container::System& sys, const State& st,
+                                    const Expected<FileInfo>& dir_info, Details& details) {
+  if (!dir_info.ok()) {
+    if (dir_info.error().code == ENOENT) return NotCreatedYet(sys, st, std::move(details));
+    return Result::Error("cannot inspect " + st.dir + ": " + dir_info.error().message)
+        .With(std::move(details));
+  }
+  if (dir_info->type == FileType::kSymlink) return SymlinkedDir(sys, st, std::move(details));
+  if (dir_info->type != FileType::kDirectory) {
+    return Result::Fail(st.dir +
+                            " exists but is not a directory: the agent cannot store its "
+                            "claim there",
+                        "Remove " + st.dir + " so the agent can create the directory.")
+        .With(std::move(details));
+  }
+  return std::nullopt;
+}
+
+/// The files of cloud.d the agent uses.
+struct CloudFiles {
+  Entry claimed_id;
+  Entry conf;
+  Entry priv;
+  Entry pub;
+  std::vector<const Entry*> All() const { return {&claimed_id, &conf, &priv, &pub}; }
+};
+
+/// Reads cloud.d's files; one this process cannot read (when it is not the agent's user) is a
+/// warning, since it goes unchecked.
+CloudFiles LookAtFiles(container::System& sys, const State& st, Findings* f) {
+  CloudFiles files;
+  files.claimed_id = Look(sys, st.dir, "claimed_id", 4096, f);
+  files.conf = Look(sys, st.dir, "cloud.conf", 64 * 1024, f);
+  files.priv = Look(sys, st.dir, "private.pem", 64 * 1024, f);
+  files.pub = Look(sys, st.dir, "public.pem", 64 * 1024, f);
+  for (const Entry* e : files.All()) {
+    // As the agent's own user, an unreadable file is reported by CheckUsable instead.
+    if (e->regular && !e->read_error.empty() && !st.user.self) {
+      f->Warn("cannot read cloud.d/" + e->name + " (" + e->read_error + "), so it was not checked",
+              ChownFix(st, st.dir));
+    }
+  }
+  return files;
+}
+
+/// An empty claimed_id blocks a v1 claim for good: run.sh claims only
+/// `[ ! -f .../claimed_id ]`.
+void CheckEmptyIdFile(const Entry& claimed_file, const State& st, Findings* f) {
+  const bool empty_id_file = claimed_file.regular && claimed_file.read_error.empty() &&
+                             container::TrimSpace(claimed_file.text).empty();
+  if (empty_id_file && st.wanted && st.generation == "v1") {
+    f->Fail(
+        "cloud.d/claimed_id exists but is empty: the v1 entrypoint does not claim while the "
+        "file exists, and the agent counts the node as unclaimed",
+        "Delete " + claimed_file.path + " and restart the container.");
+  }
+}
+
+/// The words of a pass: the claim (with its key) or who will claim, and who can use cloud.d.
+std::string StateMessage(const State& st, const ClaimedId& id, bool claimed, bool ownership_matters,
+                         const Details& details) {
+  std::string pass;
+  if (claimed) {
+    pass = "claimed as " + id.value + " (" + id.source + ")";
+    if (details["key"].contains("bits")) {
+      pass += "; RSA " + std::to_string(details["key"]["bits"].get<int>()) + " key" +
+              (details["key"].value("public_matches", false) ? " pair matches" : " parses");
+    }
+  } else {
+    pass = "the node is not claimed yet: " + WhoClaims(st);
+  }
+  pass += ownership_matters ? "; " + st.dir + " is usable by " + st.user.Label()
+                            : std::string(
+                                  "; the claim script runs as root and hands cloud.d to "
+                                  "the netdata user itself");
+  return pass;
+}
+
+Result RunClaimState(Context& ctx) {
+  const State st = GatherState(ctx);
   Details details;
   details["claimed"] = false;
   details["directory"] = st.dir;
@@ -379,18 +464,8 @@ Result RunClaimState(Context& ctx) {
   details["agent_user"] = st.user.Label();
 
   auto dir_info = ctx.sys.Stat(st.dir, /*follow_symlinks=*/false);
-  if (!dir_info.ok()) {
-    if (dir_info.error().code == ENOENT) return NotCreatedYet(ctx.sys, st, std::move(details));
-    return Result::Error("cannot inspect " + st.dir + ": " + dir_info.error().message)
-        .With(std::move(details));
-  }
-  if (dir_info->type == FileType::kSymlink) return SymlinkedDir(ctx.sys, st, std::move(details));
-  if (dir_info->type != FileType::kDirectory) {
-    return Result::Fail(st.dir +
-                            " exists but is not a directory: the agent cannot store its "
-                            "claim there",
-                        "Remove " + st.dir + " so the agent can create the directory.")
-        .With(std::move(details));
+  if (std::optional<Result> ended = JudgeDirEntry(ctx.sys, st, dir_info, details)) {
+    return std::move(*ended);
   }
 
   // The single source of the claimed-id lookup, shared with claim.token and claim.script.
@@ -409,55 +484,22 @@ Result RunClaimState(Context& ctx) {
   }
 
   Findings f;
-  Entry claimed_file = Look(ctx.sys, st.dir, "claimed_id", 4096, &f);
-  Entry conf = Look(ctx.sys, st.dir, "cloud.conf", 64 * 1024, &f);
-  Entry priv = Look(ctx.sys, st.dir, "private.pem", 64 * 1024, &f);
-  Entry pub = Look(ctx.sys, st.dir, "public.pem", 64 * 1024, &f);
-  for (const Entry* e : {&claimed_file, &conf, &priv, &pub}) {
-    // As the agent's own user, an unreadable file is reported by CheckUsable instead.
-    if (e->regular && !e->read_error.empty() && !st.user.self) {
-      f.Warn("cannot read cloud.d/" + e->name + " (" + e->read_error + "), so it was not checked",
-             ChownFix(st, st.dir));
-    }
-  }
+  const CloudFiles files = LookAtFiles(ctx.sys, st, &f);
   CheckClaimedId(id, st, &f);
-  const bool empty_id_file = claimed_file.regular && claimed_file.read_error.empty() &&
-                             container::TrimSpace(claimed_file.text).empty();
-  if (empty_id_file && st.wanted && st.generation == "v1") {
-    // run.sh claims only `[ ! -f .../claimed_id ]`: an empty file blocks it for good.
-    f.Fail(
-        "cloud.d/claimed_id exists but is empty: the v1 entrypoint does not claim while the "
-        "file exists, and the agent counts the node as unclaimed",
-        "Delete " + claimed_file.path + " and restart the container.");
-  }
+  CheckEmptyIdFile(files.claimed_id, st, &f);
   if (!claimed && !st.wanted && f.empty()) {
-    return Result::Skip("the node is not claimed (" + claimed_file.path +
+    return Result::Skip("the node is not claimed (" + files.claimed_id.path +
                         " is empty) and claiming is not configured: no claim state to check")
         .With(std::move(details));
   }
-  details["key"] = CheckKeys(priv, pub, claimed, st, &f);
-  CheckCloudConf(conf, st, &f);
+  details["key"] = CheckKeys(files.priv, files.pub, claimed, st, &f);
+  CheckCloudConf(files.conf, st, &f);
   // Ownership matters when the agent reads a claim, or writes one as its own user (a v1
   // entrypoint claims as root and chowns cloud.d itself).
   const bool ownership_matters = claimed || (st.wanted && AgentWritesState(st));
-  if (ownership_matters) {
-    CheckUsable(ctx.sys, *dir_info, {&claimed_file, &conf, &priv, &pub}, claimed, st, &f);
-  }
+  if (ownership_matters) CheckUsable(ctx.sys, *dir_info, files.All(), claimed, st, &f);
 
-  std::string pass;
-  if (claimed) {
-    pass = "claimed as " + id.value + " (" + id.source + ")";
-    if (details["key"].contains("bits")) {
-      pass += "; RSA " + std::to_string(details["key"]["bits"].get<int>()) + " key" +
-              (details["key"].value("public_matches", false) ? " pair matches" : " parses");
-    }
-  } else {
-    pass = "the node is not claimed yet: " + WhoClaims(st);
-  }
-  pass += ownership_matters ? "; " + st.dir + " is usable by " + st.user.Label()
-                            : std::string(
-                                  "; the claim script runs as root and hands cloud.d to "
-                                  "the netdata user itself");
+  std::string pass = StateMessage(st, id, claimed, ownership_matters, details);
   Result r = f.ToResult(pass, std::move(details));
   // A claimed node whose state is broken is claimed but cannot connect (Unseen), another
   // section of the guide than a claim that fails.

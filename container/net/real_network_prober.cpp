@@ -284,14 +284,22 @@ void RunAll(std::vector<std::unique_ptr<Transfer>>& transfers, NetDeadline deadl
   }
 }
 
-// What went wrong, from curl's result, the OS error and how far the connection got.
-void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
+// How far a finished transfer got, as curl and the OS saw it.
+struct TransferFacts {
+  long os_errno = 0;
+  long connect_code = 0;  // the proxy's answer to CONNECT, 0 when none
+  bool tcp_up = false;
+  bool tls_up = false;
+};
+
+// Reads a finished transfer's facts; the measures, certificate and HTTP answer go into `out`.
+TransferFacts ReadFacts(Transfer& t, TargetReach& out) {
   CURL* e = t.easy;
-  long os_errno = 0, connect_code = 0;
+  TransferFacts facts;
   curl_off_t connect_us = 0, app_us = 0, total_us = 0;
   char* ip = nullptr;
-  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno);
-  curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+  curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &facts.os_errno);
+  curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &facts.connect_code);
   curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &connect_us);
   curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &app_us);
   curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total_us);
@@ -304,39 +312,34 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
   out.http = t.http;
   out.detail = t.error[0] != '\0' ? t.error : curl_easy_strerror(t.result);
   if (t.cut_by_deadline) out.detail = "no progress before the deadline";
-  const bool tcp_up = connect_us > 0 || t.tcp_connected;
-  const bool tls_up = app_us > 0;
-  if (via_proxy && connect_code != 0 && connect_code / 100 != 2) {
-    out.outcome = ConnectOutcome::kProxyFailed;
-    out.detail = "the proxy answered " + std::to_string(connect_code) + " to CONNECT";
-    return;
+  facts.tcp_up = connect_us > 0 || t.tcp_connected;
+  facts.tls_up = app_us > 0;
+  return facts;
+}
+
+// OpenSSL's verdict on a chain that did not verify (cert.verify_error != 0).
+ConnectOutcome CertOutcome(const CertFacts& cert) {
+  switch (cert.verify_error) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return ConnectOutcome::kTlsExpired;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return ConnectOutcome::kTlsNotYetValid;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+      return ConnectOutcome::kTlsWrongHost;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      // The leaf alone and no way up from it: its intermediate was not sent.
+      return cert.peer_certs == 1 && cert.subject != cert.issuer ? ConnectOutcome::kTlsIncomplete
+                                                                 : ConnectOutcome::kTlsUnknownCa;
+    default:
+      return ConnectOutcome::kTlsUnknownCa;
   }
-  // OpenSSL's own verdict on the chain is the most precise one, whatever curl made of it.
-  if (t.cert.verify_error != 0) {
-    switch (t.cert.verify_error) {
-      case X509_V_ERR_CERT_HAS_EXPIRED:
-        out.outcome = ConnectOutcome::kTlsExpired;
-        break;
-      case X509_V_ERR_CERT_NOT_YET_VALID:
-        out.outcome = ConnectOutcome::kTlsNotYetValid;
-        break;
-      case X509_V_ERR_HOSTNAME_MISMATCH:
-        out.outcome = ConnectOutcome::kTlsWrongHost;
-        break;
-      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-        // The leaf alone and no way up from it: its intermediate was not sent.
-        out.outcome = t.cert.peer_certs == 1 && t.cert.subject != t.cert.issuer
-                          ? ConnectOutcome::kTlsIncomplete
-                          : ConnectOutcome::kTlsUnknownCa;
-        break;
-      default:
-        out.outcome = ConnectOutcome::kTlsUnknownCa;
-        break;
-    }
-    out.detail = t.cert.verify_error_text;
-    return;
-  }
+}
+
+// The outcome from curl's result, the OS error and how far the connection got (out.detail
+// and out.http.timed_out are set where the outcome needs them).
+void JudgeCurlResult(const Transfer& t, bool via_proxy, const TransferFacts& facts,
+                     TargetReach& out) {
   switch (t.result) {
     case CURLE_OK:
     case CURLE_HTTP_RETURNED_ERROR:  // a refused WebSocket upgrade: TLS was fine
@@ -351,12 +354,12 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
     case CURLE_COULDNT_CONNECT:
       if (via_proxy) {
         out.outcome = ConnectOutcome::kProxyFailed;
-      } else if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) {
+      } else if (facts.os_errno == EHOSTUNREACH || facts.os_errno == ENETUNREACH) {
         out.outcome = ConnectOutcome::kUnreachable;
-      } else if (os_errno == ECONNRESET) {
+      } else if (facts.os_errno == ECONNRESET) {
         out.outcome = ConnectOutcome::kTlsError;  // accepted, then reset
         out.detail = "the connection was reset right after it was accepted";
-      } else if (os_errno == ETIMEDOUT) {
+      } else if (facts.os_errno == ETIMEDOUT) {
         out.outcome = ConnectOutcome::kTimeout;
       } else {
         out.outcome = ConnectOutcome::kRefused;
@@ -366,18 +369,18 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
       out.outcome = ConnectOutcome::kProxyFailed;
       break;
     case CURLE_PEER_FAILED_VERIFICATION:
-      // The chain verified (no OpenSSL error above): curl's own host name check failed.
+      // The chain verified (no OpenSSL error): curl's own host name check failed.
       out.outcome = ConnectOutcome::kTlsWrongHost;
       break;
     case CURLE_SSL_CACERT_BADFILE:
       out.outcome = ConnectOutcome::kTlsUnknownCa;
       break;
     case CURLE_OPERATION_TIMEDOUT:
-      if (!tcp_up) {
+      if (!facts.tcp_up) {
         out.outcome = via_proxy ? ConnectOutcome::kProxyFailed : ConnectOutcome::kTimeout;
-      } else if (!tls_up) {
-        out.outcome = (via_proxy && connect_code == 0) ? ConnectOutcome::kProxyFailed
-                                                       : ConnectOutcome::kTlsTimeout;
+      } else if (!facts.tls_up) {
+        out.outcome = (via_proxy && facts.connect_code == 0) ? ConnectOutcome::kProxyFailed
+                                                             : ConnectOutcome::kTlsTimeout;
       } else {
         out.outcome = ConnectOutcome::kOk;
         out.http.timed_out = true;
@@ -385,21 +388,40 @@ void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
       break;
     default:
       // Reset or closed: during the handshake it is TLS's failure, after it the HTTP answer's.
-      if (!tcp_up && !via_proxy) {
+      if (!facts.tcp_up && !via_proxy) {
         out.outcome = ConnectOutcome::kRefused;
-      } else if (!tls_up) {
+      } else if (!facts.tls_up) {
         out.outcome = HandshakeOutcome(out.detail, t.cert.version);
       } else {
         out.outcome = ConnectOutcome::kOk;
       }
       break;
   }
-  if (out.outcome == ConnectOutcome::kOk && !out.http.answered) {
-    out.http.error = out.http.timed_out ? "no HTTP answer before the deadline" : out.detail;
-    if (t.result == CURLE_GOT_NOTHING)
-      out.http.error = "the connection was closed without an answer";
-    if (t.result == CURLE_RECV_ERROR) out.http.error = "the connection was reset: " + out.detail;
+}
+
+// The words for a connection that worked but brought no HTTP answer.
+void WordMissingAnswer(const Transfer& t, TargetReach& out) {
+  out.http.error = out.http.timed_out ? "no HTTP answer before the deadline" : out.detail;
+  if (t.result == CURLE_GOT_NOTHING) out.http.error = "the connection was closed without an answer";
+  if (t.result == CURLE_RECV_ERROR) out.http.error = "the connection was reset: " + out.detail;
+}
+
+// What went wrong: a proxy's refused CONNECT, then OpenSSL's verdict on the chain (the most
+// precise one, whatever curl made of it), then curl's result.
+void Classify(Transfer& t, bool via_proxy, TargetReach& out) {
+  const TransferFacts facts = ReadFacts(t, out);
+  if (via_proxy && facts.connect_code != 0 && facts.connect_code / 100 != 2) {
+    out.outcome = ConnectOutcome::kProxyFailed;
+    out.detail = "the proxy answered " + std::to_string(facts.connect_code) + " to CONNECT";
+    return;
   }
+  if (t.cert.verify_error != 0) {
+    out.outcome = CertOutcome(t.cert);
+    out.detail = t.cert.verify_error_text;
+    return;
+  }
+  JudgeCurlResult(t, via_proxy, facts, out);
+  if (out.outcome == ConnectOutcome::kOk && !out.http.answered) WordMissingAnswer(t, out);
 }
 
 std::vector<Pin> Pins(const NetworkPlan& plan) {
@@ -436,6 +458,78 @@ std::vector<std::string> DirectHosts(const NetworkPlan& plan) {
 // so a later round never sees an earlier round's answers.
 std::string DeadlineKey(const NetworkPlan& plan, NetDeadline deadline) {
   return plan.Key() + "@" + std::to_string(deadline.time_since_epoch().count());
+}
+
+// A target connection to make: its entry in the report and how its name is pinned.
+struct Pending {
+  size_t index;                  // into ReachReport::targets
+  std::vector<std::string> pin;  // CURLOPT_RESOLVE entries of this transfer
+};
+
+// The targets' entries in `report`, all of them first so that pointers into report.targets stay
+// valid: one per address (or one through the proxy), a name that did not resolve already judged.
+std::vector<Pending> PlanTargets(const NetworkPlan& plan, const DnsReport& dns,
+                                 ReachReport& report) {
+  std::vector<Pending> pending;
+  for (const auto& ep : plan.targets) {
+    const bool via = !plan.claim_proxy.empty();
+    TargetReach base;
+    base.endpoint = ep;
+    base.via_proxy = via;
+    if (via) {
+      pending.push_back({report.targets.size(), plan.resolve});
+      report.targets.push_back(base);
+      continue;
+    }
+    const DnsAnswer* a = dns.Find(ep.host);
+    if (a == nullptr || !Usable(*a)) {
+      base.outcome = ConnectOutcome::kNotResolved;
+      base.detail =
+          a == nullptr ? "not resolved" : std::string("DNS: ") + DnsOutcomeName(a->outcome);
+      report.targets.push_back(base);
+      continue;
+    }
+    // Every address on its own: a dead IPv6 path hides behind a working IPv4 one otherwise.
+    for (const auto& addr : a->addresses) {
+      base.address = addr;
+      pending.push_back({report.targets.size(), {ResolveEntry(ep.host, ep.port, {addr})}});
+      report.targets.push_back(base);
+    }
+  }
+  return pending;
+}
+
+// The WebSocket upgrade the agent's link makes, added to `transfers` unless its name did not
+// resolve (then report.websocket says so).
+void PlanWebsocket(const NetworkPlan& plan, const DnsReport& dns, const std::string& ca_pem,
+                   NetDeadline deadline, ReachReport& report,
+                   std::vector<std::unique_ptr<Transfer>>& transfers) {
+  report.websocket.endpoint = plan.websocket;
+  report.websocket.via_proxy = !plan.link_proxy.empty();
+  if (plan.websocket.host.empty()) return;
+  std::vector<std::string> pin = plan.resolve;
+  if (!report.websocket.via_proxy) {
+    const DnsAnswer* a = dns.Find(plan.websocket.host);
+    if (a == nullptr || !Usable(*a)) {
+      report.websocket.outcome = ConnectOutcome::kNotResolved;
+      report.websocket.detail =
+          a == nullptr ? "not resolved" : std::string("DNS: ") + DnsOutcomeName(a->outcome);
+      return;
+    }
+    pin = {ResolveEntry(plan.websocket.host, plan.websocket.port, a->addresses)};
+  }
+  transfers.push_back(std::make_unique<Transfer>());
+  Transfer& t = *transfers.back();
+  t.out = &report.websocket;
+  t.via_proxy = report.websocket.via_proxy;
+  // The agent's upgrade (ws_client.c): curl adds Upgrade, Connection, Key and Version 13.
+  CommonSetup(t, "wss://" + plan.websocket.Name() + "/mqtt", plan.link_proxy, pin, deadline);
+  TlsSetup(t, ca_pem);
+  t.headers = curl_slist_append(t.headers, "Sec-WebSocket-Protocol: mqtt");
+  t.headers = curl_slist_append(t.headers, "Origin;");
+  curl_easy_setopt(t.easy, CURLOPT_HTTPHEADER, t.headers);
+  curl_easy_setopt(t.easy, CURLOPT_CONNECT_ONLY, 2L);
+  t.is_websocket = true;
 }
 
 }  // namespace
@@ -512,38 +606,7 @@ const ReachReport& RealNetworkProber::Reach(const NetworkPlan& plan, NetDeadline
   const std::string ca_pem = LoadCaPem(sys_, reach_.ca);
 
   std::vector<std::unique_ptr<Transfer>> transfers;
-  // The targets' entries first, all of them, so the pointers into reach_.targets stay valid.
-  struct Pending {
-    size_t index;                  // into reach_.targets
-    std::vector<std::string> pin;  // CURLOPT_RESOLVE entries of this transfer
-  };
-  std::vector<Pending> pending;
-  for (const auto& ep : plan.targets) {
-    const bool via = !plan.claim_proxy.empty();
-    TargetReach base;
-    base.endpoint = ep;
-    base.via_proxy = via;
-    if (via) {
-      pending.push_back({reach_.targets.size(), plan.resolve});
-      reach_.targets.push_back(base);
-      continue;
-    }
-    const DnsAnswer* a = dns.Find(ep.host);
-    if (a == nullptr || !Usable(*a)) {
-      base.outcome = ConnectOutcome::kNotResolved;
-      base.detail =
-          a == nullptr ? "not resolved" : std::string("DNS: ") + DnsOutcomeName(a->outcome);
-      reach_.targets.push_back(base);
-      continue;
-    }
-    // Every address on its own: a dead IPv6 path hides behind a working IPv4 one otherwise.
-    for (const auto& addr : a->addresses) {
-      base.address = addr;
-      pending.push_back({reach_.targets.size(), {ResolveEntry(ep.host, ep.port, {addr})}});
-      reach_.targets.push_back(base);
-    }
-  }
-  for (const auto& p : pending) {
+  for (const auto& p : PlanTargets(plan, dns, reach_)) {
     TargetReach& out = reach_.targets[p.index];
     transfers.push_back(std::make_unique<Transfer>());
     Transfer& t = *transfers.back();
@@ -552,37 +615,7 @@ const ReachReport& RealNetworkProber::Reach(const NetworkPlan& plan, NetDeadline
     CommonSetup(t, "https://" + out.endpoint.Name() + "/", plan.claim_proxy, p.pin, deadline);
     TlsSetup(t, ca_pem);
   }
-
-  reach_.websocket.endpoint = plan.websocket;
-  reach_.websocket.via_proxy = !plan.link_proxy.empty();
-  if (!plan.websocket.host.empty()) {
-    std::vector<std::string> pin = plan.resolve;
-    bool resolvable = true;
-    if (!reach_.websocket.via_proxy) {
-      const DnsAnswer* a = dns.Find(plan.websocket.host);
-      resolvable = a != nullptr && Usable(*a);
-      if (resolvable) pin = {ResolveEntry(plan.websocket.host, plan.websocket.port, a->addresses)};
-      if (!resolvable) {
-        reach_.websocket.outcome = ConnectOutcome::kNotResolved;
-        reach_.websocket.detail =
-            a == nullptr ? "not resolved" : std::string("DNS: ") + DnsOutcomeName(a->outcome);
-      }
-    }
-    if (resolvable) {
-      transfers.push_back(std::make_unique<Transfer>());
-      Transfer& t = *transfers.back();
-      t.out = &reach_.websocket;
-      t.via_proxy = reach_.websocket.via_proxy;
-      // The agent's upgrade (ws_client.c): curl adds Upgrade, Connection, Key and Version 13.
-      CommonSetup(t, "wss://" + plan.websocket.Name() + "/mqtt", plan.link_proxy, pin, deadline);
-      TlsSetup(t, ca_pem);
-      t.headers = curl_slist_append(t.headers, "Sec-WebSocket-Protocol: mqtt");
-      t.headers = curl_slist_append(t.headers, "Origin;");
-      curl_easy_setopt(t.easy, CURLOPT_HTTPHEADER, t.headers);
-      curl_easy_setopt(t.easy, CURLOPT_CONNECT_ONLY, 2L);
-      t.is_websocket = true;
-    }
-  }
+  PlanWebsocket(plan, dns, ca_pem, deadline, reach_, transfers);
   RunAll(transfers, deadline);
   for (auto& t : transfers) {
     Classify(*t, t->via_proxy, *t->out);
