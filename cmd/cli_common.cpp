@@ -442,6 +442,12 @@ std::optional<checks::ClaimSettings> Preread::ClaimFor(const checks::Inputs& inp
   return claim;
 }
 
+void Stderr(const std::string& text, const std::vector<std::string>& secrets) {
+  const std::string out = Redact(text, secrets);
+  std::fwrite(out.data(), 1, out.size(), stderr);
+  std::fflush(stderr);
+}
+
 std::vector<std::string> CollectSecrets(checks::World& world) {
   // Register them process-wide too, so that logs and errors are redacted as well; the default
   // directories are always included because main() registers those before parsing.

@@ -8,6 +8,7 @@
 #include "checks/world.h"
 #include "cmd/options.h"
 #include "container/base/expected.h"
+#include "container/base/redact.h"
 #include "container/system.h"
 
 namespace preflight::cmd {
@@ -53,6 +54,10 @@ int OutputExitCode(const Error& error);
 
 void WriteTerminationLog(const checks::Report& report, const std::string& path,
                          const std::vector<std::string>& secrets);
+
+/// Writes `text` to stderr redacted of `secrets` (default: the process-wide ones) and flushes
+/// it: every line the commands write to stderr themselves goes through here.
+void Stderr(const std::string& text, const std::vector<std::string>& secrets = ProcessSecrets());
 
 /// The secrets to redact from all output: the claim token from every source the world's claim
 /// settings read, added to the process-wide ones (logs and errors are redacted too).

@@ -33,15 +33,14 @@ void WaitForNetwork(checks::World& world, const CheckOptions& opts, std::chrono:
                     const std::vector<std::string>& secrets) {
   checks::WaitPolicy policy;
   policy.budget = wait;
-  auto outcome = checks::WaitForCloud(
-      world, opts.common.inputs, opts.common.selection, policy,
-      [&](const checks::Report& round, int n) {
-        if (round.verdict.status == checks::Status::kPass) return;
-        std::string text = Redact("netdata-preflight: waiting for Netdata Cloud (round " +
-                                      std::to_string(n) + "):\n" + RenderSummary(round, 2048),
-                                  secrets);
-        std::fwrite(text.data(), 1, text.size(), stderr);
-      });
+  auto outcome =
+      checks::WaitForCloud(world, opts.common.inputs, opts.common.selection, policy,
+                           [&](const checks::Report& round, int n) {
+                             if (round.verdict.status == checks::Status::kPass) return;
+                             Stderr("netdata-preflight: waiting for Netdata Cloud (round " +
+                                        std::to_string(n) + "):\n" + RenderSummary(round, 2048),
+                                    secrets);
+                           });
   log::Info("network " + std::string(outcome.ready ? "ready" : "still not ready") + " after " +
             std::to_string(outcome.rounds) + " round(s)");
 }
@@ -101,10 +100,9 @@ int RunCheck(CheckOptions& opts, container::System& sys, const Preread& pre) {
     }
     // With --output the report went to a file: the refusal must still reach `kubectl logs`.
     if (gate.refuse && !opts.output.output.empty()) {
-      std::string text = Redact("netdata-preflight: refusing hand-off (exit 78): " + gate.reason +
-                                    "\n" + RenderSummary(report, 4096) + "\n",
-                                secrets);
-      std::fwrite(text.data(), 1, text.size(), stderr);
+      Stderr("netdata-preflight: refusing hand-off (exit 78): " + gate.reason + "\n" +
+                 RenderSummary(report, 4096) + "\n",
+             secrets);
     }
     return gate.refuse ? kExitRefused : kExitOk;
   }

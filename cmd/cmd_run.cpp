@@ -28,12 +28,6 @@
 namespace preflight::cmd {
 namespace {
 
-void Stderr(const std::string& text, const std::vector<std::string>& secrets) {
-  std::string out = Redact(text, secrets);
-  std::fwrite(out.data(), 1, out.size(), stderr);
-  std::fflush(stderr);
-}
-
 bool AnythingToSay(const checks::Report& report) {
   for (const auto& run : report.checks) {
     auto s = run.result.status;

@@ -56,12 +56,6 @@ int64_t NowMs() {
       .count();
 }
 
-void Stderr(const std::string& text) {
-  std::string line = Redact(text);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
-}
-
 // Loads the records, lets `change` edit this run's record and stores it. A record not on disk
 // is made from `start` when known (a start not written yet), else from what is known (e.g. after
 // a corrupt file was set aside). Logged, never fatal.

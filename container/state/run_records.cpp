@@ -465,6 +465,18 @@ std::optional<std::vector<RunRecord>> FromSpare(System& sys, const std::string& 
   return std::move(*parsed);
 }
 
+// runs.json cannot be used (`loaded.problem` says why): set aside when asked, and the records
+// recovered from the previous version, the spare, when it holds them.
+LoadedRuns Unusable(System& sys, const std::string& path, bool set_aside, LoadedRuns loaded) {
+  if (set_aside) SetAside(sys, path, loaded.problem);
+  if (auto spare = FromSpare(sys, path)) {
+    loaded.records = std::move(*spare);
+    loaded.problem += "; " + std::to_string(loaded.records.size()) +
+                      " earlier runs recovered from the previous version (.runs.json.spare)";
+  }
+  return loaded;
+}
+
 }  // namespace
 
 LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_aside) {
@@ -479,13 +491,7 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
     if (err == EAGAIN) return loaded;
     // A symlink, a directory, a file we may not read: as useless as a corrupt one, and every
     // later write would fail the same way unless it is moved.
-    if (set_aside) SetAside(sys, path, loaded.problem);
-    if (auto spare = FromSpare(sys, path)) {
-      loaded.records = std::move(*spare);
-      loaded.problem += "; " + std::to_string(loaded.records.size()) +
-                        " earlier runs recovered from the previous version (.runs.json.spare)";
-    }
-    return loaded;
+    return Unusable(sys, path, set_aside, std::move(loaded));
   }
   // container.lifetime and the store read the file moments apart: the same bytes are parsed
   // once. Keyed by the whole text, so a file that changed in between is parsed again.
@@ -497,13 +503,7 @@ LoadedRuns LoadRunRecords(System& sys, const std::string& var_lib, bool set_asid
     return loaded;
   }
   loaded.problem = parsed.error().message;
-  if (set_aside) SetAside(sys, path, loaded.problem);
-  if (auto spare = FromSpare(sys, path)) {
-    loaded.records = std::move(*spare);
-    loaded.problem += "; " + std::to_string(loaded.records.size()) +
-                      " earlier runs recovered from the previous version (.runs.json.spare)";
-  }
-  return loaded;
+  return Unusable(sys, path, set_aside, std::move(loaded));
 }
 
 Status StoreRunRecord(System& sys, const std::string& var_lib, const RunRecord& record,

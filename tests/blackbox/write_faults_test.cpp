@@ -52,7 +52,7 @@ class KillNineDuringWrites : public ::testing::Test {
            "--"};
     }
     a.push_back(BinaryPath());
-    for (const std::string& s :
+    for (const char* s :
          {"check", "--only", "claim", "--format", "json", "--output", report.c_str(),
           "--termination-log", tlog.c_str(), "--var-lib", var_lib.c_str(), "--config-dir",
           config.c_str(), "--cache-dir", cache.c_str()}) {
