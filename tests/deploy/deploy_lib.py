@@ -112,9 +112,10 @@ def parse_dockerfile(path):
             name, _, default = rest.strip().partition("=")
             args[name] = default
         elif word == "FROM":
-            m = re.match(r"(\S+)(?:\s+AS\s+(\S+))?", rest, re.I)
-            base = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda v: args.get(v.group(1) or v.group(2), ""), m.group(1))
-            current = {"base": base, "name": m.group(2) or str(len(order)), "lines": []}
+            # FROM [--platform=P] IMAGE [AS NAME]; P is kept as written (build args unresolved).
+            m = re.match(r"(?:--platform=(\S+)\s+)?(\S+)(?:\s+AS\s+(\S+))?", rest.strip(), re.I)
+            base = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda v: args.get(v.group(1) or v.group(2), ""), m.group(2))
+            current = {"base": base, "platform": m.group(1), "name": m.group(3) or str(len(order)), "lines": []}
             stages[current["name"]] = current
             order.append(current["name"])
         elif current is not None:

@@ -31,6 +31,8 @@ SECRETS = {"netdata-claim": {"NETDATA_CLAIM_TOKEN": L.FAKE_TOKEN, "NETDATA_CLAIM
 def files_parse():
     stages, order = L.parse_dockerfile(DOCKERFILE)
     check(stages[order[0]]["base"] == "debian:bookworm", "Dockerfile: stage 1 is debian:bookworm")
+    check("BUILDPLATFORM" in (stages[order[0]]["platform"] or ""),
+          "Dockerfile: stage 1 runs on the builder's platform ($BUILDPLATFORM) and cross-compiles")
     runs = " ".join(r for w, r in stages[order[0]]["lines"] if w == "RUN")
     check("scripts/bootstrap.sh" in runs and "make build" in runs, "Dockerfile: stage 1 bootstraps and builds with make")
     check(all(t in runs for t in ("container_test", "checks_test", "cmd_test")), "Dockerfile: stage 1 runs the unit tests")
