@@ -201,8 +201,8 @@ const std::vector<BehaviourDef> kModel = {
      "claim/netdata-claim.sh.in@v1.37.1 (CLAIMING_DIR)"},
     {Behaviour::kStartsThreads,
      "starts-threads",
-     "The agent starts its worker threads with pthread_create as it starts; glibc 2.34 and later "
-     "create every thread with clone3 and fall back to clone only on ENOSYS.",
+     "The agent starts its worker threads (POSIX threads, through nd_thread_create) as it starts; "
+     "glibc 2.34 and later create every thread with clone3 and fall back to clone only on ENOSYS.",
      {kOldestAgent, std::nullopt},
      "",
      "src/libnetdata/threads/threads.c nd_thread_create(); src/daemon/static_threads.c; glibc "
