@@ -225,76 +225,83 @@ Result RunClaimToken(Context& ctx) {
     details["hint"] = TokenHint(first->token.value);
   }
 
-  auto with = [&details](Result r) {
-    r.details = details;
-    return r;
-  };
   if (!s.Wanted() && !claimed.Claimed()) {
-    return with(Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " +
-                             s.claim_conf_path +
-                             ") and the node is not claimed: it will not appear in Netdata Cloud"));
+    return Result::Skip("claiming is not configured (no NETDATA_CLAIM_TOKEN, no " +
+                        s.claim_conf_path +
+                        ") and the node is not claimed: it will not appear in Netdata Cloud")
+        .With(details);
   }
   if (first == nullptr) {
     if (claimed.Claimed()) {
-      return with(Result::Pass("no claim token set; the node is already claimed (" +
-                               claimed.source + "), so none is needed"));
+      return Result::Pass("no claim token set; the node is already claimed (" + claimed.source +
+                          "), so none is needed")
+          .With(details);
     }
     if (!s.claim_conf_error.empty()) {
-      return with(Result::Skip("the token cannot be checked: " + s.claim_conf_path +
-                               " is unreadable (see claim.config)"));
+      return Result::Skip("the token cannot be checked: " + s.claim_conf_path +
+                          " is unreadable (see claim.config)")
+          .With(details);
     }
     if (v1 && s.token.set) {
       // run.sh passes only NETDATA_CLAIM_TOKEN; claim.config names the claim.conf mistake.
-      return with(
-          Result::Skip("this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, "
-                       "which is not set; " +
-                       s.token.source + " is read by v2 agents only (see claim.config)"));
+      return Result::Skip(
+                 "this v1 agent takes the token only from NETDATA_CLAIM_TOKEN, "
+                 "which is not set; " +
+                 s.token.source + " is read by v2 agents only (see claim.config)")
+          .With(details);
     }
     if (!unreadable.empty() && NonEmptyToken(s.conf_token)) {
-      return with(Result::Skip("the agent cannot read " + s.claim_conf_path + " (" + unreadable +
-                               "), so it has no token to claim with (see claim.config)"));
+      return Result::Skip("the agent cannot read " + s.claim_conf_path + " (" + unreadable +
+                          "), so it has no token to claim with (see claim.config)")
+          .With(details);
     }
     if (s.env_token.set && s.env_token.value.empty()) {
-      return with(Result::CertainFail(
-          "NETDATA_CLAIM_TOKEN is set but empty: the agent skips it and has no token to claim with",
-          "Copy the claim token again from Netdata Cloud (Space settings > Nodes > Connect nodes) "
-          "and set NETDATA_CLAIM_TOKEN to exactly that string.",
-          NoTokenAnywhere()));
+      return Result::CertainFail(
+                 "NETDATA_CLAIM_TOKEN is set but empty: the agent skips it and has no token to "
+                 "claim with",
+                 "Copy the claim token again from Netdata Cloud (Space settings > Nodes > Connect "
+                 "nodes) "
+                 "and set NETDATA_CLAIM_TOKEN to exactly that string.",
+                 NoTokenAnywhere())
+          .With(details);
     }
     std::string why = s.claim_conf_present ? s.claim_conf_path + " exists but has no `token`"
                                            : std::string(
                                                  "NETDATA_CLAIM_URL is set but "
                                                  "NETDATA_CLAIM_TOKEN is not");
     // The claim asked for cannot happen in any agent: no source has a token.
-    return with(Result::CertainFail(why + ": the agent cannot claim without a token",
-                                    "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in "
-                                    "claim.conf) to your Space's claim token from Netdata "
-                                    "Cloud.",
-                                    NoTokenAnywhere()));
+    return Result::CertainFail(why + ": the agent cannot claim without a token",
+                               "Set NETDATA_CLAIM_TOKEN (or `token =` under [global] in "
+                               "claim.conf) to your Space's claim token from Netdata "
+                               "Cloud.",
+                               NoTokenAnywhere())
+        .With(details);
   }
 
   const std::optional<Problem>& problem = outcome.tried.front().second;
   if (claimed.Claimed()) {
-    return with(problem ? Result::Warn("the node is already claimed (" + claimed.source +
-                                           ") and the token is not used again, but " +
-                                           first->token.source + " " + problem->what,
-                                       problem->fix)
-                        : Result::Pass("the node is already claimed (" + claimed.source +
-                                       "); the token is not used again"));
+    return (problem ? Result::Warn("the node is already claimed (" + claimed.source +
+                                       ") and the token is not used again, but " +
+                                       first->token.source + " " + problem->what,
+                                   problem->fix)
+                    : Result::Pass("the node is already claimed (" + claimed.source +
+                                   "); the token is not used again"))
+        .With(details);
   }
   if (outcome.works != nullptr && outcome.works != first) {
     // A v2 agent tries the broken source first, Cloud rejects it, and it moves on.
     const auto& next = *outcome.works;
-    return with(Result::Warn(first->token.source + " " + problem->what +
-                                 "; the agent tries it first, the claim fails, and it then "
-                                 "claims with " +
-                                 next.token.source + " (" + TokenHint(next.token.value) + ")",
-                             problem->fix + " Or remove it, so that the agent claims with " +
-                                 next.token.source + " at once."));
+    return Result::Warn(first->token.source + " " + problem->what +
+                            "; the agent tries it first, the claim fails, and it then "
+                            "claims with " +
+                            next.token.source + " (" + TokenHint(next.token.value) + ")",
+                        problem->fix + " Or remove it, so that the agent claims with " +
+                            next.token.source + " at once.")
+        .With(details);
   }
   if (problem) {
     if (problem->status != Status::kFail) {
-      return with(Result::Warn(first->token.source + " " + problem->what, problem->fix));
+      return Result::Warn(first->token.source + " " + problem->what, problem->fix).With(details);
     }
     // Certain only when no source works in any generation the agent could be.
     bool certain = problem->certain;
@@ -307,12 +314,15 @@ Result RunClaimToken(Context& ctx) {
       others = " (and no other source the agent tries has a usable token)";
     // The token goes to Cloud as given, and no source the agent tries (in any generation it
     // could be) has a usable one.
-    return with(Result::CertainFail(
-        first->token.source + " " + problem->what + others, problem->fix,
-        certain ? Because(Behaviour::kClaimValuesSentAsGiven) + "; " + NoTokenAnywhere() : ""));
+    return Result::CertainFail(
+               first->token.source + " " + problem->what + others, problem->fix,
+               certain ? Because(Behaviour::kClaimValuesSentAsGiven) + "; " + NoTokenAnywhere()
+                       : "")
+        .With(details);
   }
-  return with(Result::Pass("claim token from " + first->token.source + " is well-formed (" +
-                           TokenHint(first->token.value) + ")"));
+  return Result::Pass("claim token from " + first->token.source + " is well-formed (" +
+                      TokenHint(first->token.value) + ")")
+      .With(details);
 }
 
 }  // namespace
