@@ -151,20 +151,6 @@ Result RunContainerSeccomp(Context& ctx) {
   details["filters"] = status.seccomp_filters;
   details["no_new_privs"] = status.no_new_privs;
   details["kernel"] = kernel.empty() ? "unknown" : kernel;
-  // Under qemu-user every syscall is the emulator's (qemu answers clone3 with ENOSYS itself):
-  // nothing seen here says what the agent meets on a native host, so no verdict, never a pass.
-  if (const std::string emulator = ctx.sys.Seccomp().Emulator(); !emulator.empty()) {
-    details["emulator"] = emulator;
-    return Result::Warn(
-               "cannot judge the seccomp filter: this runs under user-mode emulation (" + emulator +
-                   "), which makes and answers the syscalls itself, so the probe would see the "
-                   "emulator's answers, not the agent's (kernel " +
-                   kernel + ")",
-               "Run the image built for this host's CPU architecture (drop `--platform`: Docker "
-               "pulls the native one), or judge the seccomp profile on a host of the image's "
-               "architecture.")
-        .With(details);
-  }
   if (status.seccomp <= 0) {
     return Result::Pass(status.seccomp == 0
                             ? "seccomp is disabled for this container (kernel " + kernel + ")"
@@ -175,6 +161,23 @@ Result RunContainerSeccomp(Context& ctx) {
   auto probe = ctx.sys.Seccomp().Probe(kPerChild);
   if (!probe.ok()) {
     return Result::Error("could not probe the seccomp filter: " + probe.error().message)
+        .With(details);
+  }
+  // Under qemu-user every syscall is the emulator's (qemu answers clone3 with ENOSYS itself)
+  // and the filter judges the emulator's host syscalls: nothing seen here says what the agent
+  // meets on a host of its own architecture, so no verdict, never a pass. (Without a filter,
+  // above, there is nothing to judge, emulated or not: no child is made for it.)
+  if (!probe->emulator.empty()) {
+    details["emulator"] = probe->emulator;
+    return Result::Warn(
+               "cannot judge the seccomp filter: this runs under user-mode emulation (" +
+                   probe->emulator +
+                   "), which makes and answers the syscalls itself, so the probe would see the "
+                   "emulator's answers, not the agent's (kernel " +
+                   kernel + ")",
+               "Run the image built for this host's CPU architecture (drop `--platform`: Docker "
+               "pulls the native one), or judge the seccomp profile on a host of the image's "
+               "architecture.")
         .With(details);
   }
   const container::LibcInfo libc = container::DetectLibc(ctx.sys);
@@ -237,7 +240,7 @@ const CheckDef kContainerSeccomp{
     "profile: glibc >= 2.34 then cannot start threads (clone3) and glibc >= 2.33 or musl fail "
     "every access() check (faccessat2), so the claim script looks not executable. The check reads "
     "the seccomp mode from /proc/self/status, calls clone3, faccessat2, close_range, openat2, "
-    "epoll_pwait2, fchmodat2, pidfd_open, io_uring_setup, mseal and statx in a forked child with "
+    "epoll_pwait2, fchmodat2, pidfd_open, io_uring_setup, mseal and statx in a child process with "
     "arguments the kernel rejects harmlessly, and judges each answer by the C library the image "
     "ships. The fix: Docker >= 20.10.10 (clone3), Docker >= 20.10.0 with libseccomp >= 2.4.4 "
     "(faccessat2), or a custom profile.",

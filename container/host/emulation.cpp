@@ -1,14 +1,9 @@
 #include "container/host/emulation.h"
 
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-
-#include "container/base/unique_fd.h"
+#include <cstdint>
 
 namespace preflight::container {
 namespace {
@@ -21,34 +16,30 @@ std::string ReadLink(const std::string& path) {
 
 }  // namespace
 
-std::string EmulatorFromExes(std::string_view self_exe, std::string_view child_exe) {
-  if (self_exe.empty() || child_exe.empty() || self_exe == child_exe) return {};
-  return std::string(child_exe);
+std::string EmulatorFromExes(std::string_view self_exe, std::string_view seen_exe) {
+  if (self_exe.empty() || seen_exe.empty() || self_exe == seen_exe) return {};
+  return std::string(seen_exe);
 }
 
-std::string DetectUserEmulator() {
-  const std::string self = ReadLink("/proc/self/exe");
-  if (self.empty()) return {};
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return {};
-  UniqueFd rd(fds[0]), wr(fds[1]);
-  pid_t pid = fork();
-  if (pid < 0) return {};
-  if (pid == 0) {
-    // Alive until the parent has looked at /proc/<pid>/exe: it closes the pipe, read sees EOF.
-    wr.Reset();
-    char c;
-    while (read(rd.get(), &c, 1) < 0 && errno == EINTR) {
-    }
-    _exit(0);
+std::string SelfExe() { return ReadLink("/proc/self/exe"); }
+
+void WriteParentExe(int out_fd) {
+  // "/proc/<ppid>/exe" by hand: no allocation in a child that shares our memory.
+  char path[32] = "/proc/";
+  char digits[16];
+  int n = 0;
+  for (unsigned long pid = static_cast<unsigned long>(getppid()); n == 0 || pid != 0; pid /= 10) {
+    digits[n++] = static_cast<char>('0' + pid % 10);
   }
-  rd.Reset();
-  const std::string child = ReadLink("/proc/" + std::to_string(pid) + "/exe");
-  wr.Reset();
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return EmulatorFromExes(self, child);
+  size_t at = 6;
+  while (n > 0) path[at++] = digits[--n];
+  for (const char* tail = "/exe"; *tail != '\0'; ++tail) path[at++] = *tail;
+  path[at] = '\0';
+  char exe[PATH_MAX];
+  const ssize_t got = readlink(path, exe, sizeof exe);
+  const int32_t len = got > 0 ? static_cast<int32_t>(got) : 0;
+  if (write(out_fd, &len, sizeof len) != static_cast<ssize_t>(sizeof len)) _exit(3);
+  if (len > 0 && write(out_fd, exe, static_cast<size_t>(len)) != len) _exit(3);
 }
 
 }  // namespace preflight::container

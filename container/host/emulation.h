@@ -9,15 +9,19 @@
 
 namespace preflight::container {
 
-/// The emulator's path when the executable of a forked child (`child_exe`, the real one: the
-/// emulator cannot fake another process's /proc entry) differs from the one this process
-/// reports for itself (`self_exe`, which an emulator fakes to the emulated program). "" when
-/// they match or either is unknown. Pure.
-std::string EmulatorFromExes(std::string_view self_exe, std::string_view child_exe);
+/// The emulator's path when our executable as another process sees it (`seen_exe`, the real
+/// one: qemu fakes /proc/self/exe and /proc/<its own pid>/exe, not another process's entry)
+/// differs from the one this process reports for itself (`self_exe`, which an emulator fakes
+/// to the emulated program). "" when they match or either is unknown. Pure.
+std::string EmulatorFromExes(std::string_view self_exe, std::string_view seen_exe);
 
-/// Forks a child that waits on a pipe, reads /proc/self/exe and /proc/<child>/exe, and ends
-/// the child: EmulatorFromExes of the two. "" when native or when it cannot be told (no /proc,
-/// fork refused). Never the posix spawn API or threads.
-std::string DetectUserEmulator();
+/// This process's executable as it reports it (/proc/self/exe: faked by an emulator). "" when
+/// unknown (no /proc).
+std::string SelfExe();
+
+/// For a child of ours (container/host/probe_child.h: our memory, syscalls only): writes our
+/// executable as another process sees it, /proc/<parent>/exe, to `out_fd`, preceded by its
+/// length as an int32. Nothing but a zero length when it cannot be read.
+void WriteParentExe(int out_fd);
 
 }  // namespace preflight::container

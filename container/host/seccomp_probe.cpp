@@ -1,7 +1,5 @@
 #include "container/host/seccomp_probe.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,8 +13,8 @@
 #include <cstdint>
 #include <map>
 
-#include "container/base/unique_fd.h"
 #include "container/host/emulation.h"
+#include "container/host/probe_child.h"
 
 namespace preflight::container {
 namespace {
@@ -60,74 +58,70 @@ struct Record {
   int32_t err;
 };
 
-/// The child: probe calls [first, last) and write one Record each; never returns.
-[[noreturn]] void ChildProbe(int out_fd, const std::vector<long>& numbers, size_t first,
-                             size_t last) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);  // a trap action must reach its default: death
-  signal(SIGSYS, SIG_DFL);
+/// What one child probes: calls [first, last) of kCalls, by `numbers`.
+struct Batch {
+  const long* numbers;
+  size_t first;
+  size_t last;
+};
+
+/// The child (container/host/probe_child.h: our memory, syscalls only): our executable as it
+/// sees it (WriteParentExe), then one Record a call.
+void ProbeBatch(int out_fd, const void* arg) {
+  const Batch& batch = *static_cast<const Batch*>(arg);
+  WriteParentExe(out_fd);  // first: a call that kills the child must not hide an emulator
+  // A trap action must reach its default, death; every other signal stays blocked.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGSYS, &dfl, nullptr);
+  sigset_t all_but_sys;
+  sigfillset(&all_but_sys);
+  sigdelset(&all_but_sys, SIGSYS);
+  sigprocmask(SIG_SETMASK, &all_but_sys, nullptr);
   struct rlimit no_core {
     0, 0
   };
   setrlimit(RLIMIT_CORE, &no_core);  // a trapped probe dies of SIGSYS: no core file for that
-  for (size_t i = first; i < last; ++i) {
-    if (numbers[i] < 0) continue;
+  for (size_t i = batch.first; i < batch.last; ++i) {
+    if (batch.numbers[i] < 0) continue;
     const long* a = kCalls[i].args;
-    long r = syscall(numbers[i], a[0], a[1], a[2], a[3], a[4], a[5]);
+    long r = syscall(batch.numbers[i], a[0], a[1], a[2], a[3], a[4], a[5]);
     Record rec{static_cast<int32_t>(i), r < 0 ? errno : 0};
     if (write(out_fd, &rec, sizeof rec) != static_cast<ssize_t>(sizeof rec)) _exit(3);
   }
-  _exit(0);
 }
 
 enum class ChildEnd { kDone, kSignaled, kTimedOut, kForkFailed };
 
-/// Forks one child for [first, last); fills answered verdicts; returns how it ended and, for a
-/// signal, which one.
+/// Runs one child for [first, last); fills answered verdicts and, when `seen_exe` is empty, our
+/// executable as the child saw it; returns how it ended and, for a signal, which one.
 ChildEnd RunChild(const std::vector<long>& numbers, size_t first, size_t last,
-                  std::chrono::milliseconds limit, std::vector<SyscallProbe>& out, int& sig) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return ChildEnd::kForkFailed;
-  UniqueFd rd(fds[0]), wr(fds[1]);
-  pid_t pid = fork();
-  if (pid < 0) return ChildEnd::kForkFailed;
-  if (pid == 0) ChildProbe(wr.get(), numbers, first, last);
-  wr.Reset();
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  bool timed_out = false;
-  std::string buf;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
+                  std::chrono::milliseconds limit, std::vector<SyscallProbe>& out, int& sig,
+                  std::string& seen_exe) {
+  const Batch batch{numbers.data(), first, last};
+  auto child = RunProbeChild(&ProbeBatch, &batch, limit);
+  if (!child.ok()) return ChildEnd::kForkFailed;
+  const std::string& buf = child->output;
+  int32_t exe_len = 0;
+  size_t off = 0;
+  if (buf.size() >= sizeof exe_len) {
+    std::copy(buf.data(), buf.data() + sizeof exe_len, reinterpret_cast<char*>(&exe_len));
+    off = sizeof exe_len;
+    if (exe_len > 0 && off + static_cast<size_t>(exe_len) <= buf.size()) {
+      if (seen_exe.empty()) seen_exe.assign(buf, off, static_cast<size_t>(exe_len));
+      off += static_cast<size_t>(exe_len);
     }
-    pollfd p{rd.get(), POLLIN, 0};
-    int n = poll(&p, 1, static_cast<int>(left.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) continue;  // timeout is caught at the top
-    char chunk[256];
-    ssize_t got = read(rd.get(), chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;  // EOF: the child is gone
-    buf.append(chunk, static_cast<size_t>(got));
   }
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  for (size_t off = 0; off + sizeof(Record) <= buf.size(); off += sizeof(Record)) {
+  for (; off + sizeof(Record) <= buf.size(); off += sizeof(Record)) {
     Record rec{};
     std::copy(buf.data() + off, buf.data() + off + sizeof rec, reinterpret_cast<char*>(&rec));
     if (rec.index < 0 || static_cast<size_t>(rec.index) >= out.size()) continue;
     out[rec.index].err = rec.err;
     out[rec.index].verdict = ClassifyErrno(rec.err);
   }
-  if (timed_out) return ChildEnd::kTimedOut;
-  if (WIFSIGNALED(status)) {
-    sig = WTERMSIG(status);
+  if (child->timed_out) return ChildEnd::kTimedOut;
+  if (WIFSIGNALED(child->status)) {
+    sig = WTERMSIG(child->status);
     return ChildEnd::kSignaled;
   }
   return ChildEnd::kDone;
@@ -197,11 +191,11 @@ long ResolveSyscall(const std::string& name) {
   return it == UnifiedNumbers().end() ? -1 : it->second;
 }
 
-std::string RealSeccompProber::Emulator() { return DetectUserEmulator(); }
-
 Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds per_child) {
   SeccompProbeReport report;
   report.arch = NativeArch();
+  const std::string self_exe = SelfExe();
+  std::string seen_exe;
   std::vector<long> numbers;
   for (const auto& c : kCalls) {
     SyscallProbe p;
@@ -214,8 +208,10 @@ Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds 
   const auto budget_end = std::chrono::steady_clock::now() + per_child * 3;
   int sig = 0;
   ++report.children;
-  ChildEnd end = RunChild(numbers, 0, numbers.size(), per_child, report.syscalls, sig);
+  ChildEnd end = RunChild(numbers, 0, numbers.size(), per_child, report.syscalls, sig, seen_exe);
   if (end == ChildEnd::kForkFailed) return Errno("fork", "seccomp probe child");
+  report.emulator = EmulatorFromExes(self_exe, seen_exe);
+  if (!report.emulator.empty()) return report;  // the answers are the emulator's: none judged
   // The first call the batch child left unanswered is the one that ended it; every later one
   // gets a child of its own.
   bool batch_culprit = true;
@@ -228,7 +224,7 @@ Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds 
         continue;
       }
       ++report.children;
-      end = RunChild(numbers, i, i + 1, per_child, report.syscalls, sig);
+      end = RunChild(numbers, i, i + 1, per_child, report.syscalls, sig, seen_exe);
       if (!Pending(p)) continue;
     }
     batch_culprit = false;

@@ -1,8 +1,9 @@
 #pragma once
 /// Which syscalls this process's seccomp filter lets through. Each syscall the agent's C library
-/// relies on is called, in a forked child, with arguments the kernel rejects cheaply and
-/// harmlessly; the answer tells an allowed syscall (EINVAL/EBADF/EFAULT) from one the filter
-/// blocks (EPERM/EACCES) or kills on (SIGSYS), and from one the kernel lacks (ENOSYS).
+/// relies on is called, in a child (container/host/probe_child.h), with arguments the kernel
+/// rejects cheaply and harmlessly; the answer tells an allowed syscall (EINVAL/EBADF/EFAULT) from
+/// one the filter blocks (EPERM/EACCES) or kills on (SIGSYS), and from one the kernel lacks
+/// (ENOSYS).
 
 #include <chrono>
 #include <string>
@@ -40,7 +41,11 @@ struct SyscallProbe {
 struct SeccompProbeReport {
   std::string arch;  ///< libseccomp's name of the native architecture ("x86_64")
   std::vector<SyscallProbe> syscalls;
-  int children = 0;  ///< how many probe children were forked
+  int children = 0;  ///< how many probe children were run
+  /// The user-mode emulator this process runs under ("/usr/bin/qemu-aarch64-static"), or ""
+  /// when native or unknown (container/host/emulation.h). Under one, the answers are the
+  /// emulator's, not the program's: Probe() stops after the first child.
+  std::string emulator;
 };
 
 /// The syscalls probed, in order: clone3, faccessat2, close_range, openat2, epoll_pwait2,
@@ -52,18 +57,15 @@ class SeccompProber {
   virtual ~SeccompProber() = default;
   /// Probes every syscall of ProbedSyscalls(). Each child is killed after `per_child`; after a
   /// kill or a timeout the syscalls not yet answered are probed one per child so that one
-  /// killing syscall does not hide the others. Fails only when no child could be forked.
+  /// killing syscall does not hide the others. Fails only when no child could be made.
   virtual Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) = 0;
-  /// The user-mode emulator this process runs under ("/usr/bin/qemu-aarch64-static"), or ""
-  /// when native or unknown. Under one, Probe() answers for the emulator, not for the program.
-  virtual std::string Emulator() { return {}; }
 };
 
-/// The production prober: fork (never the posix spawn API or threads), raw syscalls, a pipe back.
+/// The production prober: a vforked child (never the posix spawn API or threads), raw syscalls,
+/// a pipe back.
 class RealSeccompProber final : public SeccompProber {
  public:
   Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) override;
-  std::string Emulator() override;  ///< DetectUserEmulator() (container/host/emulation.h)
 };
 
 /// The syscall number of `name` for the running architecture: libseccomp's table, else the

@@ -13,7 +13,7 @@ class FakeSeccomp : public container::SeccompProber {
   /// name -> answer; syscalls not named here are allowed (EINVAL).
   std::map<std::string, container::SyscallProbe> answers;
   bool fork_fails = false;
-  std::string emulator;  ///< what Emulator() answers ("" = native)
+  std::string emulator;  ///< what Probe() reports as the emulator ("" = native)
   int probes = 0;        ///< how many times Probe() was called
 
   FakeSeccomp& Answer(const std::string& name, container::SyscallVerdict verdict, int err = 0,
@@ -27,8 +27,6 @@ class FakeSeccomp : public container::SeccompProber {
     return *this;
   }
 
-  std::string Emulator() override { return emulator; }
-
   Expected<container::SeccompProbeReport> Probe(std::chrono::milliseconds) override {
     ++probes;
     if (fork_fails)
@@ -36,6 +34,7 @@ class FakeSeccomp : public container::SeccompProber {
     container::SeccompProbeReport r;
     r.arch = "x86_64";
     r.children = 1;
+    r.emulator = emulator;
     long nr = 0;
     for (const auto& name : container::ProbedSyscalls()) {
       auto it = answers.find(name);

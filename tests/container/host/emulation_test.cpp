@@ -1,10 +1,17 @@
-// User-mode emulation detection: the pure comparison, and the real fork on this machine.
+// User-mode emulation detection: the pure comparison, the child's side, and the real probe here.
 #include "container/host/emulation.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+
+#include "container/host/seccomp_probe.h"
 
 namespace preflight::container {
 namespace {
@@ -20,15 +27,45 @@ TEST(Emulation, DifferentExecutablesNameTheEmulator) {
 }
 
 // tests/arch runs this binary under qemu-user with PREFLIGHT_EXPECT_EMULATOR=1: the same test
-// then proves the detection on a real emulator.
+// then proves the detection on a real emulator, through the probe that carries it.
 TEST(Emulation, TellsNativeFromEmulatedOnThisMachine) {
   const char* expect = std::getenv("PREFLIGHT_EXPECT_EMULATOR");
-  const std::string emulator = DetectUserEmulator();
+  RealSeccompProber prober;
+  auto report = prober.Probe(std::chrono::milliseconds(2000));
+  ASSERT_TRUE(report.ok()) << report.error().message;
   if (expect != nullptr && std::string(expect) == "1") {
-    EXPECT_NE(emulator.find("qemu"), std::string::npos) << "emulator: '" << emulator << "'";
+    EXPECT_NE(report->emulator.find("qemu"), std::string::npos)
+        << "emulator: '" << report->emulator << "'";
   } else {
-    EXPECT_EQ(emulator, "") << "a native test run reported an emulator";
+    EXPECT_EQ(report->emulator, "") << "a native test run reported an emulator";
   }
+}
+
+// The child's side: our executable, length first, as another process sees it.
+TEST(Emulation, TheParentsExecutableAsAChildSeesIt) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    WriteParentExe(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string got;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  const std::string self = SelfExe();
+  ASSERT_FALSE(self.empty());
+  int32_t len = 0;
+  ASSERT_GE(got.size(), sizeof len);
+  std::memcpy(&len, got.data(), sizeof len);
+  EXPECT_EQ(static_cast<size_t>(len), self.size());
+  EXPECT_EQ(got.substr(sizeof len), self);
 }
 
 }  // namespace

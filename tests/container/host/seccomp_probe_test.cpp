@@ -37,7 +37,10 @@ std::map<std::string, std::string> ProbeUnder(const std::map<std::string, uint32
     }
     if (seccomp_load(ctx) != 0) _exit(91);
     RealSeccompProber prober;
+    const auto start = std::chrono::steady_clock::now();
     auto report = prober.Probe(std::chrono::milliseconds(500));
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
     std::string out;
     if (report.ok()) {
       for (const auto& p : report->syscalls) {
@@ -45,6 +48,8 @@ std::map<std::string, std::string> ProbeUnder(const std::map<std::string, uint32
                std::to_string(p.err) + "\n";
       }
       out += "children " + std::to_string(report->children) + " 0\n";
+      out += "took_ms " + std::to_string(took.count()) + " 0\n";
+      out += "emulator '" + report->emulator + "' 0\n";
     }
     (void)!write(fds[1], out.data(), out.size());
     _exit(report.ok() ? 0 : 92);
@@ -85,7 +90,7 @@ TEST(SeccompProbe, ResolvesEverySyscallOnThisArch) {
 TEST(SeccompProbe, UnfilteredKernelRejectsEveryProbeHarmlessly) {
   if (ParseProcStatus(SelfStatus()).seccomp != 0) GTEST_SKIP() << "the test runs under a filter";
   auto got = ProbeUnder({});
-  ASSERT_EQ(got.size(), 11u);
+  ASSERT_EQ(got.size(), 13u);  // the 10 syscalls, children, took_ms, emulator
   for (const auto& name : ProbedSyscalls()) {
     // Kernels older than the syscall answer ENOSYS; a new kernel rejects the arguments.
     EXPECT_TRUE(got[name].rfind("allowed ", 0) == 0 || got[name].rfind("not-available ", 0) == 0)
@@ -114,6 +119,24 @@ TEST(SeccompProbe, RealFilterErrnoAndKillActions) {
   }
   EXPECT_GE(std::stoi(got["children"]), 4);
 }
+
+// fault: seccomp | a user-notify action whose supervisor never answers stalls a probed syscall | that syscall is timed-out, every other one answered, the whole probe bounded by its budget
+TEST(SeccompProbe, AStallingNotifyActionIsTimedOutAndTheRestAnswered) {
+  // io_uring_setup: no C library calls it on its own, so the test process itself never stalls.
+  auto got = ProbeUnder({{"io_uring_setup", SCMP_ACT_NOTIFY}});
+  EXPECT_EQ(got["io_uring_setup"], "timed-out 0");
+  for (const char* other : {"clone3", "faccessat2", "close_range", "statx", "mseal"}) {
+    EXPECT_TRUE(got[other].rfind("allowed ", 0) == 0 || got[other].rfind("not-available ", 0) == 0)
+        << other << ": " << got[other];
+  }
+  // The batch child stalled and was killed at 500 ms; mseal and statx then had a child each.
+  EXPECT_EQ(got["children"], "3 0");
+  const int took = std::stoi(got["took_ms"]);
+  EXPECT_GE(took, 500);
+  EXPECT_LT(took, 1500);
+}
+
+TEST(SeccompProbe, NativelyNoEmulatorIsReported) { EXPECT_EQ(ProbeUnder({})["emulator"], "'' 0"); }
 
 }  // namespace
 }  // namespace preflight::container
