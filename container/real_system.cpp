@@ -56,6 +56,25 @@ Expected<std::string> RealSystem::ReadFile(const std::string& path, size_t max_b
   return ReadFd(fd.get(), max_bytes, path);
 }
 
+Expected<std::string> RealSystem::ReadFileAt(const std::string& path, uint64_t offset,
+                                             size_t max_bytes) const {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd) return Errno("open", path);
+  // Straight into the result: one allocation, no copy (large reads: each new page a fault).
+  std::string data(max_bytes, '\0');
+  size_t got = 0;
+  while (got < max_bytes) {
+    const ssize_t n =
+        ::pread(fd.get(), data.data() + got, max_bytes - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("read", path);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
 Expected<std::string> RealSystem::ReadStateFile(const std::string& path, size_t max_bytes) const {
   return ReadFileAtomic(path, max_bytes);
 }

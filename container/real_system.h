@@ -18,6 +18,8 @@ class RealSystem final : public System {
   const EnvMap& Env() const override { return env_; }
   Expected<std::string> ReadFile(const std::string& path, size_t max_bytes,
                                  bool follow_symlinks) const override;
+  Expected<std::string> ReadFileAt(const std::string& path, uint64_t offset,
+                                   size_t max_bytes) const override;
   Expected<std::string> ReadStateFile(const std::string& path, size_t max_bytes) const override;
   Expected<FileInfo> Stat(const std::string& path, bool follow_symlinks) const override;
   int Access(const std::string& path, int mode) const override;

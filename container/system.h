@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class System {
   /// component is an error (ELOOP) instead of being read through.
   virtual Expected<std::string> ReadFile(const std::string& path, size_t max_bytes = 1 << 20,
                                          bool follow_symlinks = true) const = 0;
+  /// Reads at most `max_bytes` of a file from byte `offset` on (one section of a large file:
+  /// the .dynstr of libc.so.6). Past the end: empty.
+  virtual Expected<std::string> ReadFileAt(const std::string& path, uint64_t offset,
+                                           size_t max_bytes) const = 0;
   /// Reads at most `max_bytes` of one of the files WriteFileAtomic writes, as one whole
   /// version (container::ReadFileAtomic): never through a symlink (ELOOP).
   virtual Expected<std::string> ReadStateFile(const std::string& path, size_t max_bytes) const = 0;

@@ -1,5 +1,7 @@
 #include "container/host/libc_detect.h"
 
+#include "container/parse/elf.h"
+
 namespace preflight::container {
 namespace {
 
@@ -19,6 +21,24 @@ bool ReadVersion(std::string_view s, size_t pos, int& major, int& minor) {
   major = a;
   minor = b;
   return true;
+}
+
+/// The glibc version of the library at `path`: from its .dynstr, where the GLIBC_2.N version
+/// names are (three small reads, container/parse/elf.h); else, when the file is no ELF the
+/// parser knows, from its first kLibcReadBytes (a small file: its banner too).
+bool GlibcVersionOf(const System& sys, const std::string& path, int& major, int& minor) {
+  auto header = sys.ReadFileAt(path, 0, kElfHeaderBytes);
+  if (!header.ok()) return false;
+  if (auto table = ElfSectionTable(*header)) {
+    auto sections = sys.ReadFileAt(path, table->offset, static_cast<size_t>(table->size));
+    if (!sections.ok()) return false;
+    if (auto dynstr = ElfDynstr(*header, *sections)) {
+      auto names = sys.ReadFileAt(path, dynstr->offset, static_cast<size_t>(dynstr->size));
+      return names.ok() && ParseGlibcVersion(*names, major, minor);
+    }
+  }
+  auto bytes = sys.ReadFile(path, kLibcReadBytes, true);
+  return bytes.ok() && ParseGlibcVersion(*bytes, major, minor);
 }
 
 }  // namespace
@@ -80,11 +100,8 @@ LibcInfo DetectLibc(const System& sys) {
     info.searched.push_back(dir);
     if (!info.glibc) {
       const std::string path = dir + "/libc.so.6";
-      // The GLIBC_2.N version names live in .dynstr, in the first ~150 KiB: no need to read
-      // the whole 2 MiB library (the banner, deeper in .rodata, is used when a file is small).
-      auto bytes = sys.ReadFile(path, kLibcReadBytes, true);
       int major = 0, minor = 0;
-      if (bytes.ok() && ParseGlibcVersion(*bytes, major, minor)) {
+      if (GlibcVersionOf(sys, path, major, minor)) {
         info.glibc = true;
         info.glibc_major = major;
         info.glibc_minor = minor;

@@ -101,6 +101,13 @@ class FakeSystem : public container::System {
     return f->content.substr(0, max_bytes);
   }
 
+  Expected<std::string> ReadFileAt(const std::string& path, uint64_t offset,
+                                   size_t max_bytes) const override {
+    auto whole = ReadFile(path, std::string::npos, true);
+    if (!whole.ok()) return whole;
+    return offset >= whole->size() ? std::string() : whole->substr(offset, max_bytes);
+  }
+
   Expected<std::string> ReadStateFile(const std::string& path, size_t max_bytes) const override {
     return ReadFile(path, max_bytes, /*follow_symlinks=*/false);
   }

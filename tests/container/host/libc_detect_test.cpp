@@ -5,7 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "container/real_system.h"
+#include "fakes/fake_elf.h"
 #include "fakes/fake_system.h"
+
+extern char** environ;
 
 namespace preflight::container {
 namespace {
@@ -41,6 +45,37 @@ TEST(LibcDetect, ReadsTheRealLibcOfThisMachine) {
   ASSERT_TRUE(ParseGlibcVersion(ss.str(), major, minor));
   EXPECT_EQ(major, 2);
   EXPECT_GE(minor, 17);
+}
+
+// The version comes from .dynstr alone: a GLIBC_2.99 elsewhere in the first 512 KiB (which the
+// old whole-prefix scan would have taken) is not read.
+TEST(LibcDetect, ReadsOnlyTheDynamicStringTableOfAnElfLibrary) {
+  const std::string names("\0malloc\0GLIBC_2.2.5\0GLIBC_2.39\0GLIBC_PRIVATE\0", 46);
+  std::string lib = testing::FakeElf(64, {{0, 0, 0, 0}, {11, 0x100, 0x18, 2}, {3, 0x800, 46, 0}},
+                                     0x1000, names, 0x800);
+  lib.resize(0x4000, '\0');
+  lib += "GLIBC_2.99";
+  testing::FakeSystem sys;
+  sys.AddDir("/lib/x86_64-linux-gnu").AddFile("/lib/x86_64-linux-gnu/libc.so.6", lib);
+  auto info = DetectLibc(sys);
+  EXPECT_EQ(info.Describe(), "glibc 2.39");
+  EXPECT_TRUE(info.GlibcAtLeast(2, 39));
+}
+
+// The real library of this machine, through the real System: the three small reads give the
+// version the whole file gives.
+TEST(LibcDetect, TheDynstrReadAgreesWithTheWholeLibraryHere) {
+  std::ifstream f("/lib/x86_64-linux-gnu/libc.so.6", std::ios::binary);
+  if (!f) GTEST_SKIP() << "no /lib/x86_64-linux-gnu/libc.so.6 on this machine";
+  std::stringstream ss;
+  ss << f.rdbuf();
+  int major = 0, minor = 0;
+  ASSERT_TRUE(ParseGlibcVersion(ss.str(), major, minor));
+  RealSystem sys(environ);
+  auto info = DetectLibc(sys);
+  ASSERT_TRUE(info.glibc);
+  EXPECT_EQ(info.glibc_major, major);
+  EXPECT_EQ(info.glibc_minor, minor);
 }
 
 TEST(LibcDetect, FindsGlibcAndMuslThroughTheSystem) {
