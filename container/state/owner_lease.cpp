@@ -187,11 +187,15 @@ LeaseRelation RelateLease(const OwnerLease& held, const OwnerLease& self, bool i
 namespace {
 
 Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release, bool locked) {
-  const ContainerEnv env = ReadContainerEnv(sys);
-  OwnerLease self = SelfLease(sys, env, var_lib);
   auto held = ReadOwnerLease(sys, var_lib);
   if (!held.ok() && held.error().code != EINVAL) return held.error();  // symlink, unreadable
-  if (held.ok() && held->has_value()) {
+  // Nothing held, or let go already: a release has nothing to do, and who we are (the mounts,
+  // the container id) need not be read: a program that ended at once never took the lease.
+  const bool holds = held.ok() && held->has_value();
+  if (release && (!holds || (**held).released)) return Status::Ok();
+  const ContainerEnv env = ReadContainerEnv(sys);
+  OwnerLease self = SelfLease(sys, env, var_lib);
+  if (holds) {
     const OwnerLease& h = **held;
     LeaseRelation rel = RelateLease(h, self, env.in_container, self.heartbeat);
     if (rel != LeaseRelation::kOurs) {
@@ -203,13 +207,9 @@ Status UpdateOwnLease(System& sys, const std::string& var_lib, bool release, boo
                        " (" + std::string(LeaseRelationName(rel)) +
                        "): not refreshing another holder's lease"};
       }
-    } else if (release && h.released) {
-      return Status::Ok();  // let go already (an earlier run of this container): no write
     } else {
       self.acquired = h.acquired;  // the same holder keeps its acquisition time
     }
-  } else if (release) {
-    return Status::Ok();  // nothing to release
   }
   self.supervised = !release;
   self.released = release;
