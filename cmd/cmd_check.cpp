@@ -138,8 +138,9 @@ Command SetupCheck(CLI::App& root) {
                 "With --gate: a failed network check refuses too")
       ->envname("PREFLIGHT_REQUIRE_CLOUD")
       ->group("Gate");
-  return {app,
-          [opts](container::System& sys, const Preread& pre) { return RunCheck(*opts, sys, pre); }};
+  return {app, [opts](container::System& sys, const Preread& pre, std::vector<std::string>) {
+            return RunCheck(*opts, sys, pre);
+          }};
 }
 
 }  // namespace preflight::cmd

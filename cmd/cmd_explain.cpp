@@ -12,7 +12,7 @@ Command SetupExplain(CLI::App& root) {
   auto id = std::make_shared<std::string>();
   CLI::App* app = root.add_subcommand("explain", "Explain one check");
   app->add_option("CHECK_ID", *id, "A check id from `list`")->required();
-  return {app, [id](container::System&, const Preread&) {
+  return {app, [id](container::System&, const Preread&, std::vector<std::string>) {
             const checks::CheckDef* def = checks::FindCheck(*id);
             if (def == nullptr) {
               std::string message = "unknown check id `" + *id + "`";

@@ -66,7 +66,7 @@ Command SetupList(CLI::App& root) {
   app->add_option("--format", *format, "text, json or markdown")
       ->envname("PREFLIGHT_FORMAT")
       ->capture_default_str();
-  return {app, [format, model](container::System&, const Preread&) {
+  return {app, [format, model](container::System&, const Preread&, std::vector<std::string>) {
             std::string out;
             if (*model) {
               out = checks::AgentModelMarkdown();

@@ -76,7 +76,9 @@ Command SetupProbe(CLI::App& root) {
       "  netdata-preflight probe                      (HEALTHCHECK: is the agent running?)\n"
       "  netdata-preflight probe --require online     (readiness: is the node Live?)\n"
       "Exit codes: 0 ready; 1 not ready; 64 usage error.");
-  return {app, [opts](container::System& sys, const Preread&) { return RunProbe(*opts, sys); }};
+  return {app, [opts](container::System& sys, const Preread&, std::vector<std::string>) {
+            return RunProbe(*opts, sys);
+          }};
 }
 
 }  // namespace preflight::cmd

@@ -183,8 +183,9 @@ Command SetupRun(CLI::App& root) {
                                       "Offline checks, then hand off to CMD (default "
                                       "/usr/sbin/run.sh), or exit 78 with the diagnosis");
   AddRunOptions(app, *opts);
-  return {app, [opts, app](container::System& sys, const Preread& pre) {
-            return RunRun(*opts, app->remaining(), sys, pre);
+  return {app,
+          [opts](container::System& sys, const Preread& pre, std::vector<std::string> remaining) {
+            return RunRun(*opts, std::move(remaining), sys, pre);
           }};
 }
 

@@ -320,8 +320,9 @@ Command SetupServe(CLI::App& root) {
   app->add_option("--require", opts->require, "/readyz: running, claimed or online")
       ->envname("PREFLIGHT_REQUIRE")
       ->capture_default_str();
-  return {app,
-          [opts](container::System& sys, const Preread& pre) { return RunServe(*opts, sys, pre); }};
+  return {app, [opts](container::System& sys, const Preread& pre, std::vector<std::string>) {
+            return RunServe(*opts, sys, pre);
+          }};
 }
 
 }  // namespace preflight::cmd

@@ -9,7 +9,7 @@ namespace preflight::cmd {
 
 Command SetupVersion(CLI::App& root) {
   CLI::App* app = root.add_subcommand("version", "Print the version");
-  return {app, [](container::System&, const Preread&) {
+  return {app, [](container::System&, const Preread&, std::vector<std::string>) {
             std::printf("netdata-preflight %s\n", kVersion);
             return static_cast<int>(kExitOk);
           }};

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "checks/claim_settings.h"
 #include "checks/inputs.h"
@@ -28,8 +29,11 @@ struct Preread {
 
 struct Command {
   CLI::App* app = nullptr;
-  /// Validates what CLI11 cannot, then does the work; returns the exit code.
-  std::function<int(container::System& sys, const Preread& pre)> run;
+  /// Validates what CLI11 cannot, then does the work; returns the exit code. Called once the
+  /// parser is gone (its memory is the checks' then): `remaining` is what it left unparsed
+  /// (the program `run` starts).
+  std::function<int(container::System& sys, const Preread& pre, std::vector<std::string> remaining)>
+      run;
 };
 
 Command SetupCheck(CLI::App& root);

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <functional>
 #include <string_view>
 
 #include "checks/inputs.h"
@@ -143,31 +144,20 @@ Exit codes:
 Durations (DURATION) are like 500ms, 10s, 2m, 1h, 1d or 1m30s; a bare number is seconds.
 Every option also reads PREFLIGHT_<NAME> (flag > environment > default).)";
 
-}  // namespace
+/// What the command line chose: the command's Run with what it left unparsed, or the exit code
+/// (help, version, a usage error).
+struct Chosen {
+  std::function<int(container::System&, const Preread&, std::vector<std::string>)> run;
+  std::vector<std::string> remaining;
+  bool ends_on_stop = false;
+  int exit_code = kExitInternal;
+};
 
-int Main(int argc, char** argv) {
-  // 0. `run --supervise` re-execs itself into the lean supervisor: nothing else runs there.
-  //    The stop signals held since the start (main.cpp) stay held: its signalfd takes them.
-  if (argc > 1 && std::string_view(argv[1]) == kLeanSupervisor)
-    return LeanSuperviseMain(argc, argv);
-  // `--version` alone needs no subcommand set up (all seven cost milliseconds): answered here.
-  const std::string version_line = std::string("netdata-preflight ") + kVersion;
-  if (argc == 2 && std::string_view(argv[1]) == "--version") {
-    std::puts(version_line.c_str());
-    return kExitOk;
-  }
-  // 1. Logging first, so that option errors can be reported; the claim token is registered
-  //    for redaction before anything can echo it (even a usage error).
-  log::Init("");
-  container::RealSystem sys(environ);
-  // Read once: the command reuses them when its inputs name the same places.
-  Preread pre;
-  {
-    checks::World defaults(sys, pre.defaults);
-    CollectSecrets(defaults);
-    pre.claim = defaults.Claim();
-  }
-  // 2. The command line: one Setup per subcommand.
+/// Sets up the chosen subcommand (or all of them, for `--help` and friends) and parses. The
+/// CLI11 tree (dozens of options, a hundred small allocations each) is freed on return: the
+/// checks reuse its memory instead of growing the heap, each new page of which is a fault.
+Chosen Parse(int argc, char** argv, const std::string& version_line) {
+  Chosen chosen;
   CLI::App root{"netdata-preflight " + std::string(kVersion) +
                 " — why is my Netdata node not Live in Netdata Cloud?"};
   // The usage line names the program as typed, not its full path.
@@ -202,17 +192,22 @@ int Main(int argc, char** argv) {
     }
   }
   if (named && commands.empty()) {
-    return UsageError(std::string("unknown command `") + argv[1] +
-                      "`; the commands are check, run, probe, serve, list, explain, version");
+    chosen.exit_code = UsageError(std::string("unknown command `") + argv[1] +
+                                  "`; the commands are check, run, probe, serve, list, explain, "
+                                  "version");
+    return chosen;
   }
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return root.exit(e);
+    chosen.exit_code = root.exit(e);
+    return chosen;
   } catch (const CLI::CallForAllHelp& e) {
-    return root.exit(e);
+    chosen.exit_code = root.exit(e);
+    return chosen;
   } catch (const CLI::CallForVersion& e) {
-    return root.exit(e);
+    chosen.exit_code = root.exit(e);
+    return chosen;
   } catch (const CLI::ParseError& e) {
     // CLI11 exits 100-127; the contract says 64, and 126/127 belong to the child.
     std::string hint = "run `netdata-preflight --help`";
@@ -223,15 +218,49 @@ int Main(int argc, char** argv) {
         hint = "run `netdata-preflight " + command + " --help`";
       }
     }
-    return UsageError(FriendlyParseError(e, command) + "; " + hint);
+    chosen.exit_code = UsageError(FriendlyParseError(e, command) + "; " + hint);
+    return chosen;
   }
-  // 3. The chosen command.
   for (size_t i = 0; i < commands.size(); ++i) {
     if (!commands[i].app->parsed()) continue;
-    if (!ends_on_stop[i]) ReleaseStopSignals();
-    return commands[i].run(sys, pre);
+    chosen.run = std::move(commands[i].run);
+    chosen.remaining = commands[i].app->remaining();
+    chosen.ends_on_stop = ends_on_stop[i];
+    return chosen;
   }
-  return kExitInternal;
+  return chosen;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  // 0. `run --supervise` re-execs itself into the lean supervisor: nothing else runs there.
+  //    The stop signals held since the start (main.cpp) stay held: its signalfd takes them.
+  if (argc > 1 && std::string_view(argv[1]) == kLeanSupervisor)
+    return LeanSuperviseMain(argc, argv);
+  // `--version` alone needs no subcommand set up (all seven cost milliseconds): answered here.
+  const std::string version_line = std::string("netdata-preflight ") + kVersion;
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::puts(version_line.c_str());
+    return kExitOk;
+  }
+  // 1. Logging first, so that option errors can be reported; the claim token is registered
+  //    for redaction before anything can echo it (even a usage error).
+  log::Init("");
+  container::RealSystem sys(environ);
+  // Read once: the command reuses them when its inputs name the same places.
+  Preread pre;
+  {
+    checks::World defaults(sys, pre.defaults);
+    CollectSecrets(defaults);
+    pre.claim = defaults.Claim();
+  }
+  // 2. The command line, parsed into the chosen command; the parser is gone before it runs.
+  auto chosen = Parse(argc, argv, version_line);
+  if (!chosen.run) return chosen.exit_code;
+  // 3. The chosen command.
+  if (!chosen.ends_on_stop) ReleaseStopSignals();
+  return chosen.run(sys, pre, std::move(chosen.remaining));
 }
 
 }  // namespace preflight::cmd

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <optional>
 
 #include "checks/agent_target.h"
 #include "checks/claim_settings.h"
@@ -163,9 +164,11 @@ class RunSupervision final : public process::SupervisorEvents {
   /// After Supervise returned (no helper is left): the end of the run, in runs.json; with its
   /// start, in the same batch, when the program ended before kWriteStartAfter.
   void RecordEnd() {
-    container::RealSystem fresh(environ);
     // The start not written yet: the start record kept there is replaced by the whole run.
-    container::System& sys = start_ != nullptr ? start_->sys : fresh;
+    // Otherwise a System of our own (the environment parsed only then).
+    std::optional<container::RealSystem> fresh;
+    if (start_ == nullptr) fresh.emplace(environ);
+    container::System& sys = start_ != nullptr ? start_->sys : *fresh;
     // The lease and the record share their directory's fsync, unless the heartbeat already
     // found the volume unwritable (its one warning said so; each write fails on its own).
     if (lease_errno_ == 0) sys.DeferWrites();
