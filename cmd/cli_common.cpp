@@ -437,6 +437,19 @@ void WriteTerminationLog(const checks::Report& report, const std::string& path,
   }
 }
 
+checks::Inputs InputsFromEnvironment(const std::map<std::string, std::string, std::less<>>& env) {
+  checks::Inputs in;
+  // As CLI11 reads an option's envname: set and not empty.
+  auto take = [&env](const char* name, std::string& into) {
+    auto it = env.find(name);
+    if (it != env.end() && !it->second.empty()) into = it->second;
+  };
+  take("PREFLIGHT_VAR_LIB", in.var_lib);
+  take("PREFLIGHT_CONFIG_DIR", in.config_dir);
+  take("PREFLIGHT_CACHE_DIR", in.cache_dir);
+  return in;
+}
+
 std::optional<checks::ClaimSettings> Preread::ClaimFor(const checks::Inputs& inputs) const {
   if (!checks::SameClaimSources(defaults, inputs)) return std::nullopt;
   return claim;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,13 +20,18 @@ class System;
 namespace preflight::cmd {
 
 /// What main read before the command line was parsed (dispatch.cpp): the claim settings at the
-/// default places, registered for redaction before anything could echo a token.
+/// places the environment names (else the defaults), registered for redaction before anything
+/// could echo a token.
 struct Preread {
-  checks::Inputs defaults;
+  checks::Inputs defaults;  ///< InputsFromEnvironment
   checks::ClaimSettings claim;
   /// `claim` when `inputs` name the same places (the usual case), else nullopt: read anew.
   std::optional<checks::ClaimSettings> ClaimFor(const checks::Inputs& inputs) const;
 };
+
+/// The default inputs with the places PREFLIGHT_VAR_LIB, PREFLIGHT_CONFIG_DIR and
+/// PREFLIGHT_CACHE_DIR name, when set and not empty (as the options read them).
+checks::Inputs InputsFromEnvironment(const std::map<std::string, std::string, std::less<>>& env);
 
 struct Command {
   CLI::App* app = nullptr;

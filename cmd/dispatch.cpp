@@ -248,8 +248,11 @@ int Main(int argc, char** argv) {
   //    for redaction before anything can echo it (even a usage error).
   log::Init("");
   container::RealSystem sys(environ);
-  // Read once: the command reuses them when its inputs name the same places.
+  // Read once: the command reuses them when its inputs name the same places. Those are the
+  // places the environment names (PREFLIGHT_CONFIG_DIR...: flag > environment > default), so
+  // that a token in a claim.conf there is redacted from a usage error too.
   Preread pre;
+  pre.defaults = InputsFromEnvironment(sys.Env());
   {
     checks::World defaults(sys, pre.defaults);
     CollectSecrets(defaults);

@@ -174,6 +174,26 @@ TEST(Contract, ClaimTokenNeverAppearsInAnyOutput) {
   }
 }
 
+// fault: input | the claim token in a claim.conf at PREFLIGHT_CONFIG_DIR given as an option's value (a Kubernetes env: block, a pasted token) | the usage error says <redacted>: main reads the claim settings where the environment points before parsing, not only at /etc/netdata
+TEST(Contract, AUsageErrorRedactsATokenFromTheClaimConfTheEnvironmentNames) {
+  AgentDirs d;
+  const std::string token = "SECRETtokenXYZ" + std::string(40, 'q') + "ENDofTOKEN";
+  d.dir.Write("etc/netdata/claim.conf",
+              "[global]\n  token = " + token + "\n  url = https://app.netdata.cloud\n");
+  const std::map<std::string, std::string> env = {{"PREFLIGHT_CONFIG_DIR", d.config},
+                                                  {"PREFLIGHT_VAR_LIB", d.var_lib}};
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"check", "--offline", "--deadline", token},
+           {"check", "--offline", "--format", token},
+           {"run", "--offline", "--fail-on", token, "--", "/bin/true"}}) {
+    auto r = RunPreflight(args, env, std::chrono::seconds(30));
+    SCOPED_TRACE(args[2]);
+    EXPECT_EQ(r.exit_code, 64) << r.err;
+    EXPECT_NE(r.err.find("<redacted>"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("SECRETtoken"), std::string::npos) << r.err;
+  }
+}
+
 // fault: input | 1 MiB of binary garbage in claim.conf, claimed_id, private.pem, cloud.conf and eight 128 KiB claim env variables | exit 0/1, no crash; report < 64 KiB, each message one line < 1500 chars; claim.token, claim.config, claim.state fail with a remediation
 TEST(Contract, HostileInputGivesClearResultsNotCrashes) {
   AgentDirs d;

@@ -53,6 +53,14 @@ TEST(WorldOnce, RunReadsTheClaimSettingsAndTheMountsOnce) {
   const std::vector<std::string> defaults = {"/etc/netdata/claim.conf"};
   EXPECT_EQ(Opens({"run", "--offline", "--fail-on", "never", "--", "/bin/true"}, defaults),
             (std::vector<int>{1}));
+  // The places the environment names (a Kubernetes env: block): read once there, and never at
+  // the defaults.
+  const std::vector<std::string> both = {d.path() + "/etc/claim.conf", "/etc/netdata/claim.conf"};
+  EXPECT_EQ(Opens({"run", "--offline", "--fail-on", "never", "--", "/bin/true"}, both,
+                  {{"PREFLIGHT_VAR_LIB", d.path() + "/lib"},
+                   {"PREFLIGHT_CONFIG_DIR", d.path() + "/etc"},
+                   {"PREFLIGHT_CACHE_DIR", d.path() + "/cache"}}),
+            (std::vector<int>{1, 0}));
 }
 
 }  // namespace
