@@ -109,13 +109,13 @@ LibcInfo DetectLibc(const System& sys) {
       }
     }
     if (!info.musl && (dir == "/lib" || dir == "/usr/lib")) {  // where ld-musl lives
-      auto names = sys.ListDir(dir);
-      if (!names.ok()) continue;
-      for (const auto& name : *names) {
-        if (name.rfind("ld-musl-", 0) == 0 && name.size() > 13 &&
-            name.compare(name.size() - 5, 5, ".so.1") == 0) {
+      // musl's loader of each architecture the netdata image ships, by name: a few stats
+      // instead of listing /lib and /usr/lib (hundreds of entries in a Debian image).
+      for (const char* arch : {"x86_64", "aarch64", "armhf", "arm", "i386"}) {
+        const std::string path = dir + "/ld-musl-" + arch + ".so.1";
+        if (sys.Stat(path, true).ok()) {
           info.musl = true;
-          info.musl_path = dir + "/" + name;
+          info.musl_path = path;
           break;
         }
       }
