@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 scripts=("$@")
-[ ${#scripts[@]} -gt 0 ] || scripts=(handoff.sh supervise.sh diagnosis.sh deadline.sh probe.sh size_memory.sh growth.sh serve_soak.sh)
+[ ${#scripts[@]} -gt 0 ] || scripts=(handoff.sh supervise.sh page_faults.sh diagnosis.sh deadline.sh probe.sh size_memory.sh growth.sh serve_soak.sh)
 out=$top/docs/benchmarks.md
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 {

@@ -4,6 +4,9 @@
 # reaped, its run recorded from start to end) next to the inits, A/B in the same hyperfine
 # runs, with the volume on the disk (records written durably) and in memory (tmpfs: the same
 # writes, their fsyncs free). Target (issue 23): within 1.5x `tini-static -s -- /bin/true`.
+# Then the same in memory with everything under Docker's current default seccomp profile, as
+# the ENTRYPOINT runs in a container (container.seccomp then probes in a child of its own, and
+# every syscall of every command pays the filter alike: hyperfine itself runs under it).
 # Then the supervisor's steady resident memory (VmRSS while supervising sleep, after its lean
 # re-exec) beside the inits'; target: within 1.2x dynamic tini's.
 #   bench/supervise.sh BINARY [BASELINE]   BASELINE: another build, timed in the same runs
@@ -33,6 +36,8 @@ volume "$mem"
 
 # ab NAME: ROUNDS hyperfine runs into $work/NAME.<round>.json, the order of the commands
 # reversed every other round (a drift in the machine's load must not favour one side).
+under=()  # a command to run hyperfine under (the seccomp launcher)
+hyperfine=$(command -v hyperfine)
 ab() {
   local name=$1 round i
   local fail=()
@@ -46,7 +51,7 @@ ab() {
   for ((round = 0; round < rounds; round++)); do
     local order=("${cmds[@]}")
     ((round % 2 == 0)) || order=("${backward[@]}")
-    hyperfine -N --warmup 10 --runs "${RUNS:-60}" --export-json "$work/$name.$round.json" \
+    "${under[@]}" "$hyperfine" -N --warmup 10 --runs "${RUNS:-60}" --export-json "$work/$name.$round.json" \
       "${order[@]}" >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; exit 1; }
   done
 }
@@ -75,6 +80,17 @@ PY
 table disk "on this disk (the lease and the run record written durably at start and end)"
 (export PREFLIGHT_VAR_LIB=$mem/lib PREFLIGHT_CONFIG_DIR=$mem/etc PREFLIGHT_CACHE_DIR=$mem/cache; ab mem)
 table mem "in memory (tmpfs: the same writes, their fsyncs free)"
+launcher=$top/build/release/tests/seccomp_launcher
+[ -x "$launcher" ] || make -C "$top/build/release" seccomp_launcher >/dev/null 2>&1 || true
+if [ -x "$launcher" ]; then
+  under=("$launcher" "$top/tests/testdata/seccomp/docker-v29-current.json" --runc modern --)
+  (export PREFLIGHT_VAR_LIB=$mem/lib PREFLIGHT_CONFIG_DIR=$mem/etc PREFLIGHT_CACHE_DIR=$mem/cache; ab filtered)
+  under=()
+  table filtered "in memory, every command under Docker's current default seccomp profile (tests/testdata/seccomp/docker-v29-current.json, modern runc), as in a container"
+else
+  echo
+  echo "(no build/release/tests/seccomp_launcher, which \`make test\` builds: the run under Docker's seccomp profile was skipped)"
+fi
 
 # Steady VmRSS while supervising sleep: read 2.5 s after the start (the lean supervisor
 # re-execs at its first tick, 1 s), each binary read from disk as at a container's first start.
