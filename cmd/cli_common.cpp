@@ -130,21 +130,32 @@ void AddSelectionOptions(CLI::App* app, CommonOptions& opts) {
       ->group("Selection");
 }
 
+namespace {
+
+/// The agent's directories: options of every command, and what main reads before parsing
+/// (InputsFromEnvironment), from one list so that both name the same variables.
+struct PlaceOption {
+  const char* flag;
+  const char* env;
+  std::string checks::Inputs::*member;
+  const char* help;
+};
+constexpr PlaceOption kPlaceOptions[] = {
+    {"--var-lib", "PREFLIGHT_VAR_LIB", &checks::Inputs::var_lib, "The agent's state directory"},
+    {"--config-dir", "PREFLIGHT_CONFIG_DIR", &checks::Inputs::config_dir,
+     "The agent's config directory"},
+    {"--cache-dir", "PREFLIGHT_CACHE_DIR", &checks::Inputs::cache_dir,
+     "The agent's cache directory"},
+};
+
+}  // namespace
+
 void AddInputOptions(CLI::App* app, CommonOptions& opts) {
   auto& in = opts.inputs;
   const char* g = "Inputs";
-  app->add_option("--var-lib", in.var_lib, "The agent's state directory")
-      ->envname("PREFLIGHT_VAR_LIB")
-      ->group(g)
-      ->capture_default_str();
-  app->add_option("--config-dir", in.config_dir, "The agent's config directory")
-      ->envname("PREFLIGHT_CONFIG_DIR")
-      ->group(g)
-      ->capture_default_str();
-  app->add_option("--cache-dir", in.cache_dir, "The agent's cache directory")
-      ->envname("PREFLIGHT_CACHE_DIR")
-      ->group(g)
-      ->capture_default_str();
+  for (const auto& p : kPlaceOptions) {
+    app->add_option(p.flag, in.*p.member, p.help)->envname(p.env)->group(g)->capture_default_str();
+  }
   app->add_option("--agent", in.agent, "The netdata binary (default: PATH and the usual locations)")
       ->envname("PREFLIGHT_AGENT")
       ->group(g);
@@ -439,14 +450,11 @@ void WriteTerminationLog(const checks::Report& report, const std::string& path,
 
 checks::Inputs InputsFromEnvironment(const std::map<std::string, std::string, std::less<>>& env) {
   checks::Inputs in;
-  // As CLI11 reads an option's envname: set and not empty.
-  auto take = [&env](const char* name, std::string& into) {
-    auto it = env.find(name);
-    if (it != env.end() && !it->second.empty()) into = it->second;
-  };
-  take("PREFLIGHT_VAR_LIB", in.var_lib);
-  take("PREFLIGHT_CONFIG_DIR", in.config_dir);
-  take("PREFLIGHT_CACHE_DIR", in.cache_dir);
+  for (const auto& p : kPlaceOptions) {
+    // As CLI11 reads an option's envname: set and not empty.
+    auto it = env.find(p.env);
+    if (it != env.end() && !it->second.empty()) in.*p.member = it->second;
+  }
   return in;
 }
 
