@@ -34,12 +34,13 @@ struct Preread {
 checks::Inputs InputsFromEnvironment(const std::map<std::string, std::string, std::less<>>& env);
 
 struct Command {
-  CLI::App* app = nullptr;
   /// Validates what CLI11 cannot, then does the work; returns the exit code. Called once the
   /// parser is gone (its memory is the checks' then): `remaining` is what it left unparsed
   /// (the program `run` starts).
-  std::function<int(container::System& sys, const Preread& pre, std::vector<std::string> remaining)>
-      run;
+  using Run = std::function<int(container::System& sys, const Preread& pre,
+                                std::vector<std::string> remaining)>;
+  CLI::App* app = nullptr;
+  Run run;
 };
 
 Command SetupCheck(CLI::App& root);

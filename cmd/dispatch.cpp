@@ -5,7 +5,6 @@
 
 #include <cctype>
 #include <cstdio>
-#include <functional>
 #include <string_view>
 
 #include "checks/inputs.h"
@@ -147,7 +146,7 @@ Every option also reads PREFLIGHT_<NAME> (flag > environment > default).)";
 /// What the command line chose: the command's Run with what it left unparsed, or the exit code
 /// (help, version, a usage error).
 struct Chosen {
-  std::function<int(container::System&, const Preread&, std::vector<std::string>)> run;
+  Command::Run run;
   std::vector<std::string> remaining;
   bool ends_on_stop = false;
   int exit_code = kExitInternal;
