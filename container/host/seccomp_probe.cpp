@@ -1,6 +1,5 @@
 #include "container/host/seccomp_probe.h"
 
-#include <seccomp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -11,7 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <map>
 
 #include "container/host/emulation.h"
 #include "container/host/probe_child.h"
@@ -19,12 +17,27 @@
 namespace preflight::container {
 namespace {
 
+/// The syscall numbers of this architecture, fixed when it is compiled: statx from the C
+/// library's <sys/syscall.h>; every other one is 424 or newer, a number every architecture the
+/// netdata image ships shares since Linux unified the table (5.1), so it is written here when the
+/// headers are older than the syscall (bookworm's know neither fchmodat2 nor mseal). A resolver
+/// at run time (libseccomp's) touched kilobytes of tables on every start for these ten.
+#ifdef SYS_statx
+constexpr long kStatx = SYS_statx;
+#else
+constexpr long kStatx = -1;  // unresolved: probed as such, judged by the C library
+#endif
+#if defined(SYS_clone3) && SYS_clone3 != 435
+#error "clone3 is not 435 here: this architecture does not share the unified syscall numbers"
+#endif
+
 /// Arguments each syscall rejects before doing anything: sizes below the smallest struct
 /// (clone3, openat2), flag bits no kernel defines (faccessat2, close_range, fchmodat2,
 /// pidfd_open, mseal, statx), zero events (epoll_pwait2), NULL params (io_uring_setup). None of
 /// them can create a process, open a file, close a descriptor or change a mapping.
 struct ProbeCall {
   const char* name;
+  long number;
   long args[6];
 };
 
@@ -32,26 +45,17 @@ constexpr long kBadFlag = 0x40000000;
 const char kEmpty[] = "";
 
 const ProbeCall kCalls[] = {
-    {"clone3", {0, 0, 0, 0, 0, 0}},  // size 0 < CLONE_ARGS_SIZE_VER0: EINVAL
-    {"faccessat2", {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
-    {"close_range", {static_cast<long>(0xffffffffUL), 0, kBadFlag, 0, 0, 0}},  // -1 on 32-bit
-    {"openat2", {-100, reinterpret_cast<long>(kEmpty), 0, 0, 0, 0}},           // size 0: EINVAL
-    {"epoll_pwait2", {-1, 0, 0, 0, 0, 0}},  // maxevents 0: EINVAL
-    {"fchmodat2", {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
-    {"pidfd_open", {0, kBadFlag, 0, 0, 0, 0}},
-    {"io_uring_setup", {0, 0, 0, 0, 0, 0}},                             // params NULL: EFAULT
-    {"mseal", {1, 0, kBadFlag, 0, 0, 0}},                               // flags must be 0: EINVAL
-    {"statx", {-1, 0, 0x6000, static_cast<long>(0x80000000UL), 0, 0}},  // both sync bits
+    {"clone3", 435, {0, 0, 0, 0, 0, 0}},  // size 0 < CLONE_ARGS_SIZE_VER0: EINVAL
+    {"faccessat2", 439, {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
+    {"close_range", 436, {static_cast<long>(0xffffffffUL), 0, kBadFlag, 0, 0, 0}},  // -1: 32-bit
+    {"openat2", 437, {-100, reinterpret_cast<long>(kEmpty), 0, 0, 0, 0}},  // size 0: EINVAL
+    {"epoll_pwait2", 441, {-1, 0, 0, 0, 0, 0}},                            // maxevents 0: EINVAL
+    {"fchmodat2", 452, {-1, reinterpret_cast<long>(kEmpty), 0, kBadFlag, 0, 0}},
+    {"pidfd_open", 434, {0, kBadFlag, 0, 0, 0, 0}},
+    {"io_uring_setup", 425, {0, 0, 0, 0, 0, 0}},  // params NULL: EFAULT
+    {"mseal", 462, {1, 0, kBadFlag, 0, 0, 0}},    // flags must be 0: EINVAL
+    {"statx", kStatx, {-1, 0, 0x6000, static_cast<long>(0x80000000UL), 0, 0}},  // both sync bits
 };
-
-/// Numbers every architecture shares since the syscall table was unified (Linux 5.1).
-const std::map<std::string, long>& UnifiedNumbers() {
-  static const std::map<std::string, long> table = {
-      {"pidfd_open", 434}, {"clone3", 435},     {"close_range", 436},
-      {"openat2", 437},    {"faccessat2", 439}, {"epoll_pwait2", 441},
-      {"fchmodat2", 452},  {"mseal", 462},      {"io_uring_setup", 425}};
-  return table;
-}
 
 struct Record {
   int32_t index;
@@ -184,11 +188,11 @@ const std::vector<std::string>& ProbedSyscalls() {
   return names;
 }
 
-long ResolveSyscall(const std::string& name) {
-  int nr = seccomp_syscall_resolve_name(name.c_str());
-  if (nr >= 0) return nr;  // negative: unknown, or a pseudo number (not on this arch)
-  auto it = UnifiedNumbers().find(name);
-  return it == UnifiedNumbers().end() ? -1 : it->second;
+long ProbedSyscallNumber(std::string_view name) {
+  for (const auto& c : kCalls) {
+    if (name == c.name) return c.number;
+  }
+  return -1;
 }
 
 Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds per_child) {
@@ -200,7 +204,7 @@ Expected<SeccompProbeReport> RealSeccompProber::Probe(std::chrono::milliseconds 
   for (const auto& c : kCalls) {
     SyscallProbe p;
     p.name = c.name;
-    p.number = ResolveSyscall(p.name);
+    p.number = c.number;
     numbers.push_back(p.number);
     report.syscalls.push_back(p);
   }

@@ -39,7 +39,7 @@ struct SyscallProbe {
 };
 
 struct SeccompProbeReport {
-  std::string arch;  ///< libseccomp's name of the native architecture ("x86_64")
+  std::string arch;  ///< the kernel's name of the machine (uname: "x86_64", "aarch64")
   std::vector<SyscallProbe> syscalls;
   int children = 0;  ///< how many probe children were run
   /// The user-mode emulator this process runs under ("/usr/bin/qemu-aarch64-static"), or ""
@@ -68,8 +68,8 @@ class RealSeccompProber final : public SeccompProber {
   Expected<SeccompProbeReport> Probe(std::chrono::milliseconds per_child) override;
 };
 
-/// The syscall number of `name` for the running architecture: libseccomp's table, else the
-/// kernel's unified number (every architecture shares numbers from 424 up), else -1.
-long ResolveSyscall(const std::string& name);
+/// The number a probed syscall has on the architecture this was compiled for (the one it runs
+/// on), or -1: not probed, or unknown to this architecture's headers (then kUnresolved).
+long ProbedSyscallNumber(std::string_view name);
 
 }  // namespace preflight::container

@@ -26,6 +26,7 @@
 
 #include "container/host/seccomp_probe.h"
 #include "tools/seccomp_profile.h"
+#include "tools/syscall_numbers.h"
 
 namespace {
 
@@ -102,7 +103,7 @@ int main(int argc, char** argv) {
   long newest = -1;  // the newest syscall the profile names, whatever its action (runc's rule)
   for (const auto& rule : profile.rules) {
     for (const auto& name : rule.names)
-      newest = std::max(newest, preflight::container::ResolveSyscall(name));
+      newest = std::max(newest, preflight::testing::ResolveSyscall(name));
   }
   for (const auto& rule : profile.rules) {
     if (rule.action == profile.default_action) continue;  // libseccomp refuses such rules
@@ -111,7 +112,7 @@ int main(int argc, char** argv) {
       args.push_back(scmp_arg_cmp{a.index, a.op, a.value, a.value_two});
     }
     for (const auto& name : rule.names) {
-      long nr = preflight::container::ResolveSyscall(name);
+      long nr = preflight::testing::ResolveSyscall(name);
       if (nr < 0) continue;  // not on this architecture: runc skips it too
       int rc = seccomp_rule_add_array(ctx, rule.action, static_cast<int>(nr),
                                       static_cast<unsigned>(args.size()), args.data());
