@@ -23,15 +23,26 @@ bool ReadVersion(std::string_view s, size_t pos, int& major, int& minor) {
   return true;
 }
 
-/// The glibc version of the library at `path`: from its .dynstr, where the GLIBC_2.N version
-/// names are (three small reads, container/parse/elf.h); else, when the file is no ELF the
-/// parser knows, from its first kLibcReadBytes (a small file: its banner too).
+/// The glibc version of the library at `path`: the newest GLIBC_2.N it defines, from the names
+/// of its version definitions (four small reads, container/parse/elf.h), else from all of its
+/// .dynstr; else, when the file is no ELF the parser knows, from its first kLibcReadBytes (a
+/// small file: its banner too).
 bool GlibcVersionOf(const System& sys, const std::string& path, int& major, int& minor) {
   auto header = sys.ReadFileAt(path, 0, kElfHeaderBytes);
   if (!header.ok()) return false;
   if (auto table = ElfSectionTable(*header)) {
     auto sections = sys.ReadFileAt(path, table->offset, static_cast<size_t>(table->size));
     if (!sections.ok()) return false;
+    if (auto defs = ElfVersionDefinitions(*header, *sections)) {
+      auto entries = sys.ReadFileAt(path, defs->defs.offset, static_cast<size_t>(defs->defs.size));
+      auto span =
+          entries.ok() ? ElfVersionNames(*entries, defs->count, defs->strings.size) : std::nullopt;
+      if (span) {
+        auto names = sys.ReadFileAt(path, defs->strings.offset + span->offset,
+                                    static_cast<size_t>(span->size));
+        if (names.ok() && ParseGlibcVersion(*names, major, minor)) return true;
+      }
+    }
     if (auto dynstr = ElfDynstr(*header, *sections)) {
       auto names = sys.ReadFileAt(path, dynstr->offset, static_cast<size_t>(dynstr->size));
       return names.ok() && ParseGlibcVersion(*names, major, minor);

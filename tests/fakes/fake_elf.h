@@ -10,10 +10,11 @@
 namespace preflight::testing {
 
 struct FakeSection {
-  uint32_t type;  ///< SHT_*: 3 string table, 11 dynamic symbols
+  uint32_t type;  ///< SHT_*: 3 string table, 11 dynamic symbols, 0x6ffffffd version definitions
   uint64_t offset;
   uint64_t size;
   uint32_t link;
+  uint32_t info = 0;  ///< sh_info: a version definition section's entry count
 };
 
 inline void PutLe(std::string& s, size_t at, uint64_t v, size_t bytes) {
@@ -49,8 +50,26 @@ inline std::string FakeElf(int bits, const std::vector<FakeSection>& sections,
     PutLe(f, at + (is64 ? 0x18 : 0x10), sections[i].offset, is64 ? 8 : 4);
     PutLe(f, at + (is64 ? 0x20 : 0x14), sections[i].size, is64 ? 8 : 4);
     PutLe(f, at + (is64 ? 0x28 : 0x18), sections[i].link, 4);
+    PutLe(f, at + (is64 ? 0x2C : 0x1C), sections[i].info, 4);
   }
   return f;
+}
+
+/// Version definition entries (Elf_Verdef, each with one Elf_Verdaux), chained by vd_next: one
+/// per name offset; the first is the base (the file's own name) when `base` is set.
+inline std::string FakeVerdefs(const std::vector<uint32_t>& name_offsets, bool base = true) {
+  std::string d;
+  for (size_t i = 0; i < name_offsets.size(); ++i) {
+    const size_t at = i * 28;
+    PutLe(d, at, 1, 2);                                          // vd_version
+    PutLe(d, at + 2, (base && i == 0) ? 1 : 0, 2);               // vd_flags: VER_FLG_BASE
+    PutLe(d, at + 4, i + 1, 2);                                  // vd_ndx
+    PutLe(d, at + 6, 1, 2);                                      // vd_cnt
+    PutLe(d, at + 12, 20, 4);                                    // vd_aux
+    PutLe(d, at + 16, i + 1 < name_offsets.size() ? 28 : 0, 4);  // vd_next
+    PutLe(d, at + 20, name_offsets[i], 4);                       // vda_name
+  }
+  return d;
 }
 
 }  // namespace preflight::testing

@@ -1,5 +1,5 @@
-// libFuzzer: the ELF .dynstr locator (container/parse/elf.h): the first 64 bytes as the header,
-// the rest as the section table.
+// libFuzzer: the ELF locators (container/parse/elf.h): the first 64 bytes as the header, the rest
+// as the section table, and as version definitions.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -14,5 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                : std::string_view();
   (void)preflight::container::ElfSectionTable(header);
   (void)preflight::container::ElfDynstr(header, table);
+  (void)preflight::container::ElfVersionDefinitions(header, table);
+  (void)preflight::container::ElfVersionNames(table, size % 64, size);
   return 0;
 }

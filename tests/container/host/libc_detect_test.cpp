@@ -68,7 +68,34 @@ TEST(LibcDetect, ReadsOnlyTheDynamicStringTableOfAnElfLibrary) {
   EXPECT_TRUE(info.GlibcAtLeast(2, 39));
 }
 
-// The real library of this machine, through the real System: the three small reads give the
+// The version comes from the names the version definitions point at: a GLIBC_2.99 elsewhere in
+// .dynstr (where the whole-table scan would take it) is not read.
+TEST(LibcDetect, ReadsOnlyTheNamesOfTheVersionsTheLibraryDefines) {
+  std::string strings("\0GLIBC_2.99\0", 12);
+  strings.resize(200, 'x');
+  const uint32_t base = static_cast<uint32_t>(strings.size());
+  strings += std::string("\0libc.so.6\0GLIBC_2.2.5\0GLIBC_2.39\0", 34);
+  const std::string defs = testing::FakeVerdefs({base + 1, base + 11, base + 23});
+  std::string lib = testing::FakeElf(64,
+                                     {{0, 0, 0, 0},
+                                      {11, 0x100, 0x18, 2},
+                                      {3, 0x800, strings.size(), 0},
+                                      {0x6ffffffd, 0x300, defs.size(), 2, 3}},
+                                     0x1000, defs, 0x300);
+  lib.replace(0x800, strings.size(), strings);
+  testing::FakeSystem sys;
+  sys.AddDir("/lib/x86_64-linux-gnu").AddFile("/lib/x86_64-linux-gnu/libc.so.6", lib);
+  auto info = DetectLibc(sys);
+  EXPECT_EQ(info.Describe(), "glibc 2.39");
+  // Without the version definitions, the whole .dynstr is read: it says 2.99.
+  std::string no_defs = lib;
+  testing::PutLe(no_defs, 0x1000 + 3 * 64 + 4, 1, 4);  // [3] becomes PROGBITS
+  testing::FakeSystem old;
+  old.AddDir("/lib/x86_64-linux-gnu").AddFile("/lib/x86_64-linux-gnu/libc.so.6", no_defs);
+  EXPECT_EQ(DetectLibc(old).Describe(), "glibc 2.99");
+}
+
+// The real library of this machine, through the real System: the four small reads give the
 // version the whole file gives.
 TEST(LibcDetect, TheDynstrReadAgreesWithTheWholeLibraryHere) {
   const std::string lib = ThisMachinesLibc();

@@ -1,5 +1,6 @@
-// The .dynstr locator: synthetic ELF32 and ELF64 files, every malformed header it must refuse,
-// and this machine's own libc.so.6 (its range holds the GLIBC_2.N names).
+// The version-name and .dynstr locators: synthetic ELF32 and ELF64 files, every malformed header
+// and table they must refuse, and this machine's own libc.so.6 (its ranges hold the GLIBC_2.N
+// names).
 #include "container/parse/elf.h"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,8 @@ namespace preflight::container {
 namespace {
 
 using testing::FakeElf;
+using testing::FakeSection;
+using testing::FakeVerdefs;
 using testing::PutLe;
 
 std::optional<ElfRange> Dynstr(const std::string& file) {
@@ -88,6 +91,89 @@ TEST(Elf, RefusesADynsymWhoseLinkIsNoStringTable) {
       ElfDynstr(std::string_view(f).substr(0, 64), std::string_view(f).substr(0x1000, 100)));
 }
 
+std::string_view At(const std::string& file, ElfRange r) {
+  return r.offset > file.size() ? std::string_view()
+                                : std::string_view(file).substr(r.offset, r.size);
+}
+
+std::optional<ElfVersionDefs> VersionDefs(const std::string& file) {
+  auto table = ElfSectionTable(std::string_view(file).substr(0, kElfHeaderBytes));
+  if (!table) return std::nullopt;
+  return ElfVersionDefinitions(std::string_view(file).substr(0, kElfHeaderBytes), At(file, *table));
+}
+
+TEST(Elf, FindsTheVersionDefinitionsAndTheSpanOfTheirNamesIn64And32Bit) {
+  // .dynstr: a symbol name, then the library's own name and its versions, as ld lays them out.
+  const std::string strings("\0malloc\0libc.so.6\0GLIBC_2.2.5\0GLIBC_2.39\0", 41);
+  const std::string defs = FakeVerdefs({8, 18, 30});  // libc.so.6 (base), GLIBC_2.2.5, GLIBC_2.39
+  for (int bits : {64, 32}) {
+    // [0] null, [1] .dynsym -> [2] .dynstr, [3] .gnu.version_d -> [2], 3 entries
+    std::string f = FakeElf(bits,
+                            {{0, 0, 0, 0},
+                             {11, 0x100, 0x18, 2},
+                             {3, 0x800, strings.size(), 0},
+                             {0x6ffffffd, 0x300, defs.size(), 2, 3}},
+                            0x1000, defs, 0x300);
+    f.replace(0x800, strings.size(), strings);
+    auto v = VersionDefs(f);
+    ASSERT_TRUE(v) << bits;
+    EXPECT_EQ(v->defs.offset, 0x300u);
+    EXPECT_EQ(v->defs.size, defs.size());
+    EXPECT_EQ(v->strings.offset, 0x800u);
+    EXPECT_EQ(v->strings.size, strings.size());
+    EXPECT_EQ(v->count, 3u);
+    auto span = ElfVersionNames(At(f, v->defs), v->count, v->strings.size);
+    ASSERT_TRUE(span) << bits;
+    // From GLIBC_2.2.5 (the base name left out) to the end of the table (64 bytes of room).
+    EXPECT_EQ(strings.substr(span->offset, span->size),
+              std::string("GLIBC_2.2.5\0GLIBC_2.39\0", 23));
+    auto tight = ElfVersionNames(At(f, v->defs), v->count, v->strings.size, 4);
+    ASSERT_TRUE(tight);
+    EXPECT_EQ(tight->offset, 18u);
+    EXPECT_EQ(tight->size, 16u) << "to the last name's start + 4";
+  }
+}
+
+TEST(Elf, RefusesMalformedVersionDefinitions) {
+  const std::string defs = FakeVerdefs({1, 5});
+  auto with = [&](FakeSection verdef, FakeSection strings = {3, 0x800, 0x40, 0}) {
+    return VersionDefs(FakeElf(64, {{0, 0, 0, 0}, strings, verdef}, 0x1000, defs, 0x300));
+  };
+  EXPECT_TRUE(with({0x6ffffffd, 0x300, 56, 1, 2}));
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, 56, 1, 0})) << "no entries";
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, 56, 1, 3})) << "more entries than 56 bytes hold";
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, 0, 1, 2})) << "empty";
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, kElfMaxTableBytes + 20, 1, 2})) << "too large";
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, 56, 0, 2})) << "no string table";
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, 56, 7, 2})) << "a link past the table";
+  EXPECT_FALSE(with({0x6ffffffd, 0x300, 56, 1, 2}, {11, 0x800, 0x40, 0})) << "not a string table";
+  EXPECT_FALSE(VersionDefs(FakeElf(64, {{0, 0, 0, 0}, {3, 0x800, 0x40, 0}}))) << "none at all";
+}
+
+TEST(Elf, TheVersionNameWalkStaysWithinItsEntries) {
+  const std::string two = FakeVerdefs({1, 5});
+  // Only the base entry: no version named.
+  EXPECT_FALSE(ElfVersionNames(FakeVerdefs({1}), 1, 0x40));
+  // Without a base entry every name counts.
+  auto all = ElfVersionNames(FakeVerdefs({9, 3}, false), 2, 0x40, 1);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->offset, 3u);
+  EXPECT_EQ(all->size, 7u);
+  // The count bounds the walk: the second entry is not read.
+  EXPECT_FALSE(ElfVersionNames(two, 1, 0x40));
+  // Entries cut short, a name past the string table, an aux inside the entry: ignored.
+  EXPECT_FALSE(ElfVersionNames(std::string_view(two).substr(0, 40), 2, 0x40));
+  EXPECT_FALSE(ElfVersionNames(two, 2, 5)) << "name 5 is past a 5-byte table";
+  std::string bad_aux = two;
+  testing::PutLe(bad_aux, 28 + 12, 8, 4);
+  EXPECT_FALSE(ElfVersionNames(bad_aux, 2, 0x40));
+  // The room is cut at the table's end.
+  auto cut = ElfVersionNames(two, 2, 0x10, 64);
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->offset + cut->size, 0x10u);
+  EXPECT_FALSE(ElfVersionNames("", 5, 0x40));
+}
+
 TEST(Elf, TheRealLibcOfThisMachine) {
   std::ifstream in("/lib/x86_64-linux-gnu/libc.so.6", std::ios::binary);
   if (!in) GTEST_SKIP() << "no /lib/x86_64-linux-gnu/libc.so.6 here (not an x86_64 Debian)";
@@ -102,6 +188,15 @@ TEST(Elf, TheRealLibcOfThisMachine) {
   EXPECT_NE(names.find("GLIBC_2.34"), std::string::npos);
   EXPECT_NE(names.find("malloc"), std::string::npos);
   EXPECT_LT(d->size, 64u * 1024) << "a few pages, not the 2 MiB library";
+  // Its version names: all of them, in under a kilobyte.
+  auto v = VersionDefs(lib);
+  ASSERT_TRUE(v);
+  auto span = ElfVersionNames(At(lib, v->defs), v->count, v->strings.size);
+  ASSERT_TRUE(span);
+  const std::string versions = lib.substr(v->strings.offset + span->offset, span->size);
+  EXPECT_LT(versions.size(), 1024u);
+  EXPECT_EQ(versions.rfind("GLIBC_2.2.5", 0), 0u) << "starts at the oldest";
+  EXPECT_NE(versions.find("GLIBC_2.34"), std::string::npos);
 }
 
 }  // namespace
