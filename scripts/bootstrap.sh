@@ -16,7 +16,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 #    black-box, deploy and engine tests, the benchmarks and the fuzzers.
 packages=(
   build-essential cmake ccache pkg-config file dpkg-dev
-  libssl-dev libseccomp-dev libc-ares-dev zlib1g-dev libevent-dev
+  libssl-dev libseccomp-dev libc-ares-dev zlib1g-dev libevent-dev lld
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev googletest
   util-linux procps openssl python3 python3-prometheus-client
@@ -26,7 +26,7 @@ case "${BOOTSTRAP_PACKAGES:-all}" in
   all)
     packages+=(
       clang libclang-rt-14-dev clang-format
-      strace iproute2 curl tinyproxy dnsmasq-base
+      strace valgrind iproute2 curl tinyproxy dnsmasq-base
       tini dumb-init hyperfine time python3-yaml
       # tests/engine: a real dockerd, Debian's compose, and mmdebstrap for the base images.
       docker.io docker-compose mmdebstrap

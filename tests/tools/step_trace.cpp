@@ -1,0 +1,141 @@
+// step_trace: which instructions of BINARY a program runs, for the link order (cmd/start.order,
+// scripts/start_order.py). Starts the program under ptrace, single-steps every image of BINARY it
+// execs (and the vfork children that share their memory, until they exec something else) and
+// prints each distinct instruction address once, as "EXEC ADDRESS" (hex), EXEC counting the
+// execs of BINARY from 1.
+//   step_trace BINARY -- PROGRAM [ARG...]
+// The program may be a launcher that execs BINARY (tests/tools/seccomp_launcher). Slow (a few
+// microseconds an instruction), and meant for that: a start of netdata-preflight takes seconds.
+#include <elf.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace {
+
+std::string ExeOf(pid_t pid) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+unsigned long ProgramCounter(pid_t pid) {
+  user_regs_struct regs{};
+  iovec io{&regs, sizeof regs};
+  if (ptrace(PTRACE_GETREGSET, pid, reinterpret_cast<void*>(NT_PRSTATUS), &io) != 0) return 0;
+#if defined(__x86_64__)
+  return regs.rip;
+#elif defined(__aarch64__)
+  return regs.pc;
+#else
+  return 0;  // not taught this architecture: main refuses to run
+#endif
+}
+
+/// What is known of each traced task: the exec of BINARY it runs (0: another program).
+struct Task {
+  int exec = 0;
+  bool started = true;  ///< false for a vfork child until its first stop (a SIGSTOP) is seen
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4 || std::strcmp(argv[2], "--") != 0) {
+    std::fprintf(stderr, "usage: step_trace BINARY -- PROGRAM [ARG...]\n");
+    return 64;
+  }
+#if !defined(__x86_64__) && !defined(__aarch64__)
+  std::fprintf(stderr, "step_trace: only x86_64 and aarch64 are supported\n");
+  return 69;
+#endif
+  char resolved[PATH_MAX];
+  if (realpath(argv[1], resolved) == nullptr) {
+    std::fprintf(stderr, "step_trace: %s: %s\n", argv[1], std::strerror(errno));
+    return 66;
+  }
+  const std::string binary = resolved;
+  const pid_t root = fork();
+  if (root == 0) {
+    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    raise(SIGSTOP);  // the tracer sets its options before the exec
+    execvp(argv[3], argv + 3);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(root, &status, 0);
+  ptrace(PTRACE_SETOPTIONS, root, nullptr,
+         PTRACE_O_TRACEEXEC | PTRACE_O_TRACEVFORK | PTRACE_O_EXITKILL);
+  std::map<pid_t, Task> tasks{{root, Task{}}};
+  std::set<std::pair<int, unsigned long>> seen;
+  int execs = 0;
+  ptrace(PTRACE_CONT, root, nullptr, nullptr);  // to the exec: nothing of BINARY before it
+  std::set<pid_t> early;  // vfork children stopped before their parent's event named them
+  auto resume = [&](pid_t pid, const Task& task, int deliver) {
+    const void* data = reinterpret_cast<void*>(static_cast<long>(deliver));
+    if (task.exec > 0) {
+      seen.emplace(task.exec, ProgramCounter(pid));
+      ptrace(PTRACE_SINGLESTEP, pid, nullptr, data);
+    } else {
+      ptrace(PTRACE_CONT, pid, nullptr, data);
+    }
+  };
+  while (!tasks.empty()) {
+    const pid_t pid = waitpid(-1, &status, __WALL);
+    if (pid < 0) break;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      tasks.erase(pid);
+      continue;
+    }
+    if (!WIFSTOPPED(status)) continue;
+    if (tasks.count(pid) == 0) {  // a new child, ahead of its parent's vfork event
+      early.insert(pid);
+      continue;
+    }
+    Task& task = tasks[pid];
+    const int sig = WSTOPSIG(status);
+    const int event = status >> 16;
+    int deliver = 0;
+    if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+      // An image of BINARY is recorded in the process that runs it; a vfork child that execs
+      // another program is let go.
+      if (ExeOf(pid) == binary) {
+        task.exec = ++execs;
+      } else if (pid != root) {
+        ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
+        tasks.erase(pid);
+        continue;
+      } else {
+        task.exec = 0;
+      }
+    } else if (sig == SIGTRAP && event == PTRACE_EVENT_VFORK) {
+      unsigned long id = 0;
+      ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &id);
+      const auto child = static_cast<pid_t>(id);
+      Task copy = task;  // it runs in its parent's memory and image
+      copy.started = early.erase(child) > 0;
+      tasks[child] = copy;
+      if (copy.started) resume(child, copy, 0);
+    } else if (sig == SIGSTOP && !task.started) {
+      task.started = true;  // the first stop of a new vfork child: nothing to deliver
+    } else if (sig != SIGTRAP) {
+      deliver = sig;  // a real signal: the program must see it
+    }
+    resume(pid, tasks[pid], deliver);
+  }
+  for (const auto& [exec, pc] : seen) std::printf("%d %lx\n", exec, pc);
+  return execs > 0 ? 0 : 1;
+}
