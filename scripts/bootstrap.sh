@@ -26,7 +26,7 @@ case "${BOOTSTRAP_PACKAGES:-all}" in
   all)
     packages+=(
       clang libclang-rt-14-dev clang-format
-      strace valgrind iproute2 curl tinyproxy dnsmasq-base
+      strace iproute2 curl tinyproxy dnsmasq-base
       tini dumb-init hyperfine time python3-yaml
       # tests/engine: a real dockerd, Debian's compose, and mmdebstrap for the base images.
       docker.io docker-compose mmdebstrap
