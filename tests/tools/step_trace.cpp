@@ -1,9 +1,13 @@
 // step_trace: which instructions of BINARY a program runs, for the link order (cmd/start.order,
 // scripts/start_order.py). Starts the program under ptrace, single-steps every image of BINARY it
 // execs (and the vfork children that share their memory, until they exec something else) and
-// prints each distinct instruction address once, as "EXEC ADDRESS" (hex), EXEC counting the
-// execs of BINARY from 1.
-//   step_trace BINARY -- PROGRAM [ARG...]
+// prints each distinct instruction address once per phase, as "EXEC PHASE ADDRESS" (hex), EXEC
+// counting the execs of BINARY from 1.
+//   step_trace BINARY [--phase-at ADDRESS] [--stop LAST:SECONDS] -- PROGRAM [ARG...]
+// --phase-at: PHASE counts how often an exec reached ADDRESS (hex; a function's entry), so that
+// what runs after a point (the lean supervisor's loop, after it gives its start-up pages back)
+// is told from what ran before. --stop: exec number LAST is stepped for SECONDS, then the
+// program is sent SIGTERM (for one that would run on: a supervisor).
 // The program may be a launcher that execs BINARY (tests/tools/seccomp_launcher). Slow (a few
 // microseconds an instruction), and meant for that: a start of netdata-preflight takes seconds.
 #include <elf.h>
@@ -14,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +26,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace {
@@ -48,16 +54,33 @@ unsigned long ProgramCounter(pid_t pid) {
 /// What is known of each traced task: the exec of BINARY it runs (0: another program).
 struct Task {
   int exec = 0;
+  int phase = 0;
+  std::chrono::steady_clock::time_point since;
   bool started = true;  ///< false for a vfork child until its first stop (a SIGSTOP) is seen
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4 || std::strcmp(argv[2], "--") != 0) {
-    std::fprintf(stderr, "usage: step_trace BINARY -- PROGRAM [ARG...]\n");
+  unsigned long phase_at = 0;
+  int last = 0;
+  double seconds = 0;
+  int arg = 2;
+  for (; arg + 1 < argc && std::strcmp(argv[arg], "--") != 0; arg += 2) {
+    if (std::strcmp(argv[arg], "--phase-at") == 0) {
+      phase_at = std::strtoul(argv[arg + 1], nullptr, 16);
+    } else if (std::strcmp(argv[arg], "--stop") != 0 ||
+               std::sscanf(argv[arg + 1], "%d:%lf", &last, &seconds) != 2) {
+      arg = argc;  // a usage error
+    }
+  }
+  if (argc < 4 || arg + 1 >= argc || std::strcmp(argv[arg], "--") != 0) {
+    std::fprintf(stderr,
+                 "usage: step_trace BINARY [--phase-at ADDRESS] [--stop LAST:SECONDS] -- "
+                 "PROGRAM [ARG...]\n");
     return 64;
   }
+  char** program = argv + arg + 1;
 #if !defined(__x86_64__) && !defined(__aarch64__)
   std::fprintf(stderr, "step_trace: only x86_64 and aarch64 are supported\n");
   return 69;
@@ -72,7 +95,7 @@ int main(int argc, char** argv) {
   if (root == 0) {
     ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
     raise(SIGSTOP);  // the tracer sets its options before the exec
-    execvp(argv[3], argv + 3);
+    execvp(program[0], program);
     _exit(127);
   }
   int status = 0;
@@ -80,14 +103,23 @@ int main(int argc, char** argv) {
   ptrace(PTRACE_SETOPTIONS, root, nullptr,
          PTRACE_O_TRACEEXEC | PTRACE_O_TRACEVFORK | PTRACE_O_EXITKILL);
   std::map<pid_t, Task> tasks{{root, Task{}}};
-  std::set<std::pair<int, unsigned long>> seen;
+  std::set<std::tuple<int, int, unsigned long>> seen;
+  bool stopped = false;
   int execs = 0;
   ptrace(PTRACE_CONT, root, nullptr, nullptr);  // to the exec: nothing of BINARY before it
   std::set<pid_t> early;  // vfork children stopped before their parent's event named them
   auto resume = [&](pid_t pid, const Task& task, int deliver) {
     const void* data = reinterpret_cast<void*>(static_cast<long>(deliver));
-    if (task.exec > 0) {
-      seen.emplace(task.exec, ProgramCounter(pid));
+    const bool over =
+        last > 0 && task.exec == last &&
+        std::chrono::steady_clock::now() - task.since > std::chrono::duration<double>(seconds);
+    if (over && !stopped) {
+      stopped = true;
+      kill(root, SIGTERM);
+    }
+    if (task.exec > 0 && !over) {
+      const unsigned long pc = ProgramCounter(pid);
+      seen.emplace(task.exec, task.phase, pc);
       ptrace(PTRACE_SINGLESTEP, pid, nullptr, data);
     } else {
       ptrace(PTRACE_CONT, pid, nullptr, data);
@@ -114,6 +146,8 @@ int main(int argc, char** argv) {
       // another program is let go.
       if (ExeOf(pid) == binary) {
         task.exec = ++execs;
+        task.phase = 0;
+        task.since = std::chrono::steady_clock::now();
       } else if (pid != root) {
         ptrace(PTRACE_DETACH, pid, nullptr, nullptr);
         tasks.erase(pid);
@@ -134,8 +168,10 @@ int main(int argc, char** argv) {
     } else if (sig != SIGTRAP) {
       deliver = sig;  // a real signal: the program must see it
     }
-    resume(pid, tasks[pid], deliver);
+    Task& now = tasks[pid];
+    if (phase_at != 0 && now.exec > 0 && ProgramCounter(pid) == phase_at) ++now.phase;
+    resume(pid, now, deliver);
   }
-  for (const auto& [exec, pc] : seen) std::printf("%d %lx\n", exec, pc);
+  for (const auto& [exec, phase, pc] : seen) std::printf("%d %d %lx\n", exec, phase, pc);
   return execs > 0 ? 0 : 1;
 }
