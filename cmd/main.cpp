@@ -1,5 +1,8 @@
 // netdata-preflight: checks what keeps a Netdata node from being Live in Netdata Cloud.
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstdio>
 
 #include "cmd/dispatch.h"
 #include "cmd/stop_signals.h"
@@ -134,4 +137,23 @@ void HoldAtStart(int, char**, char**) {
 __attribute__((section(".preinit_array"), used)) void (*const kHoldAtStart)(int, char**,
                                                                             char**) = HoldAtStart;
 
-int main(int argc, char** argv) { return preflight::cmd::Main(argc, argv); }
+#if defined(__SANITIZE_ADDRESS__)
+#define PREFLIGHT_LEAK_CHECKED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PREFLIGHT_LEAK_CHECKED 1
+#endif
+#endif
+
+int main(int argc, char** argv) {
+  const int code = preflight::cmd::Main(argc, argv);
+#if defined(PREFLIGHT_LEAK_CHECKED)
+  return code;  // LeakSanitizer looks at exit
+#else
+  // Main's scope has closed and written everything of ours. What exit() would add, the static
+  // objects' destructors, only frees memory the kernel takes back anyway, touching pages to do
+  // it: 60-90 us of every start here. Only stdio's buffers are left to write.
+  std::fflush(nullptr);
+  _exit(code);
+#endif
+}
