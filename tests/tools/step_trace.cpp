@@ -4,12 +4,12 @@
 // prints each distinct instruction address once per phase, as "EXEC PHASE ADDRESS" (hex), EXEC
 // counting the execs of BINARY from 1.
 //   step_trace BINARY [--phase-at ADDRESS] [--stop LAST:SECONDS] -- PROGRAM [ARG...]
-// --phase-at: PHASE counts how often an exec reached ADDRESS (hex; a function's entry), so that
+// --phase-at: PHASE counts how often an exec arrived at ADDRESS (hex; a function's entry), so that
 // what runs after a point (the lean supervisor's loop, after it gives its start-up pages back)
 // is told from what ran before. --stop: exec number LAST is stepped for SECONDS, then the
 // program is sent SIGTERM (for one that would run on: a supervisor).
-// The program may be a launcher that execs BINARY (tests/tools/seccomp_launcher). Slow (a few
-// microseconds an instruction), and meant for that: a start of netdata-preflight takes seconds.
+// The program may be a launcher that execs BINARY (tests/tools/seccomp_launcher). Slow (tens of
+// microseconds an instruction on a VM): a start of netdata-preflight takes about a minute.
 #include <elf.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -56,7 +56,8 @@ struct Task {
   int exec = 0;
   int phase = 0;
   std::chrono::steady_clock::time_point since;
-  bool started = true;  ///< false for a vfork child until its first stop (a SIGSTOP) is seen
+  unsigned long last_pc = 0;  ///< where it stopped before: an arrival at --phase-at counts once
+  bool started = true;        ///< false for a vfork child until its first stop (a SIGSTOP) is seen
 };
 
 }  // namespace
@@ -169,7 +170,11 @@ int main(int argc, char** argv) {
       deliver = sig;  // a real signal: the program must see it
     }
     Task& now = tasks[pid];
-    if (phase_at != 0 && now.exec > 0 && ProgramCounter(pid) == phase_at) ++now.phase;
+    if (phase_at != 0 && now.exec > 0) {
+      const unsigned long pc = ProgramCounter(pid);
+      if (pc == phase_at && now.last_pc != phase_at) ++now.phase;
+      now.last_pc = pc;
+    }
     resume(pid, now, deliver);
   }
   for (const auto& [exec, phase, pc] : seen) std::printf("%d %d %lx\n", exec, phase, pc);
