@@ -748,8 +748,10 @@ TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
   Background bg(argv, Env(), dir_.path() + "/err");
   const int pid1 = bg.WaitPid1();
   ASSERT_GT(pid1, 0);
-  // After the link watch and the diagnosis helpers ran at least once.
-  std::this_thread::sleep_for(3s);
+  // After the link watch and the diagnosis helper ran once: wait for its log, not a fixed time,
+  // since its network checks take up to their deadline (longer in a netns without a resolver).
+  ASSERT_TRUE(WaitFor([&] { return Contains(bg.Err(), "is not up"); }, 20s)) << bg.Err();
+  std::this_thread::sleep_for(200ms);  // the helper is reaped and the pipe read
   const std::string status = Slurp("/proc/" + std::to_string(pid1) + "/status");
   auto pos = status.find("VmRSS:");
   ASSERT_NE(pos, std::string::npos) << status;
