@@ -41,6 +41,10 @@ std::string Describe(int wait_status) {
   return "exited with " + std::to_string(WEXITSTATUS(wait_status));
 }
 
+// A deadline not set: later than any clock reading. (Not std::optional: GCC 12 warns that a
+// disengaged optional<time_point> may be read uninitialized, and -Werror fails the build.)
+constexpr Clock::time_point kNever = Clock::time_point::max();
+
 int MillisUntil(Clock::time_point when) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(when - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(left + 1, 0, 60 * 60 * 1000));
@@ -75,15 +79,15 @@ class Loop {
  private:
   // 1. Sleep until a signal arrives or the next deadline (tick, grace) is due.
   void WaitForEvent() {
-    std::optional<Clock::time_point> wake;
-    auto earliest = [&](Clock::time_point t) { wake = wake ? std::min(*wake, t) : t; };
-    if (!program_status_ && options_.tick.count() > 0) earliest(next_tick_);
-    if (!program_status_ && lived_at_) earliest(*lived_at_);
-    if (!program_status_ && stop_deadline_ && !killed_) earliest(*stop_deadline_);
-    if (program_status_ && killed_) earliest(*kill_sent_at_ + std::chrono::seconds(2));
-    if (program_status_ && !killed_ && stop_deadline_) earliest(*stop_deadline_);
+    Clock::time_point wake = kNever;
+    if (!program_status_) {
+      if (options_.tick.count() > 0) wake = next_tick_;
+      wake = std::min({wake, lived_at_, killed_ ? kNever : stop_deadline_});
+    } else {
+      wake = killed_ ? give_up_at_ : stop_deadline_;
+    }
     pollfd p{signal_fd_.get(), POLLIN, 0};
-    int r = ::poll(&p, 1, wake ? MillisUntil(*wake) : -1);
+    int r = ::poll(&p, 1, wake == kNever ? -1 : MillisUntil(wake));
     if (r < 0 && errno != EINTR) {
       log::Warn(std::string("supervisor: poll: ") + std::strerror(errno) + "; continuing");
       ::usleep(100 * 1000);  // never spin
@@ -122,7 +126,7 @@ class Loop {
     if (::kill(target, sig) != 0 && errno != ESRCH) {
       log::Warn("supervisor: forward " + SignalName(sig) + ": " + std::strerror(errno));
     }
-    if ((sig == SIGTERM || sig == SIGINT) && !stop_deadline_) {
+    if ((sig == SIGTERM || sig == SIGINT) && stop_deadline_ == kNever) {
       stop_deadline_ = Clock::now() + options_.grace;
       log::Info("supervisor: " + SignalName(sig) + " forwarded; SIGKILL in " +
                 std::to_string(options_.grace.count()) + " ms if the program has not exited");
@@ -161,12 +165,12 @@ class Loop {
 
   // 4. After the grace of a stop request: SIGKILL the program's group and every descendant.
   void EscalateStop() {
-    if (!stop_deadline_ || killed_ || Clock::now() < *stop_deadline_) return;
+    if (killed_ || Clock::now() < stop_deadline_) return;
     log::Warn("supervisor: the program did not exit within the grace of " +
               std::to_string(options_.grace.count()) + " ms; sending SIGKILL");
     SignalEverything(SIGKILL);
     killed_ = true;
-    kill_sent_at_ = Clock::now();
+    give_up_at_ = Clock::now() + kSurviveKill;
   }
 
   // Ctrl-Z: the program's group was stopped by the terminal (or it stopped on terminal I/O in
@@ -188,15 +192,15 @@ class Loop {
   }
 
   void Lived(bool due_or_not = false) {
-    if (!lived_at_ || (!due_or_not && Clock::now() < *lived_at_)) return;
-    lived_at_.reset();
+    if (lived_at_ == kNever || (!due_or_not && Clock::now() < lived_at_)) return;
+    lived_at_ = kNever;
     events_.OnLived(child_);
   }
 
   void Tick() {
     if (options_.tick.count() <= 0 || Clock::now() < next_tick_) return;
     Lived(/*due_or_not=*/true);  // never after the first tick, whatever the options say
-    if (!settled_ && !stop_deadline_) {
+    if (!settled_ && stop_deadline_ == kNever) {
       settled_ = true;
       events_.OnSettled(child_);
     }
@@ -213,26 +217,26 @@ class Loop {
       return;
     }
     if (killed_) return;
-    if (!stop_deadline_) stop_deadline_ = Clock::now() + options_.grace;
+    if (stop_deadline_ == kNever) stop_deadline_ = Clock::now() + options_.grace;
     log::Info(
         "supervisor: stopping the processes the program left behind (SIGTERM, then SIGKILL in " +
-        std::to_string(MillisUntil(*stop_deadline_)) + " ms)");
+        std::to_string(MillisUntil(stop_deadline_)) + " ms)");
     SignalEverything(SIGTERM);
   }
 
   bool DescendantsGone() {
     if (no_children_) return true;
     const auto now = Clock::now();
-    if (!killed_ && stop_deadline_ && now >= *stop_deadline_) {
+    if (!killed_ && now >= stop_deadline_) {
       log::Warn(
           "supervisor: processes left by the program did not exit within the grace; "
           "sending SIGKILL");
       SignalEverything(SIGKILL);
       killed_ = true;
-      kill_sent_at_ = now;
+      give_up_at_ = now + kSurviveKill;
     }
     // A process stuck in the kernel (D state) must not keep the container up forever.
-    if (killed_ && now >= *kill_sent_at_ + std::chrono::seconds(2)) {
+    if (killed_ && now >= give_up_at_) {
       log::Warn("supervisor: some processes survived SIGKILL for 2 s; exiting anyway");
       return true;
     }
@@ -255,14 +259,16 @@ class Loop {
   UniqueFd signal_fd_;
   int child_ = -1;
   std::optional<int> program_status_;
-  std::optional<Clock::time_point> stop_deadline_;
-  std::optional<Clock::time_point> kill_sent_at_;
+  // How long processes may survive our SIGKILL (stuck in the kernel) before we exit anyway.
+  static constexpr std::chrono::seconds kSurviveKill{2};
+  Clock::time_point stop_deadline_ = kNever;  // SIGKILL is due then (a stop was asked for)
+  Clock::time_point give_up_at_ = kNever;     // exit then, whatever survived our SIGKILL
   bool killed_ = false;
   bool no_children_ = false;
   bool settled_ = false;               // OnSettled was called
   bool stopped_with_program_ = false;  // we stopped ourselves for a stopped program
   Clock::time_point next_tick_;
-  std::optional<Clock::time_point> lived_at_;  // OnLived is due then (reset once called)
+  Clock::time_point lived_at_ = kNever;  // OnLived is due then (kNever once called)
 };
 
 }  // namespace
