@@ -82,9 +82,9 @@ class Loop {
     Clock::time_point wake = kNever;
     if (!program_status_) {
       if (options_.tick.count() > 0) wake = next_tick_;
-      wake = std::min({wake, lived_at_, killed_ ? kNever : stop_deadline_});
+      wake = std::min({wake, lived_at_, Killed() ? kNever : stop_deadline_});
     } else {
-      wake = killed_ ? give_up_at_ : stop_deadline_;
+      wake = Killed() ? give_up_at_ : stop_deadline_;
     }
     pollfd p{signal_fd_.get(), POLLIN, 0};
     int r = ::poll(&p, 1, wake == kNever ? -1 : MillisUntil(wake));
@@ -165,11 +165,10 @@ class Loop {
 
   // 4. After the grace of a stop request: SIGKILL the program's group and every descendant.
   void EscalateStop() {
-    if (killed_ || Clock::now() < stop_deadline_) return;
+    if (Killed() || Clock::now() < stop_deadline_) return;
     log::Warn("supervisor: the program did not exit within the grace of " +
               std::to_string(options_.grace.count()) + " ms; sending SIGKILL");
     SignalEverything(SIGKILL);
-    killed_ = true;
     give_up_at_ = Clock::now() + kSurviveKill;
   }
 
@@ -216,7 +215,7 @@ class Loop {
       no_children_ = true;  // nothing left: the common, fast case
       return;
     }
-    if (killed_) return;
+    if (Killed()) return;
     if (stop_deadline_ == kNever) stop_deadline_ = Clock::now() + options_.grace;
     log::Info(
         "supervisor: stopping the processes the program left behind (SIGTERM, then SIGKILL in " +
@@ -227,21 +226,24 @@ class Loop {
   bool DescendantsGone() {
     if (no_children_) return true;
     const auto now = Clock::now();
-    if (!killed_ && now >= stop_deadline_) {
+    if (!Killed() && now >= stop_deadline_) {
       log::Warn(
           "supervisor: processes left by the program did not exit within the grace; "
           "sending SIGKILL");
       SignalEverything(SIGKILL);
-      killed_ = true;
       give_up_at_ = now + kSurviveKill;
     }
     // A process stuck in the kernel (D state) must not keep the container up forever.
-    if (killed_ && now >= give_up_at_) {
-      log::Warn("supervisor: some processes survived SIGKILL for 2 s; exiting anyway");
+    if (now >= give_up_at_) {
+      log::Warn("supervisor: some processes survived SIGKILL for " +
+                std::to_string(kSurviveKill.count()) + " s; exiting anyway");
       return true;
     }
     return false;
   }
+
+  // Our SIGKILL went out (the time to give up is set with it).
+  bool Killed() const { return give_up_at_ != kNever; }
 
   void SignalEverything(int sig) {
     ::kill(-child_, sig);
@@ -263,7 +265,6 @@ class Loop {
   static constexpr std::chrono::seconds kSurviveKill{2};
   Clock::time_point stop_deadline_ = kNever;  // SIGKILL is due then (a stop was asked for)
   Clock::time_point give_up_at_ = kNever;     // exit then, whatever survived our SIGKILL
-  bool killed_ = false;
   bool no_children_ = false;
   bool settled_ = false;               // OnSettled was called
   bool stopped_with_program_ = false;  // we stopped ourselves for a stopped program

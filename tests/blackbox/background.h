@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,11 +30,19 @@ inline bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds
   return done();
 }
 
-/// The first child of `pid` (/proc/PID/task/PID/children), or -1.
+/// The children of `pid` (/proc/PID/task/PID/children); none when it is gone.
+inline std::vector<int> Children(int pid) {
+  std::istringstream in(
+      Slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"));
+  std::vector<int> out;
+  for (int child; in >> child;) out.push_back(child);
+  return out;
+}
+
+/// The first child of `pid`, or -1.
 inline int FirstChild(int pid) {
-  const std::string children =
-      Slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  return children.empty() ? -1 : std::stoi(children);
+  const std::vector<int> children = Children(pid);
+  return children.empty() ? -1 : children.front();
 }
 
 class Background {

@@ -750,8 +750,10 @@ TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
   ASSERT_GT(pid1, 0);
   // After the link watch and the diagnosis helper ran once: wait for its log, not a fixed time,
   // since its network checks take up to their deadline (longer in a netns without a resolver).
-  ASSERT_TRUE(WaitFor([&] { return Contains(bg.Err(), "is not up"); }, 20s)) << bg.Err();
-  std::this_thread::sleep_for(200ms);  // the helper is reaped and the pipe read
+  const std::string diagnosis = "is not up";
+  ASSERT_TRUE(WaitFor([&] { return Contains(bg.Err(), diagnosis); }, 20s)) << bg.Err();
+  // The helper is reaped: the program (sleep) is the supervisor's only child.
+  EXPECT_TRUE(WaitFor([&] { return Children(pid1).size() == 1; }, 5s));
   const std::string status = Slurp("/proc/" + std::to_string(pid1) + "/status");
   auto pos = status.find("VmRSS:");
   ASSERT_NE(pos, std::string::npos) << status;
@@ -768,7 +770,7 @@ TEST_F(RunTest, NamespacePid1_SupervisorResidentMemoryAtMost2MiB) {
   // The link never came up within --link-timeout: the diagnosis was logged, once.
   const std::string err = bg.Err();
   size_t count = 0;
-  for (size_t p = err.find("is not up"); p != std::string::npos; p = err.find("is not up", p + 1))
+  for (size_t p = err.find(diagnosis); p != std::string::npos; p = err.find(diagnosis, p + 1))
     ++count;
   EXPECT_EQ(count, 1u) << err;
 }
